@@ -1,0 +1,391 @@
+"""Configuration: pydantic models for ``llm_config.yml`` and the loader.
+
+Config is data, validated once. Everything downstream receives these typed,
+frozen objects, never raw dicts. See ``docs/configuration.md`` for every key.
+
+Example:
+    .. code-block:: yaml
+
+        providers:
+          local_ollama: {type: ollama, base_url: "http://localhost:11434", model: "gemma-3-4b-it-Q8_0", locality: local}
+          openai: {type: openai, api_key: "${OPENAI_API_KEY}", model: "gpt-4o-mini", locality: cloud}
+        budgets:
+          monthly_limits: {openai: 80.0}
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlparse
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+
+from langchain_aegis._env import UndefinedVariableError, interpolate
+from langchain_aegis.errors import ConfigError, RoutingError
+from langchain_aegis.facts import RequestFacts, parse_facts
+
+__all__ = [
+    "AegisConfig",
+    "BudgetsConfig",
+    "MatchConfig",
+    "Pricing",
+    "PrivacyConfig",
+    "ProviderConfig",
+    "ResilienceConfig",
+    "RolloutConfig",
+    "RoutingConfig",
+    "RuleConfig",
+    "load_config",
+]
+
+DEFAULT_OLLAMA_URL = "http://localhost:11434"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+@cache
+def known_provider_types() -> frozenset[str]:
+    """any-llm's provider ids, read from its package folders.
+
+    Importing ``any_llm`` to read its enum costs about 1.7 s, so the folder
+    names are listed instead: each provider is one sub-package there.
+    """
+    spec = importlib.util.find_spec("any_llm")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a hard dependency
+        return frozenset({"ollama", "openai"})
+    root = Path(next(iter(spec.submodule_search_locations))) / "providers"
+    return frozenset(p.name for p in root.iterdir() if p.is_dir() and (p / "__init__.py").exists())
+
+
+class Pricing(_Frozen):
+    """Prices in USD per one million tokens."""
+
+    input: float = Field(ge=0)
+    output: float = Field(ge=0)
+    cached_input: float | None = Field(default=None, ge=0)
+
+
+class ProviderConfig(_Frozen):
+    """One named provider, reached through any-llm.
+
+    Attributes:
+        type: an any-llm provider id (``ollama``, ``openai``, ``mistral``, ...).
+        model: the model name the provider serves.
+        locality: ``local`` if calls never leave this machine or network, else ``cloud``.
+        base_url: the API base; the provider's default when unset.
+        api_key: a secret; never printed.
+        timeout: seconds for one HTTP request.
+        context_window: tokens the model accepts; a context-length failure
+            falls back only to a provider with a larger window.
+        client_args: extra keyword arguments for the SDK client.
+    """
+
+    type: str
+    model: str = Field(min_length=1)
+    locality: Literal["local", "cloud"]
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    organization: str | None = None
+    timeout: float = Field(default=60.0, gt=0)
+    pricing: Pricing | None = None
+    context_window: int | None = Field(default=None, gt=0)
+    client_args: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in known_provider_types():
+            raise ValueError(f"{value!r} is not an any-llm provider type (known: {', '.join(sorted(known_provider_types()))})")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("organization")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _empty_key_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _cloud_models_are_not_local(self) -> ProviderConfig:
+        # Ollama serves ``*:cloud`` / ``*-cloud`` models from ollama.com even through localhost.
+        if self.locality == "local" and self.type == "ollama" and self.model.endswith((":cloud", "-cloud")):
+            raise ValueError(
+                f"model {self.model!r} is served from Ollama's cloud even through a local server; "
+                "declare this provider 'locality: cloud'"
+            )
+        return self
+
+
+class BudgetsConfig(_Frozen):
+    """Monthly spend caps and the ledger that enforces them."""
+
+    monthly_limits: dict[str, float] = Field(default_factory=dict)
+    alert_threshold: float = Field(default=0.8, gt=0, le=1)
+    timezone: str = "UTC"
+    ledger: str = "memory://"
+    default_max_tokens: int = Field(default=1024, gt=0)
+    lease_seconds: float = Field(default=300.0, gt=0)
+
+    @field_validator("monthly_limits")
+    @classmethod
+    def _non_negative(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, limit in value.items():
+            if limit < 0:
+                raise ValueError(f"limit for {name!r} is {limit}, must be >= 0")
+        return value
+
+
+class MatchConfig(_Frozen):
+    """When a rule applies. Every condition given must hold; none given matches all."""
+
+    privacy: Literal["local_only", "unrestricted"] | None = None
+    task_type: list[str] | None = None
+    quality: list[str] | None = None
+    complexity: list[str] | None = None
+    data_classification: list[str] | None = None
+    batch_size_over: int | None = None
+    node: list[str] | None = None
+
+    @field_validator("task_type", "quality", "complexity", "data_classification", "node", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class RuleConfig(_Frozen):
+    """One routing rule. Rules are tried in order; the first match wins."""
+
+    name: str = Field(min_length=1)
+    when: MatchConfig = Field(default_factory=MatchConfig)
+    provider: str
+    traffic: float | None = Field(default=None, ge=0, le=1)
+    fallbacks: list[str] | None = None
+
+
+class RolloutConfig(_Frozen):
+    """A rule's traffic schedule and the limits that roll it back."""
+
+    steps: list[float] = Field(default_factory=lambda: [0.1, 0.3, 0.5, 0.75, 1.0])
+    hold_seconds: float = Field(default=3600.0, ge=0)
+    max_error_rate: float = Field(default=0.05, ge=0, le=1)
+    max_p95_latency_ms: float = Field(default=1000.0, gt=0)
+    max_cost_overrun: float = Field(default=0.5, ge=0)
+    window_seconds: float = Field(default=300.0, gt=0)
+    min_calls: int = Field(default=20, ge=1)
+
+
+class RoutingConfig(_Frozen):
+    """Rules, fallback chain and per-node defaults."""
+
+    rules: list[RuleConfig] | None = None
+    fallback_chain: list[str] | None = None
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    nodes: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    rollouts: dict[str, RolloutConfig] = Field(default_factory=dict)
+
+
+class PrivacyConfig(_Frozen):
+    """The built-in personal-data detector and how traces treat private calls."""
+
+    detection: bool = True
+    tracing: Literal["redact", "hide", "allow"] = "redact"
+
+
+class ResilienceConfig(_Frozen):
+    """Retries, deadlines and circuit breakers."""
+
+    max_retries: int = Field(default=1, ge=0)
+    backoff_base: float = Field(default=0.25, ge=0)
+    backoff_max: float = Field(default=4.0, ge=0)
+    retry_after_cap: float = Field(default=10.0, ge=0)
+    deadline: float = Field(default=120.0, gt=0)
+    breaker_failures: int = Field(default=5, ge=1)
+    breaker_cooldown: float = Field(default=30.0, gt=0)
+
+
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+class AegisConfig(_Frozen):
+    """The whole configuration. Build it from YAML with :func:`load_config`."""
+
+    providers: dict[str, ProviderConfig] = Field(min_length=1)
+    budgets: BudgetsConfig = Field(default_factory=BudgetsConfig)
+    routing: RoutingConfig = Field(default_factory=RoutingConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    resilience: ResilienceConfig = Field(default_factory=ResilienceConfig)
+
+    @model_validator(mode="after")
+    def _names_exist(self) -> AegisConfig:
+        names = set(self.providers)
+        for name in self.budgets.monthly_limits:
+            if name not in names:
+                raise ValueError(f"budgets.monthly_limits.{name}: no provider named {name!r} (have: {', '.join(sorted(names))})")
+        for i, rule in enumerate(self.routing.rules or []):
+            for ref in [rule.provider, *(rule.fallbacks or [])]:
+                if ref not in names:
+                    raise ValueError(f"routing.rules[{i}] ({rule.name}): no provider named {ref!r}")
+        for ref in self.routing.fallback_chain or []:
+            if ref not in names:
+                raise ValueError(f"routing.fallback_chain: no provider named {ref!r}")
+        for rule_name in self.routing.rollouts:
+            if rule_name not in {r.name for r in self.effective_rules()}:
+                raise ValueError(f"routing.rollouts.{rule_name}: no rule named {rule_name!r}")
+        try:
+            parse_facts(self.routing.defaults, where="routing.defaults: ")
+            for node, raw in self.routing.nodes.items():
+                parse_facts(raw, where=f"routing.nodes.{node}: ")
+        except RoutingError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    # -- derived views -------------------------------------------------
+
+    def local_providers(self) -> list[str]:
+        """Names of providers declared ``locality: local``, in config order."""
+        return [n for n, p in self.providers.items() if p.locality == "local"]
+
+    def default_provider(self) -> str:
+        """The provider of last resort: the first local one, else the first configured."""
+        local = self.local_providers()
+        return local[0] if local else next(iter(self.providers))
+
+    def effective_fallback_chain(self) -> list[str]:
+        """``routing.fallback_chain``, or ``[openai, ollama_cloud, local_ollama]`` filtered to configured names."""
+        if self.routing.fallback_chain is not None:
+            return list(self.routing.fallback_chain)
+        preferred = [n for n in ("openai", "ollama_cloud", "local_ollama") if n in self.providers]
+        default = self.default_provider()
+        return preferred + ([default] if default not in preferred else [])
+
+    def effective_rules(self) -> list[RuleConfig]:
+        """``routing.rules``, or the team's four default rules for the configured providers."""
+        if self.routing.rules is not None:
+            return list(self.routing.rules)
+        local = self.default_provider()
+        rules = [
+            RuleConfig(
+                name="private_data_stays_local",
+                when=MatchConfig(privacy="local_only"),
+                provider=local,
+            )
+        ]
+        if "openai" in self.providers:
+            rules.append(
+                RuleConfig(
+                    name="critical_to_openai",
+                    when=MatchConfig(quality=["critical"], complexity=["high"]),
+                    provider="openai",
+                )
+            )
+        if "ollama_cloud" in self.providers:
+            rules.append(
+                RuleConfig(name="large_batch_to_cloud", when=MatchConfig(batch_size_over=10), provider="ollama_cloud")
+            )
+        rules.append(RuleConfig(name="default_local", provider=local))
+        return rules
+
+    def node_facts(self, node: str | None) -> RequestFacts:
+        """The defaults configured for a LangGraph node (empty if none)."""
+        if node is None or node not in self.routing.nodes:
+            return RequestFacts()
+        return parse_facts(self.routing.nodes[node], where=f"routing.nodes.{node}: ")
+
+    def default_facts(self) -> RequestFacts:
+        """``routing.defaults`` as facts."""
+        return parse_facts(self.routing.defaults, where="routing.defaults: ")
+
+    @classmethod
+    def single_ollama(cls, model: str, base_url: str | None = None, **provider: Any) -> AegisConfig:
+        """A one-provider, local-only config, as ``ChatOllama(model=...)`` would use."""
+        return cls(
+            providers={
+                "local_ollama": ProviderConfig(
+                    type="ollama", model=model, base_url=base_url or DEFAULT_OLLAMA_URL, locality="local", **provider
+                )
+            }
+        )
+
+
+def _format_validation_error(exc: ValidationError, source: str, raw: Any) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"] if p not in ("function-after[_cloud_models_are_not_local()]",))
+        msg = err["msg"].removeprefix("Value error, ")
+        value = err.get("input")
+        shown = "<secret>" if "api_key" in loc else repr(value)
+        if isinstance(value, Mapping) or err["type"] == "value_error":
+            # The model-level validators already name the field and value in the message.
+            lines.append(f"{source}: {loc + ': ' if loc else ''}{msg}")
+        elif err["type"] == "missing":
+            lines.append(f"{source}: {loc}: field required")
+        elif err["type"] == "extra_forbidden":
+            lines.append(f"{source}: {loc}: unknown field (value {shown})")
+        else:
+            lines.append(f"{source}: {loc}: {msg} (got {shown})")
+    return "\n".join(lines)
+
+
+def parse_config(data: Any, *, source: str = "<config>", env: Mapping[str, str] | None = None) -> AegisConfig:
+    """Validate an already-parsed YAML/JSON tree into an :class:`AegisConfig`.
+
+    Raises:
+        ConfigError: naming ``source``, the field path and the bad value.
+    """
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
+    try:
+        data = interpolate(data, os.environ if env is None else env)
+    except UndefinedVariableError as exc:
+        raise ConfigError(
+            f"{source}: {exc.path}: environment variable {exc.name} is not set and has no default "
+            f"(write ${{{exc.name}:-}} to allow it to be empty)"
+        ) from None
+    try:
+        return AegisConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, source, data)) from None
+
+
+def load_config(path: str | os.PathLike[str], *, env: Mapping[str, str] | None = None) -> AegisConfig:
+    """Load and validate a YAML config file.
+
+    Args:
+        path: the YAML file.
+        env: variables for ``${VAR}`` interpolation; ``os.environ`` by default.
+
+    Raises:
+        ConfigError: the file is missing, is not YAML, or a field is invalid.
+            The message names the file, the field path and the value.
+    """
+    source = os.fspath(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read config file ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML: {exc}") from None
+    return parse_config(data, source=source, env=env)

@@ -1,0 +1,154 @@
+"""The exceptions langchain-aegis raises.
+
+Everything the package raises on purpose derives from one root, so a caller
+can catch ``AegisError`` and know it came from the router, not from a provider
+SDK::
+
+    AegisError
+    ├── ConfigError                 bad YAML, bad field, bad value (names file and field)
+    ├── RoutingError                a request the policy cannot place (bad metadata value)
+    ├── PrivacyViolationError       a local-only call that no local provider can serve
+    ├── BudgetExceededError         a provider's monthly cap would be crossed
+    ├── ProviderCallError           one provider attempt failed (carries its kind and status)
+    │   └── CircuitOpenError        the provider is skipped while its breaker is open
+    ├── AllProvidersFailedError     every provider in the chain failed (carries every attempt)
+    └── StreamInterruptedError      a stream broke after chunks reached the caller
+
+Errors never contain API keys or prompt text: they name providers, fields and
+values from configuration only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from langchain_aegis.attempts import Attempt
+
+__all__ = [
+    "AegisError",
+    "AllProvidersFailedError",
+    "BudgetExceededError",
+    "CircuitOpenError",
+    "ConfigError",
+    "PrivacyViolationError",
+    "ProviderCallError",
+    "RoutingError",
+    "StreamInterruptedError",
+]
+
+
+class AegisError(Exception):
+    """Root of every error langchain-aegis raises on purpose."""
+
+
+class ConfigError(AegisError, ValueError):
+    """Configuration that cannot be loaded.
+
+    The message names the file (when there is one), the field path and the
+    offending value, e.g. ``config/llm_config.yml: providers.openai.base_url:
+    'not a url' is not an http(s) URL``.
+    """
+
+
+class RoutingError(AegisError, ValueError):
+    """Request facts that the policy cannot read, e.g. ``quality='urgent'``."""
+
+
+class PrivacyViolationError(AegisError):
+    """A ``local_only`` call had no local provider left to serve it.
+
+    Raised instead of ever sending the call to a cloud provider.
+    """
+
+    def __init__(self, message: str, *, attempts: Sequence[Attempt] = ()) -> None:
+        super().__init__(message)
+        self.attempts = tuple(attempts)
+
+
+class BudgetExceededError(AegisError):
+    """A call's worst-case cost does not fit in the provider's monthly budget."""
+
+    def __init__(self, provider: str, limit: float, spent: float, period: str, reserved: float = 0.0) -> None:
+        self.provider = provider
+        self.limit = limit
+        self.spent = spent
+        self.reserved = reserved
+        self.period = period
+        super().__init__(
+            f"budget for provider {provider!r} exhausted in period {period}: "
+            f"limit ${limit:.4f}, spent ${spent:.4f}, reserved ${reserved:.4f}"
+        )
+
+
+class ProviderCallError(AegisError):
+    """One provider attempt failed.
+
+    Attributes:
+        provider: the configured provider name.
+        kind: a short, stable classification used for fallback decisions and
+            metrics: ``rate_limit``, ``server``, ``timeout``, ``connection``,
+            ``auth``, ``not_found``, ``context_length``, ``invalid_request``,
+            ``content_filter``, ``empty_stream``, ``malformed``, ``circuit_open``
+            or ``unknown``.
+        status: the HTTP status when one is known.
+        retry_after: seconds the provider asked us to wait, when it said.
+    """
+
+    def __init__(
+        self,
+        provider: str,
+        kind: str,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.provider = provider
+        self.kind = kind
+        self.status = status
+        self.retry_after = retry_after
+        super().__init__(f"provider {provider!r} failed ({kind}{f', HTTP {status}' if status else ''}): {message}")
+
+
+class CircuitOpenError(ProviderCallError):
+    """The provider's circuit breaker is open; it was skipped without a request."""
+
+    def __init__(self, provider: str, retry_in: float) -> None:
+        super().__init__(provider, "circuit_open", f"circuit open, next trial in {retry_in:.1f}s")
+        self.retry_in = retry_in
+
+
+class AllProvidersFailedError(AegisError):
+    """Every provider in the decision's chain failed.
+
+    Attributes:
+        attempts: every attempt in order, with provider, error kind, status and duration.
+    """
+
+    def __init__(self, message: str, *, attempts: Sequence[Attempt] = ()) -> None:
+        super().__init__(message)
+        self.attempts = tuple(attempts)
+
+
+class StreamInterruptedError(AegisError):
+    """A stream failed after its first chunk reached the caller.
+
+    The router never switches provider mid-answer, so the stream ends here.
+
+    Attributes:
+        provider: the provider that was streaming.
+        chunks_delivered: how many chunks the caller received.
+        chars_delivered: how many characters of content the caller received.
+    """
+
+    def __init__(self, provider: str, chunks_delivered: int, chars_delivered: int, cause: BaseException) -> None:
+        self.provider = provider
+        self.chunks_delivered = chunks_delivered
+        self.chars_delivered = chars_delivered
+        self.cause: Any = cause
+        super().__init__(
+            f"stream from provider {provider!r} broke after {chunks_delivered} chunks "
+            f"({chars_delivered} characters): {type(cause).__name__}"
+        )
