@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["Attempt"]
+__all__ = ["Attempt", "CallRecord"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,3 +31,34 @@ class Attempt:
     def as_dict(self) -> dict[str, Any]:
         """A JSON-friendly dict, as carried in ``response_metadata["aegis"]["attempts"]``."""
         return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """What one finished call through :class:`AegisChatModel` did; fed to metrics and rollout guards.
+
+    Attributes:
+        requested_provider: the provider the decision chose first.
+        served_provider: the provider that answered, or ``None`` if the call failed.
+        rule: the routing rule that fired.
+        status: ``ok`` or the final error kind (``budget``, ``privacy``, ``rate_limit``, ...).
+        latency_s: wall time of the whole call, fallbacks included.
+        input_tokens: prompt tokens reported by the serving provider.
+        output_tokens: completion tokens reported by the serving provider.
+        cost_usd: the settled cost.
+        attempts: every provider attempt, in order.
+        local_only_source: why the call was local-only (``metadata``, ``node``,
+            ``instance``, ``detector``), ``explicit`` when detection was switched
+            off by ``data_classification: public``, or ``None``.
+    """
+
+    requested_provider: str
+    served_provider: str | None
+    rule: str
+    status: str
+    latency_s: float
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    attempts: tuple[Attempt, ...] = ()
+    local_only_source: str | None = None

@@ -1,0 +1,103 @@
+"""The state one AegisChatModel shares across its calls, assembled once.
+
+The chat model translates between LangChain and the package; everything with
+state or I/O (provider clients, breakers, ledger, metrics, rollout shares)
+sits here behind a few methods, so the chat model never grows into a hub.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import BaseMessage
+
+from langchain_aegis.attempts import CallRecord
+from langchain_aegis.config import AegisConfig
+from langchain_aegis.dispatch import Accounting, Dispatcher
+from langchain_aegis.errors import ConfigError
+from langchain_aegis.providers import ProviderRegistry
+from langchain_aegis.resilience import CircuitBreaker
+from langchain_aegis.routing import RouteDecision
+
+__all__ = ["CallRuntime", "build_runtime"]
+
+logger = logging.getLogger("langchain_aegis")
+
+
+@dataclass
+class CallRuntime:
+    """Provider clients, breaker, dispatcher, accounting and observers of one model."""
+
+    config: AegisConfig
+    registry: ProviderRegistry
+    breaker: CircuitBreaker
+    dispatcher: Dispatcher
+    accounting: Accounting | None = None
+    observers: list[Callable[[CallRecord], None]] = field(default_factory=list)
+    shares: Callable[[], dict[str, float]] | None = None
+
+    def rollout_shares(self) -> dict[str, float]:
+        """Current traffic shares of rules under gradual rollout."""
+        return self.shares() if self.shares is not None else {}
+
+    def estimate_tokens(self, messages: Sequence[BaseMessage]) -> int:
+        """A conservative prompt-token estimate, used only to reserve budget."""
+        if self.accounting is None:
+            return 0
+        from langchain_aegis.pricing import estimate_tokens  # noqa: PLC0415
+
+        return estimate_tokens(messages)
+
+    def observe(self, record: CallRecord) -> None:
+        """Hand a finished call to every observer (metrics, rollout guard); never raise."""
+        for observer in self.observers:
+            try:
+                observer(record)
+            except Exception:  # an observer must not break a call that succeeded
+                logger.exception("aegis: call observer %r failed", observer)
+
+    def add_cost(self, message: BaseMessage | None, provider: str | None, decision: RouteDecision | None = None) -> None:
+        """Put LangSmith's cost fields on a message's ``usage_metadata``.
+
+        Streaming puts them only on the chunk that carries usage, so chunk
+        addition (which fails on float usage fields) sees them once.
+        """
+        usage = getattr(message, "usage_metadata", None)
+        if not usage:
+            return
+        name = provider or (message.response_metadata.get("aegis") or {}).get("served_by")
+        if name is None and decision is not None:
+            name = decision.provider
+        if name is None or name not in self.config.providers:
+            return
+        from langchain_aegis.pricing import cost_from_usage, pricing_for  # noqa: PLC0415
+
+        cost = cost_from_usage(usage, pricing_for(self.config.providers[name]))
+        usage["input_cost"] = cost.input_cost  # type: ignore[typeddict-unknown-key]
+        usage["output_cost"] = cost.output_cost  # type: ignore[typeddict-unknown-key]
+        usage["total_cost"] = cost.total_cost  # type: ignore[typeddict-unknown-key]
+
+    def validate_model(self, provider: str) -> None:
+        """Raise :class:`ConfigError` if ``provider`` does not list its configured model."""
+        client = self.registry[provider]
+        try:
+            listed = {m.id for m in client._sync().list_models()}
+        except Exception as exc:
+            raise ConfigError(
+                f"validate_model_on_init: cannot list models of provider {provider!r} "
+                f"at {client.config.base_url or 'its default URL'} ({type(exc).__name__})"
+            ) from None
+        model = client.config.model
+        if model not in listed and f"{model}:latest" not in listed:
+            raise ConfigError(f"validate_model_on_init: provider {provider!r} does not serve model {model!r}")
+
+
+def build_runtime(config: AegisConfig) -> CallRuntime:
+    """Assemble the runtime for a validated config."""
+    registry = ProviderRegistry(config.providers)
+    breaker = CircuitBreaker(config.resilience)
+    dispatcher = Dispatcher(config, registry, breaker)
+    return CallRuntime(config=config, registry=registry, breaker=breaker, dispatcher=dispatcher)

@@ -1,0 +1,142 @@
+"""LangChain messages to provider payloads, and provider responses back.
+
+any-llm speaks the OpenAI chat-completions shape for every provider, so one
+conversion serves them all. Outbound conversion reuses langchain-core's
+``convert_to_openai_messages``; inbound conversion builds ``AIMessage`` /
+``AIMessageChunk`` with tool calls, usage and response metadata the way
+langchain-openai and langchain-ollama do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, convert_to_openai_messages
+from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
+from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+__all__ = ["chunk_to_generation", "completion_to_result", "to_provider_messages", "usage_from"]
+
+
+def to_provider_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
+    """Convert LangChain messages to OpenAI-format dicts for any-llm."""
+    converted = convert_to_openai_messages(list(messages), text_format="string")
+    for out in converted:
+        # Ollama names a tool result by function name; OpenAI ignores the extra key.
+        if out.get("role") == "tool" and "name" not in out:
+            out.pop("name", None)
+    return converted
+
+
+def usage_from(usage: Any) -> UsageMetadata | None:
+    """LangChain ``UsageMetadata`` from an OpenAI-shaped usage object, or ``None``."""
+    if usage is None:
+        return None
+    prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
+    completion = int(getattr(usage, "completion_tokens", 0) or 0)
+    total = int(getattr(usage, "total_tokens", 0) or 0) or prompt + completion
+    result = UsageMetadata(input_tokens=prompt, output_tokens=completion, total_tokens=total)
+    prompt_details = getattr(usage, "prompt_tokens_details", None)
+    cached = getattr(prompt_details, "cached_tokens", None) if prompt_details is not None else None
+    if cached:
+        result["input_token_details"] = InputTokenDetails(cache_read=int(cached))
+    completion_details = getattr(usage, "completion_tokens_details", None)
+    reasoning = getattr(completion_details, "reasoning_tokens", None) if completion_details is not None else None
+    if reasoning:
+        result["output_token_details"] = OutputTokenDetails(reasoning=int(reasoning))
+    return result
+
+
+def _parse_tool_calls(raw_calls: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    calls, invalid = [], []
+    for raw in raw_calls:
+        function = raw.function
+        args_text = function.arguments or "{}"
+        try:
+            args = json.loads(args_text) if isinstance(args_text, str) else dict(args_text)
+            if not isinstance(args, dict):
+                raise ValueError("arguments are not an object")
+            calls.append(tool_call(name=function.name, args=args, id=raw.id))
+        except (ValueError, TypeError) as exc:
+            invalid.append(invalid_tool_call(name=function.name, args=str(args_text), id=raw.id, error=str(exc)))
+    return calls, invalid
+
+
+def _reasoning_text(message: Any) -> str | None:
+    reasoning = getattr(message, "reasoning", None)
+    return getattr(reasoning, "content", None) if reasoning is not None else None
+
+
+def completion_to_result(completion: Any, *, provider_type: str) -> ChatResult:
+    """Build a ``ChatResult`` from an any-llm ``ChatCompletion``."""
+    choice = completion.choices[0]
+    message = choice.message
+    calls, invalid = _parse_tool_calls(message.tool_calls or [])
+    additional: dict[str, Any] = {}
+    if text := _reasoning_text(message):
+        additional["reasoning_content"] = text
+    finish = choice.finish_reason
+    if calls and finish == "stop":
+        finish = "tool_calls"  # Ollama reports "stop" even when it called tools
+    response_metadata = {"model_name": completion.model, "finish_reason": finish, "model_provider": provider_type}
+    ai = AIMessage(
+        content=message.content or "",
+        tool_calls=calls,
+        invalid_tool_calls=invalid,
+        additional_kwargs=additional,
+        usage_metadata=usage_from(completion.usage),
+        response_metadata=response_metadata,
+        id=completion.id or None,
+    )
+    return ChatResult(
+        generations=[ChatGeneration(message=ai, generation_info={"finish_reason": finish})],
+        llm_output={"model_name": completion.model, "token_usage": ai.usage_metadata},
+    )
+
+
+def chunk_to_generation(chunk: Any, *, provider_type: str, saw_tool_calls: bool) -> ChatGenerationChunk | None:
+    """Build a ``ChatGenerationChunk`` from an any-llm ``ChatCompletionChunk``.
+
+    Returns ``None`` for chunks that carry nothing (no delta, usage or finish reason).
+    """
+    usage = usage_from(chunk.usage) if getattr(chunk, "usage", None) else None
+    content = ""
+    tool_chunks: list[Any] = []
+    additional: dict[str, Any] = {}
+    finish = None
+    if chunk.choices:
+        choice = chunk.choices[0]
+        delta = choice.delta
+        finish = choice.finish_reason
+        if delta is not None:
+            content = delta.content or ""
+            if text := _reasoning_text(delta):
+                additional["reasoning_content"] = text
+            for raw in delta.tool_calls or []:
+                function = raw.function
+                tool_chunks.append(
+                    tool_call_chunk(
+                        name=getattr(function, "name", None),
+                        args=getattr(function, "arguments", None),
+                        id=raw.id,
+                        index=raw.index,
+                    )
+                )
+    if not (content or tool_chunks or additional or usage or finish):
+        return None
+    response_metadata: dict[str, Any] = {}
+    if finish:
+        if finish == "stop" and (saw_tool_calls or tool_chunks):
+            finish = "tool_calls"
+        response_metadata = {"finish_reason": finish, "model_name": chunk.model, "model_provider": provider_type}
+    message = AIMessageChunk(
+        content=content,
+        tool_call_chunks=tool_chunks,
+        additional_kwargs=additional,
+        usage_metadata=usage,
+        response_metadata=response_metadata,
+    )
+    return ChatGenerationChunk(message=message, generation_info={"finish_reason": finish} if finish else None)

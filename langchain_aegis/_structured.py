@@ -1,0 +1,71 @@
+"""``with_structured_output`` for AegisChatModel, matching ``ChatOllama``'s behaviour.
+
+The default method is ``json_schema``, as in ``ChatOllama``, so a drop-in
+swap keeps the same requests. ``format`` is translated per provider into
+Ollama's ``format`` or OpenAI's ``response_format`` by the chat model.
+"""
+
+from __future__ import annotations
+
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from langchain_core.output_parsers import JsonOutputKeyToolsParser, JsonOutputParser, PydanticOutputParser, PydanticToolsParser
+from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
+from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
+from langchain_core.utils.pydantic import is_basemodel_subclass
+from typing_extensions import is_typeddict
+
+if TYPE_CHECKING:
+    from langchain_aegis.chat_models import AegisChatModel
+
+Method = Literal["function_calling", "json_mode", "json_schema"]
+
+
+def structured_output(
+    model: AegisChatModel, schema: dict[str, Any] | type | None, *, method: Method, include_raw: bool
+) -> Runnable[Any, Any]:
+    """Build the runnable behind :meth:`AegisChatModel.with_structured_output`."""
+    is_pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
+    if method != "json_mode" and schema is None:
+        raise ValueError(f"with_structured_output: schema must be given when method={method!r}")
+    parser: Runnable[Any, Any]
+    if method == "function_calling":
+        tool = convert_to_openai_tool(cast(Any, schema))
+        name = tool["function"]["name"]
+        llm: Runnable[Any, Any] = model.bind_tools(
+            [cast(Any, schema)],
+            tool_choice=name,
+            ls_structured_output_format={"kwargs": {"method": method}, "schema": tool},
+        )
+        parser = (
+            PydanticToolsParser(tools=[cast(Any, schema)], first_tool_only=True)
+            if is_pydantic
+            else JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
+        )
+    elif method == "json_mode":
+        llm = model.bind(format="json", ls_structured_output_format={"kwargs": {"method": method}, "schema": schema})
+        parser = PydanticOutputParser(pydantic_object=cast(Any, schema)) if is_pydantic else JsonOutputParser()
+    elif method == "json_schema":
+        if is_pydantic:
+            json_schema = cast(Any, schema).model_json_schema()
+        elif is_typeddict(schema):
+            json_schema = convert_to_json_schema(schema)
+            json_schema.setdefault("required", list(json_schema.get("properties", {})))
+        else:
+            json_schema = convert_to_json_schema(cast(Any, schema)) if not isinstance(schema, dict) else schema
+        llm = model.bind(
+            format=json_schema,
+            ls_structured_output_format={"kwargs": {"method": method}, "schema": schema if is_pydantic else json_schema},
+        )
+        parser = PydanticOutputParser(pydantic_object=cast(Any, schema)) if is_pydantic else JsonOutputParser()
+    else:
+        raise ValueError(
+            f"with_structured_output: method={method!r} is not valid; allowed values: function_calling, json_schema, json_mode"
+        )
+    if include_raw:
+        parser_assign = RunnablePassthrough.assign(parsed=itemgetter("raw") | parser, parsing_error=lambda _: None)
+        parser_none = RunnablePassthrough.assign(parsed=lambda _: None)
+        with_fallback = parser_assign.with_fallbacks([parser_none], exception_key="parsing_error")
+        return RunnableMap(raw=llm) | with_fallback
+    return llm | parser

@@ -1,0 +1,524 @@
+"""AegisChatModel: one LangChain chat model with a policy router behind it."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages.ai import UsageMetadata, add_usage
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable, RunnableConfig, ensure_config
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+
+from langchain_aegis import _structured
+from langchain_aegis._call import CallRuntime, build_runtime
+from langchain_aegis._convert import to_provider_messages
+from langchain_aegis.attempts import CallRecord
+from langchain_aegis.config import AegisConfig, load_config
+from langchain_aegis.dispatch import CallLog, CallPlan
+from langchain_aegis.errors import AegisError, PrivacyViolationError
+from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts, parse_facts
+from langchain_aegis.routing import FactLayers, RouteDecision, RouterState, decide, needs_detection, privacy_verdict
+
+__all__ = ["AegisChatModel"]
+
+_CALL_KEY = "aegis_call"
+
+
+class _StreamUsage:
+    """Keeps a stream's usage on its first chunk.
+
+    ``AIMessageChunk`` addition turns two chunks without usage into a zero
+    usage dict, and then fails on the float cost fields LangSmith reads
+    (``input_cost`` ...). So usage rides on the first chunk, whose dict object
+    is completed in place when the provider reports usage; every later chunk
+    carries none, and any sum of the chunks sees the one complete dict.
+    """
+
+    def __init__(self) -> None:
+        self.holder: AIMessageChunk | None = None
+        self.total: UsageMetadata | None = None
+
+    def take(self, chunk: ChatGenerationChunk) -> None:
+        message = chunk.message
+        reported = message.usage_metadata  # type: ignore[attr-defined]
+        if self.holder is None:
+            self.holder = message  # type: ignore[assignment]
+            self.total = message.usage_metadata = reported or UsageMetadata(  # type: ignore[attr-defined]
+                input_tokens=0, output_tokens=0, total_tokens=0
+            )
+            return
+        if reported:
+            message.usage_metadata = None  # type: ignore[attr-defined]
+            merged = add_usage(self.total, reported)
+            assert self.total is not None
+            self.total.clear()
+            self.total.update(merged)
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """One call's routing, computed before the LangChain run starts."""
+
+    decision: RouteDecision
+    messages: Sequence[BaseMessage]
+    started: float
+
+
+class AegisChatModel(BaseChatModel):
+    """A drop-in replacement for ``ChatOllama`` that routes each call by policy.
+
+    With no config it is a local-only model against ``http://localhost:11434``,
+    exactly like ``ChatOllama(model=...)``. With a config it sends each call to
+    one of several providers (local Ollama, Ollama Cloud, OpenAI, or any
+    provider any-llm supports), chosen from the call's ``RunnableConfig``
+    metadata and its LangGraph node. Personal and health data never leave the
+    machine.
+
+    Setup:
+        .. code-block:: bash
+
+            pip install langchain-aegis
+
+    Key init args:
+        model: the local Ollama model, as for ``ChatOllama``. With a config, it
+            overrides the model of the default (first local) provider.
+        config: a path to ``llm_config.yml`` or an :class:`AegisConfig`.
+        defaults: request facts for every call of this instance, e.g.
+            ``{"task_type": "extraction"}``.
+        temperature, num_predict, num_ctx, top_p, top_k, seed, stop, format,
+        keep_alive, reasoning, validate_model_on_init, base_url: as for ``ChatOllama``.
+        max_tokens, timeout, max_retries, api_key, streaming: the standard ones.
+
+    Instantiate:
+        .. code-block:: python
+
+            from langchain_aegis import AegisChatModel
+
+            llm = AegisChatModel(model="gemma-3-4b-it-Q8_0")            # like ChatOllama
+            llm = AegisChatModel(config="config/llm_config.yml")        # several providers
+
+    Invoke:
+        .. code-block:: python
+
+            from langchain_aegis import Quality, Complexity, aegis_config
+
+            msg = llm.invoke("Summarise this contract ...",
+                             config=aegis_config(quality=Quality.CRITICAL, complexity=Complexity.HIGH))
+            msg.response_metadata["aegis"]["provider"]   # 'openai'
+            msg.response_metadata["aegis"]["reason"]     # 'rule critical_to_openai matched (...)'
+
+    Explain without calling a model:
+        .. code-block:: python
+
+            llm.explain("Patient Frau Müller, Diagnose F32.1").privacy   # 'local_only'
+
+    Stream:
+        .. code-block:: python
+
+            for chunk in llm.stream("Tell me a joke"):
+                print(chunk.content, end="")
+
+    Tool calling:
+        .. code-block:: python
+
+            llm.bind_tools([get_weather], tool_choice="any").invoke("Weather in Berlin?").tool_calls
+
+    Structured output:
+        .. code-block:: python
+
+            llm.with_structured_output(Person).invoke("Anna is 31")   # Person(name='Anna', age=31)
+
+    Token usage:
+        .. code-block:: python
+
+            llm.invoke("hi").usage_metadata   # {'input_tokens': 9, 'output_tokens': 12, 'total_tokens': 21}
+    """
+
+    model: str | None = None
+    """The local Ollama model name; with a config, overrides the default local provider's model."""
+    config: AegisConfig | str | Path | None = Field(default=None, exclude=True)
+    """A path to a YAML config, or an :class:`AegisConfig`."""
+    defaults: dict[str, Any] | None = None
+    """Request facts applied to every call of this instance (below call and node facts)."""
+    base_url: str | None = None
+    """Ollama server URL when no config is given."""
+    api_key: SecretStr | None = Field(default=None, exclude=True)
+    """Bearer token for the Ollama server when no config is given (e.g. Ollama Cloud)."""
+    temperature: float | None = None
+    num_predict: int | None = None
+    """Maximum tokens to generate (Ollama's name for ``max_tokens``)."""
+    max_tokens: int | None = None
+    num_ctx: int | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    seed: int | None = None
+    stop: list[str] | None = None
+    format: Literal["", "json"] | dict[str, Any] | None = None
+    """``"json"`` for JSON mode, or a JSON schema for structured output."""
+    keep_alive: int | str | None = None
+    """Accepted for compatibility; any-llm has no way to pass it to Ollama, so it is not sent."""
+    reasoning: bool | str | None = None
+    """Ollama ``think``: ``True``/``False`` or a level (``low``, ``medium``, ``high``)."""
+    validate_model_on_init: bool = False
+    """Check at construction that the default provider serves ``model``."""
+    timeout: float | None = None
+    """Seconds for one HTTP request (overrides every provider's ``timeout``)."""
+    max_retries: int | None = None
+    """Retries per provider (overrides ``resilience.max_retries``)."""
+    streaming: bool = False
+    """Stream internally even for ``invoke``."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, populate_by_name=True)
+
+    _cfg: AegisConfig = PrivateAttr()
+    _runtime: CallRuntime = PrivateAttr()
+    _instance_facts: RequestFacts = PrivateAttr(default_factory=RequestFacts)
+
+    @model_validator(mode="after")
+    def _build(self) -> AegisChatModel:
+        self._cfg = self._resolve_config()
+        self._instance_facts = parse_facts(self.defaults, where="AegisChatModel(defaults=...): ")
+        self._runtime = build_runtime(self._cfg)
+        if self.validate_model_on_init:
+            self._runtime.validate_model(self._cfg.default_provider())
+        return self
+
+    def _resolve_config(self) -> AegisConfig:
+        overrides: dict[str, Any] = {}
+        if self.timeout is not None:
+            overrides["timeout"] = self.timeout
+        if self.config is None:
+            if not self.model:
+                raise ValueError("AegisChatModel: give model=... (a local Ollama model) or config=... (a YAML file)")
+            return AegisConfig.single_ollama(self.model, self.base_url, api_key=self.api_key, **overrides)
+        cfg = self.config if isinstance(self.config, AegisConfig) else load_config(self.config)
+        default = cfg.default_provider()
+        providers = dict(cfg.providers)
+        if self.model:
+            providers[default] = providers[default].model_copy(update={"model": self.model})
+        if overrides:
+            providers = {n: p.model_copy(update=overrides) for n, p in providers.items()}
+        update: dict[str, Any] = {"providers": providers}
+        if self.max_retries is not None:
+            update["resilience"] = cfg.resilience.model_copy(update={"max_retries": self.max_retries})
+        return cfg.model_copy(update=update)
+
+    @property
+    def aegis_config(self) -> AegisConfig:
+        """The effective, validated configuration."""
+        return self._cfg
+
+    @property
+    def _llm_type(self) -> str:
+        return "aegis-chat"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model": self.model, "providers": {n: p.model for n, p in self._cfg.providers.items()}}
+
+    # -- routing -------------------------------------------------------------
+
+    def _route(self, messages: Sequence[BaseMessage], metadata: Mapping[str, Any] | None) -> RouteDecision:
+        metadata = metadata or {}
+        node = metadata.get("langgraph_node")
+        node = node if isinstance(node, str) else None
+        layers = FactLayers(
+            call=parse_facts(metadata.get(AEGIS_METADATA_KEY)),
+            node=self._cfg.node_facts(node),
+            instance=self._instance_facts,
+            defaults=self._cfg.default_facts(),
+            node_name=node,
+        )
+        detection = self._cfg.privacy.detection
+        findings = None
+        if needs_detection(layers, detection_enabled=detection):
+            from langchain_aegis.privacy import scan_messages  # noqa: PLC0415 - keeps import light
+
+            findings = scan_messages(messages)
+        verdict = privacy_verdict(layers, detection_enabled=detection, findings=findings)
+        state = RouterState(
+            open_circuits=self._runtime.breaker.open_providers(),
+            rollout_shares=self._runtime.rollout_shares(),
+        )
+        return decide(self._cfg, layers, verdict, state=state, random_draw=random.random())  # noqa: S311
+
+    def explain(self, messages: LanguageModelInput, config: RunnableConfig | None = None) -> RouteDecision:
+        """Return the routing decision for a call, without calling any model.
+
+        Args:
+            messages: what you would pass to ``invoke``.
+            config: the ``RunnableConfig`` you would pass, e.g. from :func:`aegis_config`.
+        """
+        cfg = ensure_config(config)
+        return self._route(self._convert_input(messages).to_messages(), cfg.get("metadata"))
+
+    def _prepare(
+        self, input: LanguageModelInput, config: RunnableConfig | None, kwargs: dict[str, Any]
+    ) -> RunnableConfig:
+        """Decide before the LangChain run starts, so tags and ls params name the provider."""
+        cfg = ensure_config(config)
+        messages = self._convert_input(input).to_messages()
+        decision = self._route(messages, cfg.get("metadata"))
+        kwargs[_CALL_KEY] = _Call(decision, messages, time.perf_counter())
+        tags = list(cfg.get("tags") or [])
+        tags += [f"aegis:provider={decision.provider}", f"aegis:rule={decision.rule}"]
+        metadata = {**(cfg.get("metadata") or {}), "aegis_route": decision.as_metadata()}
+        return {**cfg, "tags": tags, "metadata": metadata}
+
+    def invoke(
+        self, input: LanguageModelInput, config: RunnableConfig | None = None, *, stop: list[str] | None = None, **kwargs: Any
+    ) -> AIMessage:
+        config = self._prepare(input, config, kwargs)
+        return super().invoke(input, config, stop=stop, **kwargs)
+
+    async def ainvoke(
+        self, input: LanguageModelInput, config: RunnableConfig | None = None, *, stop: list[str] | None = None, **kwargs: Any
+    ) -> AIMessage:
+        config = self._prepare(input, config, kwargs)
+        return await super().ainvoke(input, config, stop=stop, **kwargs)
+
+    def stream(
+        self, input: LanguageModelInput, config: RunnableConfig | None = None, *, stop: list[str] | None = None, **kwargs: Any
+    ) -> Iterator[AIMessageChunk]:
+        config = self._prepare(input, config, kwargs)
+        yield from super().stream(input, config, stop=stop, **kwargs)
+
+    async def astream(
+        self, input: LanguageModelInput, config: RunnableConfig | None = None, *, stop: list[str] | None = None, **kwargs: Any
+    ) -> AsyncIterator[AIMessageChunk]:
+        config = self._prepare(input, config, kwargs)
+        async for chunk in super().astream(input, config, stop=stop, **kwargs):
+            yield chunk
+
+    # -- LangChain plumbing -----------------------------------------------------
+
+    def _get_invocation_params(self, stop: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
+        kwargs.pop(_CALL_KEY, None)  # routing state is not an invocation parameter
+        return super()._get_invocation_params(stop=stop, **kwargs)
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        call = kwargs.get(_CALL_KEY)
+        provider = call.decision.provider if isinstance(call, _Call) else self._cfg.default_provider()
+        pcfg = self._cfg.providers[provider]
+        params = LangSmithParams(
+            ls_provider=pcfg.type, ls_model_name=pcfg.model, ls_model_type="chat", ls_temperature=self.temperature
+        )
+        if (max_tokens := self.max_tokens or self.num_predict) is not None:
+            params["ls_max_tokens"] = max_tokens
+        if stop := stop or self.stop:
+            params["ls_stop"] = stop
+        return params
+
+    def _call_for(self, messages: list[BaseMessage], run_manager: Any, kwargs: dict[str, Any]) -> _Call:
+        call = kwargs.pop(_CALL_KEY, None)
+        if isinstance(call, _Call):
+            return call
+        # Reached through generate()/agenerate() directly: route from the run's metadata.
+        metadata = getattr(run_manager, "metadata", None)
+        return _Call(self._route(messages, metadata), messages, time.perf_counter())
+
+    def _provider_params(self, stop: list[str] | None, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "top_k": self.top_k,
+            "seed": self.seed,
+            "num_ctx": self.num_ctx,
+            "max_tokens": self.max_tokens or self.num_predict,
+            "stop": stop or self.stop,
+        }
+        if self.reasoning is not None:
+            params["think"] = self.reasoning
+        fmt = kwargs.get("format", self.format)
+        if fmt == "json":
+            params["response_format"] = {"type": "json_object"}
+        elif isinstance(fmt, dict):
+            params["response_format"] = {"type": "json_schema", "json_schema": {"name": "output", "schema": fmt}}
+        for key, value in kwargs.items():
+            if key not in ("format", "ls_structured_output_format", "stream") and value is not None:
+                params[key] = value
+        if "num_predict" in kwargs:
+            params["max_tokens"] = params.pop("num_predict")
+        return params
+
+    def _plan(self, call: _Call, stop: list[str] | None, kwargs: Mapping[str, Any]) -> CallPlan:
+        params = self._provider_params(stop, kwargs)
+        return CallPlan(
+            call.decision, to_provider_messages(call.messages), params, self._runtime.estimate_tokens(call.messages)
+        )
+
+    def _finish(self, call: _Call, log: CallLog, message: BaseMessage | None, error: BaseException | None) -> dict[str, Any]:
+        usage = getattr(message, "usage_metadata", None) or {}
+        status = "ok" if error is None else (
+            "privacy" if isinstance(error, PrivacyViolationError) else getattr(error, "kind", None) or
+            (log.attempts[-1].outcome if log.attempts else type(error).__name__)
+        )
+        record = CallRecord(
+            requested_provider=call.decision.provider,
+            served_provider=log.served_by,
+            rule=call.decision.rule,
+            status=status if isinstance(status, str) else "error",
+            latency_s=time.perf_counter() - call.started,
+            input_tokens=int(usage.get("input_tokens", 0)),
+            output_tokens=int(usage.get("output_tokens", 0)),
+            cost_usd=log.cost,
+            attempts=tuple(log.attempts),
+            local_only_source=call.decision.local_only_source,
+        )
+        self._runtime.observe(record)
+        return {
+            **call.decision.as_metadata(),
+            "served_by": log.served_by,
+            "attempts": [a.as_dict() for a in log.attempts],
+            "cost_usd": log.cost,
+        }
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        call = self._call_for(messages, run_manager, kwargs)
+        if self.streaming:
+            from langchain_core.language_models.chat_models import generate_from_stream  # noqa: PLC0415
+
+            return generate_from_stream(self._stream(messages, stop, run_manager, **{_CALL_KEY: call, **kwargs}))
+        log = CallLog()
+        try:
+            result = self._runtime.dispatcher.invoke(self._plan(call, stop, kwargs), log)
+        except AegisError as exc:
+            self._finish(call, log, None, exc)
+            raise
+        message = result.generations[0].message
+        message.response_metadata["aegis"] = self._finish(call, log, message, None)
+        self._runtime.add_cost(message, log.served_by)
+        return result
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        call = self._call_for(messages, run_manager, kwargs)
+        if self.streaming:
+            from langchain_core.language_models.chat_models import agenerate_from_stream  # noqa: PLC0415
+
+            return await agenerate_from_stream(self._astream(messages, stop, run_manager, **{_CALL_KEY: call, **kwargs}))
+        log = CallLog()
+        try:
+            result = await self._runtime.dispatcher.ainvoke(self._plan(call, stop, kwargs), log)
+        except AegisError as exc:
+            self._finish(call, log, None, exc)
+            raise
+        message = result.generations[0].message
+        message.response_metadata["aegis"] = self._finish(call, log, message, None)
+        self._runtime.add_cost(message, log.served_by)
+        return result
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        call = self._call_for(messages, run_manager, kwargs)
+        log = CallLog()
+        usage = _StreamUsage()
+        try:
+            for chunk in self._runtime.dispatcher.stream(self._plan(call, stop, kwargs), log):
+                usage.take(chunk)
+                if run_manager:
+                    run_manager.on_llm_new_token(str(chunk.message.content), chunk=chunk)
+                yield chunk
+        except AegisError as exc:
+            self._finish(call, log, None, exc)
+            raise
+        yield self._last_chunk(call, log, usage)
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        call = self._call_for(messages, run_manager, kwargs)
+        log = CallLog()
+        usage = _StreamUsage()
+        try:
+            async for chunk in self._runtime.dispatcher.astream(self._plan(call, stop, kwargs), log):
+                usage.take(chunk)
+                if run_manager:
+                    await run_manager.on_llm_new_token(str(chunk.message.content), chunk=chunk)
+                yield chunk
+        except AegisError as exc:
+            self._finish(call, log, None, exc)
+            raise
+        yield self._last_chunk(call, log, usage)
+
+    def _last_chunk(self, call: _Call, log: CallLog, usage: _StreamUsage) -> ChatGenerationChunk:
+        """Complete the stream's usage and cost, and carry the routing story on a final empty chunk."""
+        served = AIMessageChunk(content="", usage_metadata=usage.total)
+        meta = self._finish(call, log, served, None)
+        if usage.total is not None and log.served_by is not None:
+            self._runtime.add_cost(usage.holder, log.served_by)
+        return ChatGenerationChunk(message=AIMessageChunk(content="", response_metadata={"aegis": meta}))
+
+    # -- tools and structured output ---------------------------------------------
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Any | BaseTool],
+        *,
+        tool_choice: dict[str, Any] | str | bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind tools (OpenAI-format, pydantic models, functions or ``BaseTool``) to the model.
+
+        Args:
+            tools: the tools.
+            tool_choice: a tool name, ``"auto"``, ``"none"``, ``"any"``/``"required"``/``True``
+                (must call a tool), or an OpenAI-format dict.
+        """
+        formatted = [convert_to_openai_tool(t) for t in tools]
+        if tool_choice is not None and tool_choice is not False:
+            if tool_choice is True or tool_choice == "any":
+                tool_choice = "required"
+            elif isinstance(tool_choice, str) and tool_choice not in ("auto", "none", "required"):
+                tool_choice = {"type": "function", "function": {"name": tool_choice}}
+            kwargs["tool_choice"] = tool_choice
+        return super().bind(tools=formatted, **kwargs)
+
+    def with_structured_output(
+        self,
+        schema: dict[str, Any] | type | None = None,
+        *,
+        method: Literal["function_calling", "json_mode", "json_schema"] = "json_schema",
+        include_raw: bool = False,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, dict[str, Any] | Any]:
+        """Return a runnable whose output matches ``schema``, as ``ChatOllama`` does.
+
+        Args:
+            schema: a pydantic class, TypedDict, JSON schema dict or OpenAI tool.
+            method: ``json_schema`` (default, as in ChatOllama), ``function_calling`` or ``json_mode``.
+            include_raw: also return the raw message and any parsing error.
+        """
+        if kwargs:
+            raise ValueError(f"with_structured_output: unsupported arguments {sorted(kwargs)}")
+        return _structured.structured_output(self, schema, method=method, include_raw=include_raw)

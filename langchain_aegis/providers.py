@@ -1,0 +1,191 @@
+"""One any-llm client per configured provider, and the call translation for it.
+
+Facts about any-llm-sdk 1.40 that shape this module:
+
+- ``any_llm.completion()`` builds a new client (and TLS context) per call,
+  about 30 ms; a reused ``AnyLLM.create(...)`` instance adds ~0.2 ms. Clients
+  are built once and reused.
+- ``import any_llm`` takes 1.4 to 1.9 s, so it is imported on first use, not
+  when ``langchain_aegis`` is imported.
+- The Ollama provider ignores ``api_key``: Ollama Cloud needs an
+  ``Authorization: Bearer`` header passed as a client argument, and the client
+  has no default timeout, so one is always set.
+- Unknown keyword arguments leak into Ollama ``options``, so only known
+  parameters are forwarded.
+- OpenAI streams usage only with ``stream_options={"include_usage": True}``.
+  SDK retries are turned off: the router owns retries.
+- An ``httpx.AsyncClient`` is bound to the event loop it first ran on, so async
+  clients are kept per event loop; sync calls run on any-llm's own runner loop.
+
+Defence in depth: every call states the decision's privacy, and a cloud
+provider refuses a ``local_only`` call with :class:`PrivacyViolationError`
+before any byte is sent, so a bug in routing cannot leak.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any
+
+from langchain_aegis.config import ProviderConfig
+from langchain_aegis.errors import PrivacyViolationError
+
+__all__ = ["ProviderClient", "ProviderRegistry"]
+
+# Parameters any-llm understands for every provider.
+_COMMON = frozenset(
+    {
+        "temperature",
+        "top_p",
+        "max_tokens",
+        "stop",
+        "seed",
+        "tools",
+        "tool_choice",
+        "response_format",
+        "parallel_tool_calls",
+        "presence_penalty",
+        "frequency_penalty",
+        "logprobs",
+        "top_logprobs",
+        "reasoning_effort",
+    }
+)
+# Ollama-only generation options (they travel in Ollama's ``options``).
+_OLLAMA_OPTIONS = frozenset(
+    {"num_ctx", "top_k", "think", "repeat_penalty", "repeat_last_n", "mirostat", "num_gpu", "min_p", "tfs_z"}
+)
+
+
+class ProviderClient:
+    """A configured provider: a lazily created, reused any-llm client per event loop.
+
+    Args:
+        name: the configured provider name.
+        config: its validated configuration.
+    """
+
+    def __init__(self, name: str, config: ProviderConfig) -> None:
+        self.name = name
+        self.config = config
+        self._sync_client: Any = None
+        self._async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
+
+    def __repr__(self) -> str:
+        return f"ProviderClient(name={self.name!r}, type={self.config.type!r}, model={self.config.model!r})"
+
+    @property
+    def is_local(self) -> bool:
+        """Whether calls to this provider stay on this machine or network."""
+        return self.config.locality == "local"
+
+    # -- client construction ---------------------------------------------
+
+    def _create(self) -> Any:
+        from any_llm import AnyLLM  # noqa: PLC0415 - 1.7 s import, deferred on purpose
+        from any_llm.exceptions import UnsupportedParameterError  # noqa: PLC0415
+
+        cfg = self.config
+        key = cfg.api_key.get_secret_value() if cfg.api_key else None
+        args: dict[str, Any] = dict(cfg.client_args)
+        if cfg.type == "ollama":
+            headers = dict(args.pop("headers", {}) or {})
+            if key:
+                headers["Authorization"] = f"Bearer {key}"
+            if headers:
+                args["headers"] = headers
+            args.setdefault("timeout", cfg.timeout)
+            return AnyLLM.create("ollama", api_base=cfg.base_url, unified_exceptions=True, **args)
+        if cfg.organization:
+            args.setdefault("organization", cfg.organization)
+        args.setdefault("timeout", cfg.timeout)
+        try:
+            return AnyLLM.create(
+                cfg.type, api_key=key, api_base=cfg.base_url, unified_exceptions=True, max_retries=0, **args
+            )
+        except UnsupportedParameterError:
+            return AnyLLM.create(cfg.type, api_key=key, api_base=cfg.base_url, unified_exceptions=True, **args)
+
+    def _client_for_loop(self) -> Any:
+        loop = asyncio.get_running_loop()
+        client = self._async_clients.get(loop)
+        if client is None:
+            client = self._async_clients[loop] = self._create()
+        return client
+
+    def _sync(self) -> Any:
+        if self._sync_client is None:
+            self._sync_client = self._create()
+        return self._sync_client
+
+    # -- calls -------------------------------------------------------------
+
+    def check_privacy(self, privacy: str) -> None:
+        """Refuse a ``local_only`` call if this provider is a cloud provider."""
+        if privacy == "local_only" and not self.is_local:
+            raise PrivacyViolationError(
+                f"provider {self.name!r} is a cloud provider and refused a local_only call before sending it"
+            )
+
+    def _params(self, params: Mapping[str, Any], *, stream: bool) -> dict[str, Any]:
+        allowed = _COMMON | _OLLAMA_OPTIONS if self.config.type == "ollama" else _COMMON
+        out = {k: v for k, v in params.items() if k in allowed and v is not None}
+        if stream and self.config.type != "ollama":
+            out["stream_options"] = {"include_usage": True}
+        if self.config.type != "ollama":
+            out.setdefault("timeout", self.config.timeout)
+        return out
+
+    def complete(self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str) -> Any:
+        """One non-streaming completion, synchronously."""
+        self.check_privacy(privacy)
+        return self._sync().completion(
+            model=self.config.model, messages=messages, allow_running_loop=True, **self._params(params, stream=False)
+        )
+
+    async def acomplete(self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str) -> Any:
+        """One non-streaming completion."""
+        self.check_privacy(privacy)
+        return await self._client_for_loop().acompletion(
+            model=self.config.model, messages=messages, **self._params(params, stream=False)
+        )
+
+    def stream(self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str) -> Iterator[Any]:
+        """A streaming completion, synchronously. Errors may surface on the first ``next()``."""
+        self.check_privacy(privacy)
+        result: Iterator[Any] = self._sync().completion(
+            model=self.config.model,
+            messages=messages,
+            stream=True,
+            allow_running_loop=True,
+            **self._params(params, stream=True),
+        )
+        return result
+
+    async def astream(
+        self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str
+    ) -> AsyncIterator[Any]:
+        """A streaming completion. Errors may surface on the first ``__anext__``."""
+        self.check_privacy(privacy)
+        result: AsyncIterator[Any] = await self._client_for_loop().acompletion(
+            model=self.config.model, messages=messages, stream=True, **self._params(params, stream=True)
+        )
+        return result
+
+
+class ProviderRegistry:
+    """The :class:`ProviderClient` of every configured provider, by name."""
+
+    def __init__(self, providers: Mapping[str, ProviderConfig]) -> None:
+        self._clients = {name: ProviderClient(name, cfg) for name, cfg in providers.items()}
+
+    def __getitem__(self, name: str) -> ProviderClient:
+        return self._clients[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._clients)
+
+    def __len__(self) -> int:
+        return len(self._clients)

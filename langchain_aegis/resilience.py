@@ -1,0 +1,239 @@
+"""Which failures fall back, which are retried, how long to wait, and circuit breakers.
+
+Fallback itself is LangChain's ``Runnable.with_fallbacks`` (see
+:mod:`langchain_aegis.dispatch`). Retries are written here rather than with
+``Runnable.with_retry`` because the router must honour ``Retry-After`` up to a
+cap, stop at a per-call deadline, and retry a stream only before its first
+chunk; ``with_retry`` does none of these.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from langchain_aegis.config import ResilienceConfig
+from langchain_aegis.errors import BudgetExceededError, CircuitOpenError, PrivacyViolationError, ProviderCallError
+
+__all__ = [
+    "FALLBACK_KINDS",
+    "RETRY_KINDS",
+    "CircuitBreaker",
+    "backoff_delay",
+    "classify",
+]
+
+# Kinds that move on to the next provider in the chain.
+FALLBACK_KINDS = frozenset(
+    {
+        "rate_limit",
+        "server",
+        "timeout",
+        "connection",
+        "not_found",
+        "auth",
+        "budget",
+        "context_length",
+        "empty_stream",
+        "malformed",
+        "circuit_open",
+    }
+)
+# Kinds worth one more try at the same provider.
+RETRY_KINDS = frozenset({"rate_limit", "server", "timeout", "connection", "malformed", "empty_stream"})
+
+
+def _status_of(exc: BaseException) -> int | None:
+    for obj in (exc, getattr(exc, "original_exception", None)):
+        for attr in ("status_code", "status"):
+            value = getattr(obj, attr, None)
+            if isinstance(value, int):
+                return value
+        response = getattr(obj, "response", None)
+        value = getattr(response, "status_code", None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def _retry_after_of(exc: BaseException) -> float | None:
+    raw = getattr(exc, "retry_after", None)
+    if raw is None:
+        original = getattr(exc, "original_exception", None)
+        response = getattr(original, "response", None)
+        headers = getattr(response, "headers", None)
+        raw = headers.get("retry-after") if headers is not None else None
+    try:
+        return max(0.0, float(raw)) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _kind_by_name(exc: BaseException) -> str | None:
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    original = getattr(exc, "original_exception", None)
+    if original is not None:
+        names |= {cls.__name__ for cls in type(original).__mro__}
+    table = (
+        ("ContextLengthExceededError", "context_length"),
+        ("ContentFilterError", "content_filter"),
+        ("ContentFilterFinishReasonError", "content_filter"),
+        ("RateLimitError", "rate_limit"),
+        ("AuthenticationError", "auth"),
+        ("MissingApiKeyError", "auth"),
+        ("InsufficientFundsError", "auth"),
+        ("PermissionDeniedError", "auth"),
+        ("ModelNotFoundError", "not_found"),
+        ("NotFoundError", "not_found"),
+        ("GatewayTimeoutError", "timeout"),
+        ("TimeoutException", "timeout"),
+        ("APITimeoutError", "timeout"),
+        ("ReadTimeout", "timeout"),
+        ("TimeoutError", "timeout"),
+        ("ConnectError", "connection"),
+        ("APIConnectionError", "connection"),
+        ("RemoteProtocolError", "connection"),
+        ("ReadError", "connection"),
+        ("ConnectionError", "connection"),
+        ("JSONDecodeError", "malformed"),
+        ("UpstreamProviderError", "server"),
+        ("InvalidRequestError", "invalid_request"),
+        ("BadRequestError", "invalid_request"),
+        ("UnsupportedParameterError", "invalid_request"),
+    )
+    for name, kind in table:
+        if name in names:
+            return kind
+    return None
+
+
+def classify(provider: str, exc: BaseException) -> ProviderCallError:
+    """Turn any provider-side exception into a :class:`ProviderCallError` with a kind.
+
+    ``BudgetExceededError`` and ``PrivacyViolationError`` are not provider failures
+    and are returned unchanged by the caller; do not pass them here.
+    """
+    if isinstance(exc, ProviderCallError):
+        return exc
+    status = _status_of(exc)
+    kind = _kind_by_name(exc)
+    text = str(exc).lower()
+    if kind in (None, "invalid_request") and ("context length" in text or "context window" in text or "too long" in text):
+        kind = "context_length"
+    if kind is None or (kind == "invalid_request" and status and status >= 500):
+        if status == 429:
+            kind = "rate_limit"
+        elif status in (401, 403):
+            kind = "auth"
+        elif status == 404:
+            kind = "not_found"
+        elif status in (408, 504):
+            kind = "timeout"
+        elif status is not None and status >= 500:
+            kind = "server"
+        elif status is not None and 200 <= status < 300:
+            kind = "malformed"
+        elif status is not None and 400 <= status < 500:
+            kind = "invalid_request"
+        elif isinstance(exc, json.JSONDecodeError | ValueError) and "json" in text:
+            kind = "malformed"
+        elif "timeout" in text or "timed out" in text:
+            kind = "timeout"
+        elif "connect" in text or "connection" in text:
+            kind = "connection"
+        else:
+            kind = "server" if type(exc).__name__ == "ProviderError" else "unknown"
+    message = type(exc).__name__
+    return ProviderCallError(provider, kind, message, status=status, retry_after=_retry_after_of(exc))
+
+
+def falls_back(exc: BaseException) -> bool:
+    """Whether a failure should move on to the next provider in the chain."""
+    if isinstance(exc, BudgetExceededError):
+        return True
+    if isinstance(exc, PrivacyViolationError):
+        return True  # a cloud adapter refused: the next (local) provider may serve it
+    return isinstance(exc, ProviderCallError) and exc.kind in FALLBACK_KINDS
+
+
+def backoff_delay(
+    retry: int, cfg: ResilienceConfig, *, retry_after: float | None, draw: Callable[[], float] = random.random
+) -> float:
+    """Seconds to wait before retry number ``retry`` (1-based).
+
+    Exponential with full jitter, or the provider's ``Retry-After`` when it
+    said one, capped at ``retry_after_cap``.
+    """
+    if retry_after is not None:
+        return min(retry_after, cfg.retry_after_cap)
+    ceiling = min(cfg.backoff_max, cfg.backoff_base * 2 ** (retry - 1))
+    return ceiling * (0.5 + 0.5 * draw())
+
+
+@dataclass
+class _BreakerState:
+    failures: int = 0
+    opened_at: float | None = None
+    trial_in_flight: bool = False
+
+
+class CircuitBreaker:
+    """Per-provider circuit breakers, per process.
+
+    After ``breaker_failures`` consecutive failures a provider is open: calls
+    skip it for ``breaker_cooldown`` seconds. Then it is half-open: one trial
+    call is let through, and its outcome closes or re-opens the breaker.
+
+    Args:
+        cfg: thresholds and cooldown.
+        clock: a monotonic clock, injectable for tests.
+    """
+
+    def __init__(self, cfg: ResilienceConfig, clock: Callable[[], float] = time.monotonic) -> None:
+        self._cfg = cfg
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._states: dict[str, _BreakerState] = {}
+
+    def open_providers(self) -> frozenset[str]:
+        """Providers whose breaker is open and not yet due for a trial."""
+        now = self._clock()
+        with self._lock:
+            return frozenset(
+                name
+                for name, s in self._states.items()
+                if s.opened_at is not None and now - s.opened_at < self._cfg.breaker_cooldown
+            )
+
+    def before_call(self, provider: str) -> None:
+        """Raise :class:`CircuitOpenError` if the provider must be skipped now."""
+        now = self._clock()
+        with self._lock:
+            state = self._states.get(provider)
+            if state is None or state.opened_at is None:
+                return
+            waited = now - state.opened_at
+            if waited < self._cfg.breaker_cooldown:
+                raise CircuitOpenError(provider, self._cfg.breaker_cooldown - waited)
+            if state.trial_in_flight:
+                raise CircuitOpenError(provider, 0.0)
+            state.trial_in_flight = True  # half-open: this call is the trial
+
+    def record_success(self, provider: str) -> None:
+        """Close the provider's breaker."""
+        with self._lock:
+            self._states[provider] = _BreakerState()
+
+    def record_failure(self, provider: str) -> None:
+        """Count a failure; open the breaker at the threshold or after a failed trial."""
+        now = self._clock()
+        with self._lock:
+            state = self._states.setdefault(provider, _BreakerState())
+            state.failures += 1
+            if state.trial_in_flight or state.failures >= self._cfg.breaker_failures:
+                state.opened_at = now
+            state.trial_in_flight = False
