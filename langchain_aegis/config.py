@@ -335,11 +335,11 @@ def _format_validation_error(exc: ValidationError, source: str, raw: Any) -> str
         msg = err["msg"].removeprefix("Value error, ")
         value = err.get("input")
         shown = "<secret>" if "api_key" in loc else repr(value)
-        if isinstance(value, Mapping) or err["type"] == "value_error":
+        if err["type"] == "missing":
+            lines.append(f"{source}: {loc}: field required")
+        elif isinstance(value, Mapping) or err["type"] == "value_error":
             # The model-level validators already name the field and value in the message.
             lines.append(f"{source}: {loc + ': ' if loc else ''}{msg}")
-        elif err["type"] == "missing":
-            lines.append(f"{source}: {loc}: field required")
         elif err["type"] == "extra_forbidden":
             lines.append(f"{source}: {loc}: unknown field (value {shown})")
         else:
