@@ -8,6 +8,8 @@ sits here behind a few methods, so the chat model never grows into a hub.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 
 from langchain_aegis.attempts import CallRecord
+from langchain_aegis.budget.ledger import Ledger
 from langchain_aegis.config import AegisConfig
 from langchain_aegis.dispatch import Accounting, Dispatcher
 from langchain_aegis.errors import ConfigError
@@ -47,7 +50,7 @@ class CallRuntime:
         """A conservative prompt-token estimate, used only to reserve budget."""
         if self.accounting is None:
             return 0
-        from langchain_aegis.pricing import estimate_tokens  # noqa: PLC0415
+        from langchain_aegis.pricing import estimate_tokens
 
         return estimate_tokens(messages)
 
@@ -59,26 +62,28 @@ class CallRuntime:
             except Exception:  # an observer must not break a call that succeeded
                 logger.exception("aegis: call observer %r failed", observer)
 
-    def add_cost(self, message: BaseMessage | None, provider: str | None, decision: RouteDecision | None = None) -> None:
+    def add_cost(
+        self, message: BaseMessage | None, provider: str | None, decision: RouteDecision | None = None
+    ) -> None:
         """Put LangSmith's cost fields on a message's ``usage_metadata``.
 
         Streaming puts them only on the chunk that carries usage, so chunk
         addition (which fails on float usage fields) sees them once.
         """
         usage = getattr(message, "usage_metadata", None)
-        if not usage:
+        if not usage or message is None:
             return
         name = provider or (message.response_metadata.get("aegis") or {}).get("served_by")
         if name is None and decision is not None:
             name = decision.provider
         if name is None or name not in self.config.providers:
             return
-        from langchain_aegis.pricing import cost_from_usage, pricing_for  # noqa: PLC0415
+        from langchain_aegis.pricing import cost_from_usage, pricing_for
 
         cost = cost_from_usage(usage, pricing_for(self.config.providers[name]))
-        usage["input_cost"] = cost.input_cost  # type: ignore[typeddict-unknown-key]
-        usage["output_cost"] = cost.output_cost  # type: ignore[typeddict-unknown-key]
-        usage["total_cost"] = cost.total_cost  # type: ignore[typeddict-unknown-key]
+        usage["input_cost"] = cost.input_cost
+        usage["output_cost"] = cost.output_cost
+        usage["total_cost"] = cost.total_cost
 
     def validate_model(self, provider: str) -> None:
         """Raise :class:`ConfigError` if ``provider`` does not list its configured model."""
@@ -95,9 +100,63 @@ class CallRuntime:
             raise ConfigError(f"validate_model_on_init: provider {provider!r} does not serve model {model!r}")
 
 
-def build_runtime(config: AegisConfig) -> CallRuntime:
-    """Assemble the runtime for a validated config."""
+_LEDGERS: dict[str, Ledger] = {}
+_LEDGERS_LOCK = threading.Lock()
+
+
+def shared_ledger(url: str) -> Ledger:
+    """One ledger per URL and process, so every model instance enforces the same caps.
+
+    ``memory://`` is not shared: it is meant for tests, one per model.
+    """
+    from langchain_aegis.budget import open_ledger
+
+    if url.startswith("memory:"):
+        return open_ledger(url)
+    with _LEDGERS_LOCK:
+        if url not in _LEDGERS:
+            _LEDGERS[url] = open_ledger(url)
+        return _LEDGERS[url]
+
+
+def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | None = None) -> CallRuntime:
+    """Assemble the runtime for a validated config.
+
+    Args:
+        config: the validated configuration.
+        metrics: an :class:`~langchain_aegis.metrics.AegisMetrics`, or ``None``.
+        ledger: a ledger to use instead of the one ``budgets.ledger`` names.
+    """
     registry = ProviderRegistry(config.providers)
     breaker = CircuitBreaker(config.resilience)
-    dispatcher = Dispatcher(config, registry, breaker)
-    return CallRuntime(config=config, registry=registry, breaker=breaker, dispatcher=dispatcher)
+    observers: list[Callable[[CallRecord], None]] = []
+    if metrics is not None:
+        observers.append(metrics.observe)
+        for name, limit in config.budgets.monthly_limits.items():
+            metrics.set_budget(name, 0.0, limit)
+    accounting: Accounting | None = None
+    from langchain_aegis.accounting import LedgerAccounting, needs_accounting
+
+    if ledger is not None or needs_accounting(config):
+        ledger = ledger or shared_ledger(config.budgets.ledger)
+        on_spend = None
+        if metrics is not None:
+            on_spend = lambda provider, spent, limit: metrics.set_budget(provider, spent, limit or 0.0)  # noqa: E731
+        accounting = LedgerAccounting(config, ledger, on_spend=on_spend)
+    shares = None
+    if config.routing.rollouts:
+        from langchain_aegis.rollout_store import RolloutGuard
+
+        guard = RolloutGuard.from_config(config, ledger or shared_ledger(config.budgets.ledger), metrics=metrics)
+        observers.append(lambda record: None if guard.observe(record, now=time.time()) else None)
+        shares = lambda: {rule: guard.share(rule) for rule in guard.rules}  # noqa: E731
+    dispatcher = Dispatcher(config, registry, breaker, accounting)
+    return CallRuntime(
+        config=config,
+        registry=registry,
+        breaker=breaker,
+        dispatcher=dispatcher,
+        accounting=accounting,
+        observers=observers,
+        shares=shares,
+    )

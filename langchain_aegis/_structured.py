@@ -10,7 +10,12 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from langchain_core.output_parsers import JsonOutputKeyToolsParser, JsonOutputParser, PydanticOutputParser, PydanticToolsParser
+from langchain_core.output_parsers import (
+    JsonOutputKeyToolsParser,
+    JsonOutputParser,
+    PydanticOutputParser,
+    PydanticToolsParser,
+)
 from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
@@ -23,7 +28,12 @@ Method = Literal["function_calling", "json_mode", "json_schema"]
 
 
 def structured_output(
-    model: AegisChatModel, schema: dict[str, Any] | type | None, *, method: Method, include_raw: bool
+    model: AegisChatModel,
+    schema: dict[str, Any] | type | None,
+    *,
+    method: Method,
+    include_raw: bool,
+    strict: bool | None = None,
 ) -> Runnable[Any, Any]:
     """Build the runnable behind :meth:`AegisChatModel.with_structured_output`."""
     is_pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
@@ -31,10 +41,10 @@ def structured_output(
         raise ValueError(f"with_structured_output: schema must be given when method={method!r}")
     parser: Runnable[Any, Any]
     if method == "function_calling":
-        tool = convert_to_openai_tool(cast(Any, schema))
+        tool = convert_to_openai_tool(cast(Any, schema), strict=strict)
         name = tool["function"]["name"]
         llm: Runnable[Any, Any] = model.bind_tools(
-            [cast(Any, schema)],
+            [tool],
             tool_choice=name,
             ls_structured_output_format={"kwargs": {"method": method}, "schema": tool},
         )
@@ -50,18 +60,23 @@ def structured_output(
         if is_pydantic:
             json_schema = cast(Any, schema).model_json_schema()
         elif is_typeddict(schema):
-            json_schema = convert_to_json_schema(schema)
+            json_schema = convert_to_json_schema(cast(Any, schema))
             json_schema.setdefault("required", list(json_schema.get("properties", {})))
         else:
             json_schema = convert_to_json_schema(cast(Any, schema)) if not isinstance(schema, dict) else schema
         llm = model.bind(
             format=json_schema,
-            ls_structured_output_format={"kwargs": {"method": method}, "schema": schema if is_pydantic else json_schema},
+            **({"strict": strict} if strict is not None else {}),
+            ls_structured_output_format={
+                "kwargs": {"method": method},
+                "schema": schema if is_pydantic else json_schema,
+            },
         )
         parser = PydanticOutputParser(pydantic_object=cast(Any, schema)) if is_pydantic else JsonOutputParser()
     else:
         raise ValueError(
-            f"with_structured_output: method={method!r} is not valid; allowed values: function_calling, json_schema, json_mode"
+            f"with_structured_output: method={method!r} is not valid; "
+            "allowed values: function_calling, json_schema, json_mode"
         )
     if include_raw:
         parser_assign = RunnablePassthrough.assign(parsed=itemgetter("raw") | parser, parsing_error=lambda _: None)

@@ -7,7 +7,7 @@ import time
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
@@ -60,9 +60,9 @@ class _StreamUsage:
         if reported:
             message.usage_metadata = None  # type: ignore[attr-defined]
             merged = add_usage(self.total, reported)
-            assert self.total is not None
-            self.total.clear()
-            self.total.update(merged)
+            total = cast("dict[str, Any]", self.total)
+            total.clear()
+            total.update(merged)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +177,11 @@ class AegisChatModel(BaseChatModel):
     """Retries per provider (overrides ``resilience.max_retries``)."""
     streaming: bool = False
     """Stream internally even for ``invoke``."""
+    metrics: Any = Field(default=None, exclude=True)
+    """An :class:`~langchain_aegis.metrics.AegisMetrics` to record Prometheus metrics, or ``True``
+    for one on the default registry."""
+    ledger: Any = Field(default=None, exclude=True)
+    """A :class:`~langchain_aegis.budget.Ledger` or ledger URL, instead of ``budgets.ledger``."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True, populate_by_name=True)
 
@@ -188,7 +193,17 @@ class AegisChatModel(BaseChatModel):
     def _build(self) -> AegisChatModel:
         self._cfg = self._resolve_config()
         self._instance_facts = parse_facts(self.defaults, where="AegisChatModel(defaults=...): ")
-        self._runtime = build_runtime(self._cfg)
+        metrics = self.metrics
+        if metrics is True:
+            from langchain_aegis.metrics import AegisMetrics
+
+            metrics = self.metrics = AegisMetrics()
+        ledger = self.ledger
+        if isinstance(ledger, str):
+            from langchain_aegis.budget import open_ledger
+
+            ledger = open_ledger(ledger)
+        self._runtime = build_runtime(self._cfg, metrics=metrics or None, ledger=ledger)
         if self.validate_model_on_init:
             self._runtime.validate_model(self._cfg.default_provider())
         return self
@@ -242,7 +257,7 @@ class AegisChatModel(BaseChatModel):
         detection = self._cfg.privacy.detection
         findings = None
         if needs_detection(layers, detection_enabled=detection):
-            from langchain_aegis.privacy import scan_messages  # noqa: PLC0415 - keeps import light
+            from langchain_aegis.privacy import scan_messages
 
             findings = scan_messages(messages)
         verdict = privacy_verdict(layers, detection_enabled=detection, findings=findings)
@@ -250,7 +265,7 @@ class AegisChatModel(BaseChatModel):
             open_circuits=self._runtime.breaker.open_providers(),
             rollout_shares=self._runtime.rollout_shares(),
         )
-        return decide(self._cfg, layers, verdict, state=state, random_draw=random.random())  # noqa: S311
+        return decide(self._cfg, layers, verdict, state=state, random_draw=random.random())
 
     def explain(self, messages: LanguageModelInput, config: RunnableConfig | None = None) -> RouteDecision:
         """Return the routing decision for a call, without calling any model.
@@ -276,25 +291,45 @@ class AegisChatModel(BaseChatModel):
         return {**cfg, "tags": tags, "metadata": metadata}
 
     def invoke(
-        self, input: LanguageModelInput, config: RunnableConfig | None = None, *, stop: list[str] | None = None, **kwargs: Any
+        self,
+        input: LanguageModelInput,
+        config: RunnableConfig | None = None,
+        *,
+        stop: list[str] | None = None,
+        **kwargs: Any,
     ) -> AIMessage:
         config = self._prepare(input, config, kwargs)
         return super().invoke(input, config, stop=stop, **kwargs)
 
     async def ainvoke(
-        self, input: LanguageModelInput, config: RunnableConfig | None = None, *, stop: list[str] | None = None, **kwargs: Any
+        self,
+        input: LanguageModelInput,
+        config: RunnableConfig | None = None,
+        *,
+        stop: list[str] | None = None,
+        **kwargs: Any,
     ) -> AIMessage:
         config = self._prepare(input, config, kwargs)
         return await super().ainvoke(input, config, stop=stop, **kwargs)
 
     def stream(
-        self, input: LanguageModelInput, config: RunnableConfig | None = None, *, stop: list[str] | None = None, **kwargs: Any
+        self,
+        input: LanguageModelInput,
+        config: RunnableConfig | None = None,
+        *,
+        stop: list[str] | None = None,
+        **kwargs: Any,
     ) -> Iterator[AIMessageChunk]:
         config = self._prepare(input, config, kwargs)
         yield from super().stream(input, config, stop=stop, **kwargs)
 
     async def astream(
-        self, input: LanguageModelInput, config: RunnableConfig | None = None, *, stop: list[str] | None = None, **kwargs: Any
+        self,
+        input: LanguageModelInput,
+        config: RunnableConfig | None = None,
+        *,
+        stop: list[str] | None = None,
+        **kwargs: Any,
     ) -> AsyncIterator[AIMessageChunk]:
         config = self._prepare(input, config, kwargs)
         async for chunk in super().astream(input, config, stop=stop, **kwargs):
@@ -310,8 +345,9 @@ class AegisChatModel(BaseChatModel):
         call = kwargs.get(_CALL_KEY)
         provider = call.decision.provider if isinstance(call, _Call) else self._cfg.default_provider()
         pcfg = self._cfg.providers[provider]
+        model = kwargs.get("model") or (call.decision.model if isinstance(call, _Call) else pcfg.model)
         params = LangSmithParams(
-            ls_provider=pcfg.type, ls_model_name=pcfg.model, ls_model_type="chat", ls_temperature=self.temperature
+            ls_provider=pcfg.type, ls_model_name=model, ls_model_type="chat", ls_temperature=self.temperature
         )
         if (max_tokens := self.max_tokens or self.num_predict) is not None:
             params["ls_max_tokens"] = max_tokens
@@ -343,9 +379,12 @@ class AegisChatModel(BaseChatModel):
         if fmt == "json":
             params["response_format"] = {"type": "json_object"}
         elif isinstance(fmt, dict):
-            params["response_format"] = {"type": "json_schema", "json_schema": {"name": "output", "schema": fmt}}
+            json_schema: dict[str, Any] = {"name": str(fmt.get("title") or "output"), "schema": fmt}
+            if kwargs.get("strict") is not None:
+                json_schema["strict"] = kwargs["strict"]
+            params["response_format"] = {"type": "json_schema", "json_schema": json_schema}
         for key, value in kwargs.items():
-            if key not in ("format", "ls_structured_output_format", "stream") and value is not None:
+            if key not in ("format", "ls_structured_output_format", "stream", "model", "strict") and value is not None:
                 params[key] = value
         if "num_predict" in kwargs:
             params["max_tokens"] = params.pop("num_predict")
@@ -354,14 +393,26 @@ class AegisChatModel(BaseChatModel):
     def _plan(self, call: _Call, stop: list[str] | None, kwargs: Mapping[str, Any]) -> CallPlan:
         params = self._provider_params(stop, kwargs)
         return CallPlan(
-            call.decision, to_provider_messages(call.messages), params, self._runtime.estimate_tokens(call.messages)
+            call.decision,
+            to_provider_messages(call.messages),
+            params,
+            self._runtime.estimate_tokens(call.messages),
+            model_override=kwargs.get("model"),
         )
 
-    def _finish(self, call: _Call, log: CallLog, message: BaseMessage | None, error: BaseException | None) -> dict[str, Any]:
+    def _finish(
+        self, call: _Call, log: CallLog, message: BaseMessage | None, error: BaseException | None
+    ) -> dict[str, Any]:
         usage = getattr(message, "usage_metadata", None) or {}
-        status = "ok" if error is None else (
-            "privacy" if isinstance(error, PrivacyViolationError) else getattr(error, "kind", None) or
-            (log.attempts[-1].outcome if log.attempts else type(error).__name__)
+        status = (
+            "ok"
+            if error is None
+            else (
+                "privacy"
+                if isinstance(error, PrivacyViolationError)
+                else getattr(error, "kind", None)
+                or (log.attempts[-1].outcome if log.attempts else type(error).__name__)
+            )
         )
         record = CallRecord(
             requested_provider=call.decision.provider,
@@ -392,7 +443,7 @@ class AegisChatModel(BaseChatModel):
     ) -> ChatResult:
         call = self._call_for(messages, run_manager, kwargs)
         if self.streaming:
-            from langchain_core.language_models.chat_models import generate_from_stream  # noqa: PLC0415
+            from langchain_core.language_models.chat_models import generate_from_stream
 
             return generate_from_stream(self._stream(messages, stop, run_manager, **{_CALL_KEY: call, **kwargs}))
         log = CallLog()
@@ -415,9 +466,11 @@ class AegisChatModel(BaseChatModel):
     ) -> ChatResult:
         call = self._call_for(messages, run_manager, kwargs)
         if self.streaming:
-            from langchain_core.language_models.chat_models import agenerate_from_stream  # noqa: PLC0415
+            from langchain_core.language_models.chat_models import agenerate_from_stream
 
-            return await agenerate_from_stream(self._astream(messages, stop, run_manager, **{_CALL_KEY: call, **kwargs}))
+            return await agenerate_from_stream(
+                self._astream(messages, stop, run_manager, **{_CALL_KEY: call, **kwargs})
+            )
         log = CallLog()
         try:
             result = await self._runtime.dispatcher.ainvoke(self._plan(call, stop, kwargs), log)
@@ -510,6 +563,7 @@ class AegisChatModel(BaseChatModel):
         *,
         method: Literal["function_calling", "json_mode", "json_schema"] = "json_schema",
         include_raw: bool = False,
+        strict: bool | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, dict[str, Any] | Any]:
         """Return a runnable whose output matches ``schema``, as ``ChatOllama`` does.
@@ -518,7 +572,8 @@ class AegisChatModel(BaseChatModel):
             schema: a pydantic class, TypedDict, JSON schema dict or OpenAI tool.
             method: ``json_schema`` (default, as in ChatOllama), ``function_calling`` or ``json_mode``.
             include_raw: also return the raw message and any parsing error.
+            strict: ask the provider to follow the schema strictly, where it can.
         """
         if kwargs:
             raise ValueError(f"with_structured_output: unsupported arguments {sorted(kwargs)}")
-        return _structured.structured_output(self, schema, method=method, include_raw=include_raw)
+        return _structured.structured_output(self, schema, method=method, include_raw=include_raw, strict=strict)

@@ -103,7 +103,9 @@ class ProviderConfig(_Frozen):
     @classmethod
     def _known_type(cls, value: str) -> str:
         if value not in known_provider_types():
-            raise ValueError(f"{value!r} is not an any-llm provider type (known: {', '.join(sorted(known_provider_types()))})")
+            raise ValueError(
+                f"{value!r} is not an any-llm provider type (known: {', '.join(sorted(known_provider_types()))})"
+            )
         return value
 
     @field_validator("base_url")
@@ -241,7 +243,9 @@ class AegisConfig(_Frozen):
         names = set(self.providers)
         for name in self.budgets.monthly_limits:
             if name not in names:
-                raise ValueError(f"budgets.monthly_limits.{name}: no provider named {name!r} (have: {', '.join(sorted(names))})")
+                raise ValueError(
+                    f"budgets.monthly_limits.{name}: no provider named {name!r} (have: {', '.join(sorted(names))})"
+                )
         for i, rule in enumerate(self.routing.rules or []):
             for ref in [rule.provider, *(rule.fallbacks or [])]:
                 if ref not in names:

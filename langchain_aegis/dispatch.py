@@ -65,6 +65,12 @@ class CallPlan:
     messages: list[dict[str, Any]]
     params: dict[str, Any]
     prompt_tokens: int
+    model_override: str | None = None
+    """A per-call ``model=`` override; it applies to the first provider of the chain only."""
+
+    def model_for(self, provider: str) -> str | None:
+        """The model to request from ``provider``, or ``None`` for its configured one."""
+        return self.model_override if provider == self.decision.provider else None
 
 
 @dataclass
@@ -121,7 +127,9 @@ class ProviderAttempt(Runnable[None, Any]):
         if self.log.context_failed:
             failed = self.log.context_window_failed
             if cfg.context_window is None or (failed is not None and cfg.context_window <= failed):
-                raise ProviderCallError(self.provider, "context_length", "context window not larger than the one that overflowed")
+                raise ProviderCallError(
+                    self.provider, "context_length", "context window not larger than the one that overflowed"
+                )
         d.registry[self.provider].check_privacy(self.plan.decision.privacy)
         d.breaker.before_call(self.provider)
 
@@ -172,17 +180,24 @@ class ProviderAttempt(Runnable[None, Any]):
         try:
             self._precheck()
             if self.d.accounting is not None:
-                reservation = self.d.accounting.reserve(self.provider, self.plan.prompt_tokens, self.plan.params.get("max_tokens"))
+                reservation = self.d.accounting.reserve(
+                    self.provider, self.plan.prompt_tokens, self.plan.params.get("max_tokens")
+                )
             while True:
                 try:
-                    completion = client.complete(self.plan.messages, self._params(), privacy=self.plan.decision.privacy)
+                    completion = client.complete(
+                        self.plan.messages,
+                        self._params(),
+                        privacy=self.plan.decision.privacy,
+                        model=self.plan.model_for(self.provider),
+                    )
                     if not getattr(completion, "choices", None):
                         raise ProviderCallError(self.provider, "malformed", "response has no choices")
                     result = completion_to_result(completion, provider_type=client.config.type)
                     break
                 except AegisError:
                     raise
-                except Exception as exc:  # noqa: BLE001 - every SDK error is classified
+                except Exception as exc:
                     err = classify(self.provider, exc)
                     if (delay := self._retry_wait(err, retries)) is None:
                         raise err from exc
@@ -190,7 +205,8 @@ class ProviderAttempt(Runnable[None, Any]):
                     time.sleep(delay)
             cost = 0.0
             if self.d.accounting is not None:
-                cost = self.d.accounting.settle(self.provider, reservation, result.generations[0].message.usage_metadata)  # type: ignore[attr-defined]
+                usage = getattr(result.generations[0].message, "usage_metadata", None)
+                cost = self.d.accounting.settle(self.provider, reservation, usage)
                 reservation = None
             self._ok(started, retries, cost)
             return result
@@ -205,10 +221,17 @@ class ProviderAttempt(Runnable[None, Any]):
         try:
             self._precheck()
             if self.d.accounting is not None:
-                reservation = self.d.accounting.reserve(self.provider, self.plan.prompt_tokens, self.plan.params.get("max_tokens"))
+                reservation = self.d.accounting.reserve(
+                    self.provider, self.plan.prompt_tokens, self.plan.params.get("max_tokens")
+                )
             while True:
                 try:
-                    raw = client.stream(self.plan.messages, self._params(), privacy=self.plan.decision.privacy)
+                    raw = client.stream(
+                        self.plan.messages,
+                        self._params(),
+                        privacy=self.plan.decision.privacy,
+                        model=self.plan.model_for(self.provider),
+                    )
                     first, saw_tools = None, False
                     for item in raw:
                         first = chunk_to_generation(item, provider_type=client.config.type, saw_tool_calls=False)
@@ -217,12 +240,15 @@ class ProviderAttempt(Runnable[None, Any]):
                     if first is None:
                         raise ProviderCallError(self.provider, "empty_stream", "the stream ended without a chunk")
                     break
-                except AegisError as err:
-                    if not (isinstance(err, ProviderCallError) and (delay := self._retry_wait(err, retries)) is not None):
+                except AegisError as aegis_err:
+                    if not (
+                        isinstance(aegis_err, ProviderCallError)
+                        and (delay := self._retry_wait(aegis_err, retries)) is not None
+                    ):
                         raise
                     retries += 1
                     time.sleep(delay)
-                except Exception as exc:  # noqa: BLE001 - every SDK error is classified
+                except Exception as exc:
                     err = classify(self.provider, exc)
                     if (delay := self._retry_wait(err, retries)) is None:
                         raise err from exc
@@ -272,7 +298,12 @@ class ProviderAttempt(Runnable[None, Any]):
             while True:
                 try:
                     completion = await asyncio.wait_for(
-                        client.acomplete(self.plan.messages, self._params(), privacy=self.plan.decision.privacy),
+                        client.acomplete(
+                            self.plan.messages,
+                            self._params(),
+                            privacy=self.plan.decision.privacy,
+                            model=self.plan.model_for(self.provider),
+                        ),
                         timeout=max(0.001, self.log.deadline - self.d.clock()),
                     )
                     if not getattr(completion, "choices", None):
@@ -281,7 +312,7 @@ class ProviderAttempt(Runnable[None, Any]):
                     break
                 except AegisError:
                     raise
-                except Exception as exc:  # noqa: BLE001 - every SDK error is classified
+                except Exception as exc:
                     err = classify(self.provider, exc)
                     if (delay := self._retry_wait(err, retries)) is None:
                         raise err from exc
@@ -312,7 +343,12 @@ class ProviderAttempt(Runnable[None, Any]):
                 )
             while True:
                 try:
-                    raw = await client.astream(self.plan.messages, self._params(), privacy=self.plan.decision.privacy)
+                    raw = await client.astream(
+                        self.plan.messages,
+                        self._params(),
+                        privacy=self.plan.decision.privacy,
+                        model=self.plan.model_for(self.provider),
+                    )
                     first = None
                     async for item in raw:
                         first = chunk_to_generation(item, provider_type=client.config.type, saw_tool_calls=False)
@@ -321,12 +357,15 @@ class ProviderAttempt(Runnable[None, Any]):
                     if first is None:
                         raise ProviderCallError(self.provider, "empty_stream", "the stream ended without a chunk")
                     break
-                except AegisError as err:
-                    if not (isinstance(err, ProviderCallError) and (delay := self._retry_wait(err, retries)) is not None):
+                except AegisError as aegis_err:
+                    if not (
+                        isinstance(aegis_err, ProviderCallError)
+                        and (delay := self._retry_wait(aegis_err, retries)) is not None
+                    ):
                         raise
                     retries += 1
                     await asyncio.sleep(delay)
-                except Exception as exc:  # noqa: BLE001 - every SDK error is classified
+                except Exception as exc:
                     err = classify(self.provider, exc)
                     if (delay := self._retry_wait(err, retries)) is None:
                         raise err from exc
@@ -358,7 +397,9 @@ class ProviderAttempt(Runnable[None, Any]):
                 await self.d.accounting.arelease(reservation)
             self._fail(classify(self.provider, exc) if not isinstance(exc, AegisError) else exc, started, retries)
             raise StreamInterruptedError(self.provider, delivered, chars, exc) from exc
-        cost = await self.d.accounting.asettle(self.provider, reservation, usage) if self.d.accounting is not None else 0.0
+        cost = (
+            await self.d.accounting.asettle(self.provider, reservation, usage) if self.d.accounting is not None else 0.0
+        )
         self._ok(started, retries, cost)
 
 

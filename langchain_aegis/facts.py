@@ -102,7 +102,11 @@ class RequestFacts:
 
     def as_dict(self) -> dict[str, Any]:
         """The set facts as plain JSON-friendly values."""
-        return {f.name: str(v) if isinstance(v, StrEnum) else v for f in fields(self) if (v := getattr(self, f.name)) is not None}
+        return {
+            f.name: str(v) if isinstance(v, StrEnum) else v
+            for f in fields(self)
+            if (v := getattr(self, f.name)) is not None
+        }
 
 
 def _enum_value(enum: type[StrEnum], key: str, value: Any, where: str) -> Any:
@@ -141,7 +145,9 @@ def parse_facts(raw: Mapping[str, Any] | None, *, where: str = "aegis metadata: 
     return RequestFacts(
         task_type=str(task_type) if task_type is not None else None,
         quality=_enum_value(Quality, "quality", q, where) if (q := raw.get("quality")) is not None else None,
-        complexity=_enum_value(Complexity, "complexity", c, where) if (c := raw.get("complexity")) is not None else None,
+        complexity=_enum_value(Complexity, "complexity", c, where)
+        if (c := raw.get("complexity")) is not None
+        else None,
         data_classification=_enum_value(DataClass, "data_classification", data_class, where)
         if data_class is not None
         else None,

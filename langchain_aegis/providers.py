@@ -84,8 +84,8 @@ class ProviderClient:
     # -- client construction ---------------------------------------------
 
     def _create(self) -> Any:
-        from any_llm import AnyLLM  # noqa: PLC0415 - 1.7 s import, deferred on purpose
-        from any_llm.exceptions import UnsupportedParameterError  # noqa: PLC0415
+        from any_llm import AnyLLM
+        from any_llm.exceptions import UnsupportedParameterError
 
         cfg = self.config
         key = cfg.api_key.get_secret_value() if cfg.api_key else None
@@ -138,25 +138,34 @@ class ProviderClient:
             out.setdefault("timeout", self.config.timeout)
         return out
 
-    def complete(self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str) -> Any:
+    def complete(
+        self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str, model: str | None = None
+    ) -> Any:
         """One non-streaming completion, synchronously."""
         self.check_privacy(privacy)
         return self._sync().completion(
-            model=self.config.model, messages=messages, allow_running_loop=True, **self._params(params, stream=False)
+            model=model or self.config.model,
+            messages=messages,
+            allow_running_loop=True,
+            **self._params(params, stream=False),
         )
 
-    async def acomplete(self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str) -> Any:
+    async def acomplete(
+        self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str, model: str | None = None
+    ) -> Any:
         """One non-streaming completion."""
         self.check_privacy(privacy)
         return await self._client_for_loop().acompletion(
-            model=self.config.model, messages=messages, **self._params(params, stream=False)
+            model=model or self.config.model, messages=messages, **self._params(params, stream=False)
         )
 
-    def stream(self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str) -> Iterator[Any]:
+    def stream(
+        self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str, model: str | None = None
+    ) -> Iterator[Any]:
         """A streaming completion, synchronously. Errors may surface on the first ``next()``."""
         self.check_privacy(privacy)
         result: Iterator[Any] = self._sync().completion(
-            model=self.config.model,
+            model=model or self.config.model,
             messages=messages,
             stream=True,
             allow_running_loop=True,
@@ -165,12 +174,12 @@ class ProviderClient:
         return result
 
     async def astream(
-        self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str
+        self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str, model: str | None = None
     ) -> AsyncIterator[Any]:
         """A streaming completion. Errors may surface on the first ``__anext__``."""
         self.check_privacy(privacy)
         result: AsyncIterator[Any] = await self._client_for_loop().acompletion(
-            model=self.config.model, messages=messages, stream=True, **self._params(params, stream=True)
+            model=model or self.config.model, messages=messages, stream=True, **self._params(params, stream=True)
         )
         return result
 

@@ -122,7 +122,9 @@ def classify(provider: str, exc: BaseException) -> ProviderCallError:
     status = _status_of(exc)
     kind = _kind_by_name(exc)
     text = str(exc).lower()
-    if kind in (None, "invalid_request") and ("context length" in text or "context window" in text or "too long" in text):
+    if kind in (None, "invalid_request") and (
+        "context length" in text or "context window" in text or "too long" in text
+    ):
         kind = "context_length"
     if kind is None or (kind == "invalid_request" and status and status >= 500):
         if status == 429:
@@ -171,7 +173,7 @@ def backoff_delay(
     if retry_after is not None:
         return min(retry_after, cfg.retry_after_cap)
     ceiling = min(cfg.backoff_max, cfg.backoff_base * 2 ** (retry - 1))
-    return ceiling * (0.5 + 0.5 * draw())
+    return float(ceiling * (0.5 + 0.5 * draw()))
 
 
 @dataclass

@@ -138,9 +138,7 @@ class RouteDecision:
         return data
 
 
-def privacy_verdict(
-    layers: FactLayers, *, detection_enabled: bool, findings: tuple[str, ...] | None
-) -> PrivacyVerdict:
+def privacy_verdict(layers: FactLayers, *, detection_enabled: bool, findings: tuple[str, ...] | None) -> PrivacyVerdict:
     """Decide privacy from the fact layers and the detector's findings.
 
     ``findings`` is ``None`` when the detector was not run; call
@@ -288,7 +286,9 @@ def decide(
         fallbacks = list(dict.fromkeys(fallbacks))
         reason = f"{what} must stay local; {reason}"
 
-    unavailable = {p: "circuit open" for p in state.open_circuits} | {p: "budget exhausted" for p in state.exhausted_budgets}
+    unavailable = {p: "circuit open" for p in state.open_circuits} | {
+        p: "budget exhausted" for p in state.exhausted_budgets
+    }
     if chosen in unavailable and fallbacks:
         usable = [p for p in fallbacks if p not in unavailable]
         if usable:

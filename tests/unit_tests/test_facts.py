@@ -67,6 +67,4 @@ def test_merge_precedence_highest_first() -> None:
     instance = RequestFacts(complexity=Complexity.LOW, task_type="extraction")
     defaults = RequestFacts(task_type="generation", batch_size=1)
     merged = merge_facts(call, node, instance, defaults)
-    assert merged == RequestFacts(
-        quality=Quality.LOW, complexity=Complexity.HIGH, task_type="extraction", batch_size=1
-    )
+    assert merged == RequestFacts(quality=Quality.LOW, complexity=Complexity.HIGH, task_type="extraction", batch_size=1)

@@ -22,7 +22,12 @@ from langchain_aegis.routing import (
 TEAM = {
     "providers": {
         "local_ollama": {"type": "ollama", "model": "gemma-3-4b-it-Q8_0", "locality": "local"},
-        "ollama_cloud": {"type": "ollama", "base_url": "https://ollama.com", "model": "gpt-oss:120b", "locality": "cloud"},
+        "ollama_cloud": {
+            "type": "ollama",
+            "base_url": "https://ollama.com",
+            "model": "gpt-oss:120b",
+            "locality": "cloud",
+        },
         "openai": {"type": "openai", "model": "gpt-4o-mini", "locality": "cloud"},
     },
     "routing": {
@@ -64,10 +69,28 @@ def _route(
     ("call", "provider", "rule", "fallbacks", "privacy"),
     [
         # Rule 1: PII or PHI stays local, whatever else the call says.
-        ({"contains_pii": True, "quality": "critical", "complexity": "high"}, "local_ollama", "private_data_stays_local", (), "local_only"),
-        ({"data_classification": "phi", "batch_size": 50}, "local_ollama", "private_data_stays_local", (), "local_only"),
+        (
+            {"contains_pii": True, "quality": "critical", "complexity": "high"},
+            "local_ollama",
+            "private_data_stays_local",
+            (),
+            "local_only",
+        ),
+        (
+            {"data_classification": "phi", "batch_size": 50},
+            "local_ollama",
+            "private_data_stays_local",
+            (),
+            "local_only",
+        ),
         # Rule 2: critical quality with high complexity goes to OpenAI.
-        ({"quality": "critical", "complexity": "high"}, "openai", "critical_to_openai", ("ollama_cloud", "local_ollama"), "unrestricted"),
+        (
+            {"quality": "critical", "complexity": "high"},
+            "openai",
+            "critical_to_openai",
+            ("ollama_cloud", "local_ollama"),
+            "unrestricted",
+        ),
         ({"quality": "critical", "complexity": "medium"}, "local_ollama", "default_local", (), "unrestricted"),
         ({"quality": "high", "complexity": "high"}, "local_ollama", "default_local", (), "unrestricted"),
         # Rule 3: batches over 10 go to Ollama Cloud.
@@ -77,15 +100,28 @@ def _route(
         ({}, "local_ollama", "default_local", (), "unrestricted"),
         ({"data_classification": "confidential"}, "local_ollama", "default_local", (), "unrestricted"),
         # Rule order: critical+high beats batch.
-        ({"quality": "critical", "complexity": "high", "batch_size": 50}, "openai", "critical_to_openai", ("ollama_cloud", "local_ollama"), "unrestricted"),
+        (
+            {"quality": "critical", "complexity": "high", "batch_size": 50},
+            "openai",
+            "critical_to_openai",
+            ("ollama_cloud", "local_ollama"),
+            "unrestricted",
+        ),
         # An explicit provider is honoured, and privacy still wins over it.
         ({"provider": "ollama_cloud"}, "ollama_cloud", "explicit_provider", ("local_ollama",), "unrestricted"),
         ({"provider": "openai", "contains_pii": True}, "local_ollama", "explicit_provider", (), "local_only"),
     ],
 )
-def test_four_rules(team: AegisConfig, call: dict[str, Any], provider: str, rule: str, fallbacks: tuple[str, ...], privacy: str) -> None:
+def test_four_rules(
+    team: AegisConfig, call: dict[str, Any], provider: str, rule: str, fallbacks: tuple[str, ...], privacy: str
+) -> None:
     decision = _route(team, call)
-    assert (decision.provider, decision.rule, decision.fallbacks, decision.privacy) == (provider, rule, fallbacks, privacy)
+    assert (decision.provider, decision.rule, decision.fallbacks, decision.privacy) == (
+        provider,
+        rule,
+        fallbacks,
+        privacy,
+    )
     assert decision.model == team.providers[provider].model
     assert decision.reason
 
@@ -103,7 +139,9 @@ def test_detector_findings_make_a_call_local_and_say_so(team: AegisConfig) -> No
 def test_public_switches_detection_off_and_is_recorded(team: AegisConfig) -> None:
     layers = FactLayers(call=parse_facts({"data_classification": "public"}))
     assert not needs_detection(layers, detection_enabled=True)
-    decision = _route(team, {"data_classification": "public", "quality": "critical", "complexity": "high"}, findings=None)
+    decision = _route(
+        team, {"data_classification": "public", "quality": "critical", "complexity": "high"}, findings=None
+    )
     assert decision.provider == "openai"
     assert decision.detection == "off (data_classification=public)"
 
@@ -126,7 +164,12 @@ def test_detection_off_in_config_is_recorded() -> None:
     ],
 )
 def test_precedence_call_node_instance_defaults(
-    team: AegisConfig, call: dict[str, Any], node: str | None, instance: dict[str, Any] | None, provider: str, source: str | None
+    team: AegisConfig,
+    call: dict[str, Any],
+    node: str | None,
+    instance: dict[str, Any] | None,
+    provider: str,
+    source: str | None,
 ) -> None:
     decision = _route(team, call, node=node, instance=instance)
     assert decision.provider == provider
@@ -135,7 +178,9 @@ def test_precedence_call_node_instance_defaults(
 
 
 def test_config_defaults_are_lowest() -> None:
-    cfg = parse_config({**TEAM, "routing": {**TEAM["routing"], "defaults": {"quality": "critical", "complexity": "high"}}})
+    cfg = parse_config(
+        {**TEAM, "routing": {**TEAM["routing"], "defaults": {"quality": "critical", "complexity": "high"}}}
+    )
     assert _route(cfg, {}).provider == "openai"
     assert _route(cfg, {"quality": "low"}).provider == "local_ollama"
     assert _route(cfg, {}, instance={"complexity": "low"}).provider == "local_ollama"
@@ -181,7 +226,11 @@ def test_open_circuit_skips_provider_and_says_why(team: AegisConfig) -> None:
 
 def test_local_provider_always_ends_the_chain(team: AegisConfig) -> None:
     cfg = parse_config({**TEAM, "routing": {"fallback_chain": ["openai", "ollama_cloud"]}})
-    assert _route(cfg, {"quality": "critical", "complexity": "high"}).chain == ("openai", "ollama_cloud", "local_ollama")
+    assert _route(cfg, {"quality": "critical", "complexity": "high"}).chain == (
+        "openai",
+        "ollama_cloud",
+        "local_ollama",
+    )
 
 
 # -- traffic sampling -----------------------------------------------------------------
@@ -201,14 +250,17 @@ ROLLOUT = {
 def test_traffic_sampling_is_deterministic_by_routing_key() -> None:
     cfg = parse_config(ROLLOUT)
     first = [_route(cfg, {"task_type": "summarization", "routing_key": f"doc-{i}"}).provider for i in range(200)]
-    again = [_route(cfg, {"task_type": "summarization", "routing_key": f"doc-{i}"}, draw=0.99).provider for i in range(200)]
+    again = [
+        _route(cfg, {"task_type": "summarization", "routing_key": f"doc-{i}"}, draw=0.99).provider for i in range(200)
+    ]
     assert first == again
 
 
 def test_traffic_share_within_tolerance_over_10000_keys() -> None:
     cfg = parse_config(ROLLOUT)
     hits = sum(
-        _route(cfg, {"task_type": "summarization", "routing_key": f"doc-{i}"}).provider == "openai" for i in range(10_000)
+        _route(cfg, {"task_type": "summarization", "routing_key": f"doc-{i}"}).provider == "openai"
+        for i in range(10_000)
     )
     # 10% of 10,000 with a binomial sd of 30: allow 4 sd.
     assert 880 <= hits <= 1120
@@ -249,5 +301,7 @@ def test_decision_metadata_is_json_friendly_and_has_no_values(team: AegisConfig)
 
 def test_privacy_verdict_sources() -> None:
     assert privacy_verdict(FactLayers(), detection_enabled=True, findings=()) == PrivacyVerdict("unrestricted")
-    verdict = privacy_verdict(FactLayers(call=parse_facts({"contains_pii": True})), detection_enabled=True, findings=None)
+    verdict = privacy_verdict(
+        FactLayers(call=parse_facts({"contains_pii": True})), detection_enabled=True, findings=None
+    )
     assert (verdict.privacy, verdict.source) == ("local_only", "metadata")

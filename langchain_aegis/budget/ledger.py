@@ -1,0 +1,325 @@
+"""The spend ledger: the interface every backend implements, and :func:`open_ledger`.
+
+A ledger keeps one account per provider and budget period: the dollars spent,
+the number of settled calls, and the reservations still open. A call goes
+through it in two steps::
+
+    reservation = ledger.reserve("openai", worst_case, limit=80.0, period="2026-11", lease_seconds=300)
+    try:
+        result = call_the_provider()
+    except Exception:
+        ledger.release(reservation)          # nothing was spent
+        raise
+    ledger.settle(reservation, actual_cost)  # the reservation becomes spend
+
+``reserve`` is one atomic check-and-reserve in every backend, so concurrent
+callers (tasks, threads, processes, replicas sharing Redis) can never commit
+more than the limit between them. Each reservation carries a lease: if the
+process holding it dies, the reservation stops counting once the lease
+expires, and the budget is whole again without any cleanup job.
+
+Amounts are kept internally as integer nanodollars, so the check
+``spent + reserved + amount <= limit`` is exact: a hundred reservations of
+$0.01 fit a $1.00 limit in every backend, with no float rounding to argue
+about. Nanodollars stay exact up to about $9 million per account.
+
+Backends: :mod:`~langchain_aegis.budget.memory` (one process),
+:mod:`~langchain_aegis.budget.sqlite` (several processes on one machine),
+:mod:`~langchain_aegis.budget.redis` (several machines).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import parse_qs, urlparse
+
+from langchain_aegis.errors import BudgetExceededError, ConfigError
+
+__all__ = [
+    "Ledger",
+    "Reservation",
+    "Spend",
+    "default_sqlite_path",
+    "open_ledger",
+]
+
+UNITS_PER_DOLLAR = 1_000_000_000
+"""Nanodollars: the integer unit every backend stores."""
+
+EXPIRED_GRACE_SECONDS = 86_400.0
+"""How long an expired lease is remembered, so that a very late ``settle`` still counts once."""
+
+
+def to_units(dollars: float) -> int:
+    """Dollars to integer nanodollars."""
+    return round(dollars * UNITS_PER_DOLLAR)
+
+
+def to_dollars(units: int | float) -> float:
+    """Integer nanodollars to dollars."""
+    return units / UNITS_PER_DOLLAR
+
+
+def new_reservation_id() -> str:
+    """A random, unguessable reservation id (96 bits)."""
+    return secrets.token_hex(12)
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """Money held for one call until it is settled or released.
+
+    Attributes:
+        id: unique within the ledger.
+        provider: the provider whose budget holds it.
+        period: the budget period it counts in.
+        amount: USD held (the call's worst-case cost).
+        expires_at: Unix time after which it stops counting.
+    """
+
+    id: str
+    provider: str
+    period: str
+    amount: float
+    expires_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Spend:
+    """One provider's account in one period.
+
+    Attributes:
+        spent: USD settled.
+        reserved: USD held by unexpired reservations.
+        count: settled calls.
+    """
+
+    spent: float = 0.0
+    reserved: float = 0.0
+    count: int = 0
+
+
+def check_reserve_args(amount: float, lease_seconds: float) -> None:
+    """Reject amounts and leases no backend can honour.
+
+    Raises:
+        ValueError: a negative amount or a non-positive lease.
+    """
+    if not amount >= 0:  # also catches NaN
+        raise ValueError(f"reservation amount must be >= 0, got {amount!r}")
+    if not lease_seconds > 0:
+        raise ValueError(f"lease_seconds must be > 0, got {lease_seconds!r}")
+
+
+def exceeded(provider: str, limit: float, spent_units: int, reserved_units: int, period: str) -> BudgetExceededError:
+    """The error for a reservation that did not fit, in dollars."""
+    return BudgetExceededError(provider, limit, to_dollars(spent_units), period, to_dollars(reserved_units))
+
+
+class Ledger(ABC):
+    """Where budgets are enforced and spend is recorded.
+
+    Every method that takes ``now`` reads the wall clock (``time.time()``) when
+    it is omitted; pass it to test expiry without sleeping. Wall-clock time is
+    used, not a monotonic clock, because leases are shared between processes
+    and machines.
+
+    The async twins (``areserve``, ...) run the sync method directly unless a
+    backend has real async I/O: memory and SQLite calls take microseconds.
+    """
+
+    @abstractmethod
+    def reserve(
+        self,
+        provider: str,
+        amount: float,
+        *,
+        limit: float | None,
+        period: str,
+        lease_seconds: float = 300.0,
+        now: float | None = None,
+    ) -> Reservation:
+        """Hold ``amount`` against a provider's budget, atomically.
+
+        Succeeds only if ``spent + unexpired reservations + amount <= limit``.
+
+        Args:
+            provider: the configured provider name.
+            amount: USD to hold, usually the call's worst-case cost.
+            limit: the period's cap in USD; ``None`` means unlimited, but the
+                reservation and later spend are still recorded.
+            period: the budget period, e.g. ``"2026-11"``.
+            lease_seconds: how long the reservation counts if never settled.
+            now: Unix time.
+
+        Returns:
+            The reservation, to pass to :meth:`settle` or :meth:`release`.
+
+        Raises:
+            BudgetExceededError: the amount does not fit.
+            ValueError: a negative amount or non-positive lease.
+        """
+
+    @abstractmethod
+    def settle(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
+        """Turn a reservation into spend.
+
+        Removes the reservation and adds ``actual_cost`` (which may be more or
+        less than was reserved) to the account. Idempotent: a second settle of
+        the same reservation, or a settle after :meth:`release`, does nothing.
+        A settle after the lease expired still adds the cost once, since the
+        money was spent; leases expired for more than a day are forgotten.
+
+        Args:
+            reservation: from :meth:`reserve`.
+            actual_cost: USD the call really cost.
+            now: Unix time.
+
+        Returns:
+            ``True`` if this call added the spend, ``False`` if it was a repeat.
+        """
+
+    @abstractmethod
+    def release(self, reservation: Reservation) -> None:
+        """Drop a reservation without spending (the call failed). Idempotent."""
+
+    @abstractmethod
+    def snapshot(self, period: str, *, now: float | None = None) -> dict[str, Spend]:
+        """Every provider's account in a period.
+
+        Args:
+            period: the budget period.
+            now: Unix time; reservations expired by then are not counted.
+
+        Returns:
+            Provider name to its :class:`Spend`; providers never used are absent.
+        """
+
+    @abstractmethod
+    def get_state(self, key: str) -> dict[str, Any] | None:
+        """A small JSON object shared through the ledger (rollout, breakers), or ``None``."""
+
+    @abstractmethod
+    def put_state(self, key: str, value: dict[str, Any]) -> None:
+        """Store a small JSON-serialisable object under ``key``, replacing any old one."""
+
+    def record(self, provider: str, amount: float, *, period: str, now: float | None = None) -> None:
+        """Add spend that had no reservation (a call made outside the router).
+
+        Args:
+            provider: the provider name.
+            amount: USD spent.
+            period: the budget period.
+            now: Unix time.
+        """
+        reservation = self.reserve(provider, 0.0, limit=None, period=period, lease_seconds=60.0, now=now)
+        self.settle(reservation, amount, now=now)
+
+    def close(self) -> None:  # noqa: B027 - an optional hook: the memory ledger holds nothing to close
+        """Release connections. The ledger must not be used afterwards."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- async twins ------------------------------------------------------
+
+    async def areserve(
+        self,
+        provider: str,
+        amount: float,
+        *,
+        limit: float | None,
+        period: str,
+        lease_seconds: float = 300.0,
+        now: float | None = None,
+    ) -> Reservation:
+        """Async :meth:`reserve`."""
+        return self.reserve(provider, amount, limit=limit, period=period, lease_seconds=lease_seconds, now=now)
+
+    async def asettle(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
+        """Async :meth:`settle`."""
+        return self.settle(reservation, actual_cost, now=now)
+
+    async def arelease(self, reservation: Reservation) -> None:
+        """Async :meth:`release`."""
+        self.release(reservation)
+
+    async def asnapshot(self, period: str, *, now: float | None = None) -> dict[str, Spend]:
+        """Async :meth:`snapshot`."""
+        return self.snapshot(period, now=now)
+
+    async def aget_state(self, key: str) -> dict[str, Any] | None:
+        """Async :meth:`get_state`."""
+        return self.get_state(key)
+
+    async def aput_state(self, key: str, value: dict[str, Any]) -> None:
+        """Async :meth:`put_state`."""
+        self.put_state(key, value)
+
+    async def aclose(self) -> None:
+        """Async :meth:`close`."""
+        self.close()
+
+
+def default_sqlite_path() -> Path:
+    """``$XDG_STATE_HOME/langchain-aegis/ledger.db``, by default under ``~/.local/state``."""
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "langchain-aegis" / "ledger.db"
+
+
+def open_ledger(url: str) -> Ledger:
+    """Open the ledger a ``budgets.ledger`` URL names.
+
+    Args:
+        url: one of
+
+            * ``memory://``: this process only; gone on exit.
+            * ``sqlite:///abs/path/ledger.db``: a file shared by the processes
+              of one machine; ``sqlite://`` alone uses :func:`default_sqlite_path`,
+              and ``sqlite://relative/path.db`` is relative to the working directory.
+            * ``redis://host:port/db`` (or ``rediss://``): shared by every
+              replica; ``?prefix=name:`` changes the key prefix (``aegis:``).
+
+    Raises:
+        ConfigError: the URL is malformed, its scheme unknown, or the backend
+            cannot be opened; the message names the URL.
+    """
+    parsed = urlparse(url)
+    try:
+        if parsed.scheme == "memory":
+            from langchain_aegis.budget.memory import MemoryLedger
+
+            return MemoryLedger()
+        if parsed.scheme == "sqlite":
+            from langchain_aegis.budget.sqlite import SQLiteLedger
+
+            path = parsed.netloc + parsed.path
+            return SQLiteLedger(Path(path) if path else default_sqlite_path())
+        if parsed.scheme in ("redis", "rediss", "unix"):
+            try:
+                from langchain_aegis.budget.redis import RedisLedger
+            except ImportError:
+                raise ConfigError(
+                    f"budgets.ledger: {url!r} needs the redis package (pip install 'langchain-aegis[redis]')"
+                ) from None
+            prefix = parse_qs(parsed.query).get("prefix", ["aegis:"])[0]
+            plain = parsed._replace(query="&".join(p for p in parsed.query.split("&") if not p.startswith("prefix=")))
+            return RedisLedger.from_url(plain.geturl(), prefix=prefix)
+    except ConfigError:
+        raise
+    except Exception as exc:
+        raise ConfigError(f"budgets.ledger: cannot open {url!r}: {exc}") from None
+    raise ConfigError(
+        f"budgets.ledger: {url!r} is not a ledger URL (use memory://, sqlite:///path or redis://host:port/db)"
+    )

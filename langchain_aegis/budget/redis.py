@@ -1,0 +1,362 @@
+"""A ledger in Redis, shared by every replica of a service.
+
+Each operation is one Lua script, which Redis runs atomically, so the check
+and the reservation cannot be split by another client. Per provider and
+period there are four keys (amounts in integer nanodollars)::
+
+    {prefix}{provider}:{period}:acct      hash: spent, count, reserved
+    {prefix}{provider}:{period}:leases    sorted set: reservation id scored by lease expiry
+    {prefix}{provider}:{period}:amounts   hash: reservation id -> amount
+    {prefix}{provider}:{period}:expired   sorted set: leases that expired unsettled
+    {prefix}providers:{period}            set: providers with an account this period
+    {prefix}state:{key}                   string: a JSON blob
+
+``reserved`` is a running total, so a reserve costs O(1) plus the leases that
+expired since the last one; those are moved to ``expired`` (so a late settle
+still counts, once) and forgotten after a day. Every key is given a TTL of
+``retention_seconds`` (100 days) on each write, which outlives its month.
+
+Not for Redis Cluster: a script touches the per-period provider set, which
+may live in another slot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any, Self
+from urllib.parse import urlparse
+
+import redis
+import redis.asyncio
+
+from langchain_aegis.budget.ledger import (
+    EXPIRED_GRACE_SECONDS,
+    Ledger,
+    Reservation,
+    Spend,
+    check_reserve_args,
+    exceeded,
+    new_reservation_id,
+    to_dollars,
+    to_units,
+)
+
+__all__ = ["RedisLedger"]
+
+# Sweep leases expired by ARGV[now] out of the running total, then check and reserve.
+# Numbers cross into Redis as strings formatted with %d: Lua's default formatting
+# would write large integers as 1e+15, which HINCRBY rejects.
+_SWEEP = """
+local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'WITHSCORES')
+if #gone > 0 then
+  local freed = 0
+  for i = 1, #gone, 2 do
+    local amount = redis.call('HGET', KEYS[3], gone[i])
+    if amount then freed = freed + tonumber(amount) end
+    redis.call('HDEL', KEYS[3], gone[i])
+    redis.call('ZADD', KEYS[4], gone[i + 1], gone[i])
+  end
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+  redis.call('HINCRBY', KEYS[1], 'reserved', string.format('%d', -freed))
+end
+"""
+
+_TOUCH = """
+redis.call('SADD', KEYS[5], ARGV[3])
+for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ARGV[2]) end
+"""
+
+# KEYS: acct, leases, amounts, expired, providers
+# ARGV: now, ttl, provider, forget_before, id, units, limit (-1 = none), expires_at
+_RESERVE = (
+    _SWEEP
+    + """
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[4])
+local acct = redis.call('HMGET', KEYS[1], 'spent', 'reserved')
+local spent = acct[1] or '0'
+local reserved = acct[2] or '0'
+local limit = tonumber(ARGV[7])
+if limit >= 0 and tonumber(spent) + tonumber(reserved) + tonumber(ARGV[6]) > limit then
+  return {0, spent, reserved}
+end
+redis.call('ZADD', KEYS[2], ARGV[8], ARGV[5])
+redis.call('HSET', KEYS[3], ARGV[5], ARGV[6])
+redis.call('HINCRBY', KEYS[1], 'reserved', ARGV[6])
+"""
+    + _TOUCH
+    + "return {1, spent, reserved}"
+)
+
+# Remove a lease, live or expired-unsettled. Returns 1 if it was there.
+_DROP = """
+local amount = redis.call('HGET', KEYS[3], ARGV[4])
+if amount then
+  redis.call('HDEL', KEYS[3], ARGV[4])
+  redis.call('ZREM', KEYS[2], ARGV[4])
+  redis.call('HINCRBY', KEYS[1], 'reserved', string.format('%d', -tonumber(amount)))
+elseif redis.call('ZREM', KEYS[4], ARGV[4]) == 0 then
+  return 0
+end
+"""
+
+# KEYS: as reserve. ARGV: now, ttl, provider, id, actual units.
+# Reserve already put the provider in the period's set and touched the lease keys;
+# only the account and the expired set (which a sweep may have just created) need a TTL here.
+_SETTLE = (
+    _SWEEP
+    + _DROP
+    + """
+redis.call('HINCRBY', KEYS[1], 'spent', ARGV[5])
+redis.call('HINCRBY', KEYS[1], 'count', 1)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[4], ARGV[2])
+return 1
+"""
+)
+
+# KEYS: as reserve. ARGV: now, ttl, provider, id
+_RELEASE = _DROP + "return 1"
+
+# KEYS: acct, leases, amounts. ARGV: now. Read-only: leases expired but not yet swept are subtracted.
+_SNAPSHOT = """
+local acct = redis.call('HMGET', KEYS[1], 'spent', 'count', 'reserved')
+local reserved = tonumber(acct[3] or '0')
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])) do
+  local amount = redis.call('HGET', KEYS[3], id)
+  if amount then reserved = reserved - tonumber(amount) end
+end
+return {acct[1] or '0', acct[2] or '0', string.format('%d', reserved)}
+"""
+
+
+class _Scripts:
+    """The ledger's scripts registered on one client (sync or async)."""
+
+    def __init__(self, client: Any) -> None:
+        self.reserve = client.register_script(_RESERVE)
+        self.settle = client.register_script(_SETTLE)
+        self.release = client.register_script(_RELEASE)
+        self.snapshot = client.register_script(_SNAPSHOT)
+
+
+def _num(value: float) -> str:
+    # repr keeps every digit of a Unix timestamp; Lua would round it to 14.
+    return repr(float(value))
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+class RedisLedger(Ledger):
+    """A ledger in Redis. Safe across threads, processes and machines.
+
+    Errors reaching Redis surface as ``redis.exceptions.RedisError``; the
+    caller decides whether an unreachable ledger blocks calls.
+    """
+
+    def __init__(
+        self,
+        url: str = "redis://localhost:6379/0",
+        *,
+        prefix: str = "aegis:",
+        retention_seconds: int = 100 * 86_400,
+        max_connections: int = 32,
+    ) -> None:
+        """Connect lazily to the Redis server at ``url``.
+
+        Args:
+            url: a ``redis://``, ``rediss://`` or ``unix://`` URL.
+            prefix: put in front of every key.
+            retention_seconds: TTL refreshed on every write to an account.
+            max_connections: async connections per event loop; more concurrent
+                calls wait for one to free up.
+
+        Raises:
+            ValueError: the URL cannot be parsed.
+        """
+        parsed = urlparse(url)
+        db = parsed.path.strip("/")
+        if parsed.scheme in ("redis", "rediss") and db and not db.isdigit():
+            # redis-py would silently ignore this and use database 0.
+            raise ValueError(f"database {db!r} is not a number")
+        self.url = url
+        self.prefix = prefix
+        self.retention_seconds = retention_seconds
+        self.max_connections = max_connections
+        self._client = redis.Redis.from_url(url)
+        self._scripts = _Scripts(self._client)
+        # redis.asyncio clients belong to one event loop: one per loop, made on first use.
+        self._aclients: dict[asyncio.AbstractEventLoop, tuple[redis.asyncio.Redis, _Scripts]] = {}
+
+    @classmethod
+    def from_url(cls, url: str, *, prefix: str = "aegis:") -> Self:
+        """Open the ledger at ``url`` (see :func:`~langchain_aegis.budget.ledger.open_ledger`)."""
+        return cls(url, prefix=prefix)
+
+    def _keys(self, provider: str, period: str) -> list[str]:
+        base = f"{self.prefix}{provider}:{period}:"
+        return [base + "acct", base + "leases", base + "amounts", base + "expired", f"{self.prefix}providers:{period}"]
+
+    def _aclient(self) -> tuple[redis.asyncio.Redis, _Scripts]:
+        loop = asyncio.get_running_loop()
+        found = self._aclients.get(loop)
+        if found is None:
+            for old in [lp for lp in self._aclients if lp.is_closed()]:
+                del self._aclients[old]
+            pool = redis.asyncio.BlockingConnectionPool.from_url(self.url, max_connections=self.max_connections)
+            client = redis.asyncio.Redis(connection_pool=pool)
+            found = self._aclients[loop] = (client, _Scripts(client))
+        return found
+
+    # -- arguments and results shared by the sync and async paths ----------
+
+    def _reserve_args(
+        self, provider: str, amount: float, limit: float | None, period: str, lease_seconds: float, now: float | None
+    ) -> tuple[Reservation, list[str], list[Any]]:
+        check_reserve_args(amount, lease_seconds)
+        now = time.time() if now is None else now
+        r = Reservation(new_reservation_id(), provider, period, amount, now + lease_seconds)
+        limit_units = -1 if limit is None else to_units(limit)
+        args = [
+            _num(now),
+            self.retention_seconds,
+            provider,
+            _num(now - EXPIRED_GRACE_SECONDS),
+            r.id,
+            to_units(amount),
+            limit_units,
+            _num(r.expires_at),
+        ]
+        return r, self._keys(provider, period), args
+
+    @staticmethod
+    def _reserved(r: Reservation, limit: float | None, result: list[Any]) -> Reservation:
+        ok, spent, reserved = (int(x) for x in result)
+        if not ok:
+            assert limit is not None
+            raise exceeded(r.provider, limit, spent, reserved, r.period)
+        return r
+
+    def _settle_args(self, r: Reservation, actual_cost: float, now: float | None) -> tuple[list[str], list[Any]]:
+        now = time.time() if now is None else now
+        args = [_num(now), self.retention_seconds, r.provider, r.id, to_units(actual_cost)]
+        return self._keys(r.provider, r.period), args
+
+    def _release_args(self, r: Reservation) -> tuple[list[str], list[Any]]:
+        return self._keys(r.provider, r.period), [_num(time.time()), self.retention_seconds, r.provider, r.id]
+
+    @staticmethod
+    def _spend(result: list[Any]) -> Spend:
+        spent, count, reserved = (int(x) for x in result)
+        return Spend(to_dollars(spent), to_dollars(max(reserved, 0)), count)
+
+    def _state_key(self, key: str) -> str:
+        return f"{self.prefix}state:{key}"
+
+    # -- sync --------------------------------------------------------------
+
+    def reserve(
+        self,
+        provider: str,
+        amount: float,
+        *,
+        limit: float | None,
+        period: str,
+        lease_seconds: float = 300.0,
+        now: float | None = None,
+    ) -> Reservation:
+        """See :meth:`Ledger.reserve`."""
+        r, keys, args = self._reserve_args(provider, amount, limit, period, lease_seconds, now)
+        return self._reserved(r, limit, self._scripts.reserve(keys=keys, args=args))
+
+    def settle(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
+        """See :meth:`Ledger.settle`."""
+        keys, args = self._settle_args(reservation, actual_cost, now)
+        return bool(self._scripts.settle(keys=keys, args=args))
+
+    def release(self, reservation: Reservation) -> None:
+        """See :meth:`Ledger.release`."""
+        keys, args = self._release_args(reservation)
+        self._scripts.release(keys=keys, args=args)
+
+    def snapshot(self, period: str, *, now: float | None = None) -> dict[str, Spend]:
+        """See :meth:`Ledger.snapshot`."""
+        now = time.time() if now is None else now
+        providers = sorted(_text(p) for p in self._client.smembers(f"{self.prefix}providers:{period}"))
+        pipe = self._client.pipeline(transaction=False)
+        for provider in providers:
+            self._scripts.snapshot(keys=self._keys(provider, period)[:3], args=[_num(now)], client=pipe)
+        return {p: self._spend(res) for p, res in zip(providers, pipe.execute(), strict=True)}
+
+    def get_state(self, key: str) -> dict[str, Any] | None:
+        """See :meth:`Ledger.get_state`."""
+        raw = self._client.get(self._state_key(key))
+        return None if raw is None else dict(json.loads(raw))
+
+    def put_state(self, key: str, value: dict[str, Any]) -> None:
+        """See :meth:`Ledger.put_state`."""
+        self._client.set(self._state_key(key), json.dumps(value))
+
+    def close(self) -> None:
+        """Close the sync connections (async ones close with :meth:`aclose`)."""
+        self._client.close()
+
+    # -- async -------------------------------------------------------------
+
+    async def areserve(
+        self,
+        provider: str,
+        amount: float,
+        *,
+        limit: float | None,
+        period: str,
+        lease_seconds: float = 300.0,
+        now: float | None = None,
+    ) -> Reservation:
+        """See :meth:`Ledger.reserve`."""
+        r, keys, args = self._reserve_args(provider, amount, limit, period, lease_seconds, now)
+        _, scripts = self._aclient()
+        return self._reserved(r, limit, await scripts.reserve(keys=keys, args=args))
+
+    async def asettle(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
+        """See :meth:`Ledger.settle`."""
+        keys, args = self._settle_args(reservation, actual_cost, now)
+        _, scripts = self._aclient()
+        return bool(await scripts.settle(keys=keys, args=args))
+
+    async def arelease(self, reservation: Reservation) -> None:
+        """See :meth:`Ledger.release`."""
+        keys, args = self._release_args(reservation)
+        _, scripts = self._aclient()
+        await scripts.release(keys=keys, args=args)
+
+    async def asnapshot(self, period: str, *, now: float | None = None) -> dict[str, Spend]:
+        """See :meth:`Ledger.snapshot`."""
+        now = time.time() if now is None else now
+        client, scripts = self._aclient()
+        providers = sorted(_text(p) for p in await client.smembers(f"{self.prefix}providers:{period}"))
+        results = await asyncio.gather(
+            *(scripts.snapshot(keys=self._keys(p, period)[:3], args=[_num(now)]) for p in providers)
+        )
+        return {p: self._spend(res) for p, res in zip(providers, results, strict=True)}
+
+    async def aget_state(self, key: str) -> dict[str, Any] | None:
+        """See :meth:`Ledger.get_state`."""
+        client, _ = self._aclient()
+        raw = await client.get(self._state_key(key))
+        return None if raw is None else dict(json.loads(raw))
+
+    async def aput_state(self, key: str, value: dict[str, Any]) -> None:
+        """See :meth:`Ledger.put_state`."""
+        client, _ = self._aclient()
+        await client.set(self._state_key(key), json.dumps(value))
+
+    async def aclose(self) -> None:
+        """Close this event loop's async connections and the sync ones."""
+        found = self._aclients.pop(asyncio.get_running_loop(), None)
+        if found is not None:
+            await found[0].aclose()
+        self.close()

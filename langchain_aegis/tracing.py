@@ -1,0 +1,133 @@
+"""Keep a local-only call's prompt and answer out of callbacks and traces.
+
+LangSmith is a cloud service: a traced ``local_only`` call would send its
+prompt there, and the privacy guarantee would leak through the side door.
+``privacy.tracing`` decides per deployment:
+
+- ``redact`` (default): callbacks and tracers see the messages with each
+  detected entity masked, e.g. ``<IBAN>``;
+- ``hide``: they see a placeholder instead of any content;
+- ``allow``: they see everything.
+
+LangChain hands the same message objects to callbacks and to the caller, so
+the shield runs the LangChain pipeline on *shown* copies and hands the caller
+the real ones: the chat model routes and calls providers with the real
+messages it captured before the run started. Routing metadata and tags stay
+visible in both modes. The shield covers ``invoke``, ``stream``, ``batch``
+and their async forms; ``generate()`` called directly is not shielded.
+
+An LLM cache, if one is configured, stores what callbacks see: with
+``redact`` or ``hide`` a cache hit for a local-only prompt returns the
+redacted answer, never another prompt's answer (the cache key includes a
+digest of the real prompt).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGenerationChunk
+
+__all__ = ["HIDDEN", "TraceShield"]
+
+HIDDEN = "[hidden: local_only]"
+
+
+class TraceShield:
+    """The shown/real split for one local-only call.
+
+    Args:
+        mode: ``redact`` or ``hide``.
+    """
+
+    def __init__(self, mode: Literal["redact", "hide"]) -> None:
+        self.mode = mode
+        self.real_output: BaseMessage | None = None
+        self._real_chunks: dict[int, AIMessageChunk] = {}
+        self._summary: AIMessageChunk | None = None
+
+    # -- text ------------------------------------------------------------------
+
+    def _text(self, value: Any) -> Any:
+        if self.mode == "hide":
+            return HIDDEN if isinstance(value, str) else value
+        from langchain_aegis.privacy import redact_value
+
+        return redact_value(value)
+
+    def _content(self, content: Any) -> Any:
+        if self.mode == "hide":
+            return HIDDEN if content else content
+        return self._text(content)
+
+    # -- inputs and outputs --------------------------------------------------------
+
+    def shown_messages(self, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+        """Copies of the input messages as callbacks may see them."""
+        shown = []
+        for message in messages:
+            update: dict[str, Any] = {"content": self._content(message.content)}
+            if isinstance(message, AIMessage):
+                update["tool_calls"] = [
+                    {**tc, "args": {} if self.mode == "hide" else self._text(tc["args"])} for tc in message.tool_calls
+                ]
+                update["additional_kwargs"] = {}
+            shown.append(message.model_copy(update=update))
+        return shown
+
+    def shown_output(self, message: BaseMessage) -> BaseMessage:
+        """Stash the real answer and return the copy callbacks may see."""
+        self.real_output = message
+        return self.shown_messages([message])[0]
+
+    def restore(self, shown: BaseMessage) -> BaseMessage:
+        """The real answer, carrying the id and metadata LangChain gave the shown copy."""
+        real = self.real_output
+        if real is None:
+            return shown
+        real.id = shown.id
+        real.response_metadata = {**shown.response_metadata, **real.response_metadata}
+        return real
+
+    # -- streaming ---------------------------------------------------------------------
+
+    def shown_chunk(self, chunk: ChatGenerationChunk) -> ChatGenerationChunk:
+        """An empty stand-in for a real chunk; the real one is handed back by :meth:`real_chunk`."""
+        real = chunk.message
+        stand_in = AIMessageChunk(
+            content="" if isinstance(real.content, str) else [],
+            usage_metadata=getattr(real, "usage_metadata", None),
+            response_metadata=real.response_metadata,
+        )
+        self._real_chunks[id(stand_in)] = real  # type: ignore[assignment]
+        return ChatGenerationChunk(message=stand_in, generation_info=chunk.generation_info)
+
+    def summary_chunk(self, real_chunks: Sequence[AIMessageChunk]) -> ChatGenerationChunk:
+        """One last chunk with the whole answer, redacted, for callbacks' aggregated output."""
+        content = "".join(str(c.content) for c in real_chunks if isinstance(c.content, str))
+        summary = AIMessageChunk(content=self._content(content))
+        self._summary = summary
+        return ChatGenerationChunk(message=summary)
+
+    def real_chunk(self, shown: BaseMessage) -> AIMessageChunk | None:
+        """The real chunk behind a shown one; ``None`` for the summary chunk (drop it)."""
+        if shown is self._summary:
+            return None
+        real = self._real_chunks.pop(id(shown), None)
+        if real is None:
+            return shown  # type: ignore[return-value] # a chunk LangChain added itself
+        real.id = shown.id
+        real.response_metadata = {**shown.response_metadata, **real.response_metadata}
+        if getattr(shown, "chunk_position", None):
+            real.chunk_position = shown.chunk_position  # type: ignore[attr-defined]
+        return real
+
+
+def prompt_digest(messages: Sequence[BaseMessage]) -> str:
+    """A digest of the real prompt, so an LLM cache never serves one prompt's answer to another."""
+    payload = json.dumps([m.model_dump(mode="json") for m in messages], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
