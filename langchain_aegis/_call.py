@@ -148,7 +148,11 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         from langchain_aegis.rollout_store import RolloutGuard
 
         guard = RolloutGuard.from_config(config, ledger or shared_ledger(config.budgets.ledger), metrics=metrics)
-        observers.append(lambda record: None if guard.observe(record, now=time.time()) else None)
+
+        def _observe_rollout(record: CallRecord) -> None:
+            guard.observe(record, now=time.time())  # rollbacks are logged and published by the guard
+
+        observers.append(_observe_rollout)
         shares = lambda: {rule: guard.share(rule) for rule in guard.rules}  # noqa: E731
     dispatcher = Dispatcher(config, registry, breaker, accounting)
     return CallRuntime(
