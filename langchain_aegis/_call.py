@@ -8,9 +8,10 @@ sits here behind a few methods, so the chat model never grows into a hub.
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +20,12 @@ from langchain_core.messages import BaseMessage
 from langchain_aegis.attempts import CallRecord
 from langchain_aegis.budget.ledger import Ledger
 from langchain_aegis.config import AegisConfig
-from langchain_aegis.dispatch import Accounting, Dispatcher
-from langchain_aegis.errors import ConfigError
+from langchain_aegis.dispatch import Accounting, CallLog, Dispatcher
+from langchain_aegis.errors import ConfigError, PrivacyViolationError
+from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts, parse_facts
 from langchain_aegis.providers import ProviderRegistry
 from langchain_aegis.resilience import CircuitBreaker
-from langchain_aegis.routing import RouteDecision
+from langchain_aegis.routing import FactLayers, RouteDecision, RouterState, decide, needs_detection, privacy_verdict
 
 __all__ = ["CallRuntime", "build_runtime"]
 
@@ -41,6 +43,72 @@ class CallRuntime:
     accounting: Accounting | None = None
     observers: list[Callable[[CallRecord], None]] = field(default_factory=list)
     shares: Callable[[], dict[str, float]] | None = None
+
+    def route(
+        self, messages: Sequence[BaseMessage], metadata: Mapping[str, Any] | None, instance: RequestFacts
+    ) -> RouteDecision:
+        """Route one call from its messages and ``RunnableConfig`` metadata.
+
+        Reads the facts from call metadata, the LangGraph node, the model
+        instance and config defaults; runs the detector when needed; takes a
+        snapshot of breakers and rollout shares; and asks the pure policy.
+        """
+        cfg = self.config
+        metadata = metadata or {}
+        node = metadata.get("langgraph_node")
+        node = node if isinstance(node, str) else None
+        layers = FactLayers(
+            call=parse_facts(metadata.get(AEGIS_METADATA_KEY)),
+            node=cfg.node_facts(node),
+            instance=instance,
+            defaults=cfg.default_facts(),
+            node_name=node,
+        )
+        detection = cfg.privacy.detection
+        findings = None
+        if needs_detection(layers, detection_enabled=detection):
+            from langchain_aegis.privacy import scan_messages
+
+            findings = scan_messages(messages)
+        verdict = privacy_verdict(layers, detection_enabled=detection, findings=findings)
+        state = RouterState(open_circuits=self.breaker.open_providers(), rollout_shares=self.rollout_shares())
+        return decide(cfg, layers, verdict, state=state, random_draw=random.random())
+
+    def finish(
+        self,
+        decision: RouteDecision,
+        started: float,
+        log: CallLog,
+        message: BaseMessage | None,
+        error: BaseException | None,
+    ) -> dict[str, Any]:
+        """Record a finished call with the observers; return ``response_metadata["aegis"]``."""
+        usage = getattr(message, "usage_metadata", None) or {}
+        if error is None:
+            status = "ok"
+        elif isinstance(error, PrivacyViolationError):
+            status = "privacy"
+        else:
+            status = getattr(error, "kind", None) or (log.attempts[-1].outcome if log.attempts else "error")
+        record = CallRecord(
+            requested_provider=decision.provider,
+            served_provider=log.served_by,
+            rule=decision.rule,
+            status=str(status),
+            latency_s=time.perf_counter() - started,
+            input_tokens=int(usage.get("input_tokens", 0)),
+            output_tokens=int(usage.get("output_tokens", 0)),
+            cost_usd=log.cost,
+            attempts=tuple(log.attempts),
+            local_only_source=decision.local_only_source,
+        )
+        self.observe(record)
+        return {
+            **decision.as_metadata(),
+            "served_by": log.served_by,
+            "attempts": [a.as_dict() for a in log.attempts],
+            "cost_usd": log.cost,
+        }
 
     def rollout_shares(self) -> dict[str, float]:
         """Current traffic shares of rules under gradual rollout."""

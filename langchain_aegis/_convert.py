@@ -10,7 +10,7 @@ langchain-openai and langchain-ollama do.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, convert_to_openai_messages
@@ -18,7 +18,7 @@ from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, Us
 from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-__all__ = ["chunk_to_generation", "completion_to_result", "to_provider_messages", "usage_from"]
+__all__ = ["chunk_to_generation", "completion_to_result", "provider_params", "to_provider_messages", "usage_from"]
 
 
 def to_provider_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
@@ -140,3 +140,36 @@ def chunk_to_generation(chunk: Any, *, provider_type: str, saw_tool_calls: bool)
         response_metadata=response_metadata,
     )
     return ChatGenerationChunk(message=message, generation_info={"finish_reason": finish} if finish else None)
+
+
+def provider_params(model: Any, stop: list[str] | None, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """The provider-neutral parameters of one call, from the model's fields and the call's kwargs.
+
+    ChatOllama's names are mapped: ``num_predict`` is ``max_tokens``, ``format``
+    is ``response_format``, ``reasoning`` is Ollama's ``think``.
+    """
+    params: dict[str, Any] = {
+        "temperature": model.temperature,
+        "top_p": model.top_p,
+        "top_k": model.top_k,
+        "seed": model.seed,
+        "num_ctx": model.num_ctx,
+        "max_tokens": model.max_tokens or model.num_predict,
+        "stop": stop or model.stop,
+    }
+    if model.reasoning is not None:
+        params["think"] = model.reasoning
+    fmt = kwargs.get("format", model.format)
+    if fmt == "json":
+        params["response_format"] = {"type": "json_object"}
+    elif isinstance(fmt, dict):
+        json_schema: dict[str, Any] = {"name": str(fmt.get("title") or "output"), "schema": fmt}
+        if kwargs.get("strict") is not None:
+            json_schema["strict"] = kwargs["strict"]
+        params["response_format"] = {"type": "json_schema", "json_schema": json_schema}
+    for key, value in kwargs.items():
+        if key not in ("format", "ls_structured_output_format", "stream", "model", "strict") and value is not None:
+            params[key] = value
+    if "num_predict" in kwargs:
+        params["max_tokens"] = params.pop("num_predict")
+    return params

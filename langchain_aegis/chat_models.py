@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -11,8 +10,7 @@ from typing import Any, Literal, cast
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.messages.ai import UsageMetadata, add_usage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, message_chunk_to_message
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableConfig, ensure_config
 from langchain_core.tools import BaseTool
@@ -21,48 +19,18 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
 from langchain_aegis import _structured
 from langchain_aegis._call import CallRuntime, build_runtime
-from langchain_aegis._convert import to_provider_messages
-from langchain_aegis.attempts import CallRecord
+from langchain_aegis._convert import provider_params, to_provider_messages
+from langchain_aegis._stream_usage import StreamUsage
 from langchain_aegis.config import AegisConfig, load_config
 from langchain_aegis.dispatch import CallLog, CallPlan
-from langchain_aegis.errors import AegisError, PrivacyViolationError
-from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts, parse_facts
-from langchain_aegis.routing import FactLayers, RouteDecision, RouterState, decide, needs_detection, privacy_verdict
+from langchain_aegis.errors import AegisError
+from langchain_aegis.facts import RequestFacts, parse_facts
+from langchain_aegis.routing import RouteDecision
+from langchain_aegis.tracing import TraceShield, prompt_digest
 
 __all__ = ["AegisChatModel"]
 
 _CALL_KEY = "aegis_call"
-
-
-class _StreamUsage:
-    """Keeps a stream's usage on its first chunk.
-
-    ``AIMessageChunk`` addition turns two chunks without usage into a zero
-    usage dict, and then fails on the float cost fields LangSmith reads
-    (``input_cost`` ...). So usage rides on the first chunk, whose dict object
-    is completed in place when the provider reports usage; every later chunk
-    carries none, and any sum of the chunks sees the one complete dict.
-    """
-
-    def __init__(self) -> None:
-        self.holder: AIMessageChunk | None = None
-        self.total: UsageMetadata | None = None
-
-    def take(self, chunk: ChatGenerationChunk) -> None:
-        message = chunk.message
-        reported = message.usage_metadata  # type: ignore[attr-defined]
-        if self.holder is None:
-            self.holder = message  # type: ignore[assignment]
-            self.total = message.usage_metadata = reported or UsageMetadata(  # type: ignore[attr-defined]
-                input_tokens=0, output_tokens=0, total_tokens=0
-            )
-            return
-        if reported:
-            message.usage_metadata = None  # type: ignore[attr-defined]
-            merged = add_usage(self.total, reported)
-            total = cast("dict[str, Any]", self.total)
-            total.clear()
-            total.update(merged)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +40,7 @@ class _Call:
     decision: RouteDecision
     messages: Sequence[BaseMessage]
     started: float
+    shield: TraceShield | None = None
 
 
 class AegisChatModel(BaseChatModel):
@@ -244,28 +213,7 @@ class AegisChatModel(BaseChatModel):
     # -- routing -------------------------------------------------------------
 
     def _route(self, messages: Sequence[BaseMessage], metadata: Mapping[str, Any] | None) -> RouteDecision:
-        metadata = metadata or {}
-        node = metadata.get("langgraph_node")
-        node = node if isinstance(node, str) else None
-        layers = FactLayers(
-            call=parse_facts(metadata.get(AEGIS_METADATA_KEY)),
-            node=self._cfg.node_facts(node),
-            instance=self._instance_facts,
-            defaults=self._cfg.default_facts(),
-            node_name=node,
-        )
-        detection = self._cfg.privacy.detection
-        findings = None
-        if needs_detection(layers, detection_enabled=detection):
-            from langchain_aegis.privacy import scan_messages
-
-            findings = scan_messages(messages)
-        verdict = privacy_verdict(layers, detection_enabled=detection, findings=findings)
-        state = RouterState(
-            open_circuits=self._runtime.breaker.open_providers(),
-            rollout_shares=self._runtime.rollout_shares(),
-        )
-        return decide(self._cfg, layers, verdict, state=state, random_draw=random.random())
+        return self._runtime.route(messages, metadata, self._instance_facts)
 
     def explain(self, messages: LanguageModelInput, config: RunnableConfig | None = None) -> RouteDecision:
         """Return the routing decision for a call, without calling any model.
@@ -279,16 +227,26 @@ class AegisChatModel(BaseChatModel):
 
     def _prepare(
         self, input: LanguageModelInput, config: RunnableConfig | None, kwargs: dict[str, Any]
-    ) -> RunnableConfig:
-        """Decide before the LangChain run starts, so tags and ls params name the provider."""
+    ) -> tuple[LanguageModelInput, RunnableConfig, _Call]:
+        """Decide before the LangChain run starts, so tags and ls params name the provider.
+
+        Every entry point (invoke, stream, batch and their async forms) comes
+        through here, because ``stream()`` calls ``_stream`` without a run
+        manager and its metadata would otherwise be lost.
+        """
         cfg = ensure_config(config)
         messages = self._convert_input(input).to_messages()
         decision = self._route(messages, cfg.get("metadata"))
-        kwargs[_CALL_KEY] = _Call(decision, messages, time.perf_counter())
+        shield = None
+        if decision.privacy == "local_only" and self._cfg.privacy.tracing != "allow":
+            shield = TraceShield(self._cfg.privacy.tracing)
+        call = _Call(decision, messages, time.perf_counter(), shield)
+        kwargs[_CALL_KEY] = call
         tags = list(cfg.get("tags") or [])
         tags += [f"aegis:provider={decision.provider}", f"aegis:rule={decision.rule}"]
         metadata = {**(cfg.get("metadata") or {}), "aegis_route": decision.as_metadata()}
-        return {**cfg, "tags": tags, "metadata": metadata}
+        shown: LanguageModelInput = shield.shown_messages(messages) if shield else input
+        return shown, {**cfg, "tags": tags, "metadata": metadata}, call
 
     def invoke(
         self,
@@ -298,8 +256,9 @@ class AegisChatModel(BaseChatModel):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> AIMessage:
-        config = self._prepare(input, config, kwargs)
-        return super().invoke(input, config, stop=stop, **kwargs)
+        shown, config, call = self._prepare(input, config, kwargs)
+        message = super().invoke(shown, config, stop=stop, **kwargs)
+        return cast("AIMessage", call.shield.restore(message)) if call.shield else message
 
     async def ainvoke(
         self,
@@ -309,8 +268,9 @@ class AegisChatModel(BaseChatModel):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> AIMessage:
-        config = self._prepare(input, config, kwargs)
-        return await super().ainvoke(input, config, stop=stop, **kwargs)
+        shown, config, call = self._prepare(input, config, kwargs)
+        message = await super().ainvoke(shown, config, stop=stop, **kwargs)
+        return cast("AIMessage", call.shield.restore(message)) if call.shield else message
 
     def stream(
         self,
@@ -320,8 +280,11 @@ class AegisChatModel(BaseChatModel):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> Iterator[AIMessageChunk]:
-        config = self._prepare(input, config, kwargs)
-        yield from super().stream(input, config, stop=stop, **kwargs)
+        shown, config, call = self._prepare(input, config, kwargs)
+        for chunk in super().stream(shown, config, stop=stop, **kwargs):
+            real = call.shield.real_chunk(chunk) if call.shield else chunk
+            if real is not None:
+                yield real
 
     async def astream(
         self,
@@ -331,15 +294,25 @@ class AegisChatModel(BaseChatModel):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[AIMessageChunk]:
-        config = self._prepare(input, config, kwargs)
-        async for chunk in super().astream(input, config, stop=stop, **kwargs):
-            yield chunk
+        shown, config, call = self._prepare(input, config, kwargs)
+        async for chunk in super().astream(shown, config, stop=stop, **kwargs):
+            real = call.shield.real_chunk(chunk) if call.shield else chunk
+            if real is not None:
+                yield real
 
     # -- LangChain plumbing -----------------------------------------------------
 
     def _get_invocation_params(self, stop: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
         kwargs.pop(_CALL_KEY, None)  # routing state is not an invocation parameter
         return super()._get_invocation_params(stop=stop, **kwargs)
+
+    def _get_llm_string(self, stop: list[str] | None = None, **kwargs: Any) -> str:
+        llm_string = super()._get_llm_string(stop=stop, **kwargs)
+        call = kwargs.get(_CALL_KEY)
+        if isinstance(call, _Call) and call.shield is not None:
+            # The cache sees the shown prompt; key it on the real one too.
+            llm_string += f"---aegis-prompt:{prompt_digest(call.messages)}"
+        return llm_string
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         call = kwargs.get(_CALL_KEY)
@@ -363,35 +336,8 @@ class AegisChatModel(BaseChatModel):
         metadata = getattr(run_manager, "metadata", None)
         return _Call(self._route(messages, metadata), messages, time.perf_counter())
 
-    def _provider_params(self, stop: list[str] | None, kwargs: Mapping[str, Any]) -> dict[str, Any]:
-        params: dict[str, Any] = {
-            "temperature": self.temperature,
-            "top_p": self.top_p,
-            "top_k": self.top_k,
-            "seed": self.seed,
-            "num_ctx": self.num_ctx,
-            "max_tokens": self.max_tokens or self.num_predict,
-            "stop": stop or self.stop,
-        }
-        if self.reasoning is not None:
-            params["think"] = self.reasoning
-        fmt = kwargs.get("format", self.format)
-        if fmt == "json":
-            params["response_format"] = {"type": "json_object"}
-        elif isinstance(fmt, dict):
-            json_schema: dict[str, Any] = {"name": str(fmt.get("title") or "output"), "schema": fmt}
-            if kwargs.get("strict") is not None:
-                json_schema["strict"] = kwargs["strict"]
-            params["response_format"] = {"type": "json_schema", "json_schema": json_schema}
-        for key, value in kwargs.items():
-            if key not in ("format", "ls_structured_output_format", "stream", "model", "strict") and value is not None:
-                params[key] = value
-        if "num_predict" in kwargs:
-            params["max_tokens"] = params.pop("num_predict")
-        return params
-
     def _plan(self, call: _Call, stop: list[str] | None, kwargs: Mapping[str, Any]) -> CallPlan:
-        params = self._provider_params(stop, kwargs)
+        params = provider_params(self, stop, kwargs)
         return CallPlan(
             call.decision,
             to_provider_messages(call.messages),
@@ -403,36 +349,7 @@ class AegisChatModel(BaseChatModel):
     def _finish(
         self, call: _Call, log: CallLog, message: BaseMessage | None, error: BaseException | None
     ) -> dict[str, Any]:
-        usage = getattr(message, "usage_metadata", None) or {}
-        status = (
-            "ok"
-            if error is None
-            else (
-                "privacy"
-                if isinstance(error, PrivacyViolationError)
-                else getattr(error, "kind", None)
-                or (log.attempts[-1].outcome if log.attempts else type(error).__name__)
-            )
-        )
-        record = CallRecord(
-            requested_provider=call.decision.provider,
-            served_provider=log.served_by,
-            rule=call.decision.rule,
-            status=status if isinstance(status, str) else "error",
-            latency_s=time.perf_counter() - call.started,
-            input_tokens=int(usage.get("input_tokens", 0)),
-            output_tokens=int(usage.get("output_tokens", 0)),
-            cost_usd=log.cost,
-            attempts=tuple(log.attempts),
-            local_only_source=call.decision.local_only_source,
-        )
-        self._runtime.observe(record)
-        return {
-            **call.decision.as_metadata(),
-            "served_by": log.served_by,
-            "attempts": [a.as_dict() for a in log.attempts],
-            "cost_usd": log.cost,
-        }
+        return self._runtime.finish(call.decision, call.started, log, message, error)
 
     def _generate(
         self,
@@ -452,10 +369,7 @@ class AegisChatModel(BaseChatModel):
         except AegisError as exc:
             self._finish(call, log, None, exc)
             raise
-        message = result.generations[0].message
-        message.response_metadata["aegis"] = self._finish(call, log, message, None)
-        self._runtime.add_cost(message, log.served_by)
-        return result
+        return self._result(call, log, result)
 
     async def _agenerate(
         self,
@@ -477,9 +391,16 @@ class AegisChatModel(BaseChatModel):
         except AegisError as exc:
             self._finish(call, log, None, exc)
             raise
-        message = result.generations[0].message
+        return self._result(call, log, result)
+
+    def _result(self, call: _Call, log: CallLog, result: ChatResult) -> ChatResult:
+        generation = result.generations[0]
+        message = generation.message
         message.response_metadata["aegis"] = self._finish(call, log, message, None)
         self._runtime.add_cost(message, log.served_by)
+        if call.shield is not None:
+            generation.message = call.shield.shown_output(message)
+            generation.text = str(generation.message.content)
         return result
 
     def _stream(
@@ -491,17 +412,20 @@ class AegisChatModel(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         call = self._call_for(messages, run_manager, kwargs)
         log = CallLog()
-        usage = _StreamUsage()
+        usage, reals = StreamUsage(), []
         try:
             for chunk in self._runtime.dispatcher.stream(self._plan(call, stop, kwargs), log):
                 usage.take(chunk)
+                if call.shield is not None:
+                    reals.append(chunk.message)
+                    chunk = call.shield.shown_chunk(chunk)
                 if run_manager:
                     run_manager.on_llm_new_token(str(chunk.message.content), chunk=chunk)
                 yield chunk
         except AegisError as exc:
             self._finish(call, log, None, exc)
             raise
-        yield self._last_chunk(call, log, usage)
+        yield from self._closing_chunks(call, log, usage, reals)
 
     async def _astream(
         self,
@@ -512,25 +436,43 @@ class AegisChatModel(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         call = self._call_for(messages, run_manager, kwargs)
         log = CallLog()
-        usage = _StreamUsage()
+        usage, reals = StreamUsage(), []
         try:
             async for chunk in self._runtime.dispatcher.astream(self._plan(call, stop, kwargs), log):
                 usage.take(chunk)
+                if call.shield is not None:
+                    reals.append(chunk.message)
+                    chunk = call.shield.shown_chunk(chunk)
                 if run_manager:
                     await run_manager.on_llm_new_token(str(chunk.message.content), chunk=chunk)
                 yield chunk
         except AegisError as exc:
             self._finish(call, log, None, exc)
             raise
-        yield self._last_chunk(call, log, usage)
+        for closing in self._closing_chunks(call, log, usage, reals):
+            yield closing
 
-    def _last_chunk(self, call: _Call, log: CallLog, usage: _StreamUsage) -> ChatGenerationChunk:
-        """Complete the stream's usage and cost, and carry the routing story on a final empty chunk."""
+    def _closing_chunks(
+        self, call: _Call, log: CallLog, usage: StreamUsage, reals: Sequence[BaseMessage]
+    ) -> Iterator[ChatGenerationChunk]:
+        """Complete the stream's usage and cost, and carry the routing story on a final empty chunk.
+
+        A shielded stream also ends with a summary chunk holding the redacted
+        answer, for callbacks only; the caller never receives it.
+        """
         served = AIMessageChunk(content="", usage_metadata=usage.total)
         meta = self._finish(call, log, served, None)
         if usage.total is not None and log.served_by is not None:
             self._runtime.add_cost(usage.holder, log.served_by)
-        return ChatGenerationChunk(message=AIMessageChunk(content="", response_metadata={"aegis": meta}))
+        last = ChatGenerationChunk(message=AIMessageChunk(content="", response_metadata={"aegis": meta}))
+        if call.shield is None:
+            yield last
+            return
+        chunks = [cast("AIMessageChunk", m) for m in [*reals, last.message]]
+        merged = chunks[0] + chunks[1:] if len(chunks) > 1 else chunks[0]
+        call.shield.real_output = message_chunk_to_message(merged)
+        yield call.shield.shown_chunk(last)
+        yield call.shield.summary_chunk(chunks)
 
     # -- tools and structured output ---------------------------------------------
 
