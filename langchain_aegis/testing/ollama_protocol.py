@@ -1,0 +1,386 @@
+"""The Ollama REST API, faked: ``/api/chat``, ``/api/generate`` and the model catalogue.
+
+Streams are NDJSON, one JSON object per line, and ``stream`` defaults to
+``true`` as in Ollama itself. Errors are ``{"error": "..."}`` with the HTTP
+status, which the ``ollama`` client raises as ``ollama.ResponseError``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from langchain_aegis.testing.exchange import (
+    Brain,
+    ChatMessage,
+    ChatRequest,
+    Reply,
+    ResponseFormat,
+    ToolCall,
+    ToolSpec,
+    split_tokens,
+)
+from langchain_aegis.testing.faults import Fault, FaultKind
+from langchain_aegis.testing.server import FakeLLMServer
+from langchain_aegis.testing.wire import HttpRequest, HttpResponse, WireProtocol
+
+__all__ = ["DEFAULT_OLLAMA_MODELS", "OllamaProtocol", "OllamaServer"]
+
+#: What ``/api/tags`` lists unless told otherwise.
+DEFAULT_OLLAMA_MODELS = ("llama3.2:latest", "qwen3:0.6b", "smollm2:135m")
+_VERSION = "0.12.6"
+_NDJSON = "application/x-ndjson"
+
+# Messages follow Ollama's own wording where it has one, so error classifiers
+# written against real Ollama match these too.
+_MESSAGES: dict[FaultKind, str] = {
+    FaultKind.RATE_LIMIT: "too many requests, please retry later",
+    FaultKind.SERVER_ERROR: "llama runner process has terminated: exit status 2",
+    FaultKind.BAD_GATEWAY: "bad gateway",
+    FaultKind.UNAVAILABLE: "server busy, please try again.  maximum pending requests exceeded",
+    FaultKind.GATEWAY_TIMEOUT: "gateway timeout",
+    FaultKind.UNAUTHORIZED: "unauthorized",
+    FaultKind.BAD_REQUEST: "invalid request: messages must be a list",
+    FaultKind.CONTEXT_LENGTH: "the input length exceeds the context length",
+    FaultKind.CONTENT_FILTER: "the request was blocked by the content filter",
+}
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _text(content: Any) -> str:
+    # Ollama content is a string; tolerate OpenAI-style part lists from hand-written clients.
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return ""
+
+
+def _arguments(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, dict):
+        return raw
+    if isinstance(raw, str):
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            return {}
+        return parsed if isinstance(parsed, dict) else {}
+    return {}
+
+
+class OllamaProtocol(WireProtocol):
+    """Ollama's wire format; see the module docstring."""
+
+    name = "ollama"
+    generation_paths = frozenset({"/api/chat", "/api/generate"})
+
+    def parse_chat(self, request: HttpRequest) -> ChatRequest:
+        """Parse an ``/api/chat`` or ``/api/generate`` body.
+
+        Args:
+            request: the HTTP request.
+
+        Returns:
+            The chat request.
+
+        Raises:
+            ValueError: on a body that is not a JSON object, or without a model.
+        """
+        body = request.json()
+        if not isinstance(body, dict):
+            raise ValueError("invalid JSON body")
+        model = body.get("model")
+        if not isinstance(model, str) or not model:
+            raise ValueError("model is required")
+        if request.path == "/api/generate":
+            messages: list[ChatMessage] = []
+            if isinstance(body.get("system"), str) and body["system"]:
+                messages.append(ChatMessage(role="system", content=body["system"]))
+            messages.append(ChatMessage(role="user", content=_text(body.get("prompt", ""))))
+        else:
+            raw_messages = body.get("messages") or []
+            if not isinstance(raw_messages, list):
+                raise ValueError("messages must be a list")
+            messages = [self._message(m) for m in raw_messages if isinstance(m, dict)]
+        options = body.get("options")
+        if not isinstance(options, dict):
+            options = {}
+        stop = options.get("stop") or ()
+        num_predict = options.get("num_predict")
+        fmt = body.get("format")
+        if isinstance(fmt, dict):
+            response_format = ResponseFormat(kind="json_schema", schema=fmt)
+        elif fmt == "json":
+            response_format = ResponseFormat(kind="json")
+        else:
+            response_format = ResponseFormat()
+        return ChatRequest(
+            protocol=self.name,
+            model=model,
+            messages=tuple(messages),
+            tools=tuple(self._tool(t) for t in body.get("tools") or () if isinstance(t, dict)),
+            response_format=response_format,
+            stop=(stop,) if isinstance(stop, str) else tuple(stop),
+            # Ollama reads -1 and -2 as "no limit" / "fill the context".
+            max_tokens=num_predict if isinstance(num_predict, int) and num_predict >= 0 else None,
+            stream=body.get("stream", True) is not False,
+            think=bool(body.get("think")),
+            path=request.path,
+            body=body,
+        )
+
+    @staticmethod
+    def _message(raw: Mapping[str, Any]) -> ChatMessage:
+        calls = tuple(
+            ToolCall(name=str(fn.get("name", "")), arguments=_arguments(fn.get("arguments")), id=str(c.get("id", "")))
+            for c in raw.get("tool_calls") or ()
+            if isinstance(c, dict) and isinstance(fn := c.get("function"), dict)
+        )
+        return ChatMessage(
+            role=str(raw.get("role", "user")),
+            content=_text(raw.get("content", "")),
+            tool_calls=calls,
+            name=raw.get("tool_name") or raw.get("name"),
+        )
+
+    @staticmethod
+    def _tool(raw: Mapping[str, Any]) -> ToolSpec:
+        fn = raw.get("function") if isinstance(raw.get("function"), dict) else raw
+        assert isinstance(fn, dict)
+        return ToolSpec(
+            name=str(fn.get("name", "")),
+            description=str(fn.get("description") or ""),
+            parameters=fn.get("parameters") or {},
+        )
+
+    # -- rendering -----------------------------------------------------------------
+
+    def render_chat(self, chat: ChatRequest, reply: Reply) -> HttpResponse:
+        """Render ``reply`` as Ollama does: one JSON object, or NDJSON chunks.
+
+        Args:
+            chat: the request being answered.
+            reply: the finalized reply.
+
+        Returns:
+            The response.
+        """
+        generate = chat.path == "/api/generate"
+        final = self._final(chat, reply)
+        if not chat.stream:
+            if generate:
+                final.update(response=reply.content, **({"thinking": reply.thinking} if reply.thinking else {}))
+            else:
+                final["message"] = self._assistant(reply.content, reply.thinking, reply.tool_calls)
+            return HttpResponse.json(200, self._ordered(final))
+        parts: list[dict[str, Any]] = []
+        head = {"model": chat.model, "created_at": _now()}
+        for piece in split_tokens(reply.thinking):
+            body = {"response": "", "thinking": piece} if generate else {"message": self._assistant("", piece, ())}
+            parts.append({**head, **body, "done": False})
+        for piece in split_tokens(reply.content):
+            body = {"response": piece} if generate else {"message": self._assistant(piece, "", ())}
+            parts.append({**head, **body, "done": False})
+        if reply.tool_calls and not generate:
+            # Ollama sends every tool call whole, in one chunk.
+            parts.append({**head, "message": self._assistant("", "", reply.tool_calls), "done": False})
+        if generate:
+            final["response"] = ""
+        else:
+            final["message"] = self._assistant("", "", ())
+        parts.append(self._ordered(final))
+        return HttpResponse(status=200, chunks=[self._line(p) for p in parts], content_type=_NDJSON)
+
+    @staticmethod
+    def _ordered(final: dict[str, Any]) -> dict[str, Any]:
+        # Field order as Ollama emits it, so recorded fixtures diff cleanly.
+        order = ("model", "created_at", "message", "response", "thinking", "done", "done_reason")
+        return {**{k: final[k] for k in order if k in final}, **final}
+
+    @staticmethod
+    def _line(payload: Mapping[str, Any]) -> bytes:
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+    @staticmethod
+    def _assistant(content: str, thinking: str, calls: Sequence[ToolCall]) -> dict[str, Any]:
+        message: dict[str, Any] = {"role": "assistant", "content": content}
+        if thinking:
+            message["thinking"] = thinking
+        if calls:
+            message["tool_calls"] = [
+                {"id": c.id, "function": {"index": i, "name": c.name, "arguments": dict(c.arguments)}}
+                for i, c in enumerate(calls)
+            ]
+        return message
+
+    @staticmethod
+    def _final(chat: ChatRequest, reply: Reply) -> dict[str, Any]:
+        prompt, completion = chat.prompt_tokens, reply.completion_tokens
+        # Durations are derived from the counts (0.1 ms per prompt token, 1 ms per
+        # output token) so they are deterministic yet plausible.
+        prompt_ns, eval_ns, load_ns = prompt * 100_000, completion * 1_000_000, 1_000_000
+        reason = "stop" if reply.finish_reason in (None, "stop", "tool_calls") else reply.finish_reason
+        return {
+            "model": chat.model,
+            "created_at": _now(),
+            "done": True,
+            "done_reason": reason,
+            "total_duration": load_ns + prompt_ns + eval_ns,
+            "load_duration": load_ns,
+            "prompt_eval_count": prompt,
+            "prompt_eval_duration": prompt_ns,
+            "eval_count": completion,
+            "eval_duration": eval_ns,
+        }
+
+    def render_error(self, status: int, fault: Fault | None, message: str, model: str) -> HttpResponse:
+        """Render ``{"error": message}`` with Ollama's wording for each fault.
+
+        Args:
+            status: the HTTP status.
+            fault: the fault, if any.
+            message: overrides the default message when not empty.
+            model: the requested model.
+
+        Returns:
+            The error response.
+        """
+        if not message and fault is not None:
+            if fault.kind is FaultKind.MODEL_NOT_FOUND:
+                message = f'model "{model}" not found, try pulling it first'
+            else:
+                message = _MESSAGES.get(fault.kind, "internal server error")
+        headers: dict[str, str] = {}
+        if fault is not None and fault.retry_after is not None:
+            headers["retry-after"] = f"{fault.retry_after:g}"
+        return HttpResponse.json(status, {"error": message or "invalid request"}, headers)
+
+    def render_malformed(self, chat: ChatRequest) -> HttpResponse:
+        """A 200 whose body (or first NDJSON line) is cut-off JSON.
+
+        Args:
+            chat: the request being answered.
+
+        Returns:
+            The broken response.
+        """
+        broken = b'{"model":"' + chat.model.encode() + b'","message":{"role":"assistant","content":"Hel'
+        if chat.stream:
+            return HttpResponse(status=200, chunks=[broken + b"\n"], content_type=_NDJSON)
+        return HttpResponse(status=200, body=broken)
+
+    def render_empty(self, chat: ChatRequest) -> HttpResponse:
+        """A 200 with no NDJSON lines (or an empty body).
+
+        Args:
+            chat: the request being answered.
+
+        Returns:
+            The empty response.
+        """
+        if chat.stream:
+            return HttpResponse(status=200, chunks=[], content_type=_NDJSON)
+        return HttpResponse(status=200, body=b"")
+
+    # -- catalogue -------------------------------------------------------------------
+
+    def route(self, request: HttpRequest) -> HttpResponse:
+        """Answer ``/``, ``/api/version``, ``/api/tags``, ``/api/ps`` and ``/api/show``.
+
+        Args:
+            request: the HTTP request.
+
+        Returns:
+            The response; Ollama's plain-text 404 for other paths.
+        """
+        path = request.path
+        if path == "/" and request.method in ("GET", "HEAD"):
+            return HttpResponse(status=200, body=b"Ollama is running", content_type="text/plain; charset=utf-8")
+        if path == "/api/version":
+            return HttpResponse.json(200, {"version": _VERSION})
+        if path in ("/api/tags", "/api/ps"):
+            return HttpResponse.json(200, {"models": [self._model_entry(m) for m in self.models]})
+        if path == "/api/show" and request.method == "POST":
+            body = request.json() or {}
+            name = str(body.get("model") or body.get("name") or "")
+            if not name or (self.strict_models and not self.knows_model(name)):
+                return HttpResponse.json(404, {"error": f"model '{name}' not found"})
+            return HttpResponse.json(200, self._show(name))
+        return HttpResponse(status=404, body=b"404 page not found", content_type="text/plain")
+
+    @staticmethod
+    def _model_entry(name: str) -> dict[str, Any]:
+        family = name.split(":", 1)[0].rstrip("0123456789.")
+        return {
+            "name": name,
+            "model": name,
+            "modified_at": "2025-01-01T00:00:00Z",
+            "size": 1_000_000_000,
+            "digest": hashlib.sha256(name.encode()).hexdigest(),
+            "details": {
+                "parent_model": "",
+                "format": "gguf",
+                "family": family,
+                "families": [family],
+                "parameter_size": "1B",
+                "quantization_level": "Q4_K_M",
+            },
+        }
+
+    def _show(self, name: str) -> dict[str, Any]:
+        entry = self._model_entry(name)
+        return {
+            "modelfile": f"FROM {name}\n",
+            "parameters": "",
+            "template": "{{ .Prompt }}",
+            "details": entry["details"],
+            "model_info": {
+                "general.architecture": entry["details"]["family"],
+                f"{entry['details']['family']}.context_length": 8192,
+            },
+            "capabilities": ["completion", "tools", "thinking"],
+            "modified_at": entry["modified_at"],
+        }
+
+
+class OllamaServer(FakeLLMServer):
+    """A fake Ollama on loopback; point ``ollama.Client`` or ``ChatOllama`` at :attr:`base_url`.
+
+    Args:
+        brain: decides answers; defaults to :class:`DeterministicBrain`.
+        models: what ``/api/tags`` lists.
+        strict_models: answer 404 for models not listed, as Ollama does.
+        host: the interface to bind.
+        port: the port; 0 picks a free one.
+        chunk_delay: seconds between streamed chunks.
+
+    Example:
+        .. code-block:: python
+
+            from langchain_ollama import ChatOllama
+            from langchain_aegis.testing import OllamaServer
+
+            with OllamaServer() as server:
+                llm = ChatOllama(model="llama3.2", base_url=server.base_url)
+                llm.invoke("Say 'hi there'").content  # 'hi there'
+    """
+
+    def __init__(
+        self,
+        *,
+        brain: Brain | None = None,
+        models: Sequence[str] = DEFAULT_OLLAMA_MODELS,
+        strict_models: bool = False,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        chunk_delay: float = 0.0,
+    ) -> None:
+        """Configure the server; call :meth:`start` or use it as a context manager."""
+        protocol = OllamaProtocol(models, strict_models=strict_models)
+        super().__init__(protocol, brain=brain, host=host, port=port, chunk_delay=chunk_delay)
