@@ -25,9 +25,13 @@ def to_provider_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]
     """Convert LangChain messages to OpenAI-format dicts for any-llm."""
     converted = convert_to_openai_messages(list(messages), text_format="string")
     for out in converted:
-        # Ollama names a tool result by function name; OpenAI ignores the extra key.
-        if out.get("role") == "tool" and "name" not in out:
-            out.pop("name", None)
+        content = out.get("content")
+        if out.get("role") == "assistant" and isinstance(content, list):
+            # v1 output puts tool_call and reasoning blocks in content; providers take text there
+            # and tool calls in ``tool_calls`` only.
+            out["content"] = "".join(
+                block.get("text", "") for block in content if isinstance(block, dict) and block.get("type") == "text"
+            )
     return converted
 
 

@@ -19,6 +19,7 @@ from langchain_core.output_parsers import (
 from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
+from pydantic.v1 import BaseModel as BaseModelV1
 from typing_extensions import is_typeddict
 
 if TYPE_CHECKING:
@@ -58,7 +59,8 @@ def structured_output(
         parser = PydanticOutputParser(pydantic_object=cast(Any, schema)) if is_pydantic else JsonOutputParser()
     elif method == "json_schema":
         if is_pydantic:
-            json_schema = cast(Any, schema).model_json_schema()
+            model_cls = cast(Any, schema)
+            json_schema = model_cls.schema() if issubclass(model_cls, BaseModelV1) else model_cls.model_json_schema()
         elif is_typeddict(schema):
             json_schema = convert_to_json_schema(cast(Any, schema))
             json_schema.setdefault("required", list(json_schema.get("properties", {})))

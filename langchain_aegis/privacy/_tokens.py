@@ -1,0 +1,90 @@
+"""Token-shaped entities the digit prefilter cannot see on its own.
+
+E-mail addresses are found from their ``@`` (a plain ``str.find``), IPv6
+addresses from a ``::`` or ``:hex:`` hint, and German ID card and passport
+numbers from nine characters of their alphabet. Each hint is rare in ordinary
+text, so the validating work stays small.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy._checksums import icao_check_digit
+from langchain_aegis.privacy._numbers import Span, glued_left, glued_right, lower_window, nearest_label
+
+__all__ = ["scan_documents", "scan_emails", "scan_ipv6"]
+
+_PASSPORT_FIRST = frozenset("CFGHJK")  # German passports; ID cards start with the other letters
+_DOC_LABELS = (("DE_ID_CARD", p.ID_CARD_KEYWORDS), ("DE_PASSPORT", p.PASSPORT_KEYWORDS))
+_SSH_USERS = frozenset({"git"})  # git@github.com:org/repo is a remote, not a mailbox
+
+
+def scan_emails(text: str, out: list[Span]) -> None:
+    """Append every e-mail address in ``text`` to ``out``."""
+    n = len(text)
+    at = text.find("@")
+    while at != -1:
+        local = p.EMAIL_LOCAL.search(text, max(0, at - 64), at)
+        if local is not None:
+            domain = p.EMAIL_DOMAIN.match(text, at + 1, min(n, at + 256))
+            start = local.start()
+            while start < at and text[start] == ".":
+                start += 1
+            if domain is not None and start < at and text[start:at] not in _SSH_USERS:
+                out.append(("EMAIL", start, domain.end()))
+        at = text.find("@", at + 1)
+
+
+def scan_ipv6(text: str, out: list[Span]) -> None:
+    """Append every global IPv6 address in ``text`` to ``out``."""
+    n = len(text)
+    done = -1
+    for hint in p.IPV6_HINT.finditer(text):
+        h = hint.start()
+        if h < done:
+            continue  # a later colon of an address already found
+        head = p.IPV6_HEAD.search(text, max(0, h - 40), h)
+        cm = p.IPV6.match(text, head.start() if head else h, min(n, h + 48))
+        if cm is None:
+            continue
+        done = cm.end()
+        candidate = cm.group()
+        try:
+            address = ipaddress.IPv6Address(candidate)
+        except ValueError:
+            continue
+        # Loopback, "::" and bare slices like x[1::2] carry no person; real
+        # addresses have at least three groups or an IPv4 tail.
+        groups = sum(1 for g in candidate.split("%")[0].split(":") if g)
+        if address.is_loopback or address.is_unspecified or (groups < 3 and "." not in candidate):
+            continue
+        out.append(("IP_ADDRESS", cm.start(), cm.end()))
+
+
+def scan_documents(text: str, out: list[Span]) -> None:
+    """Append German ID card and passport numbers to ``out``.
+
+    A number counts on its own when it has ten characters whose last is the
+    ICAO 7-3-1 check digit of the first nine, and without a check digit when a
+    keyword (Ausweis, Reisepass, passport, ...) stands just before it.
+    """
+    n = len(text)
+    for m in p.DOC_TOKEN.finditer(text):
+        s, e = m.span()
+        if glued_left(text, s):
+            continue
+        body = m.group()
+        if not any(c.isdigit() for c in body):
+            continue
+        if e < n and text[e].isdigit() and not glued_right(text, e + 1):
+            if icao_check_digit(body) == int(text[e]) and sum(c.isdigit() for c in body) >= 2:
+                out.append(("DE_PASSPORT" if body[0] in _PASSPORT_FIRST else "DE_ID_CARD", s, e + 1))
+                continue
+            e += 1  # a ten-character number with a wrong check digit still counts next to its keyword
+        elif glued_right(text, e):
+            continue
+        label = nearest_label(lower_window(text, max(0, s - 40), s), _DOC_LABELS)
+        if label is not None:
+            out.append((label[0], s, e))

@@ -1,0 +1,126 @@
+"""The detector: ``detect(text)`` finds personal and health data in one string.
+
+How it stays fast (the detector runs on every call): instead of running one
+validating pattern per entity over the whole text, a few cheap prefilter
+passes find the few places where an entity can be (runs of four or more
+digits, ``@``, IPv6 colons, document-number tokens, salutations), and the
+validating patterns, checksums and keyword look-ups run only inside small
+windows around those places. All patterns are compiled once, at import.
+
+Entity types, in the order they win when two findings overlap:
+
+=================  ==================================================================
+``IBAN``           ISO 13616, mod-97 and country length checked, with or without spaces
+``CREDIT_CARD``    13 to 19 digits, Luhn checked, spaces or dashes between groups
+``DE_TAX_ID``      Steuer-ID: 11 digits, ISO 7064 MOD 11,10 check digit, repetition rule
+``US_SSN``         ``123-45-6789`` with issuable area, group and serial (plain 9 digits
+                   only next to "SSN" or "social security")
+``DE_ID_CARD``     Personalausweis: 9 characters + ICAO 7-3-1 check digit, or near "Ausweis"
+``DE_PASSPORT``    Reisepass: as above, first letter C F G H J K, or near "Reisepass"/"passport"
+``MEDICAL_RECORD`` a number after MRN, Fallnummer, Patienten-ID, Patient ID, case no., ...
+``DATE_OF_BIRTH``  a date after geb., geboren, Geburtsdatum, DOB, date of birth, born
+``EMAIL``          ``local@domain.tld``
+``IP_ADDRESS``     IPv4 and IPv6, except loopback, unspecified and netmasks
+``PHONE``          German (030 12345678, (0 30) 123 45 67, 0171-1234567), international
+                   (+49 ..., +44 ..., 0049 ...) and US ((415) 555-2671)
+``HEALTH``         a named person (Herr/Frau/Dr./Mr./Mrs./Ms./Patient(in) + name) within
+                   ~100 characters of a diagnosis, medication, dosage, disease or ICD-10
+                   code; the person and each term are separate findings
+=================  ==================================================================
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from langchain_aegis.privacy._health import scan_health
+from langchain_aegis.privacy._numbers import Span, scan_numbers
+from langchain_aegis.privacy._tokens import scan_documents, scan_emails, scan_ipv6
+
+__all__ = ["ENTITY_TYPES", "Finding", "detect"]
+
+ENTITY_TYPES: tuple[str, ...] = (
+    "IBAN",
+    "CREDIT_CARD",
+    "DE_TAX_ID",
+    "US_SSN",
+    "DE_ID_CARD",
+    "DE_PASSPORT",
+    "MEDICAL_RECORD",
+    "DATE_OF_BIRTH",
+    "EMAIL",
+    "IP_ADDRESS",
+    "PHONE",
+    "HEALTH",
+)
+"""Every entity type :func:`detect` reports, most specific first."""
+
+# Checksum-validated entities beat look-alikes: a card number is not also a phone number.
+_PRIORITY = {entity: rank for rank, entity in enumerate(ENTITY_TYPES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One piece of personal or health data: its type and where it is.
+
+    The matched text is deliberately not kept, so a finding can be logged,
+    put in metadata or shown in a repr without leaking the value itself; use
+    ``text[finding.start:finding.end]`` where the text is at hand.
+
+    Attributes:
+        entity: the entity type, one of :data:`ENTITY_TYPES`, e.g. ``"IBAN"``.
+        start: index of the first character in the scanned text.
+        end: index one past the last character.
+    """
+
+    entity: str
+    start: int
+    end: int
+
+
+def detect(text: str) -> list[Finding]:
+    """Find personal and health data in ``text``.
+
+    Args:
+        text: any string: a prompt, a tool result, a model answer.
+
+    Returns:
+        Non-overlapping findings ordered by position. Where two candidates
+        overlap, the more specific entity (see :data:`ENTITY_TYPES`) and then
+        the longer span wins.
+
+    Example:
+        .. code-block:: python
+
+            detect("IBAN DE89 3704 0044 0532 0130 00, Tel. 030 12345678")
+            # [Finding(entity='IBAN', start=5, end=32), Finding(entity='PHONE', start=39, end=51)]
+    """
+    if not text:
+        return []
+    spans: list[Span] = []
+    scan_numbers(text, spans)
+    scan_emails(text, spans)
+    scan_ipv6(text, spans)
+    scan_documents(text, spans)
+    scan_health(text, spans)
+    return [Finding(entity, start, end) for entity, start, end in _resolve(spans)]
+
+
+def _resolve(spans: list[Span]) -> list[Span]:
+    """Keep the best of overlapping spans, ordered by start."""
+    if len(spans) < 2:
+        return spans
+    ranked = sorted(set(spans), key=lambda s: (_PRIORITY[s[0]], s[1] - s[2], s[1]))
+    starts: list[int] = []
+    kept: list[Span] = []
+    for span in ranked:
+        _, start, end = span
+        i = bisect_left(starts, start)
+        if i < len(kept) and kept[i][1] < end:
+            continue  # overlaps the next kept span
+        if i and kept[i - 1][2] > start:
+            continue  # overlaps the previous kept span
+        starts.insert(i, start)
+        kept.insert(i, span)
+    return kept
