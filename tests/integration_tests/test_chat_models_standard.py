@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 
 from langchain_aegis.chat_models import AegisChatModel
@@ -42,10 +41,6 @@ class TestAegisOllamaProvider(ChatModelIntegrationTests):
     @property
     def model_override_value(self) -> str:
         return "llama3.2:1b"
-
-    @pytest.mark.skip(reason="needs VCR cassettes recorded against a real provider; streaming cost is measured in bench/")
-    def test_stream_time(self, *args: Any, **kwargs: Any) -> None:
-        """Skipped: see the reason."""
 
 
 class TestAegisOpenAIProvider(ChatModelIntegrationTests):
@@ -92,7 +87,3 @@ class TestAegisOpenAIProvider(ChatModelIntegrationTests):
     @property
     def model_override_value(self) -> str:
         return "gpt-4o"
-
-    @pytest.mark.skip(reason="needs VCR cassettes recorded against a real provider; streaming cost is measured in bench/")
-    def test_stream_time(self, *args: Any, **kwargs: Any) -> None:
-        """Skipped: see the reason."""
