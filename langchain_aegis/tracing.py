@@ -16,6 +16,10 @@ messages it captured before the run started. Routing metadata and tags stay
 visible in both modes. The shield covers ``invoke``, ``stream``, ``batch``
 and their async forms; ``generate()`` called directly is not shielded.
 
+The shield covers AegisChatModel's own runs. A chain or graph around it
+traces its own inputs (the user's text) in its own runs; to redact those too,
+give the tracer a client from :func:`redacting_langsmith_client`.
+
 An LLM cache, if one is configured, stores what callbacks see: with
 ``redact`` or ``hide`` a cache hit for a local-only prompt returns the
 redacted answer, never another prompt's answer (the cache key includes a
@@ -32,7 +36,7 @@ from typing import Any, Literal
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 
-__all__ = ["HIDDEN", "TraceShield"]
+__all__ = ["HIDDEN", "TraceShield", "redacting_langsmith_client"]
 
 HIDDEN = "[hidden: local_only]"
 
@@ -131,3 +135,23 @@ def prompt_digest(messages: Sequence[BaseMessage]) -> str:
     """A digest of the real prompt, so an LLM cache never serves one prompt's answer to another."""
     payload = json.dumps([m.model_dump(mode="json") for m in messages], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def redacting_langsmith_client(**kwargs: Any) -> Any:
+    """A ``langsmith.Client`` that masks detected personal data in every run it uploads.
+
+    Use it for the whole trace, including the chains and graphs around
+    AegisChatModel, whose runs record the user's input as it is::
+
+        from langchain_core.tracers import LangChainTracer
+        tracer = LangChainTracer(client=redacting_langsmith_client())
+        graph.invoke(state, config={"callbacks": [tracer]})
+
+    Args:
+        **kwargs: passed to ``langsmith.Client`` (``api_url``, ``api_key``, ...).
+    """
+    from langsmith import Client  # noqa: PLC0415
+
+    from langchain_aegis.privacy import redact_value  # noqa: PLC0415
+
+    return Client(hide_inputs=redact_value, hide_outputs=redact_value, **kwargs)
