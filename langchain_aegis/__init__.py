@@ -1,7 +1,23 @@
-"""langchain-aegis: a policy router behind one LangChain chat model."""
+"""langchain-aegis: a policy router behind one LangChain chat model.
+
+.. code-block:: python
+
+    from langchain_aegis import AegisChatModel, Quality, Complexity, aegis_config
+
+    llm = AegisChatModel(config="config/llm_config.yml")
+    llm.invoke("...", config=aegis_config(quality=Quality.CRITICAL, complexity=Complexity.HIGH))
+
+Optional pieces that need extras are imported from their modules:
+``langchain_aegis.metrics`` (``prometheus-client``), ``langchain_aegis.testing``
+(loopback protocol servers) and ``langchain_aegis.demo``.
+"""
 
 from importlib import metadata
 
+from langchain_aegis.attempts import Attempt, CallRecord
+from langchain_aegis.budget import Ledger, open_ledger
+from langchain_aegis.callbacks import AegisCostCallbackHandler
+from langchain_aegis.chat_models import AegisChatModel
 from langchain_aegis.config import AegisConfig, load_config
 from langchain_aegis.errors import (
     AegisError,
@@ -15,6 +31,8 @@ from langchain_aegis.errors import (
     StreamInterruptedError,
 )
 from langchain_aegis.facts import Complexity, DataClass, Quality, RequestFacts, TaskType, aegis_config
+from langchain_aegis.routing import RouteDecision
+from langchain_aegis.tracing import redacting_langsmith_client
 
 try:
     __version__ = metadata.version(__package__ or "langchain_aegis")
@@ -22,22 +40,30 @@ except metadata.PackageNotFoundError:  # pragma: no cover - running from a sourc
     __version__ = ""
 
 __all__ = [
+    "AegisChatModel",
     "AegisConfig",
+    "AegisCostCallbackHandler",
     "AegisError",
     "AllProvidersFailedError",
+    "Attempt",
     "BudgetExceededError",
+    "CallRecord",
     "CircuitOpenError",
     "Complexity",
     "ConfigError",
     "DataClass",
+    "Ledger",
     "PrivacyViolationError",
     "ProviderCallError",
     "Quality",
     "RequestFacts",
+    "RouteDecision",
     "RoutingError",
     "StreamInterruptedError",
     "TaskType",
     "__version__",
     "aegis_config",
     "load_config",
+    "open_ledger",
+    "redacting_langsmith_client",
 ]

@@ -239,7 +239,9 @@ class FakeLLMServer:
 
     async def _serve(self, ready: threading.Event) -> None:
         self._stopping = asyncio.Event()
-        server = await asyncio.start_server(self._on_connection, self.host, self._requested_port)
+        # A deep backlog: load tests open hundreds of connections at once, and asyncio's
+        # default of 100 makes the kernel drop SYNs, which clients retry only after 1-7 s.
+        server = await asyncio.start_server(self._on_connection, self.host, self._requested_port, backlog=4096)
         self._port = server.sockets[0].getsockname()[1]
         ready.set()
         async with server:
