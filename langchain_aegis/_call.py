@@ -42,7 +42,8 @@ class CallRuntime:
     dispatcher: Dispatcher
     accounting: Accounting | None = None
     observers: list[Callable[[CallRecord], None]] = field(default_factory=list)
-    shares: Callable[[], dict[str, float]] | None = None
+    rollouts: Callable[[], dict[str, tuple[float, str]]] | None = None
+    """Each rule under gradual rollout with its current share and the reason for it."""
 
     def route(
         self, messages: Sequence[BaseMessage], metadata: Mapping[str, Any] | None, instance: RequestFacts
@@ -71,7 +72,12 @@ class CallRuntime:
 
             findings = scan_messages(messages)
         verdict = privacy_verdict(layers, detection_enabled=detection, findings=findings)
-        state = RouterState(open_circuits=self.breaker.open_providers(), rollout_shares=self.rollout_shares())
+        view = self.rollouts() if self.rollouts is not None else {}
+        state = RouterState(
+            open_circuits=self.breaker.open_providers(),
+            rollout_shares={rule: share for rule, (share, _) in view.items()},
+            rollout_reasons={rule: why for rule, (_, why) in view.items()},
+        )
         return decide(cfg, layers, verdict, state=state, random_draw=random.random())
 
     def finish(
@@ -109,10 +115,6 @@ class CallRuntime:
             "attempts": [a.as_dict() for a in log.attempts],
             "cost_usd": log.cost,
         }
-
-    def rollout_shares(self) -> dict[str, float]:
-        """Current traffic shares of rules under gradual rollout."""
-        return self.shares() if self.shares is not None else {}
 
     def estimate_tokens(self, messages: Sequence[BaseMessage]) -> int:
         """A conservative prompt-token estimate, used only to reserve budget."""
@@ -211,7 +213,7 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         if metrics is not None:
             on_spend = lambda provider, spent, limit: metrics.set_budget(provider, spent, limit or 0.0)  # noqa: E731
         accounting = LedgerAccounting(config, ledger, on_spend=on_spend)
-    shares = None
+    rollouts = None
     if config.routing.rollouts:
         from langchain_aegis.rollout_store import RolloutGuard
 
@@ -221,7 +223,7 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
             guard.observe(record, now=time.time())  # rollbacks are logged and published by the guard
 
         observers.append(_observe_rollout)
-        shares = lambda: {rule: guard.share(rule) for rule in guard.rules}  # noqa: E731
+        rollouts = guard.view
     dispatcher = Dispatcher(config, registry, breaker, accounting)
     return CallRuntime(
         config=config,
@@ -230,5 +232,5 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         dispatcher=dispatcher,
         accounting=accounting,
         observers=observers,
-        shares=shares,
+        rollouts=rollouts,
     )

@@ -244,6 +244,15 @@ class RolloutGuard:
         self._publish(found)
         return found.share
 
+    def view(self) -> dict[str, tuple[float, str]]:
+        """Every rule under rollout with its share and the reason for it, in one read per rule."""
+        out: dict[str, tuple[float, str]] = {}
+        for rule, cfg in self._rollouts.items():
+            found = load_state(self._store, rule) or RolloutState.initial(rule, cfg, 0.0)
+            self._publish(found)
+            out[rule] = (found.share, found.reason)
+        return out
+
     def observe(self, record: CallRecord, now: float) -> list[RolloutEvent]:
         """Record a finished call and re-evaluate the rollouts whose provider it touched.
 

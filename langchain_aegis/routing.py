@@ -81,6 +81,8 @@ class RouterState:
     open_circuits: frozenset[str] = frozenset()
     exhausted_budgets: frozenset[str] = frozenset()
     rollout_shares: Mapping[str, float] = field(default_factory=dict)
+    rollout_reasons: Mapping[str, str] = field(default_factory=dict)
+    """Why each rule under rollout has its share, e.g. the last rollback's cause."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,10 +255,14 @@ def decide(
                 continue
             share = state.rollout_shares.get(rule.name, rule.traffic)
             if share is not None and share < 1.0:
+                why = state.rollout_reasons.get(rule.name)
+                why = f" ({why})" if why else ""
                 if traffic_sample(rule.name, facts.routing_key, random_draw) >= share:
-                    notes.append(f"rule {rule.name} matched but this call is outside its {share:.0%} traffic share")
+                    notes.append(
+                        f"rule {rule.name} matched but this call is outside its {share:.0%} traffic share{why}"
+                    )
                     continue
-                notes.append(f"in the {share:.0%} traffic share")
+                notes.append(f"in the {share:.0%} traffic share{why}")
             rule_name, chosen, explicit_fallbacks = rule.name, rule.provider, rule.fallbacks
             reason = f"rule {rule.name} matched ({_describe(rule)})"
             break
