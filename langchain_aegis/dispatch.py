@@ -14,6 +14,7 @@ cost), and prompts must not reach a tracer through a side door.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -35,7 +36,7 @@ from langchain_aegis.errors import (
     ProviderCallError,
     StreamInterruptedError,
 )
-from langchain_aegis.providers import ProviderRegistry
+from langchain_aegis.providers import ProviderClient, ProviderRegistry
 from langchain_aegis.resilience import RETRY_KINDS, CircuitBreaker, backoff_delay, classify, falls_back
 from langchain_aegis.routing import RouteDecision
 
@@ -94,18 +95,42 @@ class _Fallback(Exception):  # noqa: N818 - a signal, not an error a user sees
         self.cause = cause
 
 
+_SKIPPED = frozenset({"circuit_open", "context_window", "deadline", "budget", "privacy"})
+"""Outcomes of a provider that was passed over without a request."""
+
+_NOT_HEALTH = frozenset({"invalid_request", "content_filter", "context_length"})
+"""Failures that say something about the request, not about the provider's health."""
+
+
 def _outcome(exc: BaseException) -> str:
     if isinstance(exc, BudgetExceededError):
         return "budget"
     if isinstance(exc, PrivacyViolationError):
         return "privacy"
+    if isinstance(exc, AllProvidersFailedError):
+        return "deadline"
     if isinstance(exc, ProviderCallError):
         return exc.kind
     return type(exc).__name__
 
 
+def _has_content(gen: ChatGenerationChunk) -> bool:
+    message = gen.message
+    return bool(
+        message.content
+        or getattr(message, "tool_call_chunks", None)
+        or message.additional_kwargs.get("reasoning_content")
+    )
+
+
 class ProviderAttempt(Runnable[None, Any]):
-    """One provider's turn within a call: checks, request with retries, settlement."""
+    """One provider's turn within a call: checks, request with retries, settlement.
+
+    A stream commits to this provider at its first chunk with content (text,
+    tool call or reasoning): chunks that carry only a role, a finish reason or
+    usage are held back until then, so a stream that ends without content is
+    an ``empty_stream`` failure that falls back, not a silent empty answer.
+    """
 
     def __init__(self, dispatcher: Dispatcher, provider: str, plan: CallPlan, log: CallLog) -> None:
         self.d = dispatcher
@@ -113,13 +138,13 @@ class ProviderAttempt(Runnable[None, Any]):
         self.plan = plan
         self.log = log
         self.name = f"aegis:{provider}"
+        self._trial = False
 
-    # -- shared checks -----------------------------------------------------
+    # -- shared steps --------------------------------------------------------
 
     def _precheck(self) -> None:
         d, cfg = self.d, self.d.config.providers[self.provider]
-        remaining = self.log.deadline - d.clock()
-        if remaining <= 0:
+        if self._remaining() <= 0:
             raise AllProvidersFailedError(
                 f"deadline of {d.config.resilience.deadline:.1f}s passed before trying {self.provider!r}",
                 attempts=self.log.attempts,
@@ -128,12 +153,16 @@ class ProviderAttempt(Runnable[None, Any]):
             failed = self.log.context_window_failed
             if cfg.context_window is None or (failed is not None and cfg.context_window <= failed):
                 raise ProviderCallError(
-                    self.provider, "context_length", "context window not larger than the one that overflowed"
+                    self.provider, "context_window", "skipped: context window not larger than the one that overflowed"
                 )
         d.registry[self.provider].check_privacy(self.plan.decision.privacy)
-        d.breaker.before_call(self.provider)
+        self._trial = d.breaker.before_call(self.provider)
 
-    def _fail(self, exc: BaseException, started: float, retries: int) -> BaseException:
+    def _remaining(self) -> float:
+        return self.log.deadline - self.d.clock()
+
+    def _fail(self, exc: Exception, started: float, retries: int) -> BaseException:
+        """Record a failed attempt and return what to raise: ``_Fallback`` to move on, else the error."""
         if not isinstance(exc, AegisError):
             exc = classify(self.provider, exc)
         kind = _outcome(exc)
@@ -141,194 +170,233 @@ class ProviderAttempt(Runnable[None, Any]):
         self.log.attempts.append(
             Attempt(self.provider, kind, (self.d.clock() - started) * 1000, status, retries, type(exc).__name__)
         )
-        if isinstance(exc, ProviderCallError) and kind not in ("circuit_open", "invalid_request", "content_filter"):
-            if kind == "context_length":
-                self.log.context_failed = True
-                self.log.context_window_failed = self.d.config.providers[self.provider].context_window
-            else:
-                self.d.breaker.record_failure(self.provider)
+        if kind == "context_length":
+            self.log.context_failed = True
+            self.log.context_window_failed = self.d.config.providers[self.provider].context_window
+        if isinstance(exc, ProviderCallError) and kind not in _SKIPPED | _NOT_HEALTH:
+            self.d.breaker.record_failure(self.provider)
+        else:
+            self._neutral()
         logger.warning("aegis: provider %s failed (%s)%s", self.provider, kind, f" HTTP {status}" if status else "")
         if isinstance(exc, AllProvidersFailedError):
             return exc
         return _Fallback(exc) if falls_back(exc) else exc
 
+    def _neutral(self) -> None:
+        """End a half-open trial that said nothing about the provider's health, so another may run."""
+        if self._trial:
+            self._trial = False
+            self.d.breaker.record_neutral(self.provider)
+
     def _ok(self, started: float, retries: int, cost: float) -> None:
+        self._trial = False
         self.d.breaker.record_success(self.provider)
         self.log.attempts.append(Attempt(self.provider, "ok", (self.d.clock() - started) * 1000, None, retries))
         self.log.served_by = self.provider
         self.log.cost = cost
 
-    def _retry_wait(self, err: ProviderCallError, retry: int) -> float | None:
-        """Seconds to wait before another try, or ``None`` to stop retrying."""
+    def _retry_delay(self, exc: Exception, retry: int) -> float:
+        """Seconds to wait before another try after ``exc``; raises the classified error when there is none."""
+        if isinstance(exc, AegisError) and not isinstance(exc, ProviderCallError):
+            raise exc  # budget or privacy: not the provider's failure, nothing to retry
+        err = classify(self.provider, exc)
         cfg = self.d.config.resilience
-        if err.kind not in RETRY_KINDS or retry >= cfg.max_retries:
-            return None
-        delay = backoff_delay(retry + 1, cfg, retry_after=err.retry_after)
-        if self.d.clock() + delay >= self.log.deadline:
-            return None
-        return delay
+        if err.kind in RETRY_KINDS and retry < cfg.max_retries:
+            delay = backoff_delay(retry + 1, cfg, retry_after=err.retry_after)
+            if self.d.clock() + delay < self.log.deadline:
+                logger.info("aegis: retrying provider %s in %.2fs (%s)", self.provider, delay, err.kind)
+                return delay
+        if err is exc:
+            raise err
+        raise err from exc
 
-    def _params(self) -> dict[str, Any]:
-        remaining = max(0.001, self.log.deadline - self.d.clock())
-        return {**self.plan.params, "timeout": min(remaining, self.d.config.providers[self.provider].timeout)}
+    def _request_args(self) -> dict[str, Any]:
+        return {
+            "privacy": self.plan.decision.privacy,
+            "model": self.plan.model_for(self.provider),
+            "deadline": self._remaining(),
+        }
+
+    def _result(self, completion: Any, provider_type: str) -> ChatResult:
+        choices = getattr(completion, "choices", None)
+        if not choices:
+            raise ProviderCallError(self.provider, "malformed", "response has no choices")
+        if choices[0].finish_reason == "content_filter" and not (
+            choices[0].message.content or choices[0].message.tool_calls
+        ):
+            raise ProviderCallError(self.provider, "content_filter", "the answer was withheld by a content filter")
+        return completion_to_result(completion, provider_type=provider_type)
+
+    def _empty(self, held: list[ChatGenerationChunk]) -> ProviderCallError:
+        if any((gen.generation_info or {}).get("finish_reason") == "content_filter" for gen in held):
+            return ProviderCallError(self.provider, "content_filter", "the answer was withheld by a content filter")
+        return ProviderCallError(self.provider, "empty_stream", "the stream ended without content")
+
+    def _usage(self, result: ChatResult) -> Any:
+        return getattr(result.generations[0].message, "usage_metadata", None)
 
     # -- sync ----------------------------------------------------------------
+
+    def _release(self, reservation: Any) -> None:
+        if reservation is not None and self.d.accounting is not None:
+            self.d.accounting.release(reservation)
+
+    def _reserve(self) -> Any:
+        if self.d.accounting is None:
+            return None
+        return self.d.accounting.reserve(self.provider, self.plan.prompt_tokens, self.plan.params.get("max_tokens"))
+
+    def _settle(self, reservation: Any, usage: Any) -> float:
+        return self.d.accounting.settle(self.provider, reservation, usage) if self.d.accounting is not None else 0.0
 
     def invoke(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> ChatResult:
         started, retries, reservation = self.d.clock(), 0, None
         client = self.d.registry[self.provider]
         try:
             self._precheck()
-            if self.d.accounting is not None:
-                reservation = self.d.accounting.reserve(
-                    self.provider, self.plan.prompt_tokens, self.plan.params.get("max_tokens")
-                )
+            reservation = self._reserve()
             while True:
                 try:
-                    completion = client.complete(
-                        self.plan.messages,
-                        self._params(),
-                        privacy=self.plan.decision.privacy,
-                        model=self.plan.model_for(self.provider),
-                    )
-                    if not getattr(completion, "choices", None):
-                        raise ProviderCallError(self.provider, "malformed", "response has no choices")
-                    result = completion_to_result(completion, provider_type=client.config.type)
+                    completion = client.complete(self.plan.messages, self.plan.params, **self._request_args())
+                    result = self._result(completion, client.config.type)
                     break
-                except AegisError:
-                    raise
                 except Exception as exc:
-                    err = classify(self.provider, exc)
-                    if (delay := self._retry_wait(err, retries)) is None:
-                        raise err from exc
+                    delay = self._retry_delay(exc, retries)
                     retries += 1
                     time.sleep(delay)
-            cost = 0.0
-            if self.d.accounting is not None:
-                usage = getattr(result.generations[0].message, "usage_metadata", None)
-                cost = self.d.accounting.settle(self.provider, reservation, usage)
-                reservation = None
+            cost = self._settle(reservation, self._usage(result))
+            reservation = None
             self._ok(started, retries, cost)
             return result
-        except BaseException as exc:
-            if reservation is not None and self.d.accounting is not None:
-                self.d.accounting.release(reservation)
+        except Exception as exc:
+            self._release(reservation)
             raise self._fail(exc, started, retries) from exc
+        except BaseException:  # interrupted: not the provider's failure
+            self._release(reservation)
+            self._neutral()
+            raise
+
+    def _open(self, client: ProviderClient) -> tuple[Iterator[Any], list[ChatGenerationChunk]]:
+        """Start a stream and read it up to its first chunk with content."""
+        raw = client.stream(self.plan.messages, self.plan.params, **self._request_args())
+        held: list[ChatGenerationChunk] = []
+        try:
+            for item in raw:
+                gen = chunk_to_generation(item, provider_type=client.config.type, saw_tool_calls=False)
+                if gen is not None:
+                    held.append(gen)
+                    if _has_content(gen):
+                        return raw, held
+            raise self._empty(held)
+        except BaseException:
+            _close(raw)
+            raise
 
     def stream(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         started, retries, reservation = self.d.clock(), 0, None
         client = self.d.registry[self.provider]
         try:
             self._precheck()
-            if self.d.accounting is not None:
-                reservation = self.d.accounting.reserve(
-                    self.provider, self.plan.prompt_tokens, self.plan.params.get("max_tokens")
-                )
+            reservation = self._reserve()
             while True:
                 try:
-                    raw = client.stream(
-                        self.plan.messages,
-                        self._params(),
-                        privacy=self.plan.decision.privacy,
-                        model=self.plan.model_for(self.provider),
-                    )
-                    first, saw_tools = None, False
-                    for item in raw:
-                        first = chunk_to_generation(item, provider_type=client.config.type, saw_tool_calls=False)
-                        if first is not None:
-                            break
-                    if first is None:
-                        raise ProviderCallError(self.provider, "empty_stream", "the stream ended without a chunk")
+                    raw, held = self._open(client)
                     break
-                except AegisError as aegis_err:
-                    if not (
-                        isinstance(aegis_err, ProviderCallError)
-                        and (delay := self._retry_wait(aegis_err, retries)) is not None
-                    ):
-                        raise
-                    retries += 1
-                    time.sleep(delay)
                 except Exception as exc:
-                    err = classify(self.provider, exc)
-                    if (delay := self._retry_wait(err, retries)) is None:
-                        raise err from exc
+                    delay = self._retry_delay(exc, retries)
                     retries += 1
                     time.sleep(delay)
-        except BaseException as exc:
-            if reservation is not None and self.d.accounting is not None:
-                self.d.accounting.release(reservation)
+        except Exception as exc:
+            self._release(reservation)
             raise self._fail(exc, started, retries) from exc
-        # From here on the caller has content: no retry, no fallback.
-        yield first
-        delivered, chars, usage = 1, len(str(first.message.content)), first.message.usage_metadata  # type: ignore[attr-defined]
-        saw_tools = bool(first.message.tool_call_chunks)  # type: ignore[attr-defined]
-        try:
-            for item in raw:
-                gen = chunk_to_generation(item, provider_type=client.config.type, saw_tool_calls=saw_tools)
-                if gen is None:
-                    continue
-                saw_tools = saw_tools or bool(gen.message.tool_call_chunks)  # type: ignore[attr-defined]
-                usage = gen.message.usage_metadata or usage  # type: ignore[attr-defined]
-                delivered += 1
-                chars += len(str(gen.message.content))
-                yield gen
-        except GeneratorExit:
-            if reservation is not None and self.d.accounting is not None:
-                self.d.accounting.release(reservation)
+        except BaseException:
+            self._release(reservation)
+            self._neutral()
             raise
-        except BaseException as exc:
-            if reservation is not None and self.d.accounting is not None:
-                self.d.accounting.release(reservation)
-            self._fail(classify(self.provider, exc) if not isinstance(exc, AegisError) else exc, started, retries)
-            raise StreamInterruptedError(self.provider, delivered, chars, exc) from exc
-        cost = self.d.accounting.settle(self.provider, reservation, usage) if self.d.accounting is not None else 0.0
-        self._ok(started, retries, cost)
+        # From here on the caller has content: no retry, no fallback.
+        tally = _Tally()
+        try:
+            for gen in held:
+                tally.add(gen)
+                yield gen
+            for item in raw:
+                more = chunk_to_generation(item, provider_type=client.config.type, saw_tool_calls=tally.saw_tools)
+                if more is not None:
+                    tally.add(more)
+                    yield more
+        except Exception as exc:
+            self._release(reservation)
+            self._fail(exc, started, retries)
+            raise StreamInterruptedError(self.provider, tally.delivered, tally.chars, exc) from exc
+        except BaseException:  # the caller stopped reading, or was interrupted
+            self._release(reservation)
+            self._neutral()
+            raise
+        finally:
+            _close(raw)
+        self._ok(started, retries, self._settle(reservation, tally.usage))
 
-    # -- async -----------------------------------------------------------------
+    # -- async ---------------------------------------------------------------
+
+    async def _arelease(self, reservation: Any) -> None:
+        if reservation is not None and self.d.accounting is not None:
+            await self.d.accounting.arelease(reservation)
+
+    async def _areserve(self) -> Any:
+        if self.d.accounting is None:
+            return None
+        return await self.d.accounting.areserve(
+            self.provider, self.plan.prompt_tokens, self.plan.params.get("max_tokens")
+        )
+
+    async def _asettle(self, reservation: Any, usage: Any) -> float:
+        if self.d.accounting is None:
+            return 0.0
+        return await self.d.accounting.asettle(self.provider, reservation, usage)
 
     async def ainvoke(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> ChatResult:
         started, retries, reservation = self.d.clock(), 0, None
         client = self.d.registry[self.provider]
         try:
             self._precheck()
-            if self.d.accounting is not None:
-                reservation = await self.d.accounting.areserve(
-                    self.provider, self.plan.prompt_tokens, self.plan.params.get("max_tokens")
-                )
+            reservation = await self._areserve()
             while True:
                 try:
-                    completion = await asyncio.wait_for(
-                        client.acomplete(
-                            self.plan.messages,
-                            self._params(),
-                            privacy=self.plan.decision.privacy,
-                            model=self.plan.model_for(self.provider),
-                        ),
-                        timeout=max(0.001, self.log.deadline - self.d.clock()),
-                    )
-                    if not getattr(completion, "choices", None):
-                        raise ProviderCallError(self.provider, "malformed", "response has no choices")
-                    result = completion_to_result(completion, provider_type=client.config.type)
+                    completion = await client.acomplete(self.plan.messages, self.plan.params, **self._request_args())
+                    result = self._result(completion, client.config.type)
                     break
-                except AegisError:
-                    raise
                 except Exception as exc:
-                    err = classify(self.provider, exc)
-                    if (delay := self._retry_wait(err, retries)) is None:
-                        raise err from exc
+                    delay = self._retry_delay(exc, retries)
                     retries += 1
                     await asyncio.sleep(delay)
-            cost = 0.0
-            if self.d.accounting is not None:
-                usage = result.generations[0].message.usage_metadata  # type: ignore[attr-defined]
-                cost = await self.d.accounting.asettle(self.provider, reservation, usage)
-                reservation = None
+            cost = await self._asettle(reservation, self._usage(result))
+            reservation = None
             self._ok(started, retries, cost)
             return result
-        except BaseException as exc:
-            if reservation is not None and self.d.accounting is not None:
-                await self.d.accounting.arelease(reservation)
+        except Exception as exc:
+            await self._arelease(reservation)
             raise self._fail(exc, started, retries) from exc
+        except BaseException:  # cancelled: let the cancellation through untouched
+            self._neutral()
+            if reservation is not None and self.d.accounting is not None:
+                await asyncio.shield(self.d.accounting.arelease(reservation))
+            raise
+
+    async def _aopen(self, client: ProviderClient) -> tuple[AsyncIterator[Any], list[ChatGenerationChunk]]:
+        """Start a stream and read it up to its first chunk with content."""
+        raw = await client.astream(self.plan.messages, self.plan.params, **self._request_args())
+        held: list[ChatGenerationChunk] = []
+        try:
+            async for item in raw:
+                gen = chunk_to_generation(item, provider_type=client.config.type, saw_tool_calls=False)
+                if gen is not None:
+                    held.append(gen)
+                    if _has_content(gen):
+                        return raw, held
+            raise self._empty(held)
+        except BaseException:
+            await _aclose(raw)
+            raise
 
     async def astream(
         self, input: None, config: RunnableConfig | None = None, **kwargs: Any
@@ -337,70 +405,76 @@ class ProviderAttempt(Runnable[None, Any]):
         client = self.d.registry[self.provider]
         try:
             self._precheck()
-            if self.d.accounting is not None:
-                reservation = await self.d.accounting.areserve(
-                    self.provider, self.plan.prompt_tokens, self.plan.params.get("max_tokens")
-                )
+            reservation = await self._areserve()
             while True:
                 try:
-                    raw = await client.astream(
-                        self.plan.messages,
-                        self._params(),
-                        privacy=self.plan.decision.privacy,
-                        model=self.plan.model_for(self.provider),
-                    )
-                    first = None
-                    async for item in raw:
-                        first = chunk_to_generation(item, provider_type=client.config.type, saw_tool_calls=False)
-                        if first is not None:
-                            break
-                    if first is None:
-                        raise ProviderCallError(self.provider, "empty_stream", "the stream ended without a chunk")
+                    raw, held = await self._aopen(client)
                     break
-                except AegisError as aegis_err:
-                    if not (
-                        isinstance(aegis_err, ProviderCallError)
-                        and (delay := self._retry_wait(aegis_err, retries)) is not None
-                    ):
-                        raise
-                    retries += 1
-                    await asyncio.sleep(delay)
                 except Exception as exc:
-                    err = classify(self.provider, exc)
-                    if (delay := self._retry_wait(err, retries)) is None:
-                        raise err from exc
+                    delay = self._retry_delay(exc, retries)
                     retries += 1
                     await asyncio.sleep(delay)
-        except BaseException as exc:
-            if reservation is not None and self.d.accounting is not None:
-                await self.d.accounting.arelease(reservation)
+        except Exception as exc:
+            await self._arelease(reservation)
             raise self._fail(exc, started, retries) from exc
-        yield first
-        delivered, chars, usage = 1, len(str(first.message.content)), first.message.usage_metadata  # type: ignore[attr-defined]
-        saw_tools = bool(first.message.tool_call_chunks)  # type: ignore[attr-defined]
-        try:
-            async for item in raw:
-                gen = chunk_to_generation(item, provider_type=client.config.type, saw_tool_calls=saw_tools)
-                if gen is None:
-                    continue
-                saw_tools = saw_tools or bool(gen.message.tool_call_chunks)  # type: ignore[attr-defined]
-                usage = gen.message.usage_metadata or usage  # type: ignore[attr-defined]
-                delivered += 1
-                chars += len(str(gen.message.content))
-                yield gen
-        except (GeneratorExit, asyncio.CancelledError):
+        except BaseException:
+            self._neutral()
             if reservation is not None and self.d.accounting is not None:
-                await self.d.accounting.arelease(reservation)
+                await asyncio.shield(self.d.accounting.arelease(reservation))
             raise
-        except BaseException as exc:
+        tally = _Tally()
+        try:
+            for gen in held:
+                tally.add(gen)
+                yield gen
+            async for item in raw:
+                more = chunk_to_generation(item, provider_type=client.config.type, saw_tool_calls=tally.saw_tools)
+                if more is not None:
+                    tally.add(more)
+                    yield more
+        except Exception as exc:
+            await self._arelease(reservation)
+            self._fail(exc, started, retries)
+            raise StreamInterruptedError(self.provider, tally.delivered, tally.chars, exc) from exc
+        except BaseException:  # the caller stopped reading, or was cancelled
+            self._neutral()
             if reservation is not None and self.d.accounting is not None:
-                await self.d.accounting.arelease(reservation)
-            self._fail(classify(self.provider, exc) if not isinstance(exc, AegisError) else exc, started, retries)
-            raise StreamInterruptedError(self.provider, delivered, chars, exc) from exc
-        cost = (
-            await self.d.accounting.asettle(self.provider, reservation, usage) if self.d.accounting is not None else 0.0
-        )
-        self._ok(started, retries, cost)
+                await asyncio.shield(self.d.accounting.arelease(reservation))
+            raise
+        finally:
+            await _aclose(raw)
+        self._ok(started, retries, await self._asettle(reservation, tally.usage))
+
+
+@dataclass
+class _Tally:
+    """What a committed stream has delivered so far."""
+
+    delivered: int = 0
+    chars: int = 0
+    usage: Any = None
+    saw_tools: bool = False
+
+    def add(self, gen: ChatGenerationChunk) -> None:
+        message = gen.message
+        self.delivered += 1
+        self.chars += len(str(message.content))
+        self.usage = getattr(message, "usage_metadata", None) or self.usage
+        self.saw_tools = self.saw_tools or bool(getattr(message, "tool_call_chunks", None))
+
+
+def _close(raw: object) -> None:
+    close = getattr(raw, "close", None)
+    if callable(close):
+        with contextlib.suppress(Exception):
+            close()
+
+
+async def _aclose(raw: object) -> None:
+    close = getattr(raw, "aclose", None)
+    if callable(close):
+        with contextlib.suppress(Exception):
+            await close()
 
 
 class Dispatcher:
@@ -438,9 +512,17 @@ class Dispatcher:
 
     def _final_error(self, plan: CallPlan, log: CallLog, exc: BaseException) -> BaseException:
         cause = exc.cause if isinstance(exc, _Fallback) else exc
+        summary = ", ".join(f"{a.provider}: {a.outcome}" for a in log.attempts)
+        if isinstance(exc, AllProvidersFailedError) and plan.decision.privacy == "local_only":
+            return PrivacyViolationError(
+                f"no local provider answered within the deadline ({summary}); "
+                "a local_only call is never sent to a cloud provider",
+                attempts=log.attempts,
+            )
+        if isinstance(exc, AllProvidersFailedError):
+            return AllProvidersFailedError(str(exc), attempts=log.attempts)  # with the deadline's own entry
         if not isinstance(exc, _Fallback):
             return exc
-        summary = ", ".join(f"{a.provider}: {a.outcome}" for a in log.attempts)
         if plan.decision.privacy == "local_only":
             return PrivacyViolationError(
                 f"every local provider failed ({summary}); a local_only call is never sent to a cloud provider",
@@ -471,29 +553,35 @@ class Dispatcher:
     def stream(self, plan: CallPlan, log: CallLog) -> Iterator[ChatGenerationChunk]:
         """Stream the call; failover happens only before the first chunk."""
         iterator = iter(self._chain(plan, log).stream(None, _NO_CALLBACKS))
-        while True:
-            try:
-                with tracing_context(enabled=False):
-                    chunk = next(iterator)
-            except StopIteration:
-                return
-            except (_Fallback, AegisError) as exc:
-                if isinstance(exc, StreamInterruptedError):
-                    raise
-                raise self._final_error(plan, log, exc) from (exc.cause if isinstance(exc, _Fallback) else exc)
-            yield chunk
+        try:
+            while True:
+                try:
+                    with tracing_context(enabled=False):
+                        chunk = next(iterator)
+                except StopIteration:
+                    return
+                except (_Fallback, AegisError) as exc:
+                    if isinstance(exc, StreamInterruptedError):
+                        raise
+                    raise self._final_error(plan, log, exc) from (exc.cause if isinstance(exc, _Fallback) else exc)
+                yield chunk
+        finally:
+            _close(iterator)  # a caller that stops reading frees the provider's connection now, not at GC
 
     async def astream(self, plan: CallPlan, log: CallLog) -> AsyncIterator[ChatGenerationChunk]:
         """Stream the call asynchronously; failover happens only before the first chunk."""
         iterator = self._chain(plan, log).astream(None, _NO_CALLBACKS).__aiter__()
-        while True:
-            try:
-                with tracing_context(enabled=False):
-                    chunk = await iterator.__anext__()
-            except StopAsyncIteration:
-                return
-            except (_Fallback, AegisError) as exc:
-                if isinstance(exc, StreamInterruptedError):
-                    raise
-                raise self._final_error(plan, log, exc) from (exc.cause if isinstance(exc, _Fallback) else exc)
-            yield chunk
+        try:
+            while True:
+                try:
+                    with tracing_context(enabled=False):
+                        chunk = await iterator.__anext__()
+                except StopAsyncIteration:
+                    return
+                except (_Fallback, AegisError) as exc:
+                    if isinstance(exc, StreamInterruptedError):
+                        raise
+                    raise self._final_error(plan, log, exc) from (exc.cause if isinstance(exc, _Fallback) else exc)
+                yield chunk
+        finally:
+            await _aclose(iterator)

@@ -16,6 +16,10 @@ Facts about any-llm-sdk 1.40 that shape this module:
   SDK retries are turned off: the router owns retries.
 - An ``httpx.AsyncClient`` is bound to the event loop it first ran on, so async
   clients are kept per event loop; sync calls run on any-llm's own runner loop.
+- An SDK timeout bounds each phase of a request (connect, each read), not its
+  wall time, and the Ollama client takes none per request at all. So every call
+  is also bounded here with ``asyncio.timeout`` on the loop that runs it, which
+  is what lets the router's per-call deadline hold for sync calls and streams.
 
 Defence in depth: every call states the decision's privacy, and a cloud
 provider refuses a ``local_only`` call with :class:`PrivacyViolationError`
@@ -25,8 +29,10 @@ before any byte is sent, so a bug in routing cannot leak.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import inspect
 import weakref
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping
 from typing import Any
 
 from langchain_aegis.config import ProviderConfig
@@ -129,59 +135,147 @@ class ProviderClient:
                 f"provider {self.name!r} is a cloud provider and refused a local_only call before sending it"
             )
 
-    def _params(self, params: Mapping[str, Any], *, stream: bool) -> dict[str, Any]:
+    def _params(self, params: Mapping[str, Any], *, stream: bool, deadline: float | None) -> dict[str, Any]:
         allowed = _COMMON | _OLLAMA_OPTIONS if self.config.type == "ollama" else _COMMON
         out = {k: v for k, v in params.items() if k in allowed and v is not None}
         if stream and self.config.type != "ollama":
             out["stream_options"] = {"include_usage": True}
-        if self.config.type != "ollama":
-            out.setdefault("timeout", self.config.timeout)
+        if self.config.type != "ollama":  # Ollama's client takes its timeout at construction only
+            out["timeout"] = self._wait_bound(deadline)
         return out
 
+    def _wait_bound(self, deadline: float | None) -> float:
+        """Seconds one wait may take: the provider's timeout, or less if the call's deadline is nearer."""
+        timeout = self.config.timeout
+        return timeout if deadline is None else max(0.001, min(timeout, deadline))
+
+    async def _bounded(self, call: Awaitable[Any], deadline: float | None) -> Any:
+        async with asyncio.timeout(self._wait_bound(deadline)):
+            return await call
+
+    async def _bounded_stream(self, start: Awaitable[Any], deadline: float | None) -> AsyncIterator[Any]:
+        """The provider's stream, each wait bounded by the timeout and the whole by ``deadline``."""
+        loop = asyncio.get_running_loop()
+        until = None if deadline is None else loop.time() + deadline
+
+        def bound() -> float:
+            return self._wait_bound(None if until is None else until - loop.time())
+
+        async with asyncio.timeout(bound()):
+            source = await start
+        try:
+            iterator = aiter(source)
+            while True:
+                async with asyncio.timeout(bound()):
+                    try:
+                        item = await anext(iterator)
+                    except StopAsyncIteration:
+                        return
+                yield item  # outside the timeout: the caller's time with a chunk is not the provider's
+        finally:
+            await _aclose(source)
+
     def complete(
-        self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str, model: str | None = None
+        self,
+        messages: list[dict[str, Any]],
+        params: Mapping[str, Any],
+        *,
+        privacy: str,
+        model: str | None = None,
+        deadline: float | None = None,
     ) -> Any:
-        """One non-streaming completion, synchronously."""
+        """One non-streaming completion, synchronously.
+
+        Args:
+            messages: provider-format messages.
+            params: generation parameters; unknown ones are dropped.
+            privacy: the decision's privacy; a cloud provider refuses ``local_only``.
+            model: a model other than the configured one.
+            deadline: seconds left in the call; the request is cut at this or the
+                provider's ``timeout``, whichever comes first.
+
+        Raises:
+            PrivacyViolationError: a cloud provider was asked to serve a local-only call.
+            TimeoutError: the request outlived its bound.
+        """
         self.check_privacy(privacy)
-        return self._sync().completion(
-            model=model or self.config.model,
-            messages=messages,
-            allow_running_loop=True,
-            **self._params(params, stream=False),
+        from any_llm.utils.aio import run_async_in_sync
+
+        call = self._sync().acompletion(
+            model=model or self.config.model, messages=messages, **self._params(params, stream=False, deadline=deadline)
         )
+        return run_async_in_sync(self._bounded(call, deadline), allow_running_loop=True)
 
     async def acomplete(
-        self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str, model: str | None = None
+        self,
+        messages: list[dict[str, Any]],
+        params: Mapping[str, Any],
+        *,
+        privacy: str,
+        model: str | None = None,
+        deadline: float | None = None,
     ) -> Any:
-        """One non-streaming completion."""
+        """One non-streaming completion; arguments as for :meth:`complete`."""
         self.check_privacy(privacy)
-        return await self._client_for_loop().acompletion(
-            model=model or self.config.model, messages=messages, **self._params(params, stream=False)
+        call = self._client_for_loop().acompletion(
+            model=model or self.config.model, messages=messages, **self._params(params, stream=False, deadline=deadline)
         )
+        return await self._bounded(call, deadline)
 
     def stream(
-        self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str, model: str | None = None
+        self,
+        messages: list[dict[str, Any]],
+        params: Mapping[str, Any],
+        *,
+        privacy: str,
+        model: str | None = None,
+        deadline: float | None = None,
     ) -> Iterator[Any]:
-        """A streaming completion, synchronously. Errors may surface on the first ``next()``."""
+        """A streaming completion, synchronously. Errors may surface on the first ``next()``.
+
+        Each wait for a chunk is bounded by the provider's ``timeout``, and the
+        whole stream by ``deadline`` (seconds left in the call); a wait that runs
+        out raises ``TimeoutError``. Close the iterator to abandon the stream.
+        """
         self.check_privacy(privacy)
-        result: Iterator[Any] = self._sync().completion(
+        from any_llm.utils.aio import async_iter_to_sync_iter
+
+        start = self._sync().acompletion(
             model=model or self.config.model,
             messages=messages,
             stream=True,
-            allow_running_loop=True,
-            **self._params(params, stream=True),
+            **self._params(params, stream=True, deadline=deadline),
         )
-        return result
+        return async_iter_to_sync_iter(self._bounded_stream(start, deadline), allow_running_loop=True)
 
     async def astream(
-        self, messages: list[dict[str, Any]], params: Mapping[str, Any], *, privacy: str, model: str | None = None
+        self,
+        messages: list[dict[str, Any]],
+        params: Mapping[str, Any],
+        *,
+        privacy: str,
+        model: str | None = None,
+        deadline: float | None = None,
     ) -> AsyncIterator[Any]:
-        """A streaming completion. Errors may surface on the first ``__anext__``."""
+        """A streaming completion; bounds as for :meth:`stream`. Errors may surface on the first ``__anext__``."""
         self.check_privacy(privacy)
-        result: AsyncIterator[Any] = await self._client_for_loop().acompletion(
-            model=model or self.config.model, messages=messages, stream=True, **self._params(params, stream=True)
+        start = self._client_for_loop().acompletion(
+            model=model or self.config.model,
+            messages=messages,
+            stream=True,
+            **self._params(params, stream=True, deadline=deadline),
         )
-        return result
+        return self._bounded_stream(start, deadline)
+
+
+async def _aclose(source: object) -> None:
+    """Close a provider stream so its connection goes back to the pool (or is dropped)."""
+    close = getattr(source, "aclose", None) or getattr(source, "close", None)
+    if callable(close):
+        with contextlib.suppress(Exception):
+            closing = close()
+            if inspect.isawaitable(closing):
+                await closing
 
 
 class ProviderRegistry:

@@ -9,12 +9,14 @@ chunk; ``with_retry`` does none of these.
 
 from __future__ import annotations
 
+import email.utils
 import json
 import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from langchain_aegis.config import ResilienceConfig
 from langchain_aegis.errors import BudgetExceededError, CircuitOpenError, PrivacyViolationError, ProviderCallError
@@ -25,6 +27,7 @@ __all__ = [
     "CircuitBreaker",
     "backoff_delay",
     "classify",
+    "falls_back",
 ]
 
 # Kinds that move on to the next provider in the chain.
@@ -38,6 +41,7 @@ FALLBACK_KINDS = frozenset(
         "auth",
         "budget",
         "context_length",
+        "context_window",
         "empty_stream",
         "malformed",
         "circuit_open",
@@ -47,30 +51,55 @@ FALLBACK_KINDS = frozenset(
 RETRY_KINDS = frozenset({"rate_limit", "server", "timeout", "connection", "malformed", "empty_stream"})
 
 
-def _status_of(exc: BaseException) -> int | None:
-    for obj in (exc, getattr(exc, "original_exception", None)):
-        for attr in ("status_code", "status"):
-            value = getattr(obj, attr, None)
-            if isinstance(value, int):
-                return value
-        response = getattr(obj, "response", None)
-        value = getattr(response, "status_code", None)
-        if isinstance(value, int):
-            return value
+def _as_status(value: object) -> int | None:
+    # ollama's ResponseError says -1 for errors inside a stream; that is no HTTP status.
+    if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
+        return value
     return None
 
 
-def _retry_after_of(exc: BaseException) -> float | None:
-    raw = getattr(exc, "retry_after", None)
+def _status_of(exc: BaseException) -> int | None:
+    for obj in (exc, getattr(exc, "original_exception", None)):
+        candidates = [getattr(obj, "status_code", None), getattr(obj, "status", None)]
+        candidates.append(getattr(getattr(obj, "response", None), "status_code", None))
+        for value in candidates:
+            if (status := _as_status(value)) is not None:
+                return status
+    return None
+
+
+def _seconds(raw: object) -> float | None:
+    """``Retry-After`` as seconds: a number, or an HTTP date."""
     if raw is None:
-        original = getattr(exc, "original_exception", None)
-        response = getattr(original, "response", None)
-        headers = getattr(response, "headers", None)
-        raw = headers.get("retry-after") if headers is not None else None
-    try:
-        return max(0.0, float(raw)) if raw is not None else None
-    except (TypeError, ValueError):
         return None
+    try:
+        return max(0.0, float(raw))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(str(raw))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _retry_after_of(exc: BaseException) -> float | None:
+    seconds = _seconds(getattr(exc, "retry_after", None))
+    if seconds is not None:
+        return seconds
+    for obj in (exc, getattr(exc, "original_exception", None)):
+        headers = getattr(getattr(obj, "response", None), "headers", None)
+        if headers is None:
+            continue
+        millis = _seconds(headers.get("retry-after-ms"))
+        if millis is not None:
+            return millis / 1000
+        seconds = _seconds(headers.get("retry-after"))
+        if seconds is not None:
+            return seconds
+    return None
 
 
 def _kind_by_name(exc: BaseException) -> str | None:
@@ -211,19 +240,38 @@ class CircuitBreaker:
                 if s.opened_at is not None and now - s.opened_at < self._cfg.breaker_cooldown
             )
 
-    def before_call(self, provider: str) -> None:
-        """Raise :class:`CircuitOpenError` if the provider must be skipped now."""
+    def before_call(self, provider: str) -> bool:
+        """Raise :class:`CircuitOpenError` if the provider must be skipped now.
+
+        Returns:
+            ``True`` if this call is the half-open trial. Its outcome must be
+            reported with :meth:`record_success`, :meth:`record_failure` or
+            :meth:`record_neutral`, or no other call gets through.
+        """
         now = self._clock()
         with self._lock:
             state = self._states.get(provider)
             if state is None or state.opened_at is None:
-                return
+                return False
             waited = now - state.opened_at
             if waited < self._cfg.breaker_cooldown:
                 raise CircuitOpenError(provider, self._cfg.breaker_cooldown - waited)
             if state.trial_in_flight:
                 raise CircuitOpenError(provider, 0.0)
             state.trial_in_flight = True  # half-open: this call is the trial
+            return True
+
+    def record_neutral(self, provider: str) -> None:
+        """End a half-open trial that said nothing about the provider's health.
+
+        A rejected request (400, content filter), a budget refusal or a
+        cancelled call neither closes nor re-opens the breaker; the next call
+        becomes the trial.
+        """
+        with self._lock:
+            state = self._states.get(provider)
+            if state is not None:
+                state.trial_in_flight = False
 
     def record_success(self, provider: str) -> None:
         """Close the provider's breaker."""

@@ -150,8 +150,8 @@ def redacting_langsmith_client(**kwargs: Any) -> Any:
     Args:
         **kwargs: passed to ``langsmith.Client`` (``api_url``, ``api_key``, ...).
     """
-    from langsmith import Client  # noqa: PLC0415
+    from langsmith import Client
 
-    from langchain_aegis.privacy import redact_value  # noqa: PLC0415
+    from langchain_aegis.privacy import redact_value
 
     return Client(hide_inputs=redact_value, hide_outputs=redact_value, **kwargs)

@@ -34,7 +34,12 @@ class Deployment:
     def config(self, **overrides: Any) -> AegisConfig:
         data: dict[str, Any] = {
             "providers": {
-                "local_ollama": {"type": "ollama", "base_url": self.local.origin, "model": "gemma", "locality": "local"},
+                "local_ollama": {
+                    "type": "ollama",
+                    "base_url": self.local.origin,
+                    "model": "gemma",
+                    "locality": "local",
+                },
                 "ollama_cloud": {
                     "type": "ollama",
                     "base_url": self.ollama_cloud.origin,

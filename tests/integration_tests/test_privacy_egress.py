@@ -89,7 +89,11 @@ def test_detected_pii_stays_local_on_every_path(dep: Deployment, path: str) -> N
     messages: list[BaseMessage] = [HumanMessage("Please review: IBAN DE89 3704 0044 0532 0130 00")]
     result = _run_path(dep.model(), path, messages, aegis_config(**CLOUD_WISH))
     aegis = result.response_metadata["aegis"]
-    assert (aegis["served_by"], aegis["local_only_source"], aegis["pii_findings"]) == ("local_ollama", "detector", ["IBAN"])
+    assert (aegis["served_by"], aegis["local_only_source"], aegis["pii_findings"]) == (
+        "local_ollama",
+        "detector",
+        ["IBAN"],
+    )
     assert dep.cloud_requests() == 0
 
 
@@ -149,7 +153,13 @@ def _place(pii: str, where: str, filler: str) -> list[BaseMessage]:
     return [system, ai, tool, human]
 
 
-WISHES: list[dict[str, Any]] = [CLOUD_WISH, {"batch_size": 50}, {"provider": "openai"}, {"provider": "ollama_cloud"}, {}]
+WISHES: list[dict[str, Any]] = [
+    CLOUD_WISH,
+    {"batch_size": 50},
+    {"provider": "openai"},
+    {"provider": "ollama_cloud"},
+    {},
+]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

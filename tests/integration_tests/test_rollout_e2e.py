@@ -97,7 +97,8 @@ def test_rollout_advances_rolls_back_and_recovers(dep: Deployment, caplog: pytes
     rolled_back_to = _share(registry)
     assert 0.0 < rolled_back_to < 1.0, "the error rate should have stepped the share back one step"
     rollbacks = [r.getMessage() for r in caplog.records if "rollback" in r.getMessage()]
-    assert rollbacks and "error rate" in rollbacks[0]
+    assert rollbacks
+    assert "error rate" in rollbacks[0]
 
     dep.openai.chaos(0.0)
     later = _send(model, keys, 3)
