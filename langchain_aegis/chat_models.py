@@ -15,7 +15,7 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableConfig, ensure_config
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
 from langchain_aegis import _structured
 from langchain_aegis._call import CallRuntime, build_runtime
@@ -158,8 +158,10 @@ class AegisChatModel(BaseChatModel):
     _runtime: CallRuntime = PrivateAttr()
     _instance_facts: RequestFacts = PrivateAttr(default_factory=RequestFacts)
 
-    @model_validator(mode="after")
-    def _build(self) -> AegisChatModel:
+    def __init__(self, **kwargs: Any) -> None:
+        # Built after pydantic's validation (which would wrap any ValueError raised in a
+        # validator or in model_post_init), so ConfigError and RoutingError reach the caller.
+        super().__init__(**kwargs)
         self._cfg = self._resolve_config()
         self._instance_facts = parse_facts(self.defaults, where="AegisChatModel(defaults=...): ")
         metrics = self.metrics
@@ -175,7 +177,6 @@ class AegisChatModel(BaseChatModel):
         self._runtime = build_runtime(self._cfg, metrics=metrics or None, ledger=ledger)
         if self.validate_model_on_init:
             self._runtime.validate_model(self._cfg.default_provider())
-        return self
 
     def _resolve_config(self) -> AegisConfig:
         overrides: dict[str, Any] = {}
@@ -184,11 +185,12 @@ class AegisChatModel(BaseChatModel):
         if self.config is None:
             if not self.model:
                 raise ValueError("AegisChatModel: give model=... (a local Ollama model) or config=... (a YAML file)")
-            return AegisConfig.single_ollama(self.model, self.base_url, api_key=self.api_key, **overrides)
-        cfg = self.config if isinstance(self.config, AegisConfig) else load_config(self.config)
+            cfg = AegisConfig.single_ollama(self.model, self.base_url, api_key=self.api_key)
+        else:
+            cfg = self.config if isinstance(self.config, AegisConfig) else load_config(self.config)
         default = cfg.default_provider()
         providers = dict(cfg.providers)
-        if self.model:
+        if self.model and self.config is not None:
             providers[default] = providers[default].model_copy(update={"model": self.model})
         if overrides:
             providers = {n: p.model_copy(update=overrides) for n, p in providers.items()}
