@@ -42,6 +42,8 @@ class CallRuntime:
     dispatcher: Dispatcher
     accounting: Accounting | None = None
     observers: list[Callable[[CallRecord], None]] = field(default_factory=list)
+    _node_facts: dict[str | None, RequestFacts] = field(default_factory=dict, repr=False)
+    _default_facts: RequestFacts | None = field(default=None, repr=False)
     rollouts: Callable[[], dict[str, tuple[float, str]]] | None = None
     """Each rule under gradual rollout with its current share and the reason for it."""
 
@@ -58,11 +60,16 @@ class CallRuntime:
         metadata = metadata or {}
         node = metadata.get("langgraph_node")
         node = node if isinstance(node, str) else None
+        node_facts = self._node_facts.get(node)
+        if node_facts is None:  # config is frozen: parse each node's defaults once
+            node_facts = self._node_facts[node] = cfg.node_facts(node)
+        if self._default_facts is None:
+            self._default_facts = cfg.default_facts()
         layers = FactLayers(
             call=parse_facts(metadata.get(AEGIS_METADATA_KEY)),
-            node=cfg.node_facts(node),
+            node=node_facts,
             instance=instance,
-            defaults=cfg.default_facts(),
+            defaults=self._default_facts,
             node_name=node,
         )
         detection = cfg.privacy.detection

@@ -52,6 +52,7 @@ class LedgerAccounting:
         self.clock = clock
         self.on_spend = on_spend
         self._prices: dict[str, Pricing] = {name: pricing_for(p) for name, p in config.providers.items()}
+        self._published: dict[str, float] = {}
 
     def _period(self, now: float) -> str:
         return period_for(datetime.fromtimestamp(now, UTC), self.config.budgets.timezone)
@@ -62,9 +63,12 @@ class LedgerAccounting:
         )
 
     def _publish(self, provider: str, period: str, now: float) -> None:
-        if self.on_spend is not None:
-            spend = self.ledger.snapshot(period, now=now).get(provider)
-            self.on_spend(provider, spend.spent if spend else 0.0, self.config.budgets.monthly_limits.get(provider))
+        # A gauge does not need every settlement: at most one ledger read per provider and second.
+        if self.on_spend is None or now - self._published.get(provider, float("-inf")) < 1.0:
+            return
+        self._published[provider] = now
+        spend = self.ledger.snapshot(period, now=now).get(provider)
+        self.on_spend(provider, spend.spent if spend else 0.0, self.config.budgets.monthly_limits.get(provider))
 
     # -- sync ------------------------------------------------------------------
 
