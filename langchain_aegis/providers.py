@@ -16,10 +16,11 @@ Facts about any-llm-sdk 1.40 that shape this module:
   SDK retries are turned off: the router owns retries.
 - An ``httpx.AsyncClient`` is bound to the event loop it first ran on, so async
   clients are kept per event loop; sync calls run on any-llm's own runner loop.
-- An SDK timeout bounds each phase of a request (connect, each read), not its
-  wall time, and the Ollama client takes none per request at all. So every call
-  is also bounded here with ``asyncio.timeout`` on the loop that runs it, which
-  is what lets the router's per-call deadline hold for sync calls and streams.
+- A provider's ``timeout`` is the SDK's: it bounds each phase of a request
+  (connect, each read), not its wall time, and the Ollama client takes it at
+  construction only. The router's per-call deadline is a wall-clock bound, so
+  every call is also cut with ``asyncio.timeout`` on the loop that runs it,
+  which is what makes the deadline hold for sync calls and streams too.
 
 Defence in depth: every call states the decision's privacy, and a cloud
 provider refuses a ``local_only`` call with :class:`PrivacyViolationError`
@@ -141,37 +142,32 @@ class ProviderClient:
         if stream and self.config.type != "ollama":
             out["stream_options"] = {"include_usage": True}
         if self.config.type != "ollama":  # Ollama's client takes its timeout at construction only
-            out["timeout"] = self._wait_bound(deadline)
+            timeout = self.config.timeout
+            out["timeout"] = timeout if deadline is None else max(0.001, min(timeout, deadline))
         return out
 
-    def _wait_bound(self, deadline: float | None) -> float:
-        """Seconds one wait may take: the provider's timeout, or less if the call's deadline is nearer."""
-        timeout = self.config.timeout
-        return timeout if deadline is None else max(0.001, min(timeout, deadline))
-
-    async def _bounded(self, call: Awaitable[Any], deadline: float | None) -> Any:
-        async with asyncio.timeout(self._wait_bound(deadline)):
+    @staticmethod
+    async def _bounded(call: Awaitable[Any], deadline: float | None) -> Any:
+        async with asyncio.timeout(None if deadline is None else max(0.0, deadline)):
             return await call
 
-    async def _bounded_stream(self, start: Awaitable[Any], deadline: float | None) -> AsyncIterator[Any]:
-        """The provider's stream, each wait bounded by the timeout and the whole by ``deadline``."""
+    @staticmethod
+    async def _bounded_stream(start: Awaitable[Any], deadline: float | None) -> AsyncIterator[Any]:
+        """The provider's stream, ended with ``TimeoutError`` once ``deadline`` seconds have passed."""
         loop = asyncio.get_running_loop()
         until = None if deadline is None else loop.time() + deadline
-
-        def bound() -> float:
-            return self._wait_bound(None if until is None else until - loop.time())
-
-        async with asyncio.timeout(bound()):
+        async with asyncio.timeout_at(until):
             source = await start
         try:
             iterator = aiter(source)
             while True:
-                async with asyncio.timeout(bound()):
+                # Each wait gets its own scope: the caller's time with a chunk is not the provider's.
+                async with asyncio.timeout_at(until):
                     try:
                         item = await anext(iterator)
                     except StopAsyncIteration:
                         return
-                yield item  # outside the timeout: the caller's time with a chunk is not the provider's
+                yield item
         finally:
             await _aclose(source)
 
@@ -191,8 +187,9 @@ class ProviderClient:
             params: generation parameters; unknown ones are dropped.
             privacy: the decision's privacy; a cloud provider refuses ``local_only``.
             model: a model other than the configured one.
-            deadline: seconds left in the call; the request is cut at this or the
-                provider's ``timeout``, whichever comes first.
+            deadline: seconds left in the call; the request is cut (``TimeoutError``)
+                when they run out. The provider's ``timeout`` still bounds each
+                phase of the request (connect, each read).
 
         Raises:
             PrivacyViolationError: a cloud provider was asked to serve a local-only call.
@@ -233,9 +230,9 @@ class ProviderClient:
     ) -> Iterator[Any]:
         """A streaming completion, synchronously. Errors may surface on the first ``next()``.
 
-        Each wait for a chunk is bounded by the provider's ``timeout``, and the
-        whole stream by ``deadline`` (seconds left in the call); a wait that runs
-        out raises ``TimeoutError``. Close the iterator to abandon the stream.
+        The provider's ``timeout`` bounds each wait for a chunk, and ``deadline``
+        (seconds left in the call) the whole stream; running out of either
+        raises. Close the iterator to abandon the stream.
         """
         self.check_privacy(privacy)
         from any_llm.utils.aio import async_iter_to_sync_iter
