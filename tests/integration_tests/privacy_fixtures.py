@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,3 +77,7 @@ class Deployment:
 def deployment() -> Iterator[Deployment]:
     with OllamaServer() as local, OllamaServer() as cloud, OpenAIServer() as openai:
         yield Deployment(local, cloud, openai)
+    # Finalise the models' abandoned HTTP clients now, while nothing else runs: their
+    # servers are gone, and finalising them in the middle of the next test's 500
+    # concurrent calls stalled some of that test's connections for a full timeout.
+    gc.collect()
