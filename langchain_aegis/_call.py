@@ -209,8 +209,6 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
     observers: list[Callable[[CallRecord], None]] = []
     if metrics is not None:
         observers.append(metrics.observe)
-        for name, limit in config.budgets.monthly_limits.items():
-            metrics.set_budget(name, 0.0, limit)
     accounting: Accounting | None = None
     from langchain_aegis.accounting import LedgerAccounting, needs_accounting
 
@@ -218,8 +216,13 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         ledger = ledger or shared_ledger(config.budgets.ledger)
         on_spend = None
         if metrics is not None:
-            on_spend = lambda provider, spent, limit: metrics.set_budget(provider, spent, limit or 0.0)  # noqa: E731
+
+            def on_spend(provider: str, spent: float, limit: float | None) -> None:
+                if limit is not None:  # an unlimited provider has no utilisation to show
+                    metrics.set_budget(provider, spent, limit)
+
         accounting = LedgerAccounting(config, ledger, on_spend=on_spend)
+        accounting.publish_all()  # gauges start from the ledger's spend, not from zero
     rollouts = None
     if config.routing.rollouts:
         from langchain_aegis.rollout_store import RolloutGuard

@@ -41,10 +41,11 @@ def interpolate(value: Any, env: Mapping[str, str], path: str = "") -> Any:
 
         def _sub(match: re.Match[str]) -> str:
             name, default = match.group(1), match.group(2)
-            if name in env:
-                return env[name]
+            value = env.get(name)
             if default is not None:
-                return default
+                return value or default  # the shell's ``:-``: unset or empty takes the default
+            if value is not None:
+                return value
             raise UndefinedVariableError(name, path)
 
         return _PATTERN.sub(_sub, value)

@@ -70,6 +70,16 @@ class LedgerAccounting:
         spend = self.ledger.snapshot(period, now=now).get(provider)
         self.on_spend(provider, spend.spent if spend else 0.0, self.config.budgets.monthly_limits.get(provider))
 
+    def publish_all(self) -> None:
+        """Report every limited provider's spend in the current period to ``on_spend``."""
+        if self.on_spend is None or not self.config.budgets.monthly_limits:
+            return
+        now = self.clock()
+        snapshot = self.ledger.snapshot(self._period(now), now=now)
+        for provider, limit in self.config.budgets.monthly_limits.items():
+            spend = snapshot.get(provider)
+            self.on_spend(provider, spend.spent if spend else 0.0, limit)
+
     # -- sync ------------------------------------------------------------------
 
     def reserve(self, provider: str, prompt_tokens: int, max_tokens: int | None) -> Reservation | None:

@@ -23,7 +23,7 @@ from langchain_aegis._convert import provider_params, to_provider_messages
 from langchain_aegis._stream_usage import StreamUsage
 from langchain_aegis.config import AegisConfig, load_config
 from langchain_aegis.dispatch import CallLog, CallPlan
-from langchain_aegis.errors import AegisError
+from langchain_aegis.errors import AegisError, ConfigError
 from langchain_aegis.facts import RequestFacts, parse_facts
 from langchain_aegis.routing import RouteDecision
 from langchain_aegis.tracing import TraceShield, prompt_digest
@@ -184,14 +184,18 @@ class AegisChatModel(BaseChatModel):
             overrides["timeout"] = self.timeout
         if self.config is None:
             if not self.model:
-                raise ValueError("AegisChatModel: give model=... (a local Ollama model) or config=... (a YAML file)")
+                raise ConfigError("AegisChatModel: give model=... (a local Ollama model) or config=... (a YAML file)")
             cfg = AegisConfig.single_ollama(self.model, self.base_url, api_key=self.api_key)
         else:
             cfg = self.config if isinstance(self.config, AegisConfig) else load_config(self.config)
         default = cfg.default_provider()
         providers = dict(cfg.providers)
-        if self.model and self.config is not None:
-            providers[default] = providers[default].model_copy(update={"model": self.model})
+        if self.config is not None:
+            # As with ChatOllama, these describe the local model: they override the default provider.
+            local = {"model": self.model, "base_url": self.base_url, "api_key": self.api_key}
+            local = {k: v for k, v in local.items() if v is not None}
+            if local:
+                providers[default] = providers[default].model_copy(update=local)
         if overrides:
             providers = {n: p.model_copy(update=overrides) for n, p in providers.items()}
         update: dict[str, Any] = {"providers": providers}

@@ -22,13 +22,23 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from langchain_aegis._env import UndefinedVariableError, interpolate
 from langchain_aegis.errors import ConfigError, RoutingError
-from langchain_aegis.facts import RequestFacts, parse_facts
+from langchain_aegis.facts import Complexity, DataClass, Quality, RequestFacts, parse_facts
 
 __all__ = [
     "AegisConfig",
@@ -145,9 +155,25 @@ class BudgetsConfig(_Frozen):
     monthly_limits: dict[str, float] = Field(default_factory=dict)
     alert_threshold: float = Field(default=0.8, gt=0, le=1)
     timezone: str = "UTC"
-    ledger: str = "memory://"
+    ledger: str = "sqlite://"
     default_max_tokens: int = Field(default=1024, gt=0)
     lease_seconds: float = Field(default=300.0, gt=0)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone (e.g. UTC, Europe/Berlin)") from None
+        return value
+
+    @field_validator("ledger")
+    @classmethod
+    def _ledger_url(cls, value: str) -> str:
+        if not value.startswith(("memory://", "sqlite://", "redis://", "rediss://", "unix://")):
+            raise ValueError(f"{value!r} is not a ledger URL (memory://, sqlite:///path, redis://host:port/db)")
+        return value
 
     @field_validator("monthly_limits")
     @classmethod
@@ -174,6 +200,17 @@ class MatchConfig(_Frozen):
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
 
+    @field_validator("quality", "complexity", "data_classification")
+    @classmethod
+    def _known_values(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        # A typo here would load fine and silently never match.
+        enum = {"quality": Quality, "complexity": Complexity, "data_classification": DataClass}[str(info.field_name)]
+        allowed = [m.value for m in enum]
+        for item in value or []:
+            if item not in allowed:
+                raise ValueError(f"{item!r} is not a {info.field_name}; allowed values: {', '.join(allowed)}")
+        return value
+
 
 class RuleConfig(_Frozen):
     """One routing rule. Rules are tried in order; the first match wins."""
@@ -188,7 +225,9 @@ class RuleConfig(_Frozen):
 class RolloutConfig(_Frozen):
     """A rule's traffic schedule and the limits that roll it back."""
 
-    steps: list[float] = Field(default_factory=lambda: [0.1, 0.3, 0.5, 0.75, 1.0])
+    steps: list[Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=lambda: [0.1, 0.3, 0.5, 0.75, 1.0], min_length=1
+    )
     hold_seconds: float = Field(default=3600.0, ge=0)
     max_error_rate: float = Field(default=0.05, ge=0, le=1)
     max_p95_latency_ms: float = Field(default=1000.0, gt=0)
@@ -225,8 +264,11 @@ class ResilienceConfig(_Frozen):
     breaker_failures: int = Field(default=5, ge=1)
     breaker_cooldown: float = Field(default=30.0, gt=0)
 
-
-Fraction = Annotated[float, Field(ge=0, le=1)]
+    @model_validator(mode="after")
+    def _backoff_order(self) -> ResilienceConfig:
+        if self.backoff_base > self.backoff_max:
+            raise ValueError(f"backoff_base ({self.backoff_base}) is larger than backoff_max ({self.backoff_max})")
+        return self
 
 
 class AegisConfig(_Frozen):
@@ -246,7 +288,11 @@ class AegisConfig(_Frozen):
                 raise ValueError(
                     f"budgets.monthly_limits.{name}: no provider named {name!r} (have: {', '.join(sorted(names))})"
                 )
+        seen: set[str] = set()
         for i, rule in enumerate(self.routing.rules or []):
+            if rule.name in seen:
+                raise ValueError(f"routing.rules[{i}]: the rule name {rule.name!r} is used twice")
+            seen.add(rule.name)
             for ref in [rule.provider, *(rule.fallbacks or [])]:
                 if ref not in names:
                     raise ValueError(f"routing.rules[{i}] ({rule.name}): no provider named {ref!r}")

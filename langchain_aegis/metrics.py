@@ -51,7 +51,7 @@ __all__ = ["LATENCY_BUCKETS", "LOCAL_ONLY_SOURCES", "AegisMetrics", "start_metri
 LATENCY_BUCKETS: tuple[float, ...] = (0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 10.0)
 """Histogram buckets in seconds: 50 ms resolution at the fast end, 10 s at the top."""
 
-LOCAL_ONLY_SOURCES: frozenset[str] = frozenset({"metadata", "node", "instance", "detector", "explicit"})
+LOCAL_ONLY_SOURCES: frozenset[str] = frozenset({"metadata", "node", "explicit", "detector"})
 """Values of the ``source`` label; anything else is counted as ``other``."""
 
 _OK = "ok"

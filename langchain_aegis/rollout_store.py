@@ -58,7 +58,8 @@ logger = logging.getLogger("langchain_aegis")
 KEY_PREFIX = "rollout:"
 
 # Failures that say nothing about the provider's health: the call never reached it.
-_NOT_PROVIDER_FAULTS = frozenset({"budget", "privacy"})
+# Outcomes where no request reached the provider: they say nothing about its health.
+_NOT_PROVIDER_FAULTS = frozenset({"budget", "privacy", "circuit_open", "context_window", "deadline"})
 
 
 @runtime_checkable

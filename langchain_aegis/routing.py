@@ -49,11 +49,18 @@ class FactLayers:
         return merge_facts(self.call, self.node, self.instance, self.defaults)
 
     def classification_source(self) -> str | None:
-        """Which layer set the effective ``data_classification``."""
-        for name, layer in (("metadata", self.call), ("node", self.node), ("instance", self.instance)):
+        """Which layer set the effective ``data_classification``.
+
+        ``metadata`` (the call), ``node`` (``routing.nodes``), or ``explicit``: set
+        by the developer for every call, through the instance's ``defaults=`` or
+        the config's ``routing.defaults``.
+        """
+        for name, layer in (("metadata", self.call), ("node", self.node)):
             if layer.data_classification is not None:
                 return name
-        return "instance" if self.defaults.data_classification is not None else None
+        if self.instance.data_classification is not None or self.defaults.data_classification is not None:
+            return "explicit"
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +69,7 @@ class PrivacyVerdict:
 
     Attributes:
         privacy: ``local_only`` or ``unrestricted``.
-        source: what made it local-only: ``metadata``, ``node``, ``instance`` or ``detector``.
+        source: what made it local-only: ``metadata``, ``node``, ``explicit`` or ``detector``.
         findings: entity types the detector found (never the values).
         detection: ``on``, ``off (config)``, ``off (data_classification=public)`` or
             ``skipped (already private)``.
@@ -76,10 +83,9 @@ class PrivacyVerdict:
 
 @dataclass(frozen=True, slots=True)
 class RouterState:
-    """A snapshot of mutable state the policy reads: breakers, budgets, rollout shares."""
+    """A snapshot of mutable state the policy reads: open breakers and rollout shares."""
 
     open_circuits: frozenset[str] = frozenset()
-    exhausted_budgets: frozenset[str] = frozenset()
     rollout_shares: Mapping[str, float] = field(default_factory=dict)
     rollout_reasons: Mapping[str, str] = field(default_factory=dict)
     """Why each rule under rollout has its share, e.g. the last rollback's cause."""
@@ -292,9 +298,9 @@ def decide(
         fallbacks = list(dict.fromkeys(fallbacks))
         reason = f"{what} must stay local; {reason}"
 
-    unavailable = {p: "circuit open" for p in state.open_circuits} | {
-        p: "budget exhausted" for p in state.exhausted_budgets
-    }
+    # Budgets are not skipped here: a reservation that does not fit is refused at attempt
+    # time (no request is sent) and the chain moves on, which the attempts record.
+    unavailable = {p: "circuit open" for p in state.open_circuits}
     if chosen in unavailable and fallbacks:
         usable = [p for p in fallbacks if p not in unavailable]
         if usable:

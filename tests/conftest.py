@@ -9,6 +9,15 @@ import pytest
 from langchain_aegis.testing import OllamaServer, OpenAIServer
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the default SQLite ledger (``sqlite://``) out of the user's state directory."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture
 def ollama_server() -> Iterator[OllamaServer]:
     """A fresh Ollama-protocol server on loopback, with an empty journal."""

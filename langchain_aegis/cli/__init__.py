@@ -49,7 +49,7 @@ def _common() -> argparse.ArgumentParser:
     )
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     common.add_argument(
-        "-v", "--verbose", action="store_true", help="log the router's warnings and decisions to stderr"
+        "-v", "--verbose", action="store_true", help="log the router's warnings (failed attempts, retries, rollout changes) to stderr"
     )
     return common
 
@@ -109,7 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     a = actions.add_parser("status", parents=[common], help="list each rollout's share, step and last reason")
     a.set_defaults(handler=rollout)
     for name, verb in (("advance", "move RULE one step up"), ("rollback", "move RULE one step down")):
-        description = f"{name.capitalize()}: {verb} its steps (from the first step, rollback goes to share 0)."
+        description = f"{name.capitalize()}: {verb} its rollout steps."
+        if name == "rollback":
+            description += " From the first step, rollback goes to share 0, where only advance restarts it."
         a = actions.add_parser(name, parents=[common], help=verb, description=description)
         a.add_argument("rule", metavar="RULE", help="a rule listed under routing.rollouts")
         a.add_argument("--reason", metavar="TEXT", help="recorded in the rollout's history")

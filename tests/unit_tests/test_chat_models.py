@@ -97,7 +97,7 @@ def test_model_argument_overrides_the_default_local_model(model: AegisChatModel)
 
 
 def test_model_or_config_is_required() -> None:
-    with pytest.raises(ValueError, match="give model="):
+    with pytest.raises(ConfigError, match="give model="):
         AegisChatModel()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from pydantic import ValidationError
 
 from langchain_aegis.attempts import Attempt, CallRecord
 from langchain_aegis.config import RolloutConfig
@@ -147,12 +148,11 @@ def test_operator_commands_walk_every_step_and_stay_in_bounds() -> None:
     assert all(0.0 <= e.from_share <= 1.0 and 0.0 <= e.to_share <= 1.0 for e in state.history)
 
 
-def test_out_of_range_steps_are_clamped() -> None:
-    cfg = RolloutConfig(steps=[-0.5, 2.0])
-    state = RolloutState.initial("r", cfg, 0.0)
-    assert state.share == 0.0
-    state, _ = advance(state, cfg, 1.0, "op")
-    assert state.share == 1.0
+def test_out_of_range_steps_are_rejected_by_config() -> None:
+    with pytest.raises(ValidationError):
+        RolloutConfig(steps=[-0.5, 2.0])
+    with pytest.raises(ValidationError):
+        RolloutConfig(steps=[])
 
 
 def test_stored_index_beyond_shortened_steps_rolls_back_to_a_real_step() -> None:

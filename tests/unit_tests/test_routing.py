@@ -158,7 +158,7 @@ def test_detection_off_in_config_is_recorded() -> None:
         ({}, "vlm_annotation", None, "local_ollama", "node"),  # node says phi
         ({}, "entity_extraction", None, "openai", None),  # node says critical+high
         ({"quality": "low"}, "entity_extraction", None, "local_ollama", None),  # call beats node
-        ({}, None, {"contains_pii": True}, "local_ollama", "instance"),  # instance default
+        ({}, None, {"contains_pii": True}, "local_ollama", "explicit"),  # instance default
         ({}, "entity_extraction", {"quality": "low"}, "openai", None),  # node beats instance
         ({"data_classification": "public"}, "vlm_annotation", None, "local_ollama", None),  # call beats node: public
     ],
