@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableConfig
@@ -532,6 +532,13 @@ class Dispatcher:
             return cause
         return AllProvidersFailedError(f"every provider in the chain failed ({summary})", attempts=log.attempts)
 
+    def _raise_final(self, plan: CallPlan, log: CallLog, exc: BaseException) -> NoReturn:
+        """Raise the call's final error, chained to the provider's own exception."""
+        final = self._final_error(plan, log, exc)
+        if final is exc:
+            raise exc
+        raise final from (exc.cause if isinstance(exc, _Fallback) else exc)
+
     def invoke(self, plan: CallPlan, log: CallLog) -> ChatResult:
         """Run the call to completion."""
         try:
@@ -539,7 +546,7 @@ class Dispatcher:
                 result: ChatResult = self._chain(plan, log).invoke(None, _NO_CALLBACKS)
             return result
         except (_Fallback, AegisError) as exc:
-            raise self._final_error(plan, log, exc) from (exc.cause if isinstance(exc, _Fallback) else exc)
+            self._raise_final(plan, log, exc)
 
     async def ainvoke(self, plan: CallPlan, log: CallLog) -> ChatResult:
         """Run the call to completion, asynchronously."""
@@ -548,22 +555,29 @@ class Dispatcher:
                 result: ChatResult = await self._chain(plan, log).ainvoke(None, _NO_CALLBACKS)
             return result
         except (_Fallback, AegisError) as exc:
-            raise self._final_error(plan, log, exc) from (exc.cause if isinstance(exc, _Fallback) else exc)
+            self._raise_final(plan, log, exc)
 
     def stream(self, plan: CallPlan, log: CallLog) -> Iterator[ChatGenerationChunk]:
         """Stream the call; failover happens only before the first chunk."""
         iterator = iter(self._chain(plan, log).stream(None, _NO_CALLBACKS))
+        first = True
         try:
             while True:
                 try:
-                    with tracing_context(enabled=False):
+                    if first:
+                        # The inner callback manager is configured on the first step; later
+                        # steps build no runs, so the (costly) context is entered once.
+                        with tracing_context(enabled=False):
+                            chunk = next(iterator)
+                        first = False
+                    else:
                         chunk = next(iterator)
                 except StopIteration:
                     return
                 except (_Fallback, AegisError) as exc:
                     if isinstance(exc, StreamInterruptedError):
                         raise
-                    raise self._final_error(plan, log, exc) from (exc.cause if isinstance(exc, _Fallback) else exc)
+                    self._raise_final(plan, log, exc)
                 yield chunk
         finally:
             _close(iterator)  # a caller that stops reading frees the provider's connection now, not at GC
@@ -571,17 +585,22 @@ class Dispatcher:
     async def astream(self, plan: CallPlan, log: CallLog) -> AsyncIterator[ChatGenerationChunk]:
         """Stream the call asynchronously; failover happens only before the first chunk."""
         iterator = self._chain(plan, log).astream(None, _NO_CALLBACKS).__aiter__()
+        first = True
         try:
             while True:
                 try:
-                    with tracing_context(enabled=False):
+                    if first:
+                        with tracing_context(enabled=False):
+                            chunk = await iterator.__anext__()
+                        first = False
+                    else:
                         chunk = await iterator.__anext__()
                 except StopAsyncIteration:
                     return
                 except (_Fallback, AegisError) as exc:
                     if isinstance(exc, StreamInterruptedError):
                         raise
-                    raise self._final_error(plan, log, exc) from (exc.cause if isinstance(exc, _Fallback) else exc)
+                    self._raise_final(plan, log, exc)
                 yield chunk
         finally:
             await _aclose(iterator)
