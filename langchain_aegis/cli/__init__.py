@@ -49,7 +49,10 @@ def _common() -> argparse.ArgumentParser:
     )
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     common.add_argument(
-        "-v", "--verbose", action="store_true", help="log the router's warnings (failed attempts, retries, rollout changes) to stderr"
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log the router's warnings (failed attempts, retries, rollout changes) to stderr",
     )
     return common
 
