@@ -300,3 +300,22 @@ def ratio(value: float, base: float) -> float:
 def section(title: str) -> str:
     """A heading line for console output."""
     return f"\n== {title} " + "=" * max(0, 70 - len(title))
+
+
+def bench_main(
+    doc: str | None, run: Callable[..., dict[str, Any]], render_result: Callable[[dict[str, Any]], str]
+) -> None:
+    """The command line of one benchmark script: ``[--quick] [--json PATH]``, servers, table."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    pin_client()
+    with servers() as srv:
+        result = run(srv, quick=args.quick)
+    print(render_result(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))

@@ -12,9 +12,7 @@ per call, which is what this compares.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _clients import BASELINE, contenders
-from _harness import RemoteServer, ainterleave, pin_client, ratio, render, servers, throughput
+from _harness import RemoteServer, ainterleave, bench_main, ratio, render, throughput
 
 LEVELS = (1, 16, 64)
 
@@ -73,18 +71,5 @@ def render_result(result: dict[str, Any], *, markdown: bool = False) -> str:
     return "\n\n".join(parts)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
-    pin_client()
-    with servers() as srv:
-        result = run(srv, quick=args.quick)
-    print(render_result(result))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2))
-
-
 if __name__ == "__main__":
-    main()
+    bench_main(__doc__, run, render_result)

@@ -11,8 +11,6 @@ round-robin and the median of N is reported with its ratio to
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
 import subprocess
 import sys
@@ -21,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import RemoteServer, pin_client, ratio, render, rotations, servers
+from _harness import RemoteServer, bench_main, ratio, render, rotations
 
 BASELINE = "import langchain_ollama"
 IMPORTS = {
@@ -100,18 +98,5 @@ def render_result(result: dict[str, Any], *, markdown: bool = False) -> str:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
-    pin_client()
-    with servers() as srv:
-        result = run(srv, quick=args.quick)
-    print(render_result(result))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2))
-
-
 if __name__ == "__main__":
-    main()
+    bench_main(__doc__, run, render_result)

@@ -13,8 +13,6 @@ medians over interleaved rounds of several streams each.
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
 import sys
 import time
@@ -24,7 +22,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _clients import BASELINE, contenders
-from _harness import LONG_PROMPT, LONG_WORDS, RemoteServer, pin_client, ratio, render, rotations, servers
+from _harness import LONG_PROMPT, LONG_WORDS, RemoteServer, bench_main, ratio, render, rotations
 
 # Streaming goals are stated against ChatOllama, ChatOpenAI and AegisChatModel; the SDKs
 # and raw httpx give the floor, LiteLLM the comparison.
@@ -129,18 +127,5 @@ def render_result(result: dict[str, Any], *, markdown: bool = False) -> str:
     return "\n\n".join(parts)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
-    pin_client()
-    with servers() as srv:
-        result = run(srv, quick=args.quick)
-    print(render_result(result))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2))
-
-
 if __name__ == "__main__":
-    main()
+    bench_main(__doc__, run, render_result)
