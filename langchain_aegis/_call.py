@@ -24,7 +24,7 @@ from langchain_aegis.dispatch import Accounting, CallLog, Dispatcher
 from langchain_aegis.errors import ConfigError, PrivacyViolationError
 from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts, parse_facts
 from langchain_aegis.providers import ProviderRegistry
-from langchain_aegis.resilience import CircuitBreaker
+from langchain_aegis.resilience import CircuitBreaker, SharedCircuitBreaker
 from langchain_aegis.routing import FactLayers, RouteDecision, RouterState, decide, needs_detection, privacy_verdict
 
 __all__ = ["CallRuntime", "build_runtime"]
@@ -206,6 +206,10 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
     """
     registry = ProviderRegistry(config.providers)
     breaker = CircuitBreaker(config.resilience)
+    if config.budgets.ledger.startswith(("redis://", "rediss://", "unix://")):
+        # With a Redis ledger, replicas share breaker state through it (see SharedCircuitBreaker).
+        ledger = ledger or shared_ledger(config.budgets.ledger)
+        breaker = SharedCircuitBreaker(config.resilience, ledger, list(config.providers))
     observers: list[Callable[[CallRecord], None]] = []
     if metrics is not None:
         observers.append(metrics.observe)

@@ -15,6 +15,8 @@ class Attempt:
     Attributes:
         provider: configured provider name.
         outcome: ``ok`` or the error kind (``rate_limit``, ``timeout``, ``budget``, ...).
+            ``budget``, ``privacy``, ``circuit_open``, ``context_window`` and
+            ``deadline`` mean no request was sent to the provider.
         status: HTTP status when known.
         duration_ms: wall time of the attempt, retries included.
         retries: how many times this provider was retried within the attempt.

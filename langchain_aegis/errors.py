@@ -90,8 +90,9 @@ class ProviderCallError(AegisError):
         kind: a short, stable classification used for fallback decisions and
             metrics: ``rate_limit``, ``server``, ``timeout``, ``connection``,
             ``auth``, ``not_found``, ``context_length``, ``invalid_request``,
-            ``content_filter``, ``empty_stream``, ``malformed``, ``circuit_open``
-            or ``unknown``.
+            ``content_filter``, ``empty_stream``, ``malformed``, ``circuit_open``,
+            ``context_window`` (skipped: its window is not larger than one that
+            overflowed), ``deadline`` or ``unknown``.
         status: the HTTP status when one is known.
         retry_after: seconds the provider asked us to wait, when it said.
     """

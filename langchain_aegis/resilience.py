@@ -11,20 +11,25 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from langchain_aegis.config import ResilienceConfig
 from langchain_aegis.errors import BudgetExceededError, CircuitOpenError, PrivacyViolationError, ProviderCallError
+
+logger = logging.getLogger("langchain_aegis")
 
 __all__ = [
     "FALLBACK_KINDS",
     "RETRY_KINDS",
     "CircuitBreaker",
+    "SharedCircuitBreaker",
     "backoff_delay",
     "classify",
     "falls_back",
@@ -287,3 +292,100 @@ class CircuitBreaker:
             if state.trial_in_flight or state.failures >= self._cfg.breaker_failures:
                 state.opened_at = now
             state.trial_in_flight = False
+
+
+class _StateStore(Protocol):
+    def get_state(self, key: str, /) -> dict[str, Any] | None: ...
+    def put_state(self, key: str, value: dict[str, Any], /) -> None: ...
+
+
+class SharedCircuitBreaker(CircuitBreaker):
+    """Circuit breakers whose open state is shared by every replica through a state store.
+
+    Each replica counts its own consecutive failures; when one opens a
+    provider's breaker it publishes the time, and the others adopt it on
+    their next refresh (at most one store read per ``refresh`` seconds), so
+    every replica skips the provider for the cooldown. A success that closes
+    a breaker is published the same way. After the cooldown each replica
+    lets its own half-open trial through.
+
+    Args:
+        cfg: thresholds and cooldown.
+        store: the ledger's ``get_state``/``put_state`` (Redis across machines).
+        providers: every configured provider name.
+        clock: wall-clock seconds shared by all replicas, injectable for tests.
+        refresh: seconds between reads of the shared state.
+    """
+
+    def __init__(
+        self,
+        cfg: ResilienceConfig,
+        store: _StateStore,
+        providers: Sequence[str],
+        clock: Callable[[], float] = time.time,
+        refresh: float = 1.0,
+    ) -> None:
+        super().__init__(cfg, clock)
+        self._store = store
+        self._names = list(providers)
+        self._refresh = refresh
+        self._read_at = float("-inf")
+        self._published: dict[str, float | None] = {}
+
+    @staticmethod
+    def _key(provider: str) -> str:
+        return f"breaker:{provider}"
+
+    def _sync(self, provider: str | None = None) -> None:
+        now = self._clock()
+        if now - self._read_at < self._refresh:
+            return
+        self._read_at = now
+        names = [provider] if provider else self._names
+        for name in names:
+            try:
+                shared = self._store.get_state(self._key(name))
+            except Exception:  # a store outage must not break calls; breakers stay local
+                logger.warning("aegis: cannot read shared breaker state for %s", name, exc_info=True)
+                return
+            if not shared:
+                continue
+            opened_at = shared.get("opened_at")
+            with self._lock:
+                state = self._states.setdefault(name, _BreakerState())
+                if opened_at is not None and (state.opened_at is None or opened_at > state.opened_at):
+                    state.opened_at = float(opened_at)
+                elif opened_at is None and state.opened_at is not None and shared.get("at", 0) > state.opened_at:
+                    self._states[name] = _BreakerState()
+
+    def _publish(self, provider: str) -> None:
+        with self._lock:
+            state = self._states.get(provider)
+            opened_at = state.opened_at if state is not None else None
+        if self._published.get(provider, -1.0) == opened_at:
+            return
+        self._published[provider] = opened_at
+        try:
+            self._store.put_state(self._key(provider), {"opened_at": opened_at, "at": self._clock()})
+        except Exception:
+            logger.warning("aegis: cannot publish breaker state for %s", provider, exc_info=True)
+
+    def open_providers(self) -> frozenset[str]:
+        """Providers open here or anywhere else, and not yet due for a trial."""
+        self._sync()
+        return super().open_providers()
+
+    def before_call(self, provider: str) -> bool:
+        """As :meth:`CircuitBreaker.before_call`, after adopting other replicas' state."""
+        self._sync(provider)
+        return super().before_call(provider)
+
+    def record_success(self, provider: str) -> None:
+        """Close the breaker here and for every replica."""
+        super().record_success(provider)
+        self._publish(provider)
+
+    def record_failure(self, provider: str) -> None:
+        """Count a failure; an opening is published to every replica."""
+        super().record_failure(provider)
+        self._publish(provider)

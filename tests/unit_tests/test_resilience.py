@@ -329,3 +329,58 @@ def test_neutral_trial_frees_the_slot_without_closing(breaker: CircuitBreaker, c
     assert breaker.before_call("p") is True  # the next call is the trial
     breaker.record_failure("p")
     assert breaker.open_providers() == {"p"}
+
+
+# -- breakers shared through a state store (the Redis ledger in production) -------------------------
+
+
+class _Store:
+    def __init__(self) -> None:
+        self.data: dict[str, dict[str, object]] = {}
+
+    def get_state(self, key: str) -> dict[str, object] | None:
+        return self.data.get(key)
+
+    def put_state(self, key: str, value: dict[str, object]) -> None:
+        self.data[key] = dict(value)
+
+
+def test_a_breaker_opened_by_one_replica_is_seen_by_the_others() -> None:
+    from langchain_aegis.resilience import SharedCircuitBreaker
+
+    now = [1000.0]
+    store = _Store()
+    cfg = ResilienceConfig(breaker_failures=2, breaker_cooldown=30.0)
+    a = SharedCircuitBreaker(cfg, store, ["openai", "local"], clock=lambda: now[0], refresh=1.0)
+    b = SharedCircuitBreaker(cfg, store, ["openai", "local"], clock=lambda: now[0], refresh=1.0)
+    assert b.open_providers() == frozenset()
+
+    a.record_failure("openai")
+    a.record_failure("openai")
+    assert a.open_providers() == {"openai"}
+    now[0] += 1.5  # b refreshes at most once a second
+    assert b.open_providers() == {"openai"}
+    with pytest.raises(CircuitOpenError):
+        b.before_call("openai")
+
+    now[0] += 31  # after the cooldown each replica lets one trial through
+    assert b.before_call("openai") is True
+    b.record_success("openai")
+    now[0] += 1.5
+    assert a.open_providers() == frozenset()
+    assert a.before_call("openai") is False
+
+
+def test_a_store_outage_leaves_breakers_local() -> None:
+    from langchain_aegis.resilience import SharedCircuitBreaker
+
+    class Broken(_Store):
+        def get_state(self, key: str) -> dict[str, object] | None:
+            raise ConnectionError("redis is down")
+
+        def put_state(self, key: str, value: dict[str, object]) -> None:
+            raise ConnectionError("redis is down")
+
+    breaker = SharedCircuitBreaker(ResilienceConfig(breaker_failures=1), Broken(), ["openai"])
+    breaker.record_failure("openai")
+    assert breaker.open_providers() == {"openai"}
