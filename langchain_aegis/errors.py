@@ -92,7 +92,8 @@ class ProviderCallError(AegisError):
             ``auth``, ``not_found``, ``context_length``, ``invalid_request``,
             ``content_filter``, ``empty_stream``, ``malformed``, ``circuit_open``,
             ``context_window`` (skipped: its window is not larger than one that
-            overflowed), ``deadline`` or ``unknown``.
+            overflowed), ``deadline``, ``not_installed`` (the provider's SDK is
+            missing: ``pip install any-llm-sdk[<type>]``) or ``unknown``.
         status: the HTTP status when one is known.
         retry_after: seconds the provider asked us to wait, when it said.
     """

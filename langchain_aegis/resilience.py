@@ -50,6 +50,7 @@ FALLBACK_KINDS = frozenset(
         "empty_stream",
         "malformed",
         "circuit_open",
+        "not_installed",
     }
 )
 # Kinds worth one more try at the same provider.
@@ -153,6 +154,9 @@ def classify(provider: str, exc: BaseException) -> ProviderCallError:
     """
     if isinstance(exc, ProviderCallError):
         return exc
+    if isinstance(exc, ImportError):
+        # any-llm imports a provider's SDK on first use; its message names the extra to install.
+        return ProviderCallError(provider, "not_installed", str(exc).split(". Specific error")[0])
     status = _status_of(exc)
     kind = _kind_by_name(exc)
     text = str(exc).lower()

@@ -384,3 +384,16 @@ def test_a_store_outage_leaves_breakers_local() -> None:
     breaker = SharedCircuitBreaker(ResilienceConfig(breaker_failures=1), Broken(), ["openai"])
     breaker.record_failure("openai")
     assert breaker.open_providers() == {"openai"}
+
+
+def test_a_missing_provider_sdk_falls_back_and_says_what_to_install() -> None:
+    from langchain_aegis.resilience import classify, falls_back
+
+    missing = ImportError(
+        "mistral required packages are not installed. Please install them with `pip install any-llm-sdk[mistral]`. "
+        "Specific error message: No module named 'mistralai'"
+    )
+    err = classify("mistral_cloud", missing)
+    assert err.kind == "not_installed"
+    assert "pip install any-llm-sdk[mistral]" in str(err)
+    assert falls_back(err)
