@@ -158,13 +158,18 @@ class ProviderAttempt(Runnable[None, Any]):
         d.registry[self.provider].check_privacy(self.plan.decision.privacy)
         self._trial = d.breaker.before_call(self.provider)
 
+    def _url(self) -> str:
+        """Where the provider is, for error messages (its SDK's default when not configured)."""
+        cfg = self.d.config.providers[self.provider]
+        return cfg.base_url or f"the {cfg.type} default URL"
+
     def _remaining(self) -> float:
         return self.log.deadline - self.d.clock()
 
     def _fail(self, exc: Exception, started: float, retries: int) -> BaseException:
         """Record a failed attempt and return what to raise: ``_Fallback`` to move on, else the error."""
         if not isinstance(exc, AegisError):
-            exc = classify(self.provider, exc)
+            exc = classify(self.provider, exc, url=self._url())
         kind = _outcome(exc)
         status = exc.status if isinstance(exc, ProviderCallError) else None
         self.log.attempts.append(
@@ -199,7 +204,7 @@ class ProviderAttempt(Runnable[None, Any]):
         """Seconds to wait before another try after ``exc``; raises the classified error when there is none."""
         if isinstance(exc, AegisError) and not isinstance(exc, ProviderCallError):
             raise exc  # budget or privacy: not the provider's failure, nothing to retry
-        err = classify(self.provider, exc)
+        err = classify(self.provider, exc, url=self._url())
         cfg = self.d.config.resilience
         if err.kind in RETRY_KINDS and retry < cfg.max_retries:
             delay = backoff_delay(retry + 1, cfg, retry_after=err.retry_after)

@@ -146,11 +146,16 @@ def _kind_by_name(exc: BaseException) -> str | None:
     return None
 
 
-def classify(provider: str, exc: BaseException) -> ProviderCallError:
+def classify(provider: str, exc: BaseException, *, url: str | None = None) -> ProviderCallError:
     """Turn any provider-side exception into a :class:`ProviderCallError` with a kind.
 
     ``BudgetExceededError`` and ``PrivacyViolationError`` are not provider failures
     and are returned unchanged by the caller; do not pass them here.
+
+    Args:
+        provider: the configured provider name.
+        exc: what the SDK raised.
+        url: the provider's base URL, named in connection and timeout messages.
     """
     if isinstance(exc, ProviderCallError):
         return exc
@@ -188,6 +193,10 @@ def classify(provider: str, exc: BaseException) -> ProviderCallError:
         else:
             kind = "server" if type(exc).__name__ == "ProviderError" else "unknown"
     message = type(exc).__name__
+    if kind == "connection" and url:
+        message = f"cannot connect to {url}; is the server running? ({message})"
+    elif kind == "timeout" and url:
+        message = f"no answer from {url} in time ({message})"
     return ProviderCallError(provider, kind, message, status=status, retry_after=_retry_after_of(exc))
 
 
