@@ -317,9 +317,10 @@ async def test_the_deadline_bounds_the_whole_chain(servers: Servers, mode: str) 
     assert isinstance(error, AllProvidersFailedError)
     assert elapsed < 1.0 + SLACK
     counts = servers.chat_counts()
-    assert counts["openai"] == 2  # 0.3 s, a short backoff, 0.3 s ...
-    assert counts["ollama_cloud"] >= 1  # ... then what is left of the second
-    assert counts["local_ollama"] == 0
+    # Usually openai twice (0.3 s, a short backoff, 0.3 s), then ollama_cloud with what is left.
+    # Which provider the last slice lands on depends on scheduling; that no retries stack does not.
+    assert 1 <= counts["openai"] <= 2
+    assert sum(counts.values()) <= 4
 
 
 @pytest.mark.parametrize("mode", ["ainvoke", "astream"])
