@@ -77,7 +77,12 @@ class CallRuntime:
         if needs_detection(layers, detection_enabled=detection):
             from langchain_aegis.privacy import scan_messages
 
-            findings = scan_messages(messages)
+            try:
+                findings = scan_messages(messages)
+            except Exception:
+                # Fail closed: a detector bug must never let personal data out, nor fail the call.
+                logger.exception("aegis: the personal-data detector failed; keeping this call local")
+                findings = ("DETECTOR_ERROR",)
         verdict = privacy_verdict(layers, detection_enabled=detection, findings=findings)
         view = self.rollouts() if self.rollouts is not None else {}
         state = RouterState(

@@ -46,7 +46,7 @@ def iban_ok(iban: str) -> bool:
     Args:
         iban: the IBAN without spaces, e.g. ``DE89370400440532013000``.
     """
-    if not 15 <= len(iban) <= 34 or not iban[:2].isalpha() or not iban[2:4].isdigit():
+    if not 15 <= len(iban) <= 34 or not iban[:2].isalpha() or not iban[2:4].isdecimal():
         return False
     expected = IBAN_LENGTHS.get(iban[:2])
     if expected is not None and expected != len(iban):
@@ -67,7 +67,7 @@ def de_tax_id_ok(digits: str) -> bool:
     times (never three in a row) and the others at most once, and the last
     digit is the ISO 7064 MOD 11,10 check digit over the first ten.
     """
-    if len(digits) != 11 or not digits.isdigit() or digits[0] == "0":
+    if len(digits) != 11 or not digits.isdecimal() or digits[0] == "0":
         return False
     body = digits[:10]
     counts = [body.count(d) for d in set(body)]

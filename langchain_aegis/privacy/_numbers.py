@@ -21,13 +21,13 @@ Span = tuple[str, int, int]
 """An entity type and its ``[start, end)`` character span."""
 
 _LOOKBACK = 48  # how far before a number its keyword may stand ("Geburtsdatum des Patienten: ...")
-_DIGIT_GROUP = re.compile(r"[0-9]+")
+_SEPARATOR = re.compile(r"([ .\-/])")  # captured, so a split keeps the separators
 _CARD_FIRST = frozenset("23456")  # Amex/Diners 3, Visa 4, Mastercard 2/5, Discover/Maestro/UnionPay 6
-_DIGITS = frozenset("0123456789")
 _CARD_SEPS = frozenset(" -")
 _SPACE = frozenset(" ")
 _COUNTING = "012345678901234567890"  # "0123456789" is a placeholder or a digit alphabet, not a phone
 _IBAN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_PHONE_START = re.compile(r"[+(0-9]")
 _DROP_SEPARATORS = str.maketrans("", "", " .-/")
 
 
@@ -40,7 +40,7 @@ def glued_left(text: str, i: int) -> bool:
         return True
     if i >= 2 and c in "-/":
         return text[i - 2].isalnum()
-    return i >= 2 and c == "." and text[i - 2].isdigit()
+    return i >= 2 and c == "." and text[i - 2].isdecimal()
 
 
 def glued_right(text: str, i: int) -> bool:
@@ -97,7 +97,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         if p.ANY_KEYWORD.search(low):
             _keyword_bound(text, s, e, lo, low, out)
         raw = m.group()
-        digit_count = len(raw.translate(_DROP_SEPARATORS))
+        digit_count = len(raw) if raw.isdecimal() else len(raw.translate(_DROP_SEPARATORS))  # most runs are bare
         if (
             digit_count >= 8
             and s >= 2
@@ -125,7 +125,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
 def _keyword_bound(text: str, s: int, e: int, lo: int, low: str, out: list[Span]) -> None:
     """Entities that count only next to their keyword."""
     n = len(text)
-    if p.DOB_KEYWORDS.search(low):
+    if p.DOB_KEYWORDS.search(low):  # before DATE, which has no prefix and is tried at every position
         for dm in p.DATE.finditer(text, max(0, s - 16), min(n, e + 1)):
             if dm.end() > s:
                 out.append(("DATE_OF_BIRTH", dm.start(), dm.end()))
@@ -134,17 +134,22 @@ def _keyword_bound(text: str, s: int, e: int, lo: int, low: str, out: list[Span]
         entity, label_end = label
         value = p.RECORD_VALUE if entity == "MEDICAL_RECORD" else p.DOC_VALUE
         vm = value.match(text, lo + label_end, min(n, e + 8))
-        if vm and vm.end(1) > s and not glued_right(text, vm.end(1)) and any(c.isdigit() for c in vm.group(1)):
+        if vm and vm.end(1) > s and not glued_right(text, vm.end(1)) and any(c.isdecimal() for c in vm.group(1)):
             out.append((entity, vm.start(1), vm.end(1)))
-    if p.SSN_KEYWORDS.search(low):
-        sm = p.SSN_SHAPE.match(text, s, e)
-        if sm and sm.end() == e and us_ssn_ok(sm.group(1), sm.group(3), sm.group(4)):
-            out.append(("US_SSN", s, e))
+    sm = p.SSN_SHAPE.match(text, s, e)  # the shape is one cheap match; the keyword list scans the look-back
+    if sm and sm.end() == e and us_ssn_ok(sm.group(1), sm.group(3), sm.group(4)) and p.SSN_KEYWORDS.search(low):
+        out.append(("US_SSN", s, e))
 
 
 def _phones(text: str, s: int, e: int, out: list[Span]) -> None:
     # The run may be only the subscriber part: "+49 (0)30" or "(0 30)" stand before it.
-    for pm in p.PHONE.finditer(text, max(0, s - 14), e):
+    # PHONE has no literal prefix, so re would try it at every position of the window;
+    # it has no look-behind either, so starting at the first character a phone can
+    # start with finds the same matches.
+    first = _PHONE_START.search(text, max(0, s - 14), e)
+    if first is None:
+        return
+    for pm in p.PHONE.finditer(text, first.start(), e):
         a, b = pm.span()
         if (
             b > s
@@ -157,7 +162,7 @@ def _phones(text: str, s: int, e: int, out: list[Span]) -> None:
 
 def _inside_digits(text: str, i: int) -> bool:
     """Whether ``i`` continues a longer digit sequence ("DE88 3704 0044 ..." is no phone at 0044)."""
-    return i >= 2 and text[i - 1] in " -./" and text[i - 2].isdigit()
+    return i >= 2 and text[i - 1] in " -./" and text[i - 2].isdecimal()
 
 
 def _ibans(text: str, s: int, e: int, n: int, out: list[Span]) -> None:
@@ -189,28 +194,39 @@ def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
 
 def _separated_numbers(text: str, s: int, raw: str, out: list[Span]) -> None:
     """Cards, tax IDs and SSNs: consecutive digit groups of the run that begin and end at a space."""
-    groups = [(g.start() + s, g.end() + s) for g in _DIGIT_GROUP.finditer(raw)]
+    if raw.isdecimal():  # one group: only the whole run can be a card or a tax ID, never an SSN
+        if 13 <= len(raw) <= 19:
+            if raw[0] in _CARD_FIRST and luhn_ok(raw):
+                out.append(("CREDIT_CARD", s, s + len(raw)))
+        elif len(raw) == 11 and de_tax_id_ok(raw):
+            out.append(("DE_TAX_ID", s, s + len(raw)))
+        return
+    # The run alternates digit groups and single separators, so one split gives both
+    # and the separators are checked by index instead of by slicing ``text``.
+    pieces = _SEPARATOR.split(raw)
+    groups, seps = pieces[::2], pieces[1::2]
+    starts = [s]
+    for g, sep in zip(groups, seps, strict=False):  # one group more than separators
+        starts.append(starts[-1] + len(g) + len(sep))
     last = len(groups) - 1
     for i in range(len(groups)):
-        start = groups[i][0]
-        if i and text[start - 1] != " ":
+        if i and seps[i - 1] != " ":
             continue
+        start = starts[i]
         digits = ""
         for j in range(i, last + 1):
-            a, b = groups[j]
-            digits += text[a:b]
+            digits += groups[j]
             if len(digits) > 19:
                 break
-            if j < last and text[b] != " ":
+            if (j < last and seps[j] != " ") or len(digits) < 9:
                 continue
-            if len(digits) < 9:
-                continue
-            seps = set(text[start:b]) - _DIGITS
+            b = starts[j] + len(groups[j])
+            used = seps[i:j]
             if 13 <= len(digits) <= 19:
-                if digits[0] in _CARD_FIRST and seps <= _CARD_SEPS and luhn_ok(digits):
+                if digits[0] in _CARD_FIRST and _CARD_SEPS.issuperset(used) and luhn_ok(digits):
                     out.append(("CREDIT_CARD", start, b))
             elif len(digits) == 11:
-                if seps <= _SPACE and de_tax_id_ok(digits):
+                if _SPACE.issuperset(used) and de_tax_id_ok(digits):
                     out.append(("DE_TAX_ID", start, b))
             elif len(digits) == 9 and j - i == 2:
                 sm = p.SSN_SHAPE.fullmatch(text, start, b)

@@ -76,10 +76,10 @@ def scan_documents(text: str, out: list[Span]) -> None:
         if glued_left(text, s):
             continue
         body = m.group()
-        if not any(c.isdigit() for c in body):
+        if not any(c.isdecimal() for c in body):
             continue
-        if e < n and text[e].isdigit() and not glued_right(text, e + 1):
-            if icao_check_digit(body) == int(text[e]) and sum(c.isdigit() for c in body) >= 2:
+        if e < n and text[e].isdecimal() and not glued_right(text, e + 1):
+            if icao_check_digit(body) == int(text[e]) and sum(c.isdecimal() for c in body) >= 2:
                 out.append(("DE_PASSPORT" if body[0] in _PASSPORT_FIRST else "DE_ID_CARD", s, e + 1))
                 continue
             e += 1  # a ten-character number with a wrong check digit still counts next to its keyword

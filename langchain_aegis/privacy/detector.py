@@ -111,11 +111,13 @@ def _resolve(spans: list[Span]) -> list[Span]:
     """Keep the best of overlapping spans, ordered by start."""
     if len(spans) < 2:
         return spans
-    ranked = sorted(set(spans), key=lambda s: (_PRIORITY[s[0]], s[1] - s[2], s[1]))
+    # Sorting plain tuples avoids a key function call per span; the priority is
+    # unique per entity, so (priority, -length, start) never ties between spans.
+    ranked = sorted([(_PRIORITY[entity], start - end, start, entity, end) for entity, start, end in set(spans)])
     starts: list[int] = []
     kept: list[Span] = []
-    for span in ranked:
-        _, start, end = span
+    for _, _, start, entity, end in ranked:
+        span = (entity, start, end)
         i = bisect_left(starts, start)
         if i < len(kept) and kept[i][1] < end:
             continue  # overlaps the next kept span

@@ -131,3 +131,16 @@ def test_example_config_is_what_the_model_loads() -> None:
         load_config(CONFIG, env={}).effective_rules()
         == AegisChatModel(config=str(CONFIG), ledger="memory://").aegis_config.effective_rules()
     )
+
+
+def test_a_failing_detector_keeps_the_call_local(model: AegisChatModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    import langchain_aegis.privacy as privacy
+
+    def broken(messages: object) -> tuple[str, ...]:
+        raise RuntimeError("detector bug")
+
+    monkeypatch.setattr(privacy, "scan_messages", broken)
+    decision = model.explain("Review the clause.", config=aegis_config(quality="critical", complexity="high"))
+    assert decision.privacy == "local_only"
+    assert decision.provider == "local_ollama"
+    assert decision.pii_findings == ("DETECTOR_ERROR",)

@@ -270,3 +270,31 @@ def test_detect_handles_empty_and_odd_text() -> None:
         Finding("MEDICAL_RECORD", 13, 20),
         Finding("DATE_OF_BIRTH", 27, 33),
     ]
+
+
+# --- shortcuts taken for speed keep their results ----------------------------------------
+
+
+def test_health_terms_widen_to_the_whole_word() -> None:
+    assert spans("Bei Frau Weber wurde Brustkrebs diagnostiziert.") == [
+        ("HEALTH", "Frau Weber"),
+        ("HEALTH", "Brustkrebs"),
+        ("HEALTH", "diagnostiziert"),
+    ]
+
+
+def test_runs_without_separators_are_still_cards_and_tax_ids() -> None:
+    text = "Karte 4111111111111111, Steuer-ID 86095742719, Nr. 123456789, Rechnung 4500012345"
+    assert spans(text) == [("CREDIT_CARD", "4111111111111111"), ("DE_TAX_ID", "86095742719")]
+
+
+def test_phone_found_after_text_in_its_look_back() -> None:
+    text = "Ruf an: 030 12345678 oder Tel.+49 30 1234567"
+    assert spans(text) == [("PHONE", "030 12345678"), ("PHONE", "+49 30 1234567")]
+
+
+def test_unicode_digits_that_int_rejects_do_not_crash_the_detector() -> None:
+    from langchain_aegis.privacy import detect
+
+    for text in ("Nr. C01X00T47²", "Ausweis L01X00T47³", "x²³ 4711²", "DE89 3704 0044 0532 0130 0⁰"):
+        detect(text)  # must not raise
