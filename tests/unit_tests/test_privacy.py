@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from langchain_aegis.privacy import ENTITY_TYPES, Finding, detect, redact_text
 from langchain_aegis.privacy._checksums import de_tax_id_ok, iban_ok, icao_check_digit, luhn_ok, us_ssn_ok
@@ -298,3 +300,13 @@ def test_unicode_digits_that_int_rejects_do_not_crash_the_detector() -> None:
 
     for text in ("Nr. C01X00T47²", "Ausweis L01X00T47³", "x²³ 4711²", "DE89 3704 0044 0532 0130 0⁰"):
         detect(text)  # must not raise
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=300))
+def test_the_detector_never_raises_and_spans_stay_in_bounds(text: str) -> None:
+    from langchain_aegis.privacy import detect, redact_text
+
+    findings = detect(text)
+    assert all(0 <= f.start < f.end <= len(text) for f in findings)
+    redact_text(text)
