@@ -26,7 +26,7 @@ from langchain_aegis.dispatch import CallLog, CallPlan
 from langchain_aegis.errors import AegisError, ConfigError
 from langchain_aegis.facts import RequestFacts, parse_facts
 from langchain_aegis.routing import RouteDecision
-from langchain_aegis.tracing import TraceShield, prompt_digest
+from langchain_aegis.tracing import TraceShield, mark_served, prompt_digest, tracers_in
 
 __all__ = ["AegisChatModel"]
 
@@ -41,6 +41,8 @@ class _Call:
     messages: Sequence[BaseMessage]
     started: float
     shield: TraceShield | None = None
+    tracers: tuple[Any, ...] = ()
+    """LangSmith tracers in the call's config, for ``stream()`` (whose ``_stream`` gets no run manager)."""
 
 
 class AegisChatModel(BaseChatModel):
@@ -246,7 +248,7 @@ class AegisChatModel(BaseChatModel):
         shield = None
         if decision.privacy == "local_only" and self._cfg.privacy.tracing != "allow":
             shield = TraceShield(self._cfg.privacy.tracing)
-        call = _Call(decision, messages, time.perf_counter(), shield)
+        call = _Call(decision, messages, time.perf_counter(), shield, tuple(tracers_in(cfg.get("callbacks"))))
         kwargs[_CALL_KEY] = call
         tags = list(cfg.get("tags") or [])
         tags += [f"aegis:provider={decision.provider}", f"aegis:rule={decision.rule}"]
@@ -375,6 +377,7 @@ class AegisChatModel(BaseChatModel):
         except AegisError as exc:
             self._finish(call, log, None, exc)
             raise
+        self._mark_served(call, log, run_manager)
         return self._result(call, log, result)
 
     async def _agenerate(
@@ -397,7 +400,21 @@ class AegisChatModel(BaseChatModel):
         except AegisError as exc:
             self._finish(call, log, None, exc)
             raise
+        self._mark_served(call, log, run_manager)
         return self._result(call, log, result)
+
+    def _mark_served(self, call: _Call, log: CallLog, run_manager: Any, first: BaseMessage | None = None) -> None:
+        """After a fallback, make the traced run name the provider that answered (see ``mark_served``)."""
+        served = log.served_by
+        if served is None or served == call.decision.provider:
+            return
+        if run_manager is not None:
+            tracers, run_id = tracers_in(run_manager.handlers), run_manager.run_id
+        else:  # stream(): LangChain gave _stream no run manager; the chunk ids carry the run id
+            run_id = (first.id or "").removeprefix("lc_run-").lstrip("-") if first is not None else ""
+            tracers = list(call.tracers)
+        pcfg = self._cfg.providers[served]
+        mark_served(tracers, run_id, provider=served, provider_type=pcfg.type, model=pcfg.model)
 
     def _result(self, call: _Call, log: CallLog, result: ChatResult) -> ChatResult:
         generation = result.generations[0]
@@ -431,6 +448,7 @@ class AegisChatModel(BaseChatModel):
         except AegisError as exc:
             self._finish(call, log, None, exc)
             raise
+        self._mark_served(call, log, run_manager, usage.holder)
         yield from self._closing_chunks(call, log, usage, reals)
 
     async def _astream(
@@ -455,6 +473,7 @@ class AegisChatModel(BaseChatModel):
         except AegisError as exc:
             self._finish(call, log, None, exc)
             raise
+        self._mark_served(call, log, run_manager, usage.holder)
         for closing in self._closing_chunks(call, log, usage, reals):
             yield closing
 

@@ -36,7 +36,7 @@ from typing import Any, Literal
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 
-__all__ = ["HIDDEN", "TraceShield", "redacting_langsmith_client"]
+__all__ = ["HIDDEN", "TraceShield", "mark_served", "redacting_langsmith_client", "tracers_in"]
 
 HIDDEN = "[hidden: local_only]"
 
@@ -155,3 +155,30 @@ def redacting_langsmith_client(**kwargs: Any) -> Any:
     from langchain_aegis.privacy import redact_value
 
     return Client(hide_inputs=redact_value, hide_outputs=redact_value, **kwargs)
+
+
+def tracers_in(callbacks: Any) -> list[Any]:
+    """The LangSmith tracers among ``callbacks`` (a list of handlers or a callback manager)."""
+    from langchain_core.callbacks import BaseCallbackManager
+    from langchain_core.tracers import LangChainTracer
+
+    handlers = callbacks.handlers if isinstance(callbacks, BaseCallbackManager) else (callbacks or [])
+    return [h for h in handlers if isinstance(h, LangChainTracer)]
+
+
+def mark_served(tracers: Sequence[Any], run_id: object, *, provider: str, provider_type: str, model: str) -> None:
+    """Name the provider that actually served a run in its trace, before the run is sent.
+
+    ``ls_provider`` and ``ls_model_name`` are set when a run starts, from the
+    decision's first provider; after a fallback another one answered. The
+    tracer uploads the run's metadata and tags again when it ends, so they are
+    corrected here, just before that.
+    """
+    for tracer in tracers:
+        run = tracer.run_map.get(str(run_id))
+        if run is None:
+            continue
+        metadata = run.extra.setdefault("metadata", {})
+        metadata.update({"ls_provider": provider_type, "ls_model_name": model, "aegis_served_by": provider})
+        tags = [t for t in (run.tags or []) if not t.startswith("aegis:provider=")]
+        run.tags = [*tags, f"aegis:provider={provider}"]

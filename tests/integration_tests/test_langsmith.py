@@ -61,15 +61,30 @@ def test_routed_run_names_provider_rule_and_cost(dep: Deployment, capture: LangS
     assert '"total_cost"' in outputs
 
 
-def test_fallback_shows_the_serving_provider_and_every_attempt(dep: Deployment, capture: LangSmithCapture) -> None:
+@pytest.mark.parametrize("stream", [False, True])
+def test_fallback_shows_the_serving_provider_and_every_attempt(
+    dep: Deployment, capture: LangSmithCapture, stream: bool
+) -> None:
     client, tracer = new_tracer(capture)
     dep.openai.inject("unavailable", times=5)
     config = aegis_config(quality="critical", complexity="high", config={"callbacks": [tracer]})
-    reply = dep.model().invoke("Review the indemnity clause.", config=config)
-    assert reply.response_metadata["aegis"]["served_by"] == "ollama_cloud"
+    model = dep.model()
+    if stream:
+        chunks = list(model.stream("Review the indemnity clause.", config=config))
+        served = next(c.response_metadata["aegis"]["served_by"] for c in chunks if "aegis" in c.response_metadata)
+    else:
+        served = model.invoke("Review the indemnity clause.", config=config).response_metadata["aegis"]["served_by"]
+    assert served == "ollama_cloud"
     run = _llm_run(capture, client)
-    attempts = run["outputs"]["generations"][0][0]["message"]["kwargs"]["response_metadata"]["aegis"]["attempts"]
-    assert [(a["provider"], a["outcome"]) for a in attempts] == [("openai", "server"), ("ollama_cloud", "ok")]
+    metadata = run["extra"]["metadata"]
+    assert (metadata["ls_provider"], metadata["ls_model_name"]) == ("ollama", "gpt-oss:120b")
+    assert "aegis:provider=ollama_cloud" in run["tags"]
+    assert "aegis:provider=openai" not in run["tags"]
+    assert metadata["aegis_route"]["provider"] == "openai"  # the decision is kept as it was made
+    if not stream:
+        message = run["outputs"]["generations"][0][0]["message"]["kwargs"]
+        attempts = message["response_metadata"]["aegis"]["attempts"]
+        assert [(a["provider"], a["outcome"]) for a in attempts] == [("openai", "server"), ("ollama_cloud", "ok")]
 
 
 @pytest.mark.parametrize("stream", [False, True])
