@@ -109,6 +109,10 @@ class AegisChatModel(BaseChatModel):
 
             llm.with_structured_output(Person).invoke("Anna is 31")   # Person(name='Anna', age=31)
 
+            # The parsed object has no metadata; ask for the raw message to see the routing.
+            out = llm.with_structured_output(Person, include_raw=True).invoke("Anna is 31")
+            out["raw"].response_metadata["aegis"]["provider"]
+
     Token usage:
         .. code-block:: python
 
