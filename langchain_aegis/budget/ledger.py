@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +116,19 @@ def check_reserve_args(amount: float, lease_seconds: float) -> None:
         raise ValueError(f"reservation amount must be >= 0, got {amount!r}")
     if not lease_seconds > 0:
         raise ValueError(f"lease_seconds must be > 0, got {lease_seconds!r}")
+
+
+def new_reservation(
+    provider: str, amount: float, period: str, lease_seconds: float, now: float | None
+) -> tuple[Reservation, float]:
+    """Check a reservation request and give it an id and a lease; every backend starts here.
+
+    Returns:
+        The reservation and the time it was made (``now``, or the wall clock).
+    """
+    check_reserve_args(amount, lease_seconds)
+    now = time.time() if now is None else now
+    return Reservation(new_reservation_id(), provider, period, amount, now + lease_seconds), now
 
 
 def exceeded(provider: str, limit: float, spent_units: int, reserved_units: int, period: str) -> BudgetExceededError:

@@ -18,9 +18,8 @@ from langchain_aegis.budget.ledger import (
     Ledger,
     Reservation,
     Spend,
-    check_reserve_args,
     exceeded,
-    new_reservation_id,
+    new_reservation,
     to_dollars,
     to_units,
 )
@@ -85,20 +84,17 @@ class MemoryLedger(Ledger):
         now: float | None = None,
     ) -> Reservation:
         """See :meth:`Ledger.reserve`."""
-        check_reserve_args(amount, lease_seconds)
-        now = time.time() if now is None else now
+        r, now = new_reservation(provider, amount, period, lease_seconds, now)
         units = to_units(amount)
-        rid = new_reservation_id()
-        expires_at = now + lease_seconds
         with self._lock:
             account = self._accounts.setdefault((provider, period), _Account())
             account.sweep(now)
             if limit is not None and account.spent + account.reserved + units > to_units(limit):
                 raise exceeded(provider, limit, account.spent, account.reserved, period)
-            account.leases[rid] = units
+            account.leases[r.id] = units
             account.reserved += units
-            heapq.heappush(account.expiries, (expires_at, rid))
-        return Reservation(rid, provider, period, amount, expires_at)
+            heapq.heappush(account.expiries, (r.expires_at, r.id))
+        return r
 
     def settle(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
         """See :meth:`Ledger.settle`."""

@@ -36,9 +36,8 @@ from langchain_aegis.budget.ledger import (
     Ledger,
     Reservation,
     Spend,
-    check_reserve_args,
     exceeded,
-    new_reservation_id,
+    new_reservation,
     to_dollars,
     to_units,
 )
@@ -216,9 +215,7 @@ class RedisLedger(Ledger):
     def _reserve_args(
         self, provider: str, amount: float, limit: float | None, period: str, lease_seconds: float, now: float | None
     ) -> tuple[Reservation, list[str], list[Any]]:
-        check_reserve_args(amount, lease_seconds)
-        now = time.time() if now is None else now
-        r = Reservation(new_reservation_id(), provider, period, amount, now + lease_seconds)
+        r, now = new_reservation(provider, amount, period, lease_seconds, now)
         limit_units = -1 if limit is None else to_units(limit)
         args = [
             _num(now),

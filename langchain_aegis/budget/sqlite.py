@@ -33,9 +33,8 @@ from langchain_aegis.budget.ledger import (
     Ledger,
     Reservation,
     Spend,
-    check_reserve_args,
     exceeded,
-    new_reservation_id,
+    new_reservation,
     to_dollars,
     to_units,
 )
@@ -132,11 +131,8 @@ class SQLiteLedger(Ledger):
         now: float | None = None,
     ) -> Reservation:
         """See :meth:`Ledger.reserve`."""
-        check_reserve_args(amount, lease_seconds)
-        now = time.time() if now is None else now
+        r, now = new_reservation(provider, amount, period, lease_seconds, now)
         units = to_units(amount)
-        rid = new_reservation_id()
-        expires_at = now + lease_seconds
         with self._write() as conn:
             row = conn.execute(
                 "SELECT spent FROM accounts WHERE provider = ? AND period = ?", (provider, period)
@@ -150,12 +146,12 @@ class SQLiteLedger(Ledger):
                 raise exceeded(provider, limit, spent, reserved, period)
             conn.execute(
                 "INSERT INTO leases (id, provider, period, amount, expires_at) VALUES (?, ?, ?, ?, ?)",
-                (rid, provider, period, units, expires_at),
+                (r.id, provider, period, units, r.expires_at),
             )
             self._reserves += 1
             if self._reserves % _PURGE_EVERY == 0:
                 conn.execute("DELETE FROM leases WHERE expires_at < ?", (now - EXPIRED_GRACE_SECONDS,))
-        return Reservation(rid, provider, period, amount, expires_at)
+        return r
 
     def settle(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
         """See :meth:`Ledger.settle`."""
