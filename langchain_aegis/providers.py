@@ -196,20 +196,15 @@ class ProviderClient:
             PrivacyViolationError: a cloud provider was asked to serve a local-only call.
             TimeoutError: the request outlived its bound.
         """
-        self.check_privacy(privacy)
-        kwargs = self._params(params, stream=False, deadline=deadline)
         loop = _thread_loop()
         if loop is not None:
-
-            async def run() -> Any:
-                client = self._client_for_loop()
-                return await self._bounded(
-                    client.acompletion(model=model or self.config.model, messages=messages, **kwargs), deadline
-                )
-
-            return loop.run_until_complete(run())
+            return loop.run_until_complete(
+                self.acomplete(messages, params, privacy=privacy, model=model, deadline=deadline)
+            )
+        self.check_privacy(privacy)
         from any_llm.utils.aio import run_async_in_sync
 
+        kwargs = self._params(params, stream=False, deadline=deadline)
         call = self._sync().acompletion(model=model or self.config.model, messages=messages, **kwargs)
         return run_async_in_sync(self._bounded(call, deadline), allow_running_loop=True)
 
@@ -244,20 +239,14 @@ class ProviderClient:
         (seconds left in the call) the whole stream; running out of either
         raises. Close the iterator to abandon the stream.
         """
-        self.check_privacy(privacy)
-        kwargs = self._params(params, stream=True, deadline=deadline)
         loop = _thread_loop()
         if loop is not None:
-
-            async def start() -> Any:
-                client = self._client_for_loop()
-                return await client.acompletion(
-                    model=model or self.config.model, messages=messages, stream=True, **kwargs
-                )
-
-            return _drive(loop, self._bounded_stream(start(), deadline))
+            opened = self.astream(messages, params, privacy=privacy, model=model, deadline=deadline)
+            return _drive(loop, loop.run_until_complete(opened))
+        self.check_privacy(privacy)
         from any_llm.utils.aio import async_iter_to_sync_iter
 
+        kwargs = self._params(params, stream=True, deadline=deadline)
         begin = self._sync().acompletion(model=model or self.config.model, messages=messages, stream=True, **kwargs)
         return async_iter_to_sync_iter(self._bounded_stream(begin, deadline), allow_running_loop=True)
 
