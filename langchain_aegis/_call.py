@@ -144,9 +144,7 @@ class CallRuntime:
             except Exception:  # an observer must not break a call that succeeded
                 logger.exception("aegis: call observer %r failed", observer)
 
-    def add_cost(
-        self, message: BaseMessage | None, provider: str | None, decision: RouteDecision | None = None
-    ) -> None:
+    def add_cost(self, message: BaseMessage | None, provider: str) -> None:
         """Put LangSmith's cost fields on a message's ``usage_metadata``.
 
         Streaming puts them only on the chunk that carries usage, so chunk
@@ -155,14 +153,9 @@ class CallRuntime:
         usage = getattr(message, "usage_metadata", None)
         if not usage or message is None:
             return
-        name = provider or (message.response_metadata.get("aegis") or {}).get("served_by")
-        if name is None and decision is not None:
-            name = decision.provider
-        if name is None or name not in self.config.providers:
-            return
         from langchain_aegis.pricing import cost_from_usage, pricing_for
 
-        cost = cost_from_usage(usage, pricing_for(self.config.providers[name]))
+        cost = cost_from_usage(usage, pricing_for(self.config.providers[provider]))
         usage["input_cost"] = cost.input_cost
         usage["output_cost"] = cost.output_cost
         usage["total_cost"] = cost.total_cost

@@ -424,7 +424,8 @@ class AegisChatModel(BaseChatModel):
         generation = result.generations[0]
         message = generation.message
         message.response_metadata["aegis"] = self._finish(call, log, message, None)
-        self._runtime.add_cost(message, log.served_by)
+        if log.served_by is not None:  # set by the attempt that produced ``result``
+            self._runtime.add_cost(message, log.served_by)
         if call.shield is not None:
             generation.message = call.shield.shown_output(message)
             generation.text = str(generation.message.content)
