@@ -163,12 +163,14 @@ class ProviderAttempt(Runnable[None, Any]):
 
     def _fail(self, exc: Exception, started: float, retries: int) -> BaseException:
         """Record a failed attempt and return what to raise: ``_Fallback`` to move on, else the error."""
+        # What the SDK raised (``MissingApiKeyError``), not the classification wrapped around it.
+        raised = type(exc.__cause__ if isinstance(exc, ProviderCallError) and exc.__cause__ else exc).__name__
         if not isinstance(exc, AegisError):
             exc = classify(self.provider, exc, url=self._url())
         kind = _outcome(exc)
         status = exc.status if isinstance(exc, ProviderCallError) else None
         self.log.attempts.append(
-            Attempt(self.provider, kind, (self.d.clock() - started) * 1000, status, retries, type(exc).__name__)
+            Attempt(self.provider, kind, (self.d.clock() - started) * 1000, status, retries, raised)
         )
         if kind == "context_length":
             self.log.context_failed = True

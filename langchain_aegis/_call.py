@@ -17,7 +17,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 
-from langchain_aegis.attempts import CallRecord
+from langchain_aegis.attempts import SKIPPED_OUTCOMES, Attempt, CallRecord
 from langchain_aegis.budget.ledger import Ledger
 from langchain_aegis.config import AegisConfig
 from langchain_aegis.dispatch import Accounting, CallLog, Dispatcher
@@ -27,7 +27,7 @@ from langchain_aegis.providers import ProviderRegistry
 from langchain_aegis.resilience import CircuitBreaker, SharedCircuitBreaker
 from langchain_aegis.routing import FactLayers, RouteDecision, RouterState, decide, needs_detection, privacy_verdict
 
-__all__ = ["CallRuntime", "build_runtime"]
+__all__ = ["CallRuntime", "build_runtime", "fallback_story", "served_metadata"]
 
 logger = logging.getLogger("langchain_aegis")
 
@@ -121,12 +121,7 @@ class CallRuntime:
             local_only_source=decision.local_only_source,
         )
         self.observe(record)
-        return {
-            **decision.as_metadata(),
-            "served_by": log.served_by,
-            "attempts": [a.as_dict() for a in log.attempts],
-            "cost_usd": log.cost,
-        }
+        return served_metadata(decision, log, self.config)
 
     def estimate_tokens(self, messages: Sequence[BaseMessage]) -> int:
         """A conservative prompt-token estimate, used only to reserve budget."""
@@ -144,22 +139,6 @@ class CallRuntime:
             except Exception:  # an observer must not break a call that succeeded
                 logger.exception("aegis: call observer %r failed", observer)
 
-    def add_cost(self, message: BaseMessage | None, provider: str) -> None:
-        """Put LangSmith's cost fields on a message's ``usage_metadata``.
-
-        Streaming puts them only on the chunk that carries usage, so chunk
-        addition (which fails on float usage fields) sees them once.
-        """
-        usage = getattr(message, "usage_metadata", None)
-        if not usage or message is None:
-            return
-        from langchain_aegis.pricing import cost_from_usage, pricing_for
-
-        cost = cost_from_usage(usage, pricing_for(self.config.providers[provider]))
-        usage["input_cost"] = cost.input_cost
-        usage["output_cost"] = cost.output_cost
-        usage["total_cost"] = cost.total_cost
-
     def validate_model(self, provider: str) -> None:
         """Raise :class:`ConfigError` if ``provider`` does not list its configured model."""
         client = self.registry[provider]
@@ -173,6 +152,57 @@ class CallRuntime:
         model = client.config.model
         if model not in listed and f"{model}:latest" not in listed:
             raise ConfigError(f"validate_model_on_init: provider {provider!r} does not serve model {model!r}")
+
+
+_SAID = {
+    "MissingApiKeyError": "no API key",
+    "AuthenticationError": "API key rejected",
+    "InsufficientFundsError": "no credit left",
+    "PermissionDeniedError": "permission denied",
+    "RateLimitError": "rate limited",
+    "ModelNotFoundError": "model not found",
+    "ConnectError": "cannot connect",
+}
+"""Plain words for the SDK errors a user most often meets in a fallback story."""
+
+
+def _attempt_story(attempt: Attempt) -> str:
+    said = _SAID.get(attempt.error or "")
+    if said is None and attempt.status:
+        said = f"HTTP {attempt.status}"
+    detail = f"{attempt.outcome}: {said}" if said else attempt.outcome
+    verb = "skipped" if attempt.outcome in SKIPPED_OUTCOMES else "failed"
+    return f"{attempt.provider} {verb} ({detail})"
+
+
+def fallback_story(decision: RouteDecision, log: CallLog) -> str | None:
+    """``"openai failed (auth: no API key); served by ollama_cloud"``, or ``None`` without a fallback."""
+    served = log.served_by
+    failed = [a for a in log.attempts if a.outcome != "ok"]
+    if served is None or (served == decision.provider and not failed):
+        return None
+    return "; ".join([*(_attempt_story(a) for a in failed), f"served by {served}"])
+
+
+def served_metadata(decision: RouteDecision, log: CallLog, config: AegisConfig) -> dict[str, Any]:
+    """``response_metadata["aegis"]``: the provider that answered, the policy's choice, the attempts, the cost.
+
+    ``provider`` and ``model`` name who produced the answer; ``routed_provider``
+    and ``routed_model`` the policy's first choice. They differ after a
+    fallback, and ``reason`` then ends with the fallback story. A failed call
+    has no serving provider: ``provider`` stays the routed one.
+    """
+    meta = decision.as_metadata()
+    served = log.served_by
+    meta["routed_provider"], meta["routed_model"] = decision.provider, decision.model
+    if served is not None and served != decision.provider:
+        meta["provider"], meta["model"] = served, config.providers[served].model
+    if story := fallback_story(decision, log):
+        meta["reason"] = f"{decision.reason}; {story}"
+    meta["served_by"] = served  # deprecated alias of ``provider`` (None when the call failed); removed in 0.3
+    meta["attempts"] = [a.as_dict() for a in log.attempts]
+    meta["cost_usd"] = log.cost
+    return meta
 
 
 _LEDGERS: dict[str, Ledger] = {}

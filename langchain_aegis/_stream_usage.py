@@ -1,8 +1,6 @@
-"""Usage bookkeeping for streams: one usage dict, on the first chunk."""
+"""Usage bookkeeping for streams: the running total, with each chunk left as the provider sent it."""
 
 from __future__ import annotations
-
-from typing import Any, cast
 
 from langchain_core.messages import AIMessageChunk
 from langchain_core.messages.ai import UsageMetadata, add_usage
@@ -12,13 +10,17 @@ __all__ = ["StreamUsage"]
 
 
 class StreamUsage:
-    """Keeps a stream's usage on its first chunk.
+    """Sums a stream's usage without touching the chunks.
 
-    ``AIMessageChunk`` addition turns two chunks without usage into a zero
-    usage dict, and then fails on the float cost fields LangSmith reads
-    (``input_cost`` ...). So usage rides on the first chunk, whose dict object
-    is completed in place when the provider reports usage; every later chunk
-    carries none, and any sum of the chunks sees the one complete dict.
+    Usage rides on the chunk that reports it (for Ollama and OpenAI the last
+    one), as in ChatOllama, so summing the chunks as they arrive, aggregating
+    them at the end, and ``UsageMetadataCallbackHandler`` all see the same
+    totals. ``usage_metadata`` holds only LangChain's integer token fields,
+    so chunk addition never fails on it.
+
+    Attributes:
+        holder: the stream's first chunk (its id names the traced run).
+        total: the usage summed so far, ``None`` until the provider reports any.
     """
 
     def __init__(self) -> None:
@@ -26,17 +28,10 @@ class StreamUsage:
         self.total: UsageMetadata | None = None
 
     def take(self, chunk: ChatGenerationChunk) -> None:
+        """Note one chunk as it passes."""
         message = chunk.message
-        reported = message.usage_metadata  # type: ignore[attr-defined]
-        if self.holder is None:
-            self.holder = message  # type: ignore[assignment]
-            self.total = message.usage_metadata = reported or UsageMetadata(  # type: ignore[attr-defined]
-                input_tokens=0, output_tokens=0, total_tokens=0
-            )
-            return
+        if self.holder is None and isinstance(message, AIMessageChunk):
+            self.holder = message
+        reported = getattr(message, "usage_metadata", None)
         if reported:
-            message.usage_metadata = None  # type: ignore[attr-defined]
-            merged = add_usage(self.total, reported)
-            total = cast("dict[str, Any]", self.total)
-            total.clear()
-            total.update(merged)
+            self.total = add_usage(self.total, reported) if self.total is not None else reported

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["Attempt", "CallRecord"]
+__all__ = ["SKIPPED_OUTCOMES", "Attempt", "CallRecord"]
+
+SKIPPED_OUTCOMES = frozenset({"circuit_open", "context_window", "deadline", "budget", "privacy"})
+"""Outcomes of a provider that was passed over without a request."""
 
 
 @dataclass(frozen=True, slots=True)

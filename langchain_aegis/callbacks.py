@@ -18,11 +18,12 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import BaseMessage
+from langchain_core.messages.ai import UsageMetadata, add_usage
 from langchain_core.outputs import ChatGeneration, LLMResult
 
 from langchain_aegis.budget.ledger import Ledger
@@ -95,7 +96,9 @@ def _usage_of(response: LLMResult) -> tuple[dict[str, Any] | None, str | None]:
                 continue
             meta = message.response_metadata
             model = model or meta.get("model_name") or meta.get("model")
-            total = dict(usage) if total is None else _add_usage(total, usage)
+            # Token fields only: another integration may add float cost fields, which add_usage refuses.
+            tokens = {k: v for k, v in usage.items() if isinstance(v, int | Mapping)}
+            total = dict(add_usage(cast("UsageMetadata | None", total), cast("UsageMetadata", tokens)))
             break
     if total is None:
         # Older integrations report only OpenAI-style counts in llm_output.
@@ -104,20 +107,6 @@ def _usage_of(response: LLMResult) -> tuple[dict[str, Any] | None, str | None]:
             total = {"input_tokens": raw.get("prompt_tokens") or 0, "output_tokens": raw.get("completion_tokens") or 0}
         model = (response.llm_output or {}).get("model_name")
     return total, model
-
-
-def _add_usage(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "input_tokens": int(a.get("input_tokens", 0)) + int(b.get("input_tokens", 0)),
-        "output_tokens": int(a.get("output_tokens", 0)) + int(b.get("output_tokens", 0)),
-    }
-    result["input_token_details"] = {
-        "cache_read": _detail(a, "input_token_details", "cache_read") + _detail(b, "input_token_details", "cache_read")
-    }
-    result["output_token_details"] = {
-        "reasoning": _detail(a, "output_token_details", "reasoning") + _detail(b, "output_token_details", "reasoning")
-    }
-    return result
 
 
 class AegisCostCallbackHandler(BaseCallbackHandler):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, message_chunk_to_message
+from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableConfig, ensure_config
 from langchain_core.tools import BaseTool
@@ -26,7 +27,7 @@ from langchain_aegis.dispatch import CallLog, CallPlan
 from langchain_aegis.errors import AegisError, ConfigError
 from langchain_aegis.facts import RequestFacts, parse_facts
 from langchain_aegis.routing import RouteDecision
-from langchain_aegis.tracing import TraceShield, mark_served, prompt_digest, tracers_in
+from langchain_aegis.tracing import TraceShield, mark_cost, mark_served, prompt_digest, tracers_in
 
 __all__ = ["AegisChatModel"]
 
@@ -43,6 +44,8 @@ class _Call:
     shield: TraceShield | None = None
     tracers: tuple[Any, ...] = ()
     """LangSmith tracers in the call's config, for ``stream()`` (whose ``_stream`` gets no run manager)."""
+    traced: list[tuple[list[Any], Any]] = field(default_factory=list)
+    """The LangSmith tracers and run id of this call, once found (see ``_mark_served``)."""
 
 
 class AegisChatModel(BaseChatModel):
@@ -408,24 +411,51 @@ class AegisChatModel(BaseChatModel):
         return self._result(call, log, result)
 
     def _mark_served(self, call: _Call, log: CallLog, run_manager: Any, first: BaseMessage | None = None) -> None:
-        """After a fallback, make the traced run name the provider that answered (see ``mark_served``)."""
-        served = log.served_by
-        if served is None or served == call.decision.provider:
-            return
+        """Find the traced run and, after a fallback, make it name the provider that answered.
+
+        The tracers and run id are kept on the call, so :meth:`_result` and
+        :meth:`_closing_chunks` can hand LangSmith the settled cost (see
+        ``mark_cost``) once usage is known.
+        """
         if run_manager is not None:
             tracers, run_id = tracers_in(run_manager.handlers), run_manager.run_id
         else:  # stream(): LangChain gave _stream no run manager; the chunk ids carry the run id
             run_id = (first.id or "").removeprefix("lc_run-").lstrip("-") if first is not None else ""
             tracers = list(call.tracers)
+        if not tracers:
+            return
+        call.traced.append((tracers, run_id))
+        served = log.served_by
+        if served is None or served == call.decision.provider:
+            return
         pcfg = self._cfg.providers[served]
-        mark_served(tracers, run_id, provider=served, provider_type=pcfg.type, model=pcfg.model)
+        mark_served(
+            tracers, run_id, provider=served, provider_type=pcfg.type, model=pcfg.model, routed=call.decision.provider
+        )
+
+    def _mark_cost(self, call: _Call, log: CallLog, usage: UsageMetadata | None) -> None:
+        """Hand the traced run its settled cost, split by LangSmith's input/output fields."""
+        if not call.traced or not usage or log.served_by is None:
+            return
+        from langchain_aegis.pricing import cost_from_usage, pricing_for
+
+        # ``log.cost`` is what was settled; the price list only says how it splits.
+        split = cost_from_usage(usage, pricing_for(self._cfg.providers[log.served_by]))
+        scale = log.cost / split.total_cost if split.total_cost else 0.0
+        priced = {
+            **usage,
+            "input_cost": split.input_cost * scale,
+            "output_cost": split.output_cost * scale,
+            "total_cost": log.cost,
+        }
+        for tracers, run_id in call.traced:
+            mark_cost(tracers, run_id, priced)
 
     def _result(self, call: _Call, log: CallLog, result: ChatResult) -> ChatResult:
         generation = result.generations[0]
         message = generation.message
         message.response_metadata["aegis"] = self._finish(call, log, message, None)
-        if log.served_by is not None:  # set by the attempt that produced ``result``
-            self._runtime.add_cost(message, log.served_by)
+        self._mark_cost(call, log, getattr(message, "usage_metadata", None))
         if call.shield is not None:
             generation.message = call.shield.shown_output(message)
             generation.text = str(generation.message.content)
@@ -492,8 +522,7 @@ class AegisChatModel(BaseChatModel):
         """
         served = AIMessageChunk(content="", usage_metadata=usage.total)
         meta = self._finish(call, log, served, None)
-        if usage.total is not None and log.served_by is not None:
-            self._runtime.add_cost(usage.holder, log.served_by)
+        self._mark_cost(call, log, usage.total)
         last = ChatGenerationChunk(message=AIMessageChunk(content="", response_metadata={"aegis": meta}))
         if call.shield is None:
             yield last

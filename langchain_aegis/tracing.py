@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 
-__all__ = ["HIDDEN", "TraceShield", "mark_served", "redacting_langsmith_client", "tracers_in"]
+__all__ = ["HIDDEN", "TraceShield", "mark_cost", "mark_served", "redacting_langsmith_client", "tracers_in"]
 
 HIDDEN = "[hidden: local_only]"
 
@@ -166,19 +166,48 @@ def tracers_in(callbacks: Any) -> list[Any]:
     return [h for h in handlers if isinstance(h, LangChainTracer)]
 
 
-def mark_served(tracers: Sequence[Any], run_id: object, *, provider: str, provider_type: str, model: str) -> None:
+def mark_served(
+    tracers: Sequence[Any], run_id: object, *, provider: str, provider_type: str, model: str, routed: str
+) -> None:
     """Name the provider that actually served a run in its trace, before the run is sent.
 
-    ``ls_provider`` and ``ls_model_name`` are set when a run starts, from the
-    decision's first provider; after a fallback another one answered. The
-    tracer uploads the run's metadata and tags again when it ends, so they are
-    corrected here, just before that.
+    ``ls_provider``, ``ls_model_name`` and the ``aegis:provider=`` tag are set
+    when a run starts, from the decision's first provider; after a fallback
+    another one answered. The tracer uploads the run's metadata and tags again
+    when it ends, so they are corrected here, just before that. The policy's
+    choice stays visible as ``aegis:routed_provider=`` and ``aegis_routed_provider``.
     """
     for tracer in tracers:
         run = tracer.run_map.get(str(run_id))
         if run is None:
             continue
         metadata = run.extra.setdefault("metadata", {})
-        metadata.update({"ls_provider": provider_type, "ls_model_name": model, "aegis_served_by": provider})
-        tags = [t for t in (run.tags or []) if not t.startswith("aegis:provider=")]
-        run.tags = [*tags, f"aegis:provider={provider}"]
+        metadata.update(
+            {
+                "ls_provider": provider_type,
+                "ls_model_name": model,
+                "aegis_provider": provider,
+                "aegis_routed_provider": routed,
+                "aegis_served_by": provider,
+            }
+        )
+        tags = [t for t in (run.tags or []) if not t.startswith(("aegis:provider=", "aegis:routed_provider="))]
+        run.tags = [*tags, f"aegis:provider={provider}", f"aegis:routed_provider={routed}"]
+
+
+def mark_cost(tracers: Sequence[Any], run_id: object, usage: Mapping[str, Any]) -> None:
+    """Give LangSmith the run's settled cost, in the tracer's view of the run only.
+
+    LangSmith reads cost from ``usage_metadata`` with ``input_cost``,
+    ``output_cost`` and ``total_cost`` (its ``ExtractedUsageMetadata``) in a
+    run's outputs. The message the caller gets keeps LangChain's integer-only
+    ``UsageMetadata``, so ``add_usage`` and ``UsageMetadataCallbackHandler``
+    keep working. The tracer merges its outputs into what is already on the
+    run when it ends, so setting them here, before the end, survives.
+    """
+    for tracer in tracers:
+        run = tracer.run_map.get(str(run_id))
+        if run is None:
+            continue
+        run.outputs = {**(run.outputs or {}), "usage_metadata": dict(usage)}
+        run.extra.setdefault("metadata", {})["aegis_cost_usd"] = usage.get("total_cost", 0.0)

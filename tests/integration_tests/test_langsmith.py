@@ -53,12 +53,35 @@ def test_routed_run_names_provider_rule_and_cost(dep: Deployment, capture: LangS
     assert metadata["aegis_route"]["reason"].startswith("rule critical_to_openai matched")
     assert metadata["aegis_route"]["privacy"] == "unrestricted"
     outputs = json.dumps(run["outputs"])
-    assert '"served_by": "openai"' in outputs
+    assert '"provider": "openai"' in outputs
     assert '"attempts"' in outputs
+    # The caller's usage is LangChain's standard one; the cost reaches LangSmith in the run's outputs.
     usage = reply.usage_metadata
     assert usage is not None
-    assert usage["total_cost"] > 0  # type: ignore[typeddict-item]
-    assert '"total_cost"' in outputs
+    assert set(usage) <= {"input_tokens", "output_tokens", "total_tokens", "input_token_details", "output_token_details"}
+    cost = reply.response_metadata["aegis"]["cost_usd"]
+    assert cost > 0
+    traced = run["outputs"]["usage_metadata"]
+    assert traced["total_cost"] == pytest.approx(cost)
+    assert traced["input_cost"] + traced["output_cost"] == pytest.approx(cost)
+    assert (traced["input_tokens"], traced["output_tokens"]) == (usage["input_tokens"], usage["output_tokens"])
+    assert metadata["usage_metadata"]["total_tokens"] == usage["total_tokens"]
+    assert metadata["aegis_cost_usd"] == pytest.approx(cost)
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_streamed_run_carries_its_cost(dep: Deployment, capture: LangSmithCapture, stream: bool) -> None:
+    client, tracer = new_tracer(capture)
+    config = aegis_config(quality="critical", complexity="high", config={"callbacks": [tracer]})
+    model = dep.model(streaming=True) if not stream else dep.model()
+    if stream:
+        chunks = list(model.stream("Review the indemnity clause.", config=config))
+        cost = next(c.response_metadata["aegis"]["cost_usd"] for c in chunks if "aegis" in c.response_metadata)
+    else:  # invoke() over an internal stream
+        cost = model.invoke("Review the indemnity clause.", config=config).response_metadata["aegis"]["cost_usd"]
+    run = _llm_run(capture, client)
+    assert cost > 0
+    assert run["outputs"]["usage_metadata"]["total_cost"] == pytest.approx(cost)
 
 
 @pytest.mark.parametrize("stream", [False, True])
@@ -71,14 +94,20 @@ def test_fallback_shows_the_serving_provider_and_every_attempt(
     model = dep.model()
     if stream:
         chunks = list(model.stream("Review the indemnity clause.", config=config))
-        served = next(c.response_metadata["aegis"]["served_by"] for c in chunks if "aegis" in c.response_metadata)
+        aegis = next(c.response_metadata["aegis"] for c in chunks if "aegis" in c.response_metadata)
     else:
-        served = model.invoke("Review the indemnity clause.", config=config).response_metadata["aegis"]["served_by"]
-    assert served == "ollama_cloud"
+        aegis = model.invoke("Review the indemnity clause.", config=config).response_metadata["aegis"]
+    assert (aegis["provider"], aegis["model"]) == ("ollama_cloud", "gpt-oss:120b")
+    assert (aegis["routed_provider"], aegis["routed_model"]) == ("openai", "gpt-4o-mini")
+    assert aegis["served_by"] == "ollama_cloud"  # deprecated alias
+    assert aegis["reason"].endswith("; openai failed (server: HTTP 503); served by ollama_cloud")
     run = _llm_run(capture, client)
     metadata = run["extra"]["metadata"]
     assert (metadata["ls_provider"], metadata["ls_model_name"]) == ("ollama", "gpt-oss:120b")
+    assert metadata["aegis_provider"] == "ollama_cloud"
+    assert metadata["aegis_routed_provider"] == "openai"
     assert "aegis:provider=ollama_cloud" in run["tags"]
+    assert "aegis:routed_provider=openai" in run["tags"]
     assert "aegis:provider=openai" not in run["tags"]
     assert metadata["aegis_route"]["provider"] == "openai"  # the decision is kept as it was made
     if not stream:
@@ -139,7 +168,7 @@ def test_redaction_applies_inside_a_traced_chain(dep: Deployment, capture: LangS
     client, tracer = new_tracer(capture)
     chain = RunnableLambda(lambda text: f"Check: {text}") | dep.model()
     reply = chain.invoke(f"IBAN {IBAN}", config={"callbacks": [tracer]})
-    assert reply.response_metadata["aegis"]["served_by"] == "local_ollama"
+    assert reply.response_metadata["aegis"]["provider"] == "local_ollama"
     run = _llm_run(capture, client)
     assert IBAN not in json.dumps(run["inputs"])
     assert run.get("parent_run_id")  # nested under the chain's run, not a separate trace
