@@ -63,7 +63,7 @@ RESPONDER = SystemMessage("You are the company's assistant. Answer the query con
 
 def _route(message: AIMessage) -> str:
     aegis = message.response_metadata["aegis"]
-    return f"{aegis['served_by']} ({aegis['rule']})"
+    return f"{aegis['provider']} ({aegis['rule']})"
 
 
 def handle(llm: AegisChatModel, query: str) -> None:

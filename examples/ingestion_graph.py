@@ -63,7 +63,7 @@ class State(TypedDict, total=False):
 
 def _served(node: str, message: AIMessage) -> dict[str, str]:
     aegis = message.response_metadata["aegis"]
-    return {node: f"{aegis['served_by']} (rule {aegis['rule']})"}
+    return {node: f"{aegis['provider']} (rule {aegis['rule']})"}
 
 
 def build_graph(llm: AegisChatModel) -> Any:

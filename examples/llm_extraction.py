@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         llm = build_model(args.config, baseline=args.baseline)
         for label, text, config in DOCUMENTS:
             result, aegis = extract(llm, text, config)
-            print(f"[{label}] provider={aegis.get('served_by', 'ChatOllama')} rule={aegis.get('rule', '-')}")
+            print(f"[{label}] provider={aegis.get('provider', 'ChatOllama')} rule={aegis.get('rule', '-')}")
             print("  entities: " + ", ".join(f"{e.name} ({e.type})" for e in result.entities))
             for r in result.relations:
                 print(f"  relation: {r.source} --{r.relation}--> {r.target}")

@@ -88,8 +88,12 @@ class AegisChatModel(BaseChatModel):
 
             msg = llm.invoke("Summarise this contract ...",
                              config=aegis_config(quality=Quality.CRITICAL, complexity=Complexity.HIGH))
-            msg.response_metadata["aegis"]["provider"]   # 'openai'
+            msg.response_metadata["aegis"]["provider"]   # 'openai': the provider that answered
             msg.response_metadata["aegis"]["reason"]     # 'rule critical_to_openai matched (...)'
+
+            # After a fallback, ``provider``/``model`` name who answered, ``routed_provider``/
+            # ``routed_model`` the policy's choice, and the reason ends with the story:
+            # '...; openai failed (auth: no API key); served by ollama_cloud'
 
     Explain without calling a model:
         .. code-block:: python
@@ -120,6 +124,12 @@ class AegisChatModel(BaseChatModel):
         .. code-block:: python
 
             llm.invoke("hi").usage_metadata   # {'input_tokens': 9, 'output_tokens': 12, 'total_tokens': 21}
+            llm.invoke("hi").response_metadata["aegis"]["cost_usd"]   # 0.0 (local)
+
+        ``usage_metadata`` holds LangChain's token fields only, so ``add_usage`` and
+        ``get_usage_metadata_callback()`` count it as they count ChatOllama; the
+        settled cost is in ``response_metadata["aegis"]["cost_usd"]`` and in the
+        LangSmith run.
     """
 
     model: str | None = None

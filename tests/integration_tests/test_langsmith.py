@@ -58,7 +58,13 @@ def test_routed_run_names_provider_rule_and_cost(dep: Deployment, capture: LangS
     # The caller's usage is LangChain's standard one; the cost reaches LangSmith in the run's outputs.
     usage = reply.usage_metadata
     assert usage is not None
-    assert set(usage) <= {"input_tokens", "output_tokens", "total_tokens", "input_token_details", "output_token_details"}
+    assert set(usage) <= {
+        "input_tokens",
+        "output_tokens",
+        "total_tokens",
+        "input_token_details",
+        "output_token_details",
+    }
     cost = reply.response_metadata["aegis"]["cost_usd"]
     assert cost > 0
     traced = run["outputs"]["usage_metadata"]
