@@ -23,7 +23,7 @@ from langchain_aegis.config import AegisConfig
 from langchain_aegis.dispatch import Accounting, CallLog, Dispatcher
 from langchain_aegis.errors import ConfigError, PrivacyViolationError
 from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts, parse_facts
-from langchain_aegis.providers import ProviderRegistry
+from langchain_aegis.providers import ProviderRegistry, preload_any_llm
 from langchain_aegis.resilience import CircuitBreaker, SharedCircuitBreaker
 from langchain_aegis.routing import FactLayers, RouteDecision, RouterState, decide, needs_detection, privacy_verdict
 
@@ -233,6 +233,7 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         ledger: a ledger to use instead of the one ``budgets.ledger`` names.
     """
     registry = ProviderRegistry(config.providers)
+    preload_any_llm(p.type for p in config.providers.values())  # the first call then pays less of the import
     breaker = CircuitBreaker(config.resilience)
     if config.budgets.ledger.startswith(("redis://", "rediss://", "unix://")):
         # With a Redis ledger, replicas share breaker state through it (see SharedCircuitBreaker).

@@ -74,6 +74,16 @@ def _reasoning_text(message: Any) -> str | None:
     return getattr(reasoning, "content", None) if reasoning is not None else None
 
 
+def _ollama_fields(completion: Any) -> dict[str, Any]:
+    """ChatOllama's ``response_metadata`` fields of an Ollama response (``done``, durations...), if any.
+
+    Only on the final response or chunk, where Ollama reports them; string
+    fields on several chunks would be concatenated when chunks are added.
+    """
+    fields = getattr(completion, "ollama_response", None)
+    return dict(fields) if isinstance(fields, Mapping) else {}
+
+
 def completion_to_result(completion: Any, *, provider_type: str) -> ChatResult:
     """Build a ``ChatResult`` from an any-llm ``ChatCompletion``."""
     choice = completion.choices[0]
@@ -85,7 +95,12 @@ def completion_to_result(completion: Any, *, provider_type: str) -> ChatResult:
     finish = choice.finish_reason
     if calls and finish == "stop":
         finish = "tool_calls"  # Ollama reports "stop" even when it called tools
-    response_metadata = {"model_name": completion.model, "finish_reason": finish, "model_provider": provider_type}
+    response_metadata = {
+        **_ollama_fields(completion),
+        "model_name": completion.model,
+        "finish_reason": finish,
+        "model_provider": provider_type,
+    }
     ai = AIMessage(
         content=message.content or "",
         tool_calls=calls,
@@ -135,7 +150,12 @@ def chunk_to_generation(chunk: Any, *, provider_type: str, saw_tool_calls: bool)
     if finish:
         if finish == "stop" and (saw_tool_calls or tool_chunks):
             finish = "tool_calls"
-        response_metadata = {"finish_reason": finish, "model_name": chunk.model, "model_provider": provider_type}
+        response_metadata = {
+            **_ollama_fields(chunk),
+            "finish_reason": finish,
+            "model_name": chunk.model,
+            "model_provider": provider_type,
+        }
     message = AIMessageChunk(
         content=content,
         tool_call_chunks=tool_chunks,
@@ -163,6 +183,8 @@ def provider_params(model: Any, stop: list[str] | None, kwargs: Mapping[str, Any
     }
     if model.reasoning is not None:
         params["think"] = model.reasoning
+    if model.keep_alive is not None:
+        params["keep_alive"] = model.keep_alive  # Ollama only; other providers drop it
     fmt = kwargs.get("format", model.format)
     if fmt == "json":
         params["response_format"] = {"type": "json_object"}

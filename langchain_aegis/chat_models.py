@@ -154,7 +154,7 @@ class AegisChatModel(BaseChatModel):
     format: Literal["", "json"] | dict[str, Any] | None = None
     """``"json"`` for JSON mode, or a JSON schema for structured output."""
     keep_alive: int | str | None = None
-    """Accepted for compatibility; any-llm has no way to pass it to Ollama, so it is not sent."""
+    """How long Ollama keeps the model loaded after a call (``"5m"``, seconds, ``-1``); Ollama providers only."""
     reasoning: bool | str | None = None
     """Ollama ``think``: ``True``/``False`` or a level (``low``, ``medium``, ``high``)."""
     validate_model_on_init: bool = False

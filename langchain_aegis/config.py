@@ -368,14 +368,16 @@ class AegisConfig(_Frozen):
 
     @classmethod
     def single_ollama(cls, model: str, base_url: str | None = None, **provider: Any) -> AegisConfig:
-        """A one-provider, local-only config, as ``ChatOllama(model=...)`` would use."""
-        return cls(
-            providers={
-                "local_ollama": ProviderConfig(
-                    type="ollama", model=model, base_url=base_url or DEFAULT_OLLAMA_URL, locality="local", **provider
-                )
-            }
-        )
+        """A one-provider, local-only config, as ``ChatOllama(model=...)`` would use.
+
+        Without ``base_url`` the server is the one ``OLLAMA_HOST`` names (read as
+        the ``ollama`` client reads it), else ``http://localhost:11434``.
+        """
+        from langchain_aegis._ollama_host import ollama_host
+
+        url = base_url or ollama_host() or DEFAULT_OLLAMA_URL
+        local = ProviderConfig(type="ollama", model=model, base_url=url, locality="local", **provider)
+        return cls(providers={"local_ollama": local})
 
 
 def _format_validation_error(exc: ValidationError, source: str, raw: Any) -> str:

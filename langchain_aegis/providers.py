@@ -5,13 +5,16 @@ Facts about any-llm-sdk 1.40 that shape this module:
 - ``any_llm.completion()`` builds a new client (and TLS context) per call,
   about 30 ms; a reused ``AnyLLM.create(...)`` instance adds ~0.2 ms. Clients
   are built once and reused.
-- ``import any_llm`` takes 1.4 to 1.9 s, so it is imported on first use, not
-  when ``langchain_aegis`` is imported.
+- ``import any_llm`` takes 1.4 to 1.9 s, so it is not imported with
+  ``langchain_aegis``: building a model starts it in a background thread
+  (:func:`preload_any_llm`), and the first call waits for what is left.
 - The Ollama provider ignores ``api_key``: Ollama Cloud needs an
   ``Authorization: Bearer`` header passed as a client argument, and the client
   has no default timeout, so one is always set.
 - Unknown keyword arguments leak into Ollama ``options``, so only known
-  parameters are forwarded.
+  parameters are forwarded; ``keep_alive``, which is not an option, is moved
+  back to the request's top level, and the timing fields of Ollama's response
+  (which any-llm drops) are kept (see :func:`_adapt_ollama`).
 - OpenAI streams usage only with ``stream_options={"include_usage": True}``.
   SDK retries are turned off: the router owns retries.
 - An ``httpx.AsyncClient`` is bound to the event loop it first ran on, so async
@@ -31,16 +34,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import inspect
+import os
+import sys
 import threading
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Mapping
 from typing import Any
 
 from langchain_aegis.config import ProviderConfig
 from langchain_aegis.errors import PrivacyViolationError
 
-__all__ = ["ProviderClient", "ProviderRegistry"]
+__all__ = ["OLLAMA_RESPONSE_KEYS", "ProviderClient", "ProviderRegistry", "preload_any_llm"]
 
 # Parameters any-llm understands for every provider.
 _COMMON = frozenset(
@@ -63,8 +69,32 @@ _COMMON = frozenset(
 )
 # Ollama-only generation options (they travel in Ollama's ``options``).
 _OLLAMA_OPTIONS = frozenset(
-    {"num_ctx", "top_k", "think", "repeat_penalty", "repeat_last_n", "mirostat", "num_gpu", "min_p", "tfs_z"}
+    {
+        "num_ctx",
+        "top_k",
+        "think",
+        "repeat_penalty",
+        "repeat_last_n",
+        "mirostat",
+        "num_gpu",
+        "min_p",
+        "tfs_z",
+        "keep_alive",  # not an option: moved to the request's top level by _adapt_ollama
+    }
 )
+OLLAMA_RESPONSE_KEYS = (
+    "model",
+    "created_at",
+    "done",
+    "done_reason",
+    "total_duration",
+    "load_duration",
+    "prompt_eval_count",
+    "prompt_eval_duration",
+    "eval_count",
+    "eval_duration",
+)
+"""The fields of Ollama's final response that ChatOllama puts in ``response_metadata``."""
 
 
 class ProviderClient:
@@ -105,7 +135,7 @@ class ProviderClient:
             if headers:
                 args["headers"] = headers
             args.setdefault("timeout", cfg.timeout)
-            return AnyLLM.create("ollama", api_base=cfg.base_url, unified_exceptions=True, **args)
+            return _adapt_ollama(AnyLLM.create("ollama", api_base=cfg.base_url, unified_exceptions=True, **args))
         if cfg.organization:
             args.setdefault("organization", cfg.organization)
         args.setdefault("timeout", cfg.timeout)
@@ -268,6 +298,75 @@ class ProviderClient:
             **self._params(params, stream=True, deadline=deadline),
         )
         return self._bounded_stream(start, deadline)
+
+
+def _adapt_ollama(llm: Any) -> Any:
+    """Give any-llm's Ollama provider the two things ChatOllama has and it lacks.
+
+    - ``keep_alive``: any-llm puts every extra argument in Ollama's ``options``,
+      where the server ignores ``keep_alive``; it is moved to the request's top
+      level, where ``ollama.AsyncClient.chat`` takes it.
+    - The response's timing fields (``total_duration``, ``eval_count``, ...):
+      any-llm's OpenAI-shaped result drops them; they are kept on it as
+      ``ollama_response`` for :mod:`langchain_aegis._convert`.
+    """
+    client = llm.client
+    chat = client.chat
+
+    async def chat_with_keep_alive(*args: Any, options: Any = None, **kwargs: Any) -> Any:
+        if isinstance(options, Mapping) and "keep_alive" in options:
+            options = dict(options)
+            kwargs["keep_alive"] = options.pop("keep_alive")
+        return await chat(*args, options=options, **kwargs)
+
+    client.chat = chat_with_keep_alive
+    convert, convert_chunk = llm._convert_completion_response, llm._convert_completion_chunk_response
+
+    def completion(response: Any) -> Any:
+        return _keep_ollama_fields(convert(response), response)
+
+    def chunk(response: Any, **kwargs: Any) -> Any:
+        converted = convert_chunk(response, **kwargs)
+        return _keep_ollama_fields(converted, response) if getattr(response, "done", False) else converted
+
+    # Instance attributes shadow the provider's static converters, which it calls through ``self``.
+    llm._convert_completion_response = completion
+    llm._convert_completion_chunk_response = chunk
+    return llm
+
+
+def _keep_ollama_fields(converted: Any, response: Any) -> Any:
+    fields = {key: getattr(response, key, None) for key in OLLAMA_RESPONSE_KEYS}
+    with contextlib.suppress(AttributeError, ValueError, TypeError):  # a result type that takes no extra field
+        converted.ollama_response = {k: v for k, v in fields.items() if v is not None}
+    return converted
+
+
+_preloading: threading.Thread | None = None
+
+
+def preload_any_llm(provider_types: Iterable[str]) -> None:
+    """Start importing any-llm and the providers' modules in a daemon thread, once per process.
+
+    ``import any_llm`` takes 1.5 to 2 s (it imports the openai and anthropic
+    SDKs). Started when a model is built, it runs while the application does
+    other start-up work; a call made before it ends waits for it on the import
+    lock, never imports twice. Set ``AEGIS_PRELOAD=0`` to turn it off.
+    """
+    global _preloading
+    if _preloading is not None or os.environ.get("AEGIS_PRELOAD", "1") == "0" or "any_llm" in sys.modules:
+        return
+    modules = [f"any_llm.providers.{t}" for t in sorted(set(provider_types))]
+
+    def _import() -> None:
+        with contextlib.suppress(Exception):  # a missing extra is reported by the call that needs it
+            importlib.import_module("any_llm")
+            for module in modules:
+                with contextlib.suppress(Exception):
+                    importlib.import_module(module)
+
+    _preloading = threading.Thread(target=_import, name="aegis-preload-any-llm", daemon=True)
+    _preloading.start()
 
 
 _local = threading.local()

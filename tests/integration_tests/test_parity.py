@@ -97,3 +97,61 @@ def test_same_request_reaches_the_server(ollama_server: OllamaServer) -> None:
     assert second["model"] == first["model"]
     for option in ("num_ctx", "top_k", "seed", "num_predict", "temperature"):
         assert second["options"][option] == first["options"][option], option
+
+
+OLLAMA_KEYS = (
+    "model",
+    "created_at",
+    "done",
+    "done_reason",
+    "total_duration",
+    "load_duration",
+    "prompt_eval_count",
+    "prompt_eval_duration",
+    "eval_count",
+    "eval_duration",
+    "model_name",
+)
+
+
+def _same_keys(actual: dict[str, Any], expected: dict[str, Any]) -> None:
+    for key in OLLAMA_KEYS:
+        assert key in expected, f"ChatOllama no longer reports {key}"
+        if key != "created_at":  # a timestamp of each answer
+            assert actual[key] == expected[key], key
+        else:
+            assert isinstance(actual[key], str) and actual[key]
+
+
+def test_response_metadata_has_chat_ollamas_keys(ollama_server: OllamaServer) -> None:
+    ollama, aegis = _pair(ollama_server)
+    _same_keys(aegis.invoke(PROMPTS[0]).response_metadata, ollama.invoke(PROMPTS[0]).response_metadata)
+    expected_chunks, actual_chunks = list(ollama.stream(PROMPTS[0])), list(aegis.stream(PROMPTS[0]))
+    expected = sum(expected_chunks[1:], expected_chunks[0])
+    actual = sum(actual_chunks[1:], actual_chunks[0])
+    _same_keys(actual.response_metadata, expected.response_metadata)
+
+
+async def test_async_response_metadata_has_chat_ollamas_keys(ollama_server: OllamaServer) -> None:
+    ollama, aegis = _pair(ollama_server)
+    _same_keys((await aegis.ainvoke(PROMPTS[0])).response_metadata, ollama.invoke(PROMPTS[0]).response_metadata)
+
+
+@pytest.mark.parametrize("keep_alive", ["5m", 0, -1])
+def test_keep_alive_reaches_ollama_like_chat_ollama(ollama_server: OllamaServer, keep_alive: int | str) -> None:
+    ollama, aegis = _pair(ollama_server, keep_alive=keep_alive)
+    ollama.invoke(PROMPTS[0])
+    aegis.invoke(PROMPTS[0])
+    list(aegis.stream(PROMPTS[0]))
+    first, second, third = (entry.body for entry in ollama_server.chat_requests())
+    assert first["keep_alive"] == keep_alive
+    assert second["keep_alive"] == third["keep_alive"] == keep_alive
+    assert "keep_alive" not in second["options"]
+
+
+def test_ollama_host_is_honoured_like_chat_ollama(ollama_server: OllamaServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OLLAMA_HOST", f"{ollama_server.host}:{ollama_server.port}")
+    expected = ChatOllama(model="gemma", temperature=0).invoke(PROMPTS[0])
+    actual = AegisChatModel(model="gemma", temperature=0).invoke(PROMPTS[0])
+    assert actual.content == expected.content
+    assert len(ollama_server.chat_requests()) == 2
