@@ -120,7 +120,8 @@ def _same_keys(actual: dict[str, Any], expected: dict[str, Any]) -> None:
         if key != "created_at":  # a timestamp of each answer
             assert actual[key] == expected[key], key
         else:
-            assert isinstance(actual[key], str) and actual[key]
+            assert isinstance(actual[key], str)
+            assert actual[key]
 
 
 def test_response_metadata_has_chat_ollamas_keys(ollama_server: OllamaServer) -> None:
