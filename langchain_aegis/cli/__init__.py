@@ -6,7 +6,7 @@ Usage::
     aegis explain  TEXT [--config FILE] [--metadata JSON] [--node NAME] [--json]
     aegis budget   [--config FILE] [--json]
     aegis rollout  status|advance RULE|rollback RULE [--config FILE] [--reason TEXT] [--json]
-    aegis demo     [--config FILE] [--json] [--no-progress]
+    aegis demo     [--config FILE] [--json] [--no-progress] [--wide]
 
 The config is ``--config``, else ``$AEGIS_CONFIG``, else ``config/llm_config.yml``
 in the working directory, else one local Ollama provider. ``aegis demo``
@@ -128,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Without --config, one small local model (SmolLM2-135M via llama.cpp) stands in for every provider.",
     )
     p.add_argument("--no-progress", action="store_true", help="do not print per-document progress to stderr")
+    p.add_argument("--wide", action="store_true", help="show every table cell whole (default: fit 120 columns)")
     p.set_defaults(handler=demo)
     return parser
 

@@ -270,5 +270,5 @@ def demo(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report_json(run), indent=2, default=str))
     else:
-        print(render_report(run))
+        print(render_report(run, wide=args.wide))
     return EXIT_FAILURE if any(row.error for row in run.rows) else EXIT_OK

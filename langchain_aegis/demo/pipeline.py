@@ -27,6 +27,7 @@ from __future__ import annotations
 import operator
 import socket
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
@@ -380,6 +381,16 @@ def run_pipeline(
     return rows
 
 
+def _with_run_calls(budget: list[dict[str, Any]], rows: Sequence[CallRow]) -> list[dict[str, Any]]:
+    """Budget rows whose ``calls`` is the calls each provider served in this run.
+
+    The ledger counts settlements that cost something, so a free local
+    provider would show 0 calls after serving most of the run.
+    """
+    served = Counter(row.provider for row in rows if row.provider)
+    return [{**row, "calls": served.get(row["provider"], 0)} for row in budget]
+
+
 def run_demo(config_path: str | None = None, *, progress: ProgressFn | None = None) -> DemoRun:
     """Run the whole demo and collect what the report shows.
 
@@ -408,12 +419,16 @@ def run_demo(config_path: str | None = None, *, progress: ProgressFn | None = No
             config, source = load_config(config_path), config_path
         ledger = stack.enter_context(open_ledger(config.budgets.ledger))
         registry = CollectorRegistry()
-        llm = AegisChatModel(
-            config=config, metrics=AegisMetrics(registry), ledger=ledger, max_tokens=MAX_TOKENS, temperature=0
-        )
+        metrics = AegisMetrics(registry)
+        llm = AegisChatModel(config=config, metrics=metrics, ledger=ledger, max_tokens=MAX_TOKENS, temperature=0)
         started = time.perf_counter()
         rows = run_pipeline(llm, documents, progress=progress)
         seconds = time.perf_counter() - started
-        budget = budget_rows(config, ledger, datetime.now(UTC))
+        budget = _with_run_calls(budget_rows(config, ledger, datetime.now(UTC)), rows)
+        for row in budget:
+            # The spend gauge is refreshed at most once a second while calls settle; the report
+            # shows the spend after the last call, so the gauge must agree with the ledger.
+            if row["limit"] is not None:
+                metrics.set_budget(row["provider"], row["spent"], row["limit"])
         metrics_text = generate_latest(registry).decode()
     return DemoRun(rows, budget, metrics_text, source, stand_in, seconds)

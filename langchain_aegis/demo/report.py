@@ -7,20 +7,22 @@ here calls a model or reads a clock.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from langchain_aegis.budget import render_budget_table
-from langchain_aegis.cli._table import render_table, shorten
+from langchain_aegis.cli._table import render_table
 
 if TYPE_CHECKING:
     from langchain_aegis.demo.pipeline import CallRow, DemoRun, StandIn
 
-__all__ = ["fallback_events", "metric_lines", "render_report", "report_json"]
+__all__ = ["TABLE_WIDTH", "call_table", "fallback_events", "metric_lines", "render_report", "report_json"]
 
-_REASON_WIDTH = 72
+TABLE_WIDTH = 120
+"""Columns the default call table fits in; ``wide=True`` (``aegis demo --wide``) puts every cell in the table."""
 # "rule X matched (conditions)": the rule has its own column, so the table keeps only the conditions.
 _RULE_MATCHED = re.compile(r"rule \S+ matched \((.*?)\)(?=;|$)")
 
@@ -90,6 +92,10 @@ def _stand_in_note(stand_in: StandIn) -> list[str]:
     ]
 
 
+def _reason(row: CallRow) -> str:
+    return " ".join(_RULE_MATCHED.sub(r"\1", row.reason).split())
+
+
 def _row_cells(row: CallRow) -> list[str]:
     events = fallback_events(row.attempts)
     return [
@@ -100,15 +106,48 @@ def _row_cells(row: CallRow) -> list[str]:
         f"{row.input_tokens}/{row.output_tokens}",
         f"${row.cost_usd:.6f}",
         ", ".join(_event_text(e) for e in events) or "-",
-        shorten(_RULE_MATCHED.sub(r"\1", row.reason), _REASON_WIDTH),
+        _reason(row),
     ]
 
 
-def render_report(run: DemoRun) -> str:
+def call_table(rows: Sequence[CallRow], *, wide: bool = False, width: int = TABLE_WIDTH) -> str:
+    """The per-call table, with every reason shown whole.
+
+    By default the table fits ``width`` columns (for the bundled documents):
+    each call points to its reason (``[1]``, ...), and the distinct reasons,
+    each ending with its fallback story, are listed under the table, wrapped.
+    With ``wide`` every call is one line with its fallbacks and reason.
+
+    Args:
+        rows: the run's calls.
+        wide: one line per call with every cell.
+        width: the width to fit when not ``wide``.
+    """
+    header = ["document", "node", "provider", "rule", "tokens in/out", "cost", "fallbacks", "reason"]
+    cells = [_row_cells(r) for r in rows]
+    if wide:
+        return render_table(header, cells, right=(4, 5))
+    reasons = list(dict.fromkeys(c[7] for c in cells))
+    refs = {reason: f"[{i}]" for i, reason in enumerate(reasons, 1)}
+    table = render_table([*header[:4], "in/out", "cost", "why"], [[*c[:6], refs[c[7]]] for c in cells], right=(4, 5))
+    legend = [
+        textwrap.fill(f"{refs[r]} {r}", width=width, subsequent_indent=" " * (len(refs[r]) + 1), break_on_hyphens=False)
+        for r in reasons
+    ]
+    title = "why (a reason ends with its fallbacks; `aegis demo --wide` puts them in the table):"
+    return "\n".join([table, "", title, *legend])
+
+
+def _fill(text: str, wide: bool) -> str:
+    return text if wide else textwrap.fill(text, width=TABLE_WIDTH, subsequent_indent="  ", break_on_hyphens=False)
+
+
+def render_report(run: DemoRun, *, wide: bool = False) -> str:
     """The demo's text report: the call table, a summary, budgets and metrics.
 
     Args:
         run: the finished run.
+        wide: one table line per call with every cell, instead of fitting 120 columns.
     """
     lines: list[str] = []
     if run.stand_in is not None:
@@ -117,14 +156,12 @@ def render_report(run: DemoRun) -> str:
         lines += [f"Real providers from {run.config_source}.", ""]
     documents = len(dict.fromkeys(row.document for row in run.rows))
     plural = "s" if documents != 1 else ""
-    lines.append(
+    intro = (
         f"{documents} document{plural} through the LangGraph pipeline classify → extract_entities → summarize "
         "(short documents skip extract_entities); every node calls one shared AegisChatModel."
     )
-    lines.append("")
-    header = ["document", "node", "provider", "rule", "tokens in/out", "cost", "fallbacks", "reason"]
-    lines.append(render_table(header, [_row_cells(r) for r in run.rows], right=(4, 5)))
-    lines.append("")
+    lines += [_fill(intro, wide), "", call_table(run.rows, wide=wide), ""]
+    summary_start = len(lines)
 
     total_cost = sum(r.cost_usd for r in run.rows)
     failed = sum(1 for r in run.rows if r.error)
@@ -138,6 +175,7 @@ def render_report(run: DemoRun) -> str:
     private = sorted({r.provider or "FAILED" for r in run.rows if r.privacy == "local_only"})
     if private:
         lines.append(f"Calls with personal data were served by: {', '.join(private)}.")
+    lines[summary_start:] = [_fill(line, wide) for line in lines[summary_start:]]
     lines.append("")
 
     period = run.budget[0]["period"] if run.budget else "-"

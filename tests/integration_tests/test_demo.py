@@ -226,3 +226,112 @@ def test_bundled_documents_cover_every_kind() -> None:
     assert kinds["personal"] >= 2
     assert len({d.id for d in documents}) == len(documents)
     assert all(d.facts.get("batch_size") == 12 for d in documents if d.kind == "batch")
+
+
+@needs_model
+@pytest.mark.timeout(300)
+def test_budget_table_counts_the_calls_each_provider_served(report: dict[str, Any]) -> None:
+    served = Counter(row["provider"] for row in report["rows"] if row["provider"])
+    calls = {row["provider"]: row["calls"] for row in report["budget"]}
+    assert calls["local_ollama"] == served["local_ollama"] > 0
+    assert calls == {name: served.get(name, 0) for name in calls}
+
+
+def _sample(metrics: list[str], name: str, provider: str) -> float:
+    values = [float(line.rsplit(" ", 1)[1]) for line in metrics if line.startswith(f'{name}{{provider="{provider}"')]
+    return sum(values)
+
+
+@needs_model
+@pytest.mark.timeout(300)
+def test_spend_gauge_agrees_with_the_cost_counter_and_the_ledger(report: dict[str, Any]) -> None:
+    for row in report["budget"]:
+        if row["limit"] is None:
+            continue
+        gauge = _sample(report["metrics"], "llm_budget_spent_usd", row["provider"])
+        counter = _sample(report["metrics"], "llm_cost_usd_total", row["provider"])
+        assert gauge == pytest.approx(row["spent"]), row["provider"]
+        assert counter == pytest.approx(row["spent"]), row["provider"]
+        billed = sum(r["cost_usd"] for r in report["rows"] if r["provider"] == row["provider"])
+        assert billed == pytest.approx(row["spent"]), row["provider"]
+
+
+_PREFIX = "personal data found (DATE_OF_BIRTH, HEALTH, IBAN, PHONE, EMAIL) must stay local"
+_CONDITIONS = "quality=critical and complexity=high and batch_size>10"
+_STORIES = [
+    "; openai failed (connection: cannot connect); served by ollama_cloud",
+    "; ollama_cloud skipped (budget); served by local_ollama",
+    "",
+]
+
+
+def _shown_reason(i: int) -> str:
+    """What the table shows as row ``i``'s reason: the rule has its own column."""
+    return f"{_PREFIX}; {_CONDITIONS}{_STORIES[i % 3]}"
+
+
+def _bundled_rows() -> list[CallRow]:
+    """One call per bundled document and node, with the longest names and fallback stories the demo makes."""
+    rules = ["private_data_stays_local", "critical_to_openai", "large_batch_to_cloud", "default_local"]
+    nodes = ["classify", "extract_entities", "summarize"]
+    rows = []
+    for i, doc in enumerate(load_documents()):
+        rule = rules[i % len(rules)]
+        reason = f"{_PREFIX}; rule {rule} matched ({_CONDITIONS}){_STORIES[i % 3]}"
+        rows.append(
+            CallRow(
+                document=doc.id,
+                kind=doc.kind,
+                node=nodes[i % 3],
+                provider=None if i == 3 else "ollama_cloud",
+                requested="openai",
+                rule=rule,
+                reason=reason,
+                privacy="unrestricted",
+                attempts=(
+                    {"provider": "openai", "outcome": "connection"},
+                    {"provider": "ollama_cloud", "outcome": "ok"},
+                ),
+                input_tokens=12345,
+                output_tokens=1024,
+                cost_usd=0.123456,
+                error="connection" if i == 3 else None,
+            )
+        )
+    return rows
+
+
+def test_default_table_fits_120_columns_and_keeps_every_reason() -> None:
+    from langchain_aegis.demo.report import TABLE_WIDTH, call_table
+
+    rows = _bundled_rows()
+    table = call_table(rows)
+    assert TABLE_WIDTH == 120
+    assert max(len(line) for line in table.splitlines()) <= 120
+    flat = " ".join(table.split())
+    for i, row in enumerate(rows):
+        assert row.document in table
+        assert _shown_reason(i) in flat  # whole, wrapped under the table
+    assert "…" not in table
+    report = render_report(DemoRun(rows, [], "", "test.yml", None, 1.0))
+    assert max(len(line) for line in report.splitlines()) <= 120
+
+
+def test_wide_table_puts_every_cell_on_the_call_line() -> None:
+    from langchain_aegis.demo.report import call_table
+
+    rows = _bundled_rows()
+    lines = call_table(rows, wide=True).splitlines()
+    assert len(lines) == len(rows) + 1
+    for i, (row, line) in enumerate(zip(rows, lines[1:], strict=True)):
+        assert row.document in line
+        assert "openai→ollama_cloud (connection)" in line
+        assert line.endswith(_shown_reason(i))  # the reason whole, its fallback story last
+    assert max(len(line) for line in lines) > 120
+
+
+def test_demo_accepts_wide() -> None:
+    from langchain_aegis.cli import build_parser
+
+    assert build_parser().parse_args(["demo", "--wide"]).wide is True
+    assert build_parser().parse_args(["demo"]).wide is False
