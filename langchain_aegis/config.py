@@ -49,9 +49,9 @@ __all__ = [
     "ProviderConfig",
     "ResilienceConfig",
     "RolloutConfig",
-    "ShadowConfig",
     "RoutingConfig",
     "RuleConfig",
+    "ShadowConfig",
     "load_config",
 ]
 

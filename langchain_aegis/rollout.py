@@ -52,11 +52,11 @@ if TYPE_CHECKING:
 __all__ = [
     "MONTH_SECONDS",
     "QualityStats",
-    "ScoreSums",
     "RolloutAction",
     "RolloutEvent",
     "RolloutState",
     "Sample",
+    "ScoreSums",
     "WindowStats",
     "advance",
     "evaluate",
@@ -362,10 +362,10 @@ def _breach(stats: WindowStats, cfg: RolloutConfig, window: str) -> str | None:
             )
     q = stats.quality
     limit = cfg.max_quality_regression
-    if limit is not None and q is not None and q.samples >= cfg.min_quality_samples:
-        # Both conditions: the drop is large enough to matter, and not explained by noise.
-        if q.relative < -limit and q.interval()[1] < 0:
-            return f"{q.describe()} is more than {_pct(limit)} below the baseline {window}"
+    enough = limit is not None and q is not None and q.samples >= cfg.min_quality_samples
+    # Both conditions: the drop is large enough to matter, and not explained by noise.
+    if enough and q is not None and limit is not None and q.relative < -limit and q.interval()[1] < 0:
+        return f"{q.describe()} is more than {_pct(limit)} below the baseline {window}"
     return None
 
 

@@ -47,7 +47,9 @@ class Progress:
             self.stream.flush()
 
 
-def add_eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+def add_eval_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     """Register ``aegis eval`` on the command's subparsers."""
     p = commands.add_parser(
         "eval",
@@ -87,7 +89,9 @@ def eval_command(args: argparse.Namespace) -> int:
     if args.max_tokens < 1:
         raise CommandError("--max-tokens must be at least 1", EXIT_USAGE)
     config, source = resolve_config(args.config)
-    providers = [p.strip() for p in args.providers.split(",") if p.strip()] if args.providers else list(config.providers)
+    providers = (
+        [p.strip() for p in args.providers.split(",") if p.strip()] if args.providers else list(config.providers)
+    )
     items = load_dataset(args.dataset, limit=args.limit)
     llm = AegisChatModel(config=config, max_tokens=args.max_tokens, temperature=0)
     judge = llm

@@ -75,9 +75,7 @@ def parse_item(data: Any, where: str) -> EvalItem:
         raise DatasetError(f"{where}: each line must be a JSON object, got {type(data).__name__}")
     unknown = sorted(set(data) - _KNOWN)
     if unknown:
-        raise DatasetError(
-            f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_KNOWN))}"
-        )
+        raise DatasetError(f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_KNOWN))}")
     raw_id = data.get("id")
     if not isinstance(raw_id, (str, int)) or isinstance(raw_id, bool) or str(raw_id) == "":
         raise DatasetError(f'{where}: field "id" is missing or empty; give each item a unique "id": "clause-01"')
@@ -116,10 +114,14 @@ def load_dataset(path: str | Path, *, limit: int | None = None) -> list[EvalItem
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise DatasetError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); one object per line") from None
+            raise DatasetError(
+                f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); one object per line"
+            ) from None
         item = parse_item(data, where)
         if item.id in seen:
-            raise DatasetError(f'{where}: field "id" {item.id!r} is already used at {seen[item.id]}; ids must be unique')
+            raise DatasetError(
+                f'{where}: field "id" {item.id!r} is already used at {seen[item.id]}; ids must be unique'
+            )
         seen[item.id] = where
         items.append(item)
         if limit is not None and len(items) >= limit:

@@ -187,7 +187,11 @@ def _resolve(target: Any) -> tuple[str, str, str | None, QualitySink | None]:
         rule = aegis.get("rule")
         if isinstance(provider, str) and isinstance(rule, str):
             return provider, rule, run_id, default
-    what = "this message has no response_metadata['aegis']" if meta is not None else f"run id {target!r} is not among the last {RECENT_RUNS} calls"
+    what = (
+        "this message has no response_metadata['aegis']"
+        if meta is not None
+        else f"run id {target!r} is not among the last {RECENT_RUNS} calls"
+    )
     raise ValueError(f"record_feedback: cannot tell which provider served the call: {what}")
 
 

@@ -50,7 +50,9 @@ class LLMJudge:
 
     needs_reference = False
 
-    def __init__(self, judge: AegisChatModel, rubric: str = DEFAULT_RUBRIC, facts: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, judge: AegisChatModel, rubric: str = DEFAULT_RUBRIC, facts: dict[str, Any] | None = None
+    ) -> None:
         self.judge = judge
         self.rubric = rubric
         self.facts = dict(facts or {})

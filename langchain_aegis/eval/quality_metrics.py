@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge
 
-__all__ = ["QualityMetrics", "SHADOW_STATUSES"]
+__all__ = ["SHADOW_STATUSES", "QualityMetrics"]
 
 SHADOW_STATUSES = frozenset({"ok", "budget", "failed", "dropped"})
 

@@ -48,13 +48,17 @@ class RagasScorer:
         self.needs_reference = metric == "answer_correctness"
         self._sample_type = SingleTurnSample
         llm = LangchainLLMWrapper(judge)
-        self._metric: Any = AnswerCorrectness(llm=llm, weights=[1.0, 0.0]) if self.needs_reference else Faithfulness(llm=llm)
+        self._metric: Any = (
+            AnswerCorrectness(llm=llm, weights=[1.0, 0.0]) if self.needs_reference else Faithfulness(llm=llm)
+        )
 
     def __call__(self, item: EvalItem, answer: str) -> float:
         """The metric's score for ``answer``."""
         context = [str(m.content) for m in item.messages[:-1]] or [item.prompt]
-        reference = None if item.expected is None else (
-            item.expected if isinstance(item.expected, str) else json.dumps(item.expected, ensure_ascii=False)
+        reference = (
+            None
+            if item.expected is None
+            else (item.expected if isinstance(item.expected, str) else json.dumps(item.expected, ensure_ascii=False))
         )
         sample = self._sample_type(
             user_input=item.prompt, response=answer, reference=reference, retrieved_contexts=context

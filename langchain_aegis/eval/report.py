@@ -98,7 +98,17 @@ def summarize(result: EvalResult) -> list[ProviderSummary]:
     return out
 
 
-_HEADER = ["provider", "n", "mean [95% CI]", "Δ baseline [95% CI]", "cost $", "p50 s", "p95 s", "failed", "private skipped"]
+_HEADER = [
+    "provider",
+    "n",
+    "mean [95% CI]",
+    "Δ baseline [95% CI]",
+    "cost $",
+    "p50 s",
+    "p95 s",
+    "failed",
+    "private skipped",
+]
 
 
 def _rows(result: EvalResult) -> list[list[str]]:

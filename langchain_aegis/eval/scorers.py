@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -277,6 +278,6 @@ def clamp_score(value: Any, scorer: str) -> float:
     Raises:
         ValueError: the scorer returned something that is not a number.
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
         raise ValueError(f"scorer {scorer} returned {value!r}; a scorer returns a float in [0, 1]")
     return min(max(float(value), 0.0), 1.0)
