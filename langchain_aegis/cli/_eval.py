@@ -22,8 +22,8 @@ class Progress:
         width: characters of the bar itself.
     """
 
-    def __init__(self, stream: TextIO = sys.stderr, *, enabled: bool = True, width: int = 24) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None, *, enabled: bool = True, width: int = 24) -> None:
+        self.stream = stream or sys.stderr
         self.enabled = enabled
         self.width = width
         self._started = time.perf_counter()
