@@ -101,7 +101,7 @@ class Feedback:
 
 
 _lock = threading.Lock()
-_runs: OrderedDict[str, tuple[str, str, weakref.ref[QualitySink]]] = OrderedDict()
+_runs: OrderedDict[str, tuple[str, str, str | None, weakref.ref[QualitySink]]] = OrderedDict()
 _default: list[weakref.ref[QualitySink]] = []
 
 
@@ -111,12 +111,14 @@ def set_default_sink(sink: QualitySink) -> None:
         _default[:] = [weakref.ref(sink)]
 
 
-def remember_run(run_id: Any, provider: str, rule: str, sink: QualitySink) -> None:
-    """Remember which provider and rule served ``run_id``, in a bounded LRU."""
-    key = str(run_id)
+def remember_run(run_id: Any, provider: str, rule: str, sink: QualitySink, *, message_id: str | None = None) -> None:
+    """Remember which provider and rule served ``run_id`` (and the answer's message id), in a bounded LRU."""
+    run = None if run_id is None else str(run_id)
+    entry = (provider, rule, run, weakref.ref(sink))
     with _lock:
-        _runs[key] = (provider, rule, weakref.ref(sink))
-        _runs.move_to_end(key)
+        for key in {k for k in (run, message_id and f"msg:{message_id}") if k}:
+            _runs[key] = entry
+            _runs.move_to_end(key)
         while len(_runs) > RECENT_RUNS:
             _runs.popitem(last=False)
 
@@ -174,13 +176,19 @@ def record_feedback(
 
 def _resolve(target: Any) -> tuple[str, str, str | None, QualitySink | None]:
     meta = getattr(target, "response_metadata", None)
-    run_id = _run_id_of(target) if meta is not None else str(target)
+    if meta is None:
+        keys = [str(target)]
+        run_id: str | None = str(target)
+    else:
+        # The provider's message id when it gave one, else LangChain's "lc_run-<run id>".
+        run_id = _run_id_of(target)
+        keys = [k for k in (f"msg:{getattr(target, 'id', None)}", run_id) if k]
     with _lock:
-        known = _runs.get(run_id) if run_id is not None else None
+        known = next((_runs[k] for k in keys if k in _runs), None)
         default = _default[0]() if _default else None
     if known is not None:
-        provider, rule, ref = known
-        return provider, rule, run_id, ref() or default
+        provider, rule, known_run, ref = known
+        return provider, rule, known_run or run_id, ref() or default
     if isinstance(meta, dict) and isinstance(meta.get("aegis"), dict):
         aegis = meta["aegis"]
         provider = aegis.get("served_by") or aegis.get("provider")

@@ -64,11 +64,17 @@ class OnlineQuality:
     def after_answer(self, plan: CallPlan, log: CallLog, result: ChatResult, run_manager: Any) -> None:
         """Remember the run for :func:`record_feedback`; maybe start a shadow call."""
         run_id = getattr(run_manager, "run_id", None)
-        if run_id is not None and log.served_by is not None:
-            remember_run(run_id, log.served_by, plan.decision.rule, self.sink)
+        if log.served_by is not None:
+            message_id = result.generations[0].message.id if result.generations else None
+            remember_run(run_id, log.served_by, plan.decision.rule, self.sink, message_id=message_id)
         if self.shadow is not None:
             self.shadow(plan, log, result)
 
     def _reevaluate(self, rule: str, now: float) -> None:
-        if self._guard is not None and rule in self._guard.rules:
-            self._guard.evaluate(rule, now)
+        # A baseline's scores arrive under another rule, so every quality rollout is judged again.
+        if self._guard is None:
+            return
+        for name in self._guard.rules:
+            cfg = self.config.routing.rollouts[name]
+            if name == rule or cfg.max_quality_regression is not None or cfg.min_quality_gain is not None:
+                self._guard.evaluate(name, now)

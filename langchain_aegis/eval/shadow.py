@@ -15,8 +15,9 @@ the rollout guard (``max_quality_regression``).
   ``field_f1``) scores the rule's answer against the baseline's, and the
   baseline gets 1.0: the rule is then judged on how far it strays from the
   baseline.
-- At most ``max_in_flight`` shadow calls run at once; a sample drawn while
-  they are busy is dropped (``status="dropped"``), so shadowing never queues up.
+- Two background workers make the shadow calls from a queue of at most
+  ``max_in_flight``; a sample drawn while it is full is dropped
+  (``status="dropped"``), so shadowing never piles up behind a slow baseline.
 - Only completed ``invoke``/``batch`` calls are sampled: a stream's text is not
   kept, to leave the streaming path untouched.
 """
@@ -24,6 +25,7 @@ the rollout guard (``max_quality_regression``).
 from __future__ import annotations
 
 import logging
+import queue
 import random
 import threading
 import time
@@ -52,7 +54,7 @@ logger = logging.getLogger("langchain_aegis")
 
 
 class ShadowSampler:
-    """Draws shadow samples after answered calls and runs them in the background.
+    """Draws shadow samples after answered calls and runs them on background workers.
 
     Args:
         config: the validated config; its rollouts' ``shadow`` sections.
@@ -61,7 +63,8 @@ class ShadowSampler:
         metrics: counts shadow calls and their cost; optional.
         on_pair: called as ``on_pair(rule, now)`` after a pair is stored (the guard re-evaluates).
         seed: seeds the sampling draw (tests); random otherwise.
-        max_in_flight: shadow calls running at once before new samples are dropped.
+        max_in_flight: shadow calls waiting at once before new samples are dropped.
+        workers: background threads that make the shadow calls.
 
     Raises:
         ConfigError: a shadow scorer is unknown or needs a judge model.
@@ -76,7 +79,8 @@ class ShadowSampler:
         *,
         on_pair: Callable[[str, float], Any] | None = None,
         seed: int | None = None,
-        max_in_flight: int = 4,
+        max_in_flight: int = 8,
+        workers: int = 2,
     ) -> None:
         self.config = config
         self.dispatcher = dispatcher
@@ -93,8 +97,11 @@ class ShadowSampler:
             except ConfigError as exc:
                 raise ConfigError(f"routing.rollouts.{rule}.shadow.scorer: {exc}") from None
         self._rng = random.Random(seed)
-        self._slots = threading.BoundedSemaphore(max_in_flight)
-        self._threads: set[threading.Thread] = set()
+        # A few long-lived workers and a bounded queue: threads (and their event loops and
+        # connections) are reused, and a burst beyond the queue is dropped, never queued up.
+        self._queue: queue.Queue[tuple[CallPlan, str, ShadowConfig]] = queue.Queue(maxsize=max_in_flight)
+        self._workers: list[threading.Thread] = []
+        self._worker_count = workers
         self._lock = threading.Lock()
         self.sampled = 0
         """Calls drawn for shadowing so far (including dropped ones)."""
@@ -111,32 +118,39 @@ class ShadowSampler:
             if self._rng.random() >= shadow.share:
                 return False
             self.sampled += 1
-        if not self._slots.acquire(blocking=False):
+        try:
+            self._queue.put_nowait((plan, _text(result), shadow))
+        except queue.Full:
             self._count(decision.rule, shadow.baseline, "dropped", 0.0)
             return True
-        answer = _text(result)
-        thread = threading.Thread(
-            target=self._run, args=(plan, answer, shadow), name=f"aegis-shadow-{decision.rule}", daemon=True
-        )
-        with self._lock:
-            self._threads.add(thread)
-        thread.start()
+        self._start_workers()
         return True
 
-    def drain(self, timeout: float = 30.0) -> None:
-        """Wait for the shadow calls in flight (tests, orderly shutdown)."""
+    def drain(self, timeout: float = 30.0) -> bool:
+        """Wait until every queued shadow call has finished; ``False`` if ``timeout`` passed first."""
         deadline = time.monotonic() + timeout
-        while True:
-            with self._lock:
-                pending = list(self._threads)
-            if not pending:
-                return
-            for thread in pending:
-                thread.join(max(deadline - time.monotonic(), 0.0))
+        while self._queue.unfinished_tasks:
             if time.monotonic() >= deadline:
-                return
+                return False
+            time.sleep(0.005)
+        return True
 
     # -- private -------------------------------------------------------
+
+    def _start_workers(self) -> None:
+        with self._lock:
+            while len(self._workers) < self._worker_count:
+                worker = threading.Thread(target=self._work, name=f"aegis-shadow-{len(self._workers)}", daemon=True)
+                self._workers.append(worker)
+                worker.start()
+
+    def _work(self) -> None:
+        while True:
+            plan, answer, shadow = self._queue.get()
+            try:
+                self._run(plan, answer, shadow)
+            finally:
+                self._queue.task_done()
 
     def _run(self, plan: CallPlan, answer: str, shadow: ShadowConfig) -> None:
         from langchain_aegis.dispatch import CallLog
@@ -163,9 +177,6 @@ class ShadowSampler:
             logger.exception("aegis: shadow comparison for rule %s failed", rule)
         finally:
             self._count(rule, baseline, status, log.cost)
-            self._slots.release()
-            with self._lock:
-                self._threads.discard(threading.current_thread())
 
     def _score(self, rule: str, plan: CallPlan, treated_answer: str, baseline_answer: str) -> None:
         scorer = self._scorers[rule]

@@ -1,7 +1,7 @@
 """Quality scores per time window, kept in the rollout state store (memory, SQLite or Redis).
 
 Scores are not stored one by one: each key holds running sums per time
-bucket (``[start, n, sum, sum of squares]``), enough for a mean and a normal
+bucket (``[first, n, sum, sum of squares]``), enough for a mean and a normal
 interval, and bounded by the horizon. Keys:
 
 - ``quality:{key}:{rule}:{provider}``: scores of calls a rule sent to a provider;
@@ -93,22 +93,20 @@ class QualityStore:
         return math.floor(at / self.bucket_seconds) * self.bucket_seconds
 
     def _bump(self, key: str, now: float, values: tuple[float, ...]) -> None:
-        start = self._bucket(now)
+        # A row is [time of its first score, n, sums...]; it takes scores until its bucket ends.
         with self._lock:
-            rows = self._load(key)
-            cutoff = start - self.horizon_seconds
-            rows = [r for r in rows if r[0] > cutoff]
-            if rows and rows[-1][0] == start:
+            rows = [r for r in self._load(key) if r[0] > now - self.horizon_seconds]
+            if rows and self._bucket(rows[-1][0]) == self._bucket(now) and rows[-1][0] <= now:
                 last = rows[-1]
-                rows[-1] = [start, last[1] + 1, *(a + b for a, b in zip(last[2:], values, strict=True))]
+                rows[-1] = [last[0], last[1] + 1, *(a + b for a, b in zip(last[2:], values, strict=True))]
             else:
-                rows.append([start, 1, *values])
+                rows.append([now, 1, *values])
                 rows.sort(key=lambda r: r[0])
             self.store.put_state(key, {"b": rows})
 
     def _rows(self, key: str, start: float, now: float) -> list[list[float]]:
-        # A bucket counts only when it starts inside the window: after a rollback, the
-        # scores that caused it (in the bucket of the change) are not judged again.
+        # A row counts only when its first score is inside the window: after a rollback, the
+        # scores that caused it are not judged again (at the cost of one bucket's later scores).
         return [r for r in self._load(key) if start <= r[0] <= now]
 
     def _load(self, key: str) -> list[list[Any]]:

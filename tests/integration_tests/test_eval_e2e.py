@@ -86,21 +86,27 @@ def test_eval_reports_the_scripted_margin_and_keeps_private_items_local(
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     base, treated = out["providers"]
-    assert base["provider"] == "local_ollama" and base["scored"] == 30 and base["skipped_private"] == 0
-    assert treated["scored"] == 26 and treated["skipped_private"] == 4 and treated["failures"] == 0
+    assert base["provider"] == "local_ollama"
+    assert base["scored"] == 30
+    assert base["skipped_private"] == 0
+    assert treated["scored"] == 26
+    assert treated["skipped_private"] == 4
+    assert treated["failures"] == 0
     assert treated["mean"]["value"] == pytest.approx(1.0)
     delta = treated["delta_to_baseline"]
     assert delta["value"] == pytest.approx(MARGIN)
     assert delta["low"] <= MARGIN <= delta["high"]
-    assert 0 < delta["low"]  # 9 of 26 items better, none worse: the interval excludes zero
+    assert delta["low"] > 0  # 9 of 26 items better, none worse: the interval excludes zero
     assert treated["paired_items"] == 26
-    assert treated["cost_usd"] > 0 and base["cost_usd"] == 0
+    assert treated["cost_usd"] > 0
+    assert base["cost_usd"] == 0
     # Private items never reached the cloud server, not even a single request.
     sent = "\n".join(m["content"] for e in cloud.chat_requests() for m in e.body["messages"])
     assert len(cloud.chat_requests()) == 26
     for item in ITEMS:
         assert (item.prompt in sent) == (item.id not in PRIVATE)
-    assert "jane.doe@example.com" not in sent and "DE89" not in sent
+    assert "jane.doe@example.com" not in sent
+    assert "DE89" not in sent
 
 
 def test_eval_table_markdown_and_progress(
@@ -111,12 +117,15 @@ def test_eval_table_markdown_and_progress(
     common = [str(DATASET), "--config", str(cfg), "--providers", "local_ollama,openai", "--scorer", "field_f1"]
     assert main(["eval", *common, "--limit", "8"]) == 0  # en-01..en-08; en-07 is private
     captured = capsys.readouterr()
-    assert "Δ baseline [95% CI]" in captured.out and "openai (cloud)" in captured.out
+    assert "Δ baseline [95% CI]" in captured.out
+    assert "openai (cloud)" in captured.out
     assert "private items (by facts or the detector) ran on local providers only; skipped on openai: 1" in captured.out
     assert "16/16" in captured.err  # the progress bar, on stderr
     assert main(["eval", *common, "--limit", "3", "--markdown", "--no-progress"]) == 0
     captured = capsys.readouterr()
-    assert captured.out.startswith("_config: ") and "| provider | n |" in captured.out and captured.err == ""
+    assert captured.out.startswith("_config: ")
+    assert "| provider | n |" in captured.out
+    assert captured.err == ""
 
 
 def test_budgets_apply_to_evaluation_calls(
@@ -138,7 +147,8 @@ def test_budgets_apply_to_evaluation_calls(
     assert summary["cost_usd"] <= limit
     with open_ledger(ledger_url) as ledger:
         row = next(r for r in budget_rows(parse_config(data), ledger, datetime.now(UTC)) if r["provider"] == "openai")
-    assert 0 < row["spent"] <= limit and row["reserved"] == 0
+    assert 0 < row["spent"] <= limit
+    assert row["reserved"] == 0
     assert len(cloud.chat_requests()) == len(PUBLIC) - len(refused)
 
 
@@ -149,9 +159,11 @@ def test_llm_judge_on_a_private_item_is_judged_locally(servers: tuple[OllamaServ
     private = next(i for i in ITEMS if i.id == "en-15")
     public = next(i for i in ITEMS if i.id == "en-01")
     assert scorer(public, "{}") == pytest.approx(0.7)
-    assert len(cloud.chat_requests()) == 1 and len(local.chat_requests()) == 0
+    assert len(cloud.chat_requests()) == 1
+    assert len(local.chat_requests()) == 0
     assert scorer(private, "{}") == pytest.approx(0.7)
-    assert len(cloud.chat_requests()) == 1 and len(local.chat_requests()) == 1
+    assert len(cloud.chat_requests()) == 1
+    assert len(local.chat_requests()) == 1
 
 
 @pytest.mark.parametrize(
@@ -164,13 +176,18 @@ def test_llm_judge_on_a_private_item_is_judged_locally(servers: tuple[OllamaServ
     ],
 )
 def test_usage_errors_exit_2_with_one_line(
-    servers: tuple[OllamaServer, OpenAIServer], tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+    servers: tuple[OllamaServer, OpenAIServer],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
 ) -> None:
     local, cloud = servers
     cfg = write_config(tmp_path, config_data(local, cloud))
     assert main(["eval", str(DATASET), "--config", str(cfg), "--no-progress", *args]) == 2
     err = capsys.readouterr().err
-    assert message in err and err.count("\n") == 1
+    assert message in err
+    assert err.count("\n") == 1
 
 
 def test_a_bad_dataset_line_exits_2_naming_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

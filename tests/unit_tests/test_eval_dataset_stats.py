@@ -102,7 +102,8 @@ def test_paired_bootstrap_keeps_pairs_together() -> None:
     treated = [b + 0.1 for b in base]  # every item exactly 0.1 better
     delta = paired_bootstrap_delta(treated, base)
     assert delta.value == pytest.approx(0.1)
-    assert delta.low == pytest.approx(0.1) and delta.high == pytest.approx(0.1)  # no noise in the differences
+    assert delta.low == pytest.approx(0.1)
+    assert delta.high == pytest.approx(0.1)
     with pytest.raises(ValueError, match="differ in length"):
         paired_bootstrap_delta([1.0], [])
 

@@ -131,7 +131,9 @@ def test_token_f1_of_an_answer_with_itself_is_one_or_empty(text: str) -> None:
     assert token_f1(item(text), text) in (0.0, 1.0)
 
 
-@pytest.mark.parametrize(("text", "grade"), [("7", 0.7), ("Score: 8/10", 0.8), ("10", 1.0), ("9.5", 0.95), ("none", None)])
+@pytest.mark.parametrize(
+    ("text", "grade"), [("7", 0.7), ("Score: 8/10", 0.8), ("10", 1.0), ("9.5", 0.95), ("none", None)]
+)
 def test_parse_grade(text: str, grade: float | None) -> None:
     assert parse_grade(text) == (None if grade is None else pytest.approx(grade))
 

@@ -71,7 +71,8 @@ def test_the_rollback_reason_names_every_figure() -> None:
     _, reason = run(CLEAR, cfg(max_quality_regression=0.05))
     low, high = CLEAR.interval()
     assert f"[{low:+.3f}, {high:+.3f}]" in reason
-    assert "40 pairs" in reason and "more than 5.0% below the baseline" in reason
+    assert "40 pairs" in reason
+    assert "more than 5.0% below the baseline" in reason
 
 
 def test_without_the_criterion_quality_is_ignored() -> None:
@@ -162,10 +163,12 @@ def test_quality_store_windows_and_bounds() -> None:
         q.add("p", "r", 1.0, now=float(t))
     assert q.sums("p", "r", 250, 300).n == 10  # buckets 250..290, two scores each
     raw = store.get_state("quality:quality:r:p")
-    assert raw is not None and len(raw["b"]) <= 11  # older buckets are dropped
+    assert raw is not None
+    assert len(raw["b"]) <= 11
     assert q.sums("p", None, 0, 300).n == q.sums("p", "r", 0, 300).n
 
 
 def test_noise_case_is_what_it_claims() -> None:
     low, high = NOISY.interval()
-    assert NOISY.relative < -0.05 and low < 0 < high
+    assert NOISY.relative < -0.05
+    assert low < 0 < high
