@@ -183,3 +183,13 @@ def test_ragas_without_the_extra_names_the_install_command() -> None:
             RagasScorer(judge=None)  # type: ignore[arg-type]
     else:
         pytest.skip("ragas is installed; the missing-extra hint cannot be shown")
+
+
+def test_ragas_adapter_with_ragas_installed() -> None:
+    pytest.importorskip("ragas", reason="ragas is not installed (pip install 'langchain-aegis[eval]')")
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from langchain_aegis.eval.ragas import RagasScorer
+
+    scorer = RagasScorer(FakeListChatModel(responses=["{}"]), metric="faithfulness")  # type: ignore[arg-type]
+    assert scorer.needs_reference is False
