@@ -80,7 +80,10 @@ def print_closing_eval(args: argparse.Namespace) -> None:
         return
     from langchain_aegis.demo.pipeline import local_stand_in
 
-    print("\n== aegis eval: legal extraction (token_f1: a 135M model rarely finishes the JSON), first items ==", flush=True)
+    print(
+        "\n== aegis eval: legal extraction, first items (token_f1: a 135M model rarely finishes the JSON) ==",
+        flush=True,
+    )
     with local_stand_in() as stand_in:
         label = (
             f"{stand_in.model_name} (SmolLM2-135M on 127.0.0.1) stands in for BOTH local_ollama and ollama_cloud: "

