@@ -16,10 +16,8 @@ recent calls of the rule's provider and decides, in this order:
    least that much above the baseline's (then **hold**);
 4. otherwise → **hold**.
 
-Quality comes as :class:`QualityStats`: running sums of scores in ``[0, 1]``
-for the treated route and the baseline, paired (shadow calls score both
-answers to the same request) or not (online feedback). The interval is the
-normal approximation, which needs only the sums a shared store can keep.
+Quality comes as :class:`QualityStats`: running sums of scores for the rule and
+its baseline, paired (shadow calls) or not (feedback), with a normal interval.
 
 At share 0 no traffic reaches the provider, so the guard never advances from
 there by itself: an operator runs ``aegis rollout advance RULE``

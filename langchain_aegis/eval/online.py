@@ -39,10 +39,11 @@ class OnlineQuality:
         horizon = max([3600.0, *(c.window_seconds for c in config.routing.rollouts.values())])
         self.store = QualityStore(store, horizon_seconds=horizon)
         self.metrics = None
-        if metrics is not None:
+        registry = getattr(metrics, "registry", None)  # any observer works as metrics; only AegisMetrics has one
+        if registry is not None:
             from langchain_aegis.eval.quality_metrics import QualityMetrics
 
-            self.metrics = QualityMetrics(metrics.registry)
+            self.metrics = QualityMetrics(registry)
         self.sink = QualitySink(self.store, self.metrics)
         self.shadow: ShadowSampler | None = None
         self._guard: RolloutGuard | None = None
