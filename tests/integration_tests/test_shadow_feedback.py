@@ -23,6 +23,7 @@ from langchain_aegis.eval.shadow import ShadowSampler
 from langchain_aegis.metrics import AegisMetrics
 from langchain_aegis.testing import ChatRequest
 from tests.integration_tests.privacy_fixtures import Deployment, deployment
+from tests.redis_server import redis_server_fixture, redis_url_fixture  # noqa: F401 - fixtures
 
 RULE = "summaries_to_openai"
 
@@ -273,11 +274,14 @@ async def test_async_and_batch_calls_are_shadowed_and_take_feedback(dep: Deploym
         assert record_feedback(message, 0.5).provider == "openai"
 
 
-def test_quality_state_lives_in_the_sqlite_ledger(dep: Deployment, tmp_path: Any) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_quality_state_lives_in_the_shared_ledger(
+    dep: Deployment, tmp_path: Any, backend: str, request: pytest.FixtureRequest
+) -> None:
     from langchain_aegis.budget import open_ledger
     from langchain_aegis.eval.store import QualityStore
 
-    url = f"sqlite:///{tmp_path}/state.db"
+    url = f"sqlite:///{tmp_path}/state.db" if backend == "sqlite" else request.getfixturevalue("redis_url")
     registry = CollectorRegistry()
     llm = model(dep, registry, {"steps": [1.0]}, ledger=url)
     answer = summarise(llm, 1)
