@@ -56,7 +56,7 @@ def add_eval_parser(
         parents=[common],
         help="compare providers on a JSONL dataset",
         description="Run every dataset item through each provider (forced with the provider fact, so budgets "
-        "and privacy apply), score the answers and report mean score with a 95%% bootstrap interval, the delta "
+        "and privacy apply), score the answers and report mean score with a 95% bootstrap interval, the delta "
         "to the baseline, cost, latency p50/p95 and failures. Private items run on local providers only.",
     )
     p.add_argument("dataset", metavar="DATASET", help="a JSONL file: one {id, messages|input, expected, facts} a line")
