@@ -30,6 +30,7 @@ from langchain_aegis.errors import (
     RoutingError,
     StreamInterruptedError,
 )
+from langchain_aegis.eval.feedback import record_feedback
 from langchain_aegis.facts import Complexity, DataClass, Quality, RequestFacts, TaskType, aegis_config
 from langchain_aegis.routing import RouteDecision
 from langchain_aegis.tracing import redacting_langsmith_client
@@ -65,5 +66,6 @@ __all__ = [
     "aegis_config",
     "load_config",
     "open_ledger",
+    "record_feedback",
     "redacting_langsmith_client",
 ]

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.messages import BaseMessage
+from langchain_core.outputs import ChatResult
 
 from langchain_aegis.attempts import SKIPPED_OUTCOMES, Attempt, CallRecord
 from langchain_aegis.budget.ledger import Ledger
 from langchain_aegis.config import AegisConfig
-from langchain_aegis.dispatch import Accounting, CallLog, Dispatcher
+from langchain_aegis.dispatch import Accounting, CallLog, CallPlan, Dispatcher
 from langchain_aegis.errors import ConfigError, PrivacyViolationError
+from langchain_aegis.eval.online import OnlineQuality
 from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts, parse_facts
 from langchain_aegis.providers import ProviderRegistry, preload_any_llm
 from langchain_aegis.resilience import CircuitBreaker, SharedCircuitBreaker
@@ -46,6 +48,17 @@ class CallRuntime:
     _default_facts: RequestFacts | None = field(default=None, repr=False)
     rollouts: Callable[[], dict[str, tuple[float, str]]] | None = None
     """Each rule under gradual rollout with its current share and the reason for it."""
+    quality: OnlineQuality | None = None
+    """Feedback attribution and shadow sampling (see :mod:`langchain_aegis.eval.online`)."""
+
+    def answered(self, plan: CallPlan, log: CallLog, result: ChatResult, run_manager: Any) -> None:
+        """Hand an answered ``invoke``/``batch`` call to the quality observers; never raise."""
+        if self.quality is None:
+            return
+        try:
+            self.quality.after_answer(plan, log, result, run_manager)
+        except Exception:  # quality bookkeeping must not break a call that succeeded
+            logger.exception("aegis: quality observer failed")
 
     def route(
         self, messages: Sequence[BaseMessage], metadata: Mapping[str, Any] | None, instance: RequestFacts
@@ -257,10 +270,13 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         accounting = LedgerAccounting(config, ledger, on_spend=on_spend)
         accounting.publish_all()  # gauges start from the ledger's spend, not from zero
     rollouts = None
-    if config.routing.rollouts:
-        from langchain_aegis.rollout_store import RolloutGuard
+    from langchain_aegis.rollout_store import InMemoryStateStore, RolloutGuard
 
-        guard = RolloutGuard.from_config(config, ledger or shared_ledger(config.budgets.ledger), metrics=metrics)
+    store = ledger or (shared_ledger(config.budgets.ledger) if config.routing.rollouts else InMemoryStateStore())
+    quality = OnlineQuality(config, store, metrics)
+    if config.routing.rollouts:
+        guard = RolloutGuard.from_config(config, store, metrics=metrics, quality=quality.store)
+        quality.bind_guard(guard)
 
         def _observe_rollout(record: CallRecord) -> None:
             guard.observe(record, now=time.time())  # rollbacks are logged and published by the guard
@@ -268,6 +284,7 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         observers.append(_observe_rollout)
         rollouts = guard.view
     dispatcher = Dispatcher(config, registry, breaker, accounting)
+    quality.start_shadow(dispatcher)
     return CallRuntime(
         config=config,
         registry=registry,
@@ -276,4 +293,5 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         accounting=accounting,
         observers=observers,
         rollouts=rollouts,
+        quality=quality,
     )

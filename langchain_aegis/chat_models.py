@@ -388,13 +388,14 @@ class AegisChatModel(BaseChatModel):
             from langchain_core.language_models.chat_models import generate_from_stream
 
             return generate_from_stream(self._stream(messages, stop, run_manager, **{_CALL_KEY: call, **kwargs}))
-        log = CallLog()
+        log, plan = CallLog(), self._plan(call, stop, kwargs)
         try:
-            result = self._runtime.dispatcher.invoke(self._plan(call, stop, kwargs), log)
+            result = self._runtime.dispatcher.invoke(plan, log)
         except AegisError as exc:
             self._finish(call, log, None, exc)
             raise
         self._mark_served(call, log, run_manager)
+        self._runtime.answered(plan, log, result, run_manager)  # feedback attribution, shadow sampling
         return self._result(call, log, result)
 
     async def _agenerate(
@@ -411,13 +412,14 @@ class AegisChatModel(BaseChatModel):
             return await agenerate_from_stream(
                 self._astream(messages, stop, run_manager, **{_CALL_KEY: call, **kwargs})
             )
-        log = CallLog()
+        log, plan = CallLog(), self._plan(call, stop, kwargs)
         try:
-            result = await self._runtime.dispatcher.ainvoke(self._plan(call, stop, kwargs), log)
+            result = await self._runtime.dispatcher.ainvoke(plan, log)
         except AegisError as exc:
             self._finish(call, log, None, exc)
             raise
         self._mark_served(call, log, run_manager)
+        self._runtime.answered(plan, log, result, run_manager)  # feedback attribution, shadow sampling
         return self._result(call, log, result)
 
     def _mark_served(self, call: _Call, log: CallLog, run_manager: Any, first: BaseMessage | None = None) -> None:

@@ -51,6 +51,7 @@ __all__ = [
     "RolloutConfig",
     "RoutingConfig",
     "RuleConfig",
+    "ShadowConfig",
     "load_config",
 ]
 
@@ -222,6 +223,14 @@ class RuleConfig(_Frozen):
     fallbacks: list[str] | None = None
 
 
+class ShadowConfig(_Frozen):
+    """Shadow comparison: a share of a rule's non-private calls is also sent to a baseline, in the background."""
+
+    share: float = Field(default=0.05, ge=0, le=1)
+    baseline: str = Field(min_length=1)
+    scorer: str = "token_f1"
+
+
 class RolloutConfig(_Frozen):
     """A rule's traffic schedule and the limits that roll it back."""
 
@@ -234,6 +243,10 @@ class RolloutConfig(_Frozen):
     max_cost_overrun: float = Field(default=0.5, ge=0)
     window_seconds: float = Field(default=300.0, gt=0)
     min_calls: int = Field(default=20, ge=1)
+    max_quality_regression: float | None = Field(default=None, ge=0, le=1)
+    min_quality_gain: float | None = Field(default=None, ge=-1, le=1)
+    min_quality_samples: int = Field(default=30, ge=2)
+    shadow: ShadowConfig | None = None
 
 
 class RoutingConfig(_Frozen):
@@ -299,9 +312,13 @@ class AegisConfig(_Frozen):
         for ref in self.routing.fallback_chain or []:
             if ref not in names:
                 raise ValueError(f"routing.fallback_chain: no provider named {ref!r}")
-        for rule_name in self.routing.rollouts:
+        for rule_name, rollout in self.routing.rollouts.items():
             if rule_name not in {r.name for r in self.effective_rules()}:
                 raise ValueError(f"routing.rollouts.{rule_name}: no rule named {rule_name!r}")
+            if rollout.shadow is not None and rollout.shadow.baseline not in names:
+                raise ValueError(
+                    f"routing.rollouts.{rule_name}.shadow.baseline: no provider named {rollout.shadow.baseline!r}"
+                )
         try:
             parse_facts(self.routing.defaults, where="routing.defaults: ")
             for node, raw in self.routing.nodes.items():

@@ -8,8 +8,16 @@ recent calls of the rule's provider and decides, in this order:
 2. error rate above ``max_error_rate``, p95 latency above ``max_p95_latency_ms``,
    or cost above the window's prorated budget * (1 + ``max_cost_overrun``)
    → **rollback** one step (from the first step, to share 0);
-3. healthy and ``hold_seconds`` passed since the last change → **advance** one step;
+   and, with ``max_quality_regression`` set, quality more than that fraction
+   below the baseline's (at least ``min_quality_samples`` scores, and the 95%
+   interval of the difference below zero) → **rollback** one step;
+3. healthy and ``hold_seconds`` passed since the last change → **advance** one
+   step, unless ``min_quality_gain`` is set and the mean quality is not at
+   least that much above the baseline's (then **hold**);
 4. otherwise → **hold**.
+
+Quality comes as :class:`QualityStats`: running sums of scores for the rule and
+its baseline, paired (shadow calls) or not (feedback), with a normal interval.
 
 At share 0 no traffic reaches the provider, so the guard never advances from
 there by itself: an operator runs ``aegis rollout advance RULE``
@@ -41,10 +49,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MONTH_SECONDS",
+    "QualityStats",
     "RolloutAction",
     "RolloutEvent",
     "RolloutState",
     "Sample",
+    "ScoreSums",
     "WindowStats",
     "advance",
     "evaluate",
@@ -134,11 +144,97 @@ class WindowStats:
     p95_latency_ms: float
     cost_usd: float
     budget_usd_for_window: float | None = None
+    quality: QualityStats | None = None
 
     @property
     def error_rate(self) -> float:
         """``errors / calls``; 0 when there were no calls."""
         return self.errors / self.calls if self.calls else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSums:
+    """Running sums of scores: enough for a mean and a variance, and cheap to store and merge."""
+
+    n: int = 0
+    total: float = 0.0
+    total_sq: float = 0.0
+
+    def add(self, score: float) -> ScoreSums:
+        """These sums with one more score."""
+        return ScoreSums(self.n + 1, self.total + score, self.total_sq + score * score)
+
+    def merge(self, other: ScoreSums) -> ScoreSums:
+        """The sums of both sets of scores."""
+        return ScoreSums(self.n + other.n, self.total + other.total, self.total_sq + other.total_sq)
+
+    @property
+    def mean(self) -> float:
+        """The mean score; 0 when empty."""
+        return self.total / self.n if self.n else 0.0
+
+    @property
+    def variance(self) -> float:
+        """The sample variance (``n - 1``); 0 below two scores."""
+        if self.n < 2:
+            return 0.0
+        return max(self.total_sq - self.total * self.total / self.n, 0.0) / (self.n - 1)
+
+
+Z95 = 1.959964
+"""The two-sided 95% quantile of the standard normal distribution."""
+
+
+@dataclass(frozen=True, slots=True)
+class QualityStats:
+    """The treated route's quality against the baseline's over the window.
+
+    Attributes:
+        treated: scores of the rule's provider.
+        baseline: scores of the baseline provider.
+        diffs: per-request ``treated - baseline`` differences when the scores are
+            paired (shadow calls); ``None`` for independent samples (feedback).
+    """
+
+    treated: ScoreSums
+    baseline: ScoreSums
+    diffs: ScoreSums | None = None
+
+    @property
+    def samples(self) -> int:
+        """The evidence behind the comparison: pairs, or the smaller of the two samples."""
+        return self.diffs.n if self.diffs is not None else min(self.treated.n, self.baseline.n)
+
+    @property
+    def delta(self) -> float:
+        """Mean treated score minus mean baseline score."""
+        return self.diffs.mean if self.diffs is not None else self.treated.mean - self.baseline.mean
+
+    @property
+    def relative(self) -> float:
+        """``delta`` as a fraction of the baseline's mean (``delta`` itself for a zero baseline)."""
+        base = self.baseline.mean
+        return self.delta / base if base > 0 else self.delta
+
+    def interval(self) -> tuple[float, float]:
+        """The 95% interval of ``delta`` (normal approximation; Welch's for independent samples)."""
+        if self.diffs is not None:
+            se = math.sqrt(self.diffs.variance / self.diffs.n) if self.diffs.n else math.inf
+        elif self.treated.n and self.baseline.n:
+            se = math.sqrt(self.treated.variance / self.treated.n + self.baseline.variance / self.baseline.n)
+        else:
+            se = math.inf
+        return self.delta - Z95 * se, self.delta + Z95 * se
+
+    def describe(self) -> str:
+        """The figures, for a reason: means, relative change, interval and sample count."""
+        low, high = self.interval()
+        kind = "pairs" if self.diffs is not None else "scores"
+        return (
+            f"quality {self.treated.mean:.3f} vs baseline {self.baseline.mean:.3f} "
+            f"({self.relative * 100:+.1f}%, 95% CI of the difference [{low:+.3f}, {high:+.3f}], "
+            f"{self.samples} {kind})"
+        )
 
 
 def prorated_budget(monthly_limit: float, seconds: float) -> float:
@@ -207,6 +303,9 @@ def evaluate(
         return _hold(state, now, f"hold: healthy, {_secs(held)} of {_secs(cfg.hold_seconds)} hold")
     if state.step_index < 0:
         return _hold(state, now, "hold: share is 0; an operator must advance it")
+    gate = _quality_gate(stats.quality, cfg)
+    if gate is not None:
+        return _hold(state, now, f"hold: {gate}")
     return advance(
         state,
         cfg,
@@ -259,6 +358,25 @@ def _breach(stats: WindowStats, cfg: RolloutConfig, window: str) -> str | None:
                 f"cost ${stats.cost_usd:.4f} > ${allowed:.4f} "
                 f"(window budget ${stats.budget_usd_for_window:.4f} + {_pct(cfg.max_cost_overrun)}) {window}"
             )
+    q = stats.quality
+    limit = cfg.max_quality_regression
+    enough = limit is not None and q is not None and q.samples >= cfg.min_quality_samples
+    # Both conditions: the drop is large enough to matter, and not explained by noise.
+    if enough and q is not None and limit is not None and q.relative < -limit and q.interval()[1] < 0:
+        return f"{q.describe()} is more than {_pct(limit)} below the baseline {window}"
+    return None
+
+
+def _quality_gate(q: QualityStats | None, cfg: RolloutConfig) -> str | None:
+    """Why quality keeps the rollout from advancing, or ``None`` when it may advance."""
+    gain = cfg.min_quality_gain
+    if gain is None:
+        return None
+    if q is None or q.samples < cfg.min_quality_samples:
+        have = 0 if q is None else q.samples
+        return f"quality gate needs {cfg.min_quality_samples} scores, has {have}"
+    if q.relative < gain:  # the point estimate: with a gain of 0, "advance only when quality >= baseline"
+        return f"{q.describe()} is not at least {_pct(gain)} above the baseline"
     return None
 
 

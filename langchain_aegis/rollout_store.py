@@ -26,6 +26,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from langchain_aegis.rollout import (
@@ -41,6 +42,7 @@ from langchain_aegis.rollout import (
 if TYPE_CHECKING:
     from langchain_aegis.attempts import CallRecord
     from langchain_aegis.config import AegisConfig, RolloutConfig
+    from langchain_aegis.eval.store import QualityStore
     from langchain_aegis.metrics import AegisMetrics
 
 __all__ = [
@@ -173,6 +175,9 @@ class RolloutGuard:
         store: where states live; shared between workers.
         budgets: provider → monthly limit in USD, for the cost check.
         metrics: publishes ``llm_rollout_share`` when given.
+        quality: quality scores (feedback, shadow pairs) for rollouts with a
+            quality criterion (``max_quality_regression``, ``min_quality_gain``).
+        baselines: rule name → the provider its quality is compared to.
     """
 
     def __init__(
@@ -183,6 +188,8 @@ class RolloutGuard:
         *,
         budgets: Mapping[str, float] | None = None,
         metrics: AegisMetrics | None = None,
+        quality: QualityStore | None = None,
+        baselines: Mapping[str, str] | None = None,
     ) -> None:
         missing = set(rollouts) - set(providers)
         if missing:
@@ -192,22 +199,38 @@ class RolloutGuard:
         self._store = store
         self._budgets = dict(budgets or {})
         self._metrics = metrics
+        self._quality = quality
+        self._baselines = dict(baselines or {})
         self._horizon = max((c.window_seconds for c in self._rollouts.values()), default=0.0)
         self._samples: dict[str, deque[Sample]] = {p: deque() for p in self._providers.values()}
         self._lock = threading.RLock()
 
     @classmethod
     def from_config(
-        cls, config: AegisConfig, store: StateStore, *, metrics: AegisMetrics | None = None
+        cls,
+        config: AegisConfig,
+        store: StateStore,
+        *,
+        metrics: AegisMetrics | None = None,
+        quality: QualityStore | None = None,
     ) -> RolloutGuard:
-        """A guard for every rule listed under ``routing.rollouts``."""
+        """A guard for every rule listed under ``routing.rollouts``.
+
+        A rule's quality baseline is its ``shadow.baseline``, else the default (local) provider.
+        """
         providers = {rule.name: rule.provider for rule in config.effective_rules()}
+        baselines = {
+            rule: cfg.shadow.baseline if cfg.shadow is not None else config.default_provider()
+            for rule, cfg in config.routing.rollouts.items()
+        }
         return cls(
             config.routing.rollouts,
             providers,
             store,
             budgets=config.budgets.monthly_limits,
             metrics=metrics,
+            quality=quality,
+            baselines=baselines,
         )
 
     @property
@@ -277,6 +300,11 @@ class RolloutGuard:
                 since=state.since,
                 monthly_budget_usd=self._budgets.get(provider),
             )
+            quality_criterion = cfg.max_quality_regression is not None or cfg.min_quality_gain is not None
+            if self._quality is not None and quality_criterion:
+                start = max(now - cfg.window_seconds, state.since)
+                baseline = self._baselines.get(rule, provider)
+                stats = replace(stats, quality=self._quality.stats(rule, provider, baseline, start, now))
             new, event = evaluate(state, stats, cfg, now)
             self._commit(new, event)
         return event

@@ -7,6 +7,7 @@ Usage::
     aegis budget   [--config FILE] [--json]
     aegis rollout  status|advance RULE|rollback RULE [--config FILE] [--reason TEXT] [--json]
     aegis demo     [--config FILE] [--json] [--no-progress] [--wide]
+    aegis eval     DATASET [--providers A,B] [--baseline NAME] [--scorer NAME] [--config FILE] [--json|--markdown]
 
 The config is ``--config``, else ``$AEGIS_CONFIG``, else ``config/llm_config.yml``
 in the working directory, else one local Ollama provider. ``aegis demo``
@@ -35,6 +36,7 @@ from langchain_aegis.cli._commands import (
     explain,
     rollout,
 )
+from langchain_aegis.cli._eval import add_eval_parser
 from langchain_aegis.errors import AegisError, ConfigError, RoutingError
 
 __all__ = ["build_parser", "main"]
@@ -130,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="do not print per-document progress to stderr")
     p.add_argument("--wide", action="store_true", help="show every table cell whole (default: fit 120 columns)")
     p.set_defaults(handler=demo)
+    add_eval_parser(commands, common)
     return parser
 
 

@@ -256,6 +256,7 @@ def _progress(i: int, n: int, doc: Document) -> None:
 def demo(args: argparse.Namespace) -> int:
     """``aegis demo``: run the LangGraph ingestion pipeline over the bundled documents."""
     try:
+        from langchain_aegis.demo.closing_eval import print_closing_eval
         from langchain_aegis.demo.pipeline import run_demo
         from langchain_aegis.demo.report import render_report, report_json
     except ImportError as exc:
@@ -271,4 +272,5 @@ def demo(args: argparse.Namespace) -> int:
         print(json.dumps(report_json(run), indent=2, default=str))
     else:
         print(render_report(run, wide=args.wide))
+    print_closing_eval(args)
     return EXIT_FAILURE if any(row.error for row in run.rows) else EXIT_OK

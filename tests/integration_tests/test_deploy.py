@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from langchain_aegis.attempts import Attempt, CallRecord
+from langchain_aegis.eval.quality_metrics import QualityMetrics
 from langchain_aegis.metrics import AegisMetrics
 
 REPO = Path(__file__).resolve().parents[2]
@@ -67,6 +68,10 @@ def exposed_names() -> set[str]:
     )
     metrics.set_budget("openai", 1.0, 2.0)
     metrics.set_rollout_share("r", 0.5)
+    quality = QualityMetrics(registry)
+    quality.set_score("openai", "r", 0.5)
+    quality.count_feedback("openai", "r")
+    quality.shadow_call("r", "local_ollama", "ok", 0.01)
     names = set()
     for family in text_string_to_metric_families(generate_latest(registry).decode()):
         names.add(family.name)
@@ -130,6 +135,9 @@ def test_dashboard_uses_only_exposed_metrics() -> None:
         "llm_budget_limit_usd",
         "llm_rollout_share",
         "llm_privacy_local_only_total",
+        "llm_quality_score",
+        "llm_shadow_calls_total",
+        "llm_shadow_cost_usd_total",
     }
 
 
@@ -145,6 +153,7 @@ def test_rules_use_only_exposed_or_recorded_metrics() -> None:
         "AegisFallbackRateHigh",
         "AegisOpenAILatencyHigh",
         "AegisBudgetUtilisationHigh",
+        "AegisQualityRegression",
     }
 
 
@@ -247,3 +256,60 @@ def test_alerts_fire_on_synthetic_series(tmp_path: Path) -> None:
         [PROMTOOL, "test", "rules", str(tests)], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+QUALITY_ALERT_TESTS = """
+rule_files: [{rules}]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      # openai scores 0.76 against the local baseline's 0.85 (-10.6%), two scores a minute each.
+      - series: 'llm_quality_score{{provider="openai", rule="critical_to_openai"}}'
+        values: '0.76x60'
+      - series: 'llm_quality_score{{provider="local_ollama", rule="default"}}'
+        values: '0.85x60'
+      - series: 'llm_quality_feedback_total{{provider="openai", rule="critical_to_openai"}}'
+        values: '0+2x60'
+      - series: 'llm_quality_feedback_total{{provider="local_ollama", rule="default"}}'
+        values: '0+2x60'
+      # ollama_cloud is only 2% below the baseline: noise, not a regression.
+      - series: 'llm_quality_score{{provider="ollama_cloud", rule="r"}}'
+        values: '0.833x60'
+      - series: 'llm_quality_feedback_total{{provider="ollama_cloud", rule="r"}}'
+        values: '0+2x60'
+    alert_rule_test:
+      # 30 scores are reached after 15 minutes, then the alert waits its 15 minutes.
+      - eval_time: 20m
+        alertname: AegisQualityRegression
+        exp_alerts: []
+      - eval_time: 40m
+        alertname: AegisQualityRegression
+        exp_alerts:
+          - exp_labels: {{severity: warning, provider: openai}}
+            exp_annotations:
+              summary: "openai quality is -10.59% against the baseline"
+              description: >-
+                The mean quality feedback score (llm_quality_score) of openai has been more
+                than 5% below the baseline provider's for 15 minutes. See the "Quality by provider" panel;
+                a rollout with max_quality_regression rolls back on the same signal.
+"""
+
+
+@needs_promtool
+def test_quality_regression_alert_fires_on_synthetic_series(tmp_path: Path) -> None:
+    assert PROMTOOL is not None
+    tests = tmp_path / "aegis-quality.test.yml"
+    tests.write_text(QUALITY_ALERT_TESTS.format(rules=json.dumps(str(ALERTS))))
+    result = subprocess.run(
+        [PROMTOOL, "test", "rules", str(tests)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dashboard_has_the_quality_panel_with_its_delta() -> None:
+    dashboard = json.loads(DASHBOARD.read_text())
+    (panel,) = [p for p in dashboard["panels"] if p["title"] == "Quality by provider"]
+    exprs = [t["expr"] for t in panel["targets"]]
+    assert any("llm_quality_score" in e and "$baseline" in e and " - on () group_left" in e for e in exprs)
+    assert any("llm_requests_total" in e for e in exprs)  # error rate by provider

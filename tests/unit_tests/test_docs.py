@@ -33,7 +33,7 @@ from langchain_aegis.config import AegisConfig, parse_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-DOC_FILES = ("configuration.md", "privacy.md", "operations.md", "cli.md", "errors.md")
+DOC_FILES = ("configuration.md", "privacy.md", "operations.md", "cli.md", "errors.md", "quality.md")
 
 
 def _doc(name: str) -> str:
