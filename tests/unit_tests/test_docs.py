@@ -383,6 +383,7 @@ NOT_RUN = {
     "aegis budget": "reads a ledger holding a month of spend that the docs invent",
     "aegis rollout": "reads and writes rollout state in a ledger that the docs invent",
     "aegis demo": "runs the ~60 s demo; tests/integration_tests/test_demo.py checks its report",
+    "aegis eval": "calls scripted loopback providers; tests/integration_tests/test_eval_e2e.py checks this table",
     "prometheus": "an external tool",
     "promtool": "an external tool",
 }
