@@ -35,6 +35,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from langchain_aegis.privacy._health import scan_health
+from langchain_aegis.privacy._normalize import normalize, to_original
 from langchain_aegis.privacy._numbers import Span, scan_numbers
 from langchain_aegis.privacy._tokens import scan_documents, scan_emails, scan_ipv6
 
@@ -98,13 +99,23 @@ def detect(text: str) -> list[Finding]:
     """
     if not text:
         return []
+    original = text
+    text, maps = normalize(text)
     spans: list[Span] = []
     scan_numbers(text, spans)
     scan_emails(text, spans)
     scan_ipv6(text, spans)
     scan_documents(text, spans)
     scan_health(text, spans)
-    return [Finding(entity, start, end) for entity, start, end in _resolve(spans)]
+    resolved = _resolve(spans)
+    if not maps:
+        return [Finding(entity, start, end) for entity, start, end in resolved]
+    findings = []
+    for entity, start, end in resolved:
+        a, b = to_original(maps, start, end)
+        if a < b <= len(original):
+            findings.append(Finding(entity, a, b))
+    return findings
 
 
 def _resolve(spans: list[Span]) -> list[Span]:

@@ -1,0 +1,303 @@
+"""Normalize text the way a human reads it, before detection, with an offset map back.
+
+A person reads ``DE89 3704`` the same whether the space is a no-break space,
+``０３０`` like ``030``, and ``anna [at] example [dot] org`` as an address. The
+detector's patterns see characters, so this module rewrites the text first:
+
+* NFKC (fullwidth digits and ``＠``, ligatures, compatibility spaces);
+* every Unicode space separator folds to a space, every dash and minus sign
+  to ``-``, line and paragraph separators to ``\\n``;
+* zero-width characters, soft hyphens and other invisible format characters
+  are dropped;
+* HTML entities (``&nbsp;``, ``&#64;``) and percent-encoding (``%20``) are
+  decoded;
+* e-mail obfuscations (``name [at] domain [dot] org``, ``(at)``, ``name at
+  domain.org``) become ``name@domain.org``;
+* a single line break between two digits becomes a space, so a number broken
+  over two lines is one number again;
+* IBANs written in lower case are upper-cased.
+
+Each rewriting step records its edits, and :class:`OffsetMap` maps a span in
+the normalized text back to the characters of the original text it came
+from, so redaction masks exactly what the user wrote. Plain ASCII text with
+nothing to fold costs one regex search and gets no map at all.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from urllib.parse import unquote
+
+from langchain_aegis.privacy._checksums import iban_ok
+
+__all__ = ["OffsetMap", "normalize"]
+
+Edit = tuple[int, int, str]
+"""Replace ``text[start:end]`` with the string (which may be empty)."""
+
+
+class OffsetMap:
+    """Maps positions of a rewritten text back to the text it was rewritten from.
+
+    Built from one step's edits; maps compose by applying them newest first
+    (see :func:`normalize`).
+    """
+
+    __slots__ = ("_new_ends", "_new_starts", "_old_ends", "_old_starts")
+
+    def __init__(self, edits: list[Edit]) -> None:
+        self._new_starts: list[int] = []
+        self._new_ends: list[int] = []
+        self._old_starts: list[int] = []
+        self._old_ends: list[int] = []
+        shift = 0
+        for start, end, replacement in edits:
+            new_start = start + shift
+            self._new_starts.append(new_start)
+            self._new_ends.append(new_start + len(replacement))
+            self._old_starts.append(start)
+            self._old_ends.append(end)
+            shift += len(replacement) - (end - start)
+
+    def start(self, pos: int) -> int:
+        """The original position of the character at ``pos`` (a span's start)."""
+        i = bisect_right(self._new_starts, pos) - 1
+        if i < 0:
+            return pos
+        if pos < self._new_ends[i]:
+            return self._old_starts[i]  # inside a replacement: the whole original run
+        return pos - self._new_ends[i] + self._old_ends[i]
+
+    def end(self, pos: int) -> int:
+        """The original position one past the character before ``pos`` (a span's end)."""
+        i = bisect_left(self._new_starts, pos) - 1
+        if i < 0:
+            return pos
+        if pos <= self._new_ends[i]:
+            return self._old_ends[i]
+        return pos - self._new_ends[i] + self._old_ends[i]
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """``text`` with non-overlapping, sorted ``edits`` applied."""
+    parts: list[str] = []
+    pos = 0
+    for start, end, replacement in edits:
+        parts.append(text[pos:start])
+        parts.append(replacement)
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+# --- step 1: Unicode -------------------------------------------------------------------
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u02d7\u2796"
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b"
+    "\u206c\u206d\u206e\u206f\u3164\ufe00\ufe01\ufe02\ufe03\ufe0e\ufe0f\ufeff\uffa0"
+)
+_FOLD = str.maketrans(
+    {
+        **dict.fromkeys(_DASHES, "-"),
+        **dict.fromkeys(_SPACES, " "),
+        **dict.fromkeys(_INVISIBLE, ""),
+        "\u2028": "\n",
+        "\u2029": "\n",
+        "\u0085": "\n",
+    }
+)
+_FOLD_CHARS = re.compile(f"[{re.escape(_DASHES + _SPACES + _INVISIBLE)}\u2028\u2029\u0085]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _unicode_edits(text: str) -> list[Edit]:
+    """Edits for NFKC and the fold table, on the non-ASCII runs of ``text`` only."""
+    if unicodedata.is_normalized("NFKC", text) and _FOLD_CHARS.search(text) is None:
+        return []  # most German and English text: umlauts are already NFKC
+    edits: list[Edit] = []
+    for run in _NON_ASCII.finditer(text):
+        start, end = run.span()
+        # A combining mark composes with the (ASCII) letter before it: "u" + U+0308 is "ü".
+        if start and unicodedata.combining(text[start]):
+            start -= 1
+        i = start
+        while i < end:
+            j = i + 1
+            while j < end and unicodedata.combining(text[j]):
+                j += 1
+            cluster = text[i:j]
+            folded = unicodedata.normalize("NFKC", cluster).translate(_FOLD)
+            if folded != cluster:
+                # NFKC may produce more fold targets (U+2011 -> U+2010); one more pass settles it.
+                edits.append((i, j, unicodedata.normalize("NFKC", folded).translate(_FOLD)))
+            i = j
+    return edits
+
+
+# --- step 2: markup encodings ------------------------------------------------------------
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9A-Fa-f]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)")
+_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _markup_edits(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    if "&" in text:
+        for m in _ENTITY.finditer(text):
+            decoded = html.unescape(m.group())
+            if decoded != m.group():
+                edits.append((m.start(), m.end(), _clean(decoded)))
+    if "%" in text:
+        for m in _PERCENT.finditer(text):
+            decoded = unquote(m.group(), errors="replace")
+            if "\ufffd" not in decoded:  # not UTF-8: leave it alone rather than guess
+                edits.append((m.start(), m.end(), _clean(decoded)))
+    if len(edits) > 1 and "&" in text and "%" in text:
+        edits = _disjoint(edits)
+    return edits
+
+
+def _clean(decoded: str) -> str:
+    """A decoded entity or escape, itself normalized (``&nbsp;`` is a space, ``%E2%80%8B`` nothing)."""
+    return unicodedata.normalize("NFKC", decoded).translate(_FOLD)
+
+
+def _disjoint(edits: Iterable[Edit]) -> list[Edit]:
+    kept: list[Edit] = []
+    for edit in sorted(edits):
+        if not kept or edit[0] >= kept[-1][1]:
+            kept.append(edit)
+    return kept
+
+
+# --- step 3: what humans write around numbers and addresses --------------------------------
+
+_AT_SEP = re.compile(
+    r"[\[({<] ?(?:at|AT|At|@|ät) ?[\])}>]|\s(?:at|AT)\s|\s?@\s|@",
+)
+_DOT_SEP = r"(?:\s?[\[({<] ?(?:dot|DOT|Dot|punkt|Punkt|\.) ?[\])}>]\s?|\s(?:dot|DOT|punkt)\s|\.)"
+_DOMAIN = re.compile(rf"\s?([A-Za-z0-9](?:[\w\-]{{0,62}})(?:{_DOT_SEP}[A-Za-z0-9][\w\-]{{0,62}})+)")
+_DOT_IN_DOMAIN = re.compile(_DOT_SEP)
+_LOCAL = re.compile(r"[\w.+\-]{1,64}\Z")
+_OBFUSCATION_HINT = re.compile(r"[\[({<] ?(?:at|AT|At|@|ät|dot|DOT|Dot|punkt|Punkt) ?[\])}>]|\s(?:at|AT)\s")
+# Common top-level domains: a plain " at " becomes "@" only before a domain ending in one.
+_TLDS = frozenset(
+    "com org net de at ch uk io eu info edu gov fr it es nl be dk se no fi pl cz us ca au biz me co".split()
+)
+_NUMBER_BREAK = re.compile(r"(?<=[0-9])[ \t]*\r?\n[ \t]*(?=[0-9])")
+_LOWER_IBAN = re.compile(r"(?<![A-Za-z0-9])[a-zA-Z]{2}[0-9]{2}(?:[ ]?[a-zA-Z0-9]){11,30}(?![A-Za-z0-9])")
+_IBAN_COUNTRIES = frozenset(
+    "AD AE AL AT AZ BA BE BG BH BR BY CH CR CY CZ DE DK DO EE EG ES FI FO FR GB GE GI GL GR GT HR HU IE IL IS "
+    "IT JO KW KZ LB LI LT LU LV MC MD ME MK MR MT MU NL NO PK PL PS PT QA RO RS SA SE SI SK SM TN TR UA VG XK".split()
+)
+
+
+def _text_edits(text: str, plain_at_ok: frozenset[str]) -> list[Edit]:
+    edits: list[Edit] = []
+    if _OBFUSCATION_HINT.search(text):
+        edits += _email_edits(text, plain_at_ok)
+    if "\n" in text:
+        edits += [(m.start(), m.end(), " ") for m in _NUMBER_BREAK.finditer(text)]
+    for m in _LOWER_IBAN.finditer(text):
+        raw = m.group()
+        if not raw[:2].islower():
+            continue  # upper case is the detector's own business; "De89..." is a word
+        compact = raw.replace(" ", "").upper()
+        if compact[:2] not in _IBAN_COUNTRIES:
+            continue
+        # Upper-case only what is an IBAN, so no other pattern sees letters the user did not write.
+        for length in range(min(34, len(compact)), 14, -1):
+            if iban_ok(compact[:length]):
+                end = m.start() + _nth_non_space(raw, length)
+                edits.append((m.start(), end, text[m.start() : end].upper()))
+                break
+    return _disjoint(edits) if edits else edits
+
+
+def _nth_non_space(raw: str, count: int) -> int:
+    """The index just past the ``count``-th non-space character of ``raw``."""
+    seen = 0
+    for i, c in enumerate(raw):
+        seen += c != " "
+        if seen == count:
+            return i + 1
+    return len(raw)
+
+
+def _email_edits(text: str, plain_at_ok: frozenset[str]) -> list[Edit]:
+    edits: list[Edit] = []
+    n = len(text)
+    for m in _AT_SEP.finditer(text):
+        a, b = m.span()
+        while a and text[a - 1] in " \t":  # "anna [at] ..."
+            a -= 1
+        local = _LOCAL.search(text, max(0, a - 64), a)
+        if local is None:
+            continue
+        dm = _DOMAIN.match(text, b, min(n, b + 256))
+        if dm is None:
+            continue
+        sep = m.group()
+        dots = list(_DOT_IN_DOMAIN.finditer(text, dm.start(1), dm.end(1)))
+        if not dots:
+            continue
+        tld = text[dots[-1].end() : dm.end(1)]
+        if not tld.isalpha() or len(tld) < 2:
+            continue
+        obfuscated_dot = any(d.group() != "." for d in dots)
+        if sep.strip() in ("at", "AT"):
+            # "docs at python.org" is prose; "john.doe at gmail.com" or "anna at web dot de" is an address.
+            word = local.group()
+            mailbox = any(c in word for c in "._+-") or any(c.isdecimal() for c in word) or word.lower() in plain_at_ok
+            if tld.lower() not in _TLDS or not (obfuscated_dot or mailbox):
+                continue
+        elif sep == "@" and not obfuscated_dot:
+            continue  # an ordinary address: nothing to rewrite
+        edits.append((a, dm.start(1), "@"))
+        edits.extend((d.start(), d.end(), ".") for d in dots if d.group() != ".")
+    return edits
+
+
+def normalize(text: str, first_names: frozenset[str] = frozenset()) -> tuple[str, list[OffsetMap]]:
+    """Normalize ``text`` for detection.
+
+    Args:
+        text: the original text.
+        first_names: lower-case first names; ``anna at web.de`` counts as an
+            address when the word before ``at`` is one of them.
+
+    Returns:
+        The normalized text and the offset maps of the steps that changed
+        something, newest last; an empty list when the text is unchanged.
+        Map a span back with :func:`to_original`.
+    """
+    maps: list[OffsetMap] = []
+    if not text.isascii():
+        edits = _unicode_edits(text)
+        if edits:
+            text = apply_edits(text, edits)
+            maps.append(OffsetMap(edits))
+    if "&" in text or "%" in text:
+        edits = _markup_edits(text)
+        if edits:
+            text = apply_edits(text, edits)
+            maps.append(OffsetMap(edits))
+    edits = _text_edits(text, first_names)
+    if edits:
+        text = apply_edits(text, edits)
+        maps.append(OffsetMap(edits))
+    return text, maps
+
+
+def to_original(maps: list[OffsetMap], start: int, end: int) -> tuple[int, int]:
+    """Map a ``[start, end)`` span of the normalized text back to the original text."""
+    for offset_map in reversed(maps):
+        start, end = offset_map.start(start), offset_map.end(end)
+    return start, end
