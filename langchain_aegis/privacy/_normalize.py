@@ -15,7 +15,8 @@ detector's patterns see characters, so this module rewrites the text first:
   domain.org``) become ``name@domain.org``;
 * a single line break between two digits becomes a space, so a number broken
   over two lines is one number again;
-* IBANs written in lower case are upper-cased.
+* (IBANs written in lower case are found by the IBAN scanner itself, which
+  upper-cases only its candidates.)
 
 Each rewriting step records its edits, and :class:`OffsetMap` maps a span in
 the normalized text back to the characters of the original text it came
@@ -31,8 +32,6 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from urllib.parse import unquote
-
-from langchain_aegis.privacy._checksums import iban_ok
 
 __all__ = ["OffsetMap", "normalize"]
 
@@ -113,16 +112,21 @@ _FOLD = str.maketrans(
         "\u0085": "\n",
     }
 )
-_FOLD_CHARS = re.compile(f"[{re.escape(_DASHES + _SPACES + _INVISIBLE)}\u2028\u2029\u0085]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Characters that NFKC leaves alone and the fold table does not touch: ASCII and the Latin-1
+# and Latin Extended-A letters (without the few with compatibility forms: Ĳ ĳ Ŀ ŀ ŉ ſ).
+# Anything else is "suspicious" and sends the text down the slow path; one class test per
+# character is the cheapest whole-text scan re offers.
+_STABLE = "\x00-\x7f\u00c0-\u0131\u0134-\u013e\u0141-\u0148\u014a-\u017e"
+_SUSPICIOUS = re.compile(f"[^{_STABLE}]")
+_SUSPICIOUS_RUN = re.compile(f"[^{_STABLE}]+")
 
 
 def _unicode_edits(text: str) -> list[Edit]:
     """Edits for NFKC and the fold table, on the non-ASCII runs of ``text`` only."""
-    if unicodedata.is_normalized("NFKC", text) and _FOLD_CHARS.search(text) is None:
-        return []  # most German and English text: umlauts are already NFKC
+    if _SUSPICIOUS.search(text) is None:
+        return []  # most German and English text: umlauts are NFKC already and fold to nothing
     edits: list[Edit] = []
-    for run in _NON_ASCII.finditer(text):
+    for run in _SUSPICIOUS_RUN.finditer(text):
         start, end = run.span()
         # A combining mark composes with the (ASCII) letter before it: "u" + U+0308 is "ü".
         if start and unicodedata.combining(text[start]):
@@ -144,7 +148,7 @@ def _unicode_edits(text: str) -> list[Edit]:
 # --- step 2: markup encodings ------------------------------------------------------------
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9A-Fa-f]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)")
-_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")  # a literal first: re skips ahead in C
 
 
 def _markup_edits(text: str) -> list[Edit]:
@@ -179,72 +183,63 @@ def _disjoint(edits: Iterable[Edit]) -> list[Edit]:
 
 # --- step 3: what humans write around numbers and addresses --------------------------------
 
-_AT_SEP = re.compile(
-    r"[\[({<] ?(?:at|AT|At|@|ät) ?[\])}>]|\s(?:at|AT)\s|\s?@\s|@",
-)
+# The separators are found with ``str.find`` (a C substring search, far cheaper than a
+# regex whose first character is a space class, which re tries at every space).
+_AT_LITERALS = (" at ", " AT ", "[at]", "(at)", "{at}", "<at>", "[ at ]", "( at )", "[AT]", "(AT)", "[@]", "(@)")
+_DOT_LITERALS = ("[dot]", "(dot)", "{dot}", "<dot>", " dot ", " DOT ", "[DOT]", "(DOT)", "[.]", "(.)", "(punkt)")
 _DOT_SEP = r"(?:\s?[\[({<] ?(?:dot|DOT|Dot|punkt|Punkt|\.) ?[\])}>]\s?|\s(?:dot|DOT|punkt)\s|\.)"
 _DOMAIN = re.compile(rf"\s?([A-Za-z0-9](?:[\w\-]{{0,62}})(?:{_DOT_SEP}[A-Za-z0-9][\w\-]{{0,62}})+)")
 _DOT_IN_DOMAIN = re.compile(_DOT_SEP)
-_LOCAL = re.compile(r"[\w.+\-]{1,64}\Z")
-_OBFUSCATION_HINT = re.compile(r"[\[({<] ?(?:at|AT|At|@|ät|dot|DOT|Dot|punkt|Punkt) ?[\])}>]|\s(?:at|AT)\s")
 # Common top-level domains: a plain " at " becomes "@" only before a domain ending in one.
 _TLDS = frozenset(
     "com org net de at ch uk io eu info edu gov fr it es nl be dk se no fi pl cz us ca au biz me co".split()
 )
-_NUMBER_BREAK = re.compile(r"(?<=[0-9])[ \t]*\r?\n[ \t]*(?=[0-9])")
-_LOWER_IBAN = re.compile(r"(?<![A-Za-z0-9])[a-zA-Z]{2}[0-9]{2}(?:[ ]?[a-zA-Z0-9]){11,30}(?![A-Za-z0-9])")
-_IBAN_COUNTRIES = frozenset(
-    "AD AE AL AT AZ BA BE BG BH BR BY CH CR CY CZ DE DK DO EE EG ES FI FO FR GB GE GI GL GR GT HR HU IE IL IS "
-    "IT JO KW KZ LB LI LT LU LV MC MD ME MK MR MT MU NL NO PK PL PS PT QA RO RS SA SE SI SK SM TN TR UA VG XK".split()
-)
+# Patterns that run over the whole text start with a literal or a class (re then skips
+# ahead in C); the context before the match is checked with a look-behind after it.
+_NUMBER_BREAK = re.compile(r"\n(?:(?<=[0-9]\n)|(?<=[0-9][ \t\r]\n))[ \t]*(?=[0-9])")
 
 
 def _text_edits(text: str, plain_at_ok: frozenset[str]) -> list[Edit]:
     edits: list[Edit] = []
-    if _OBFUSCATION_HINT.search(text):
-        edits += _email_edits(text, plain_at_ok)
+    at_hits = _occurrences(text, _AT_LITERALS)
+    if any(lit in text for lit in _DOT_LITERALS):
+        at_hits += _occurrences(text, ("@",))  # "anna@web [dot] de"
+    if at_hits:
+        edits += _email_edits(text, sorted(at_hits), plain_at_ok)
     if "\n" in text:
-        edits += [(m.start(), m.end(), " ") for m in _NUMBER_BREAK.finditer(text)]
-    for m in _LOWER_IBAN.finditer(text):
-        raw = m.group()
-        if not raw[:2].islower():
-            continue  # upper case is the detector's own business; "De89..." is a word
-        compact = raw.replace(" ", "").upper()
-        if compact[:2] not in _IBAN_COUNTRIES:
-            continue
-        # Upper-case only what is an IBAN, so no other pattern sees letters the user did not write.
-        for length in range(min(34, len(compact)), 14, -1):
-            if iban_ok(compact[:length]):
-                end = m.start() + _nth_non_space(raw, length)
-                edits.append((m.start(), end, text[m.start() : end].upper()))
-                break
+        for m in _NUMBER_BREAK.finditer(text):
+            a = m.start()
+            while text[a - 1] in " \t\r":
+                a -= 1
+            edits.append((a, m.end(), " "))
     return _disjoint(edits) if edits else edits
 
 
-def _nth_non_space(raw: str, count: int) -> int:
-    """The index just past the ``count``-th non-space character of ``raw``."""
-    seen = 0
-    for i, c in enumerate(raw):
-        seen += c != " "
-        if seen == count:
-            return i + 1
-    return len(raw)
+def _occurrences(text: str, literals: tuple[str, ...]) -> list[tuple[int, int]]:
+    hits = []
+    for literal in literals:
+        i = text.find(literal)
+        while i != -1:
+            hits.append((i, i + len(literal)))
+            i = text.find(literal, i + 1)
+    return hits
 
 
-def _email_edits(text: str, plain_at_ok: frozenset[str]) -> list[Edit]:
+def _email_edits(text: str, separators: list[tuple[int, int]], plain_at_ok: frozenset[str]) -> list[Edit]:
     edits: list[Edit] = []
     n = len(text)
-    for m in _AT_SEP.finditer(text):
-        a, b = m.span()
+    for a, b in separators:
+        sep = text[a:b]
         while a and text[a - 1] in " \t":  # "anna [at] ..."
             a -= 1
-        local = _LOCAL.search(text, max(0, a - 64), a)
-        if local is None:
+        head, floor = a, max(0, a - 64)
+        while head > floor and (text[head - 1].isalnum() or text[head - 1] in "._+-"):
+            head -= 1
+        if head == a:
             continue
         dm = _DOMAIN.match(text, b, min(n, b + 256))
         if dm is None:
             continue
-        sep = m.group()
         dots = list(_DOT_IN_DOMAIN.finditer(text, dm.start(1), dm.end(1)))
         if not dots:
             continue
@@ -252,9 +247,9 @@ def _email_edits(text: str, plain_at_ok: frozenset[str]) -> list[Edit]:
         if not tld.isalpha() or len(tld) < 2:
             continue
         obfuscated_dot = any(d.group() != "." for d in dots)
-        if sep.strip() in ("at", "AT"):
+        if sep in (" at ", " AT "):
             # "docs at python.org" is prose; "john.doe at gmail.com" or "anna at web dot de" is an address.
-            word = local.group()
+            word = text[head:a]
             mailbox = any(c in word for c in "._+-") or any(c.isdecimal() for c in word) or word.lower() in plain_at_ok
             if tld.lower() not in _TLDS or not (obfuscated_dot or mailbox):
                 continue

@@ -26,7 +26,7 @@ _CARD_FIRST = frozenset("23456")  # Amex/Diners 3, Visa 4, Mastercard 2/5, Disco
 _CARD_SEPS = frozenset(" -")
 _SPACE = frozenset(" ")
 _COUNTING = "012345678901234567890"  # "0123456789" is a placeholder or a digit alphabet, not a phone
-_IBAN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_IBAN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _PHONE_START = re.compile(r"[+(0-9]")
 _DROP_SEPARATORS = str.maketrans("", "", " .-/")
 
@@ -101,7 +101,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         if (
             digit_count >= 8
             and s >= 2
-            and (text[s - 1].isupper() or (text[s - 1] == " " and text[s - 2] in _IBAN_CHARS))
+            and (text[s - 1].isalpha() or (text[s - 1] == " " and text[s - 2] in _IBAN_CHARS))
         ):
             # An IBAN's country code, and any letters of its bank code, stand just before
             # the digit run; tested before the glue test as letters may follow ("... 3M02 606").
@@ -172,8 +172,10 @@ def _ibans(text: str, s: int, e: int, n: int, out: list[Span]) -> None:
         if im.end() <= s or (a and text[a - 1].isalnum()):
             continue
         raw = im.group()
+        if raw[0].isupper() != raw[1].isupper():
+            continue  # "De89 ...": a capitalised word, not a country code
         offsets = [i for i, c in enumerate(raw) if c != " "]
-        compact = raw.replace(" ", "")
+        compact = raw.replace(" ", "").upper()  # "de89 3704 ...": lower-case IBANs are IBANs too
         known = IBAN_LENGTHS.get(compact[:2])
         lengths = (known,) if known else range(min(len(compact), 34), 14, -1)
         for length in lengths:
