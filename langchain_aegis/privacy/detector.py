@@ -34,7 +34,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from langchain_aegis.privacy._health import scan_health
+from langchain_aegis.privacy._health import scan_people
+from langchain_aegis.privacy._ids import scan_plates_and_licences
 from langchain_aegis.privacy._normalize import normalize, to_original
 from langchain_aegis.privacy._numbers import Span, scan_numbers
 from langchain_aegis.privacy._tokens import scan_documents, scan_emails, scan_ipv6
@@ -46,14 +47,26 @@ ENTITY_TYPES: tuple[str, ...] = (
     "CREDIT_CARD",
     "DE_TAX_ID",
     "US_SSN",
+    "CH_AHV",
+    "AT_SVNR",
+    "DE_PENSION_ID",
+    "DE_KVNR",
+    "UK_NINO",
+    "UK_NHS",
+    "DE_TAX_NUMBER",
     "DE_ID_CARD",
     "DE_PASSPORT",
+    "DRIVER_LICENSE",
+    "DE_LICENSE_PLATE",
     "MEDICAL_RECORD",
     "DATE_OF_BIRTH",
     "EMAIL",
     "IP_ADDRESS",
     "PHONE",
     "HEALTH",
+    "SPECIAL_CATEGORY",
+    "ADDRESS",
+    "PERSON",
 )
 """Every entity type :func:`detect` reports, most specific first."""
 
@@ -106,7 +119,8 @@ def detect(text: str) -> list[Finding]:
     scan_emails(text, spans)
     scan_ipv6(text, spans)
     scan_documents(text, spans)
-    scan_health(text, spans)
+    scan_plates_and_licences(text, spans)
+    scan_people(text, spans)
     resolved = _resolve(spans)
     if not maps:
         return [Finding(entity, start, end) for entity, start, end in resolved]

@@ -1,0 +1,197 @@
+"""Who a text is about: person names found from context cues and a name lexicon.
+
+A capitalised word is not a name by itself (German capitalises every noun), so
+a name counts only with context:
+
+* a cue before it: a salutation or title (Herr, Frau, Dr., Mr., Ms.), a label
+  (``Name:``, ``Patient:``, ``Mitarbeiter:``, ``Pt.``), a greeting (``Hallo
+  Anna``, ``Dear John``), or a sign-off line before it (``Viele Grüße\\nAnna
+  Schmidt``);
+* or the lexicon: a first name followed by a capitalised surname ("Anna
+  Schmidt"), or a known surname opening a clause with a verb ("Müller hat ..."),
+  which count as a person next to health data, a special category or an
+  address (see :mod:`._health`).
+
+Not people: eponyms (Alzheimer, Crohn, Hashimoto), brands (Dr Pepper), the
+titles of laws ("Patient Protection and Affordable Care Act") and companies
+(``Müller GmbH``, ``Schmidt & Söhne``).
+
+The lexicon (``data/names.txt.gz``) holds the first names and surnames of
+Faker's German, Austrian, Swiss, US, British and Irish person providers; see
+``data/build_names.py``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from functools import cache
+from importlib.resources import files
+
+__all__ = [
+    "Person",
+    "cue_persons",
+    "first_names",
+    "is_excluded",
+    "lexicon_persons",
+    "surnames",
+]
+
+Person = tuple[int, int]
+"""A person's ``[start, end)`` span (cue included, so redaction removes "Frau Müller")."""
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_NAME_WORD = rf"[{_UPPER}][^\W\d_]+(?:-[{_UPPER}][^\W\d_]+)?"
+
+# Cues, each a literal first (the salutations are the old SALUTATION prefilter, widened).
+CUES = re.compile(
+    r"(?:Herrn?|Frau|Dr|Prof|Mrs?|Ms|Miss|Mx|[Pp]atient(?:in)?|Pt|Name|Nachname|Vorname|Mitarbeiter(?:in)?"
+    r"|Employee|Bewohner(?:in)?|Klient(?:in)?|Versicherte[rn]?|Kunde|Kundin|Hallo|Hi|Hey|Liebe[rn]?|Dear"
+    r"|Sehr geehrte[rn]?|Guten Tag|Moin|Servus)(?![\w])"
+)
+_AFTER_CUE = re.compile(
+    rf"\.?:?[ \t]*(?:(?:Dr\.|Prof\.|med\.|dent\.|Dipl\.-\w+\.?|Herr|Frau|Mr\.?|Mrs\.?|Ms\.?)[ \t]+)*"
+    rf"(?:[{_UPPER}]\.[ \t]*)?({_NAME_WORD}(?:[ \t]+(?:von|van|de|der|zu)?[ \t]*{_NAME_WORD})?)"
+)
+_GREETINGS = frozenset({"Hallo", "Hi", "Hey", "Liebe", "Lieber", "Dear", "Moin", "Servus", "Guten Tag"})
+_SIGN_OFFS = re.compile(
+    r"(?:Grüße|Grüßen|Gruß|Regards|Best|Cheers|Thanks|Danke|Sincerely|Yours|MfG|Beste Grüße|Herzlich)[,!.]?[ \t]*\r?\n"
+    rf"[ \t]*(?:(?:Dr\.|Prof\.)[ \t]+)?({_NAME_WORD}(?:[ \t]+{_NAME_WORD})?)"
+)
+# Words a greeting or label is often followed by that are not names.
+_NOT_NAMES = frozenset(
+    """Team Zusammen Alle Allerseits Kollegen Kolleginnen Leute Damen Herren Sir Madam Sirs Customer Kunde
+    Support Hiring Manager Admin Administrator Mitarbeiter Kundenservice Everyone All Folks There Welt World
+    Patient Patientin Patienten Patients Name Vorname Nachname Nummer Number Geehrte Geehrter Damen Frau Herr
+    Doktor Doctor Professor Med Protection Care Zero Status Data Daten Record Safety Portal Experience
+    Summary Information Informationen Feedback Journey Note Notes Care Id ID Liste List Datum Date""".split()
+)
+EPONYMS = frozenset(
+    """Alzheimer Parkinson Crohn Hashimoto Hodgkin Cushing Addison Basedow Graves Asperger Tourette Huntington
+    Bechterew Menière Meniere Raynaud Sjögren Kawasaki Lyme Down Wilson Paget Guillain Barré Kaposi Epstein
+    Barr Creutzfeldt Jakob Duchenne Marfan Ehlers Danlos Hirschsprung Pfeiffer Whipple Behçet Dupuytren Osgood
+    Schlatter Perthes Scheuermann Sudeck Wernicke Korsakoff Apgar Bell Still Hashimotos Alzheimers Parkinsons
+    Crohns Ménière Bright Conn Fallot Cohn Wegener Horton Charcot Lou Gehrig Burkitt Ewing Wilms Meige""".split()
+)
+_BRANDS_AFTER_TITLE = frozenset(
+    "Pepper Oetker Martens Best Who Dre Seuss Scholl Hauschka Bronner Theiss Kade Wolff Beckmann Jart Brandt".split()
+)
+_LAW = re.compile(
+    r"(?:[ \t]+(?:and|of|for|the|on|und|für|zur|zum|&|[A-Z][\w\-]*))*[ \t]+"
+    r"(?:Act|Gesetz|Law|Bill|Amendment|Verordnung|Directive|Richtlinie|Rule|Regulation)(?![\w])"
+)
+_COMPANY = re.compile(
+    r"(?:[ \t]+[\w&.\-]+){0,3}?[ \t]*(?:GmbH|AG|KG|KGaA|OHG|UG|SE|e\.K\.|e\.V\.|Inc\.?|Ltd\.?|LLC|LLP|Corp\.?|PLC|plc"
+    r"|S\.A\.|B\.V\.|N\.V\.|& Söhne|& Sohn|& Co\.?|& Partner|Group|Holding|Stiftung|Verlag|Bank|Apotheke|Klinik"
+    r"|Clinic|Hospital|Foundation|University|Universität|Institut|Institute|Award|Prize|Preis)(?![\w])"
+)
+_EPONYM_AFTER = re.compile(r"(?:'s|’s|s)?[ \t\-]+(?:disease|syndrome|Krankheit|Syndrom|Erkrankung|Thyreoiditis)", re.I)
+
+
+@cache
+def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    raw = files("langchain_aegis.privacy").joinpath("data/names.txt.gz").read_bytes()
+    first: set[str] = set()
+    last: set[str] = set()
+    target = first
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if line == "# first":
+            target = first
+        elif line == "# last":
+            target = last
+        elif line:
+            target.add(line)
+    return frozenset(first - EPONYMS), frozenset(last - EPONYMS)
+
+
+def first_names() -> frozenset[str]:
+    """The first names of the lexicon."""
+    return _lexicon()[0]
+
+
+def surnames() -> frozenset[str]:
+    """The surnames of the lexicon."""
+    return _lexicon()[1]
+
+
+def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
+    """Whether the name at ``text[start:end]`` is a company, a law, an eponym or a brand."""
+    words = text[start:end].split()
+    if not words:
+        return True
+    if cue in ("Dr", "Dr.") and words[0] in _BRANDS_AFTER_TITLE:
+        return True
+    if all(w in EPONYMS for w in words) or _EPONYM_AFTER.match(text, end):
+        return True
+    if text[max(0, start - 7) : start].rstrip().endswith("Morbus"):
+        return True
+    hi = min(len(text), end + 80)
+    return _COMPANY.match(text, end, hi) is not None or _LAW.match(text, end, hi) is not None
+
+
+def cue_persons(text: str) -> list[Person]:
+    """Every name that a cue introduces, with the cue, in order."""
+    persons: list[Person] = []
+    n = len(text)
+    for m in CUES.finditer(text):
+        a = m.start()
+        if a and (text[a - 1].isalnum() or text[a - 1] == "_"):
+            continue
+        after = _AFTER_CUE.match(text, m.end(), min(n, m.end() + 80))
+        if after is None:
+            continue
+        name_start, name_end = after.span(1)
+        cue = m.group()
+        words = text[name_start:name_end].split()
+        if words[0] in _NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4):
+            continue  # "Employee SSN", "Name: ID"
+        if cue in _GREETINGS or cue in ("Hi", "Hey", "Kunde", "Kundin"):
+            # "Hallo Anna", "Dear John": the greeting needs a known first name or a surname
+            if words[0] not in first_names() and words[0] not in surnames():
+                continue
+        if len(words) > 1 and words[1] in _NOT_NAMES:
+            name_end = name_start + len(words[0])
+        if is_excluded(text, name_start, name_end, cue):
+            continue
+        persons.append((a, name_end))
+    if "\n" in text:
+        for m in _SIGN_OFFS.finditer(text):
+            name_start, name_end = m.span(1)
+            words = text[name_start:name_end].split()
+            if words[0] in first_names() or (len(words) > 1 and words[1] in surnames()):
+                if not is_excluded(text, name_start, name_end):
+                    persons.append((name_start, name_end))
+    return persons
+
+
+_CAPITALISED = re.compile(rf"{_NAME_WORD}")
+_CLAUSE_VERBS = frozenset(
+    """hat ist leidet wurde wird nimmt erhält bekommt litt war zeigt klagt berichtet erhielt muss sollte
+    has is was takes suffers suffered received receives reports complains had presented presents""".split()
+)
+
+
+def lexicon_persons(text: str, lo: int, hi: int) -> list[Person]:
+    """Names the lexicon recognises in ``text[lo:hi]``, without a cue.
+
+    "Anna Schmidt" (a first name and a capitalised word), and a known surname
+    opening a clause with a verb ("Müller hat Diabetes", "Smith has HIV").
+    """
+    first, last = _lexicon()
+    persons: list[Person] = []
+    words = list(_CAPITALISED.finditer(text, lo, hi))
+    for i, w in enumerate(words):
+        word = w.group()
+        if word in first and i + 1 < len(words):
+            nxt = words[i + 1]
+            gap = text[w.end() : nxt.start()]
+            if gap == " " and nxt.group() not in _NOT_NAMES and not is_excluded(text, w.start(), nxt.end()):
+                persons.append((w.start(), nxt.end()))
+                continue
+        if word in last:
+            tail = text[w.end() : w.end() + 14].split(maxsplit=2)
+            if tail and tail[0].strip(",;:") in _CLAUSE_VERBS and not is_excluded(text, w.start(), w.end()):
+                head = text[max(0, w.start() - 5) : w.start()].lower().split()
+                if not head or head[-1] not in ("der", "die", "das", "im", "am", "the", "a", "ein", "eine", "von"):
+                    persons.append((w.start(), w.end()))
+    return persons
