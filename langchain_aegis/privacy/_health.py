@@ -27,7 +27,7 @@ import re
 from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
-from langchain_aegis.privacy._names import cue_persons, lexicon_persons
+from langchain_aegis.privacy._names import addressee, cue_persons, lexicon_persons
 from langchain_aegis.privacy._numbers import Span, lower_window
 
 __all__ = ["scan_people"]
@@ -42,7 +42,12 @@ _AGE_SEX = re.compile(
     r",?[ ]?\(?(?:[0-9]{1,3}[ ]?(?:[MFWmfw]|J\.|Jahre|jährige[rn]?|-jährige[rn]?|years?(?: old)?|-year-old|yo|y/o)"
     r"|[mwfMWF],[ ]?[0-9]{1,3})(?![\w])"
 )
-_OLD_YEAR = re.compile(r"(?<![0-9])1[0-9]{3}(?![0-9])")
+# A year written as a year ("(1843-1910)", "* 21. März 1685", "born 1820", "1906 erstmals"), not a dose.
+_OLD_YEAR = re.compile(
+    r"(?<![0-9.,])1[0-9]{3}(?![0-9.,])(?=[ ]?[)\-–;]|[ ](?:in|erstmals|entdeck|beschrieb|first|was|wurde|starb|died))"
+    r"|(?:[(*†\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|in|im Jahr|seit|um|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"
+    r"|Mai|May|Jun\w*|Jul\w*|Aug\w*|Sep\w*|Okt\w*|Oct\w*|Nov\w*|Dez\w*|Dec\w*)[ ])1[0-9]{3}(?![0-9])"
+)
 _LIVING_FROM = date.today().year - 120
 
 
@@ -55,11 +60,18 @@ def scan_people(text: str, out: list[Span]) -> None:
     health += [t.span() for t in p.ICD10.finditer(text)]
     special = _terms(text, low, p.SPECIAL_TERMS)
     used: set[tuple[int, int]] = set()
+    # A clinical document (a letter with several distinct health terms) is about the
+    # person it names, however far the diagnoses stand from the name in its head.
+    clinical = len({low[a:b] for a, b in health}) >= 3
+    head = lexicon_persons(text, 0, min(n, 400)) if clinical else []
     for terms, entity in ((health, "HEALTH"), (special, "SPECIAL_CATEGORY")):
         for ts, te in terms:
             lo, hi = max(0, ts - _REACH), min(n, te + _REACH)
-            persons = [c for c in cues if c[1] > lo and c[0] < hi] + lexicon_persons(text, lo, hi)
-            persons = [q for q in persons if q[1] <= ts or q[0] >= te]
+            if clinical and entity == "HEALTH":
+                persons = cues + head
+            else:
+                persons = [c for c in cues if c[1] > lo and c[0] < hi] + lexicon_persons(text, lo, hi)
+            persons = [q for q in persons if (q[1] <= ts or q[0] >= te) and not _historical(text, *q)]
             if persons:
                 out.append((entity, ts, te))
                 out.extend((entity, a, b) for a, b in persons)
@@ -69,6 +81,10 @@ def scan_people(text: str, out: list[Span]) -> None:
     for a, b in _addresses(text, low):
         lo = max(0, a - 80)
         persons = [c for c in cues if lo <= c[0] < a] + lexicon_persons(text, lo, a)
+        if not persons:
+            named = addressee(text, a)
+            persons = [named] if named else []
+        persons = [q for q in persons if not _historical(text, *q)]
         if persons:
             out.append(("ADDRESS", a, b))
             out.extend(("PERSON", pa, pb) for pa, pb in persons)
@@ -97,6 +113,14 @@ def _lab_values(text: str, cues: list[tuple[int, int]], out: list[Span]) -> None
 
 def _addresses(text: str, low: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
+    # Postcode and city ("10115 Berlin"), with the street line before it ("Am Markt 19, ").
+    for m in p.POSTCODE.finditer(text):
+        a = m.start()
+        if a and (text[a - 1].isalnum() or text[a - 1] in "-/.,:"):
+            continue
+        street = p.STREET_BEFORE.search(text, max(0, a - 60), a)
+        if street:
+            found.append((street.start(), m.end()))
     for hint in p.STREET_HINT.finditer(low):
         h = hint.start()
         lo = max(0, h - 40)
@@ -123,7 +147,7 @@ _AGE_SEX_ANCHOR = re.compile(r"[0-9]{1,3}[ ]?(?:[MFWmfw]|J\.|Jahre|jährige|-jä
 def _historical(text: str, a: int, b: int) -> bool:
     """Whether a year before living memory stands near the name (encyclopedic text)."""
     for m in _OLD_YEAR.finditer(text, max(0, a - 200), min(len(text), b + 200)):
-        if int(m.group()) < _LIVING_FROM:
+        if int(m.group()[-4:]) <= _LIVING_FROM:
             return True
     return False
 

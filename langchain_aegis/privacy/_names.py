@@ -28,8 +28,11 @@ import re
 from functools import cache
 from importlib.resources import files
 
+from langchain_aegis.privacy._patterns import HEALTH_TERMS
+
 __all__ = [
     "Person",
+    "addressee",
     "cue_persons",
     "first_names",
     "is_excluded",
@@ -66,12 +69,13 @@ _NOT_NAMES = frozenset(
     Doktor Doctor Professor Med Protection Care Zero Status Data Daten Record Safety Portal Experience
     Summary Information Informationen Feedback Journey Note Notes Care Id ID Liste List Datum Date""".split()
 )
+# Names that are (almost) only diseases. Common surnames that also name a disease (Wilson,
+# Addison, Graves, Down) count as people unless "'s disease", "-Syndrom" or "Morbus" says otherwise.
 EPONYMS = frozenset(
-    """Alzheimer Parkinson Crohn Hashimoto Hodgkin Cushing Addison Basedow Graves Asperger Tourette Huntington
-    Bechterew Menière Meniere Raynaud Sjögren Kawasaki Lyme Down Wilson Paget Guillain Barré Kaposi Epstein
-    Barr Creutzfeldt Jakob Duchenne Marfan Ehlers Danlos Hirschsprung Pfeiffer Whipple Behçet Dupuytren Osgood
-    Schlatter Perthes Scheuermann Sudeck Wernicke Korsakoff Apgar Bell Still Hashimotos Alzheimers Parkinsons
-    Crohns Ménière Bright Conn Fallot Cohn Wegener Horton Charcot Lou Gehrig Burkitt Ewing Wilms Meige""".split()
+    """Alzheimer Parkinson Crohn Hashimoto Hodgkin Cushing Basedow Asperger Tourette Huntington Bechterew
+    Menière Meniere Raynaud Sjögren Kawasaki Lyme Guillain Barré Kaposi Creutzfeldt Duchenne Marfan Ehlers
+    Danlos Hirschsprung Whipple Behçet Dupuytren Osgood Schlatter Perthes Scheuermann Sudeck Wernicke Korsakoff
+    Apgar Hashimotos Alzheimers Parkinsons Crohns Ménière Fallot Wegener Charcot Gehrig Burkitt Ewing Wilms""".split()
 )
 _BRANDS_AFTER_TITLE = frozenset(
     "Pepper Oetker Martens Best Who Dre Seuss Scholl Hauschka Bronner Theiss Kade Wolff Beckmann Jart Brandt".split()
@@ -84,6 +88,9 @@ _COMPANY = re.compile(
     r"(?:[ \t]+[\w&.\-]+){0,3}?[ \t]*(?:GmbH|AG|KG|KGaA|OHG|UG|SE|e\.K\.|e\.V\.|Inc\.?|Ltd\.?|LLC|LLP|Corp\.?|PLC|plc"
     r"|S\.A\.|B\.V\.|N\.V\.|& Söhne|& Sohn|& Co\.?|& Partner|Group|Holding|Stiftung|Verlag|Bank|Apotheke|Klinik"
     r"|Clinic|Hospital|Foundation|University|Universität|Institut|Institute|Award|Prize|Preis)(?![\w])"
+)
+_COMPANY_ANYWHERE = re.compile(
+    r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bSE\b|\bInc\b|\bLtd\b|\bLLC\b|\bCorp\b|\bPLC\b|& Söhne|& Sohn|& Co\b|e\.K\."
 )
 _EPONYM_AFTER = re.compile(r"(?:'s|’s|s)?[ \t\-]+(?:disease|syndrome|Krankheit|Syndrom|Erkrankung|Thyreoiditis)", re.I)
 
@@ -121,7 +128,7 @@ def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
         return True
     if cue in ("Dr", "Dr.") and words[0] in _BRANDS_AFTER_TITLE:
         return True
-    if all(w in EPONYMS for w in words) or _EPONYM_AFTER.match(text, end):
+    if any(w in EPONYMS for w in words) or _EPONYM_AFTER.match(text, end):
         return True
     if text[max(0, start - 7) : start].rstrip().endswith("Morbus"):
         return True
@@ -165,10 +172,72 @@ def cue_persons(text: str) -> list[Person]:
 
 
 _CAPITALISED = re.compile(rf"{_NAME_WORD}")
+# Capitalised words that stand before a surname without being a first name: shops, articles.
+_NOT_BEFORE_SURNAME = frozenset(
+    """Firma Hotel Bäckerei Apotheke Praxis Autohaus Gasthaus Restaurant Café Metzgerei Haus Verlag Kanzlei Bei
+    Der Die Das Den Dem The A An Ein Eine Im Am Von Mit Für Und Oder Nach Laut Über Herr Frau Liebe Lieber
+    Dear Hallo Hi Team Schule Klinik Kita Studio Salon Gebrüder Brüder Stadt Bad St Sankt Park Hof""".split()
+)
 _CLAUSE_VERBS = frozenset(
     """hat ist leidet wurde wird nimmt erhält bekommt litt war zeigt klagt berichtet erhielt muss sollte
     has is was takes suffers suffered received receives reports complains had presented presents""".split()
 )
+
+
+# Endings of German and English common nouns; a surname rarely has one.
+_NOUN_ENDINGS = (
+    "ung", "heit", "keit", "ion", "tät", "schaft", "ismus", "ik", "ie", "ur", "nis", "tum", "ment", "enz", "anz",
+    "ei", "chen", "lein", "in", "ness", "ity", "ance", "ence", "ism", "ing", "ure", "age", "ics", "ose", "itis",
+    "om", "al", "ol", "il", "id", "at", "en", "um", "us", "is", "ys", "ma",
+)  # fmt: skip
+_CLAUSE_START = frozenset("\n.!?;:")
+# A person has or takes something; a noun "is" or "becomes" (the copula follows nouns as often as names).
+_POSSESSIVE_VERB = re.compile(r"[ ](?:hat|leidet|bekommt|nimmt|erhält|litt|klagt|has|takes|suffers|receives|had)[ ]")
+
+
+def _surname_like(text: str, start: int, word: str) -> bool:
+    """An unknown capitalised word opening a clause, not shaped like a common noun ("Horvat hat ...")."""
+    if len(word) < 4 or word.endswith(_NOUN_ENDINGS) or word in _NOT_NAMES or word in _NOT_BEFORE_SURNAME:
+        return False
+    if HEALTH_TERMS.match(word.lower()) or not _POSSESSIVE_VERB.match(text, start + len(word)):
+        return False  # "Blutdruck hat sich ...", "Zielwert ist ...": a noun, not a name
+    before = text[max(0, start - 3) : start].rstrip(" \t")
+    return not before or before[-1] in _CLAUSE_START
+
+
+def _unknown_name_pair(a: str, b: str) -> bool:
+    return (
+        a not in _NOT_NAMES
+        and b not in _NOT_NAMES
+        and a not in _NOT_BEFORE_SURNAME
+        and b not in _NOT_BEFORE_SURNAME
+        and not a.isupper()
+        and not b.isupper()
+        and len(a) > 2
+        and len(b) > 2
+    )
+
+
+_BEFORE_ADDRESS = re.compile(
+    rf"({_NAME_WORD}(?:[ ]{_NAME_WORD}){{1,2}})(?:,[ ]?(?:(?:wohnhaft|wohnt|living at|resident at|of)[ ]+)?|[ ]+"
+    rf"(?:wohnhaft|wohnt|of|living at)[ ]+(?:in[ ]+)?|[ \t]*\r?\n[ \t]*)\Z"
+)
+
+
+def addressee(text: str, street_start: int) -> Person | None:
+    """The name written right before a street address ("Anna Schmidt, Hauptstraße 5"), unless a company."""
+    lo = max(0, street_start - 60)
+    m = _BEFORE_ADDRESS.search(text, lo, street_start)
+    if m is None:
+        return None
+    a, b = m.span(1)
+    words = text[a:b].split()
+    if words[0] in _NOT_BEFORE_SURNAME or any(w in _NOT_NAMES for w in words) or is_excluded(text, a, b):
+        return None
+    line = text[text.rfind("\n", 0, a) + 1 : street_start]
+    if _COMPANY_ANYWHERE.search(line):
+        return None  # "Nordlicht Software GmbH\nUferstraße 46": a business address
+    return (a, b)
 
 
 def lexicon_persons(text: str, lo: int, hi: int) -> list[Person]:
@@ -182,13 +251,26 @@ def lexicon_persons(text: str, lo: int, hi: int) -> list[Person]:
     words = list(_CAPITALISED.finditer(text, lo, hi))
     for i, w in enumerate(words):
         word = w.group()
-        if word in first and i + 1 < len(words):
+        if i + 1 < len(words):
             nxt = words[i + 1]
             gap = text[w.end() : nxt.start()]
-            if gap == " " and nxt.group() not in _NOT_NAMES and not is_excluded(text, w.start(), nxt.end()):
+            second = nxt.group()
+            # "Anna Schmidt" (a known first name), "Ayşe Johnson" (a known surname), "Braun, Anna"
+            known = (word in first and second not in _NOT_NAMES) or (
+                second in last and word not in _NOT_NAMES and word not in _NOT_BEFORE_SURNAME
+            )
+            if gap == ", " and word in last and (second in first or text[nxt.end() : nxt.end() + 2] in (" (", ",", "\n", " *")):
+                known = True  # "Braun, Anna", "Braun, Ayşe (geb. ...)"
+            elif not known and gap == " " and _unknown_name_pair(word, second):
+                # "Ioana Brennecke is ...": two unknown capitalised words opening a clause.
+                tail = text[nxt.end() : nxt.end() + 12].split(maxsplit=1)
+                known = bool(tail) and tail[0].strip(",;:") in _CLAUSE_VERBS
+            elif gap != " ":
+                known = False
+            if known and not is_excluded(text, w.start(), nxt.end()):
                 persons.append((w.start(), nxt.end()))
                 continue
-        if word in last:
+        if word in last or _surname_like(text, w.start(), word):
             tail = text[w.end() : w.end() + 14].split(maxsplit=2)
             if tail and tail[0].strip(",;:") in _CLAUSE_VERBS and not is_excluded(text, w.start(), w.end()):
                 head = text[max(0, w.start() - 5) : w.start()].lower().split()

@@ -196,7 +196,8 @@ _TLDS = frozenset(
 )
 # Patterns that run over the whole text start with a literal or a class (re then skips
 # ahead in C); the context before the match is checked with a look-behind after it.
-_NUMBER_BREAK = re.compile(r"\n(?:(?<=[0-9]\n)|(?<=[0-9][ \t\r]\n))[ \t]*(?=[0-9])")
+# Three digits either side: a house number over a postcode ("Am Markt 38\n10115 Berlin") stays apart.
+_NUMBER_BREAK = re.compile(r"\n(?:(?<=[0-9]{3}\n)|(?<=[0-9]{3}[ \t\r]\n))[ \t]*(?=[0-9]{3})")
 
 
 def _text_edits(text: str, plain_at_ok: frozenset[str]) -> list[Edit]:
@@ -211,8 +212,19 @@ def _text_edits(text: str, plain_at_ok: frozenset[str]) -> list[Edit]:
             a = m.start()
             while text[a - 1] in " \t\r":
                 a -= 1
+            if _table_row(text, a):
+                continue  # a CSV or table row ends in a number; the next row is not its continuation
             edits.append((a, m.end(), " "))
     return _disjoint(edits) if edits else edits
+
+
+def _table_row(text: str, end: int) -> bool:
+    """Whether the line ending at ``end`` is a row of a table (CSV, TSV, Markdown) or ends in a date."""
+    line = text[text.rfind("\n", 0, end) + 1 : end]
+    return any(c in line for c in ",;|\t") or _ISO_DATE_END.search(line) is not None
+
+
+_ISO_DATE_END = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}\Z|[0-9]:[0-9]{2}\Z")
 
 
 def _occurrences(text: str, literals: tuple[str, ...]) -> list[tuple[int, int]]:

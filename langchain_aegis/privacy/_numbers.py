@@ -257,8 +257,8 @@ def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
         return  # a CIDR block names a network, not a connection
     if not ipaddress.IPv4Address(im.group()).is_global:
         return  # RFC 1918, CGNAT, link-local, documentation, multicast: machines, not people
-    if _version_context(text, s):
-        return
+    if octets[3] == 0 or _version_context(text, s) or _VERSION_AFTER.match(text, end):
+        return  # "x.y.0.0" names a network or a version; a host address does not end in .0
     out.append(("IP_ADDRESS", s, end))
 
 
@@ -266,6 +266,9 @@ _VERSION_BEFORE = re.compile(
     r"(?:version|release|build|firmware|rev|ver|v|==|~=|>=|<=|@|<assemblyversion>|<fileversion>|"
     r"assemblyversion\(\"|\": \"|\":\"|=\"|= \"|')[ =:]{0,3}\Z"
 )
+
+
+_VERSION_AFTER = re.compile(r"[ \-]?(?:style )?(?:version|release|build|-?rc|-?beta|-?alpha)", re.IGNORECASE)
 
 
 def _version_context(text: str, s: int) -> bool:

@@ -260,9 +260,14 @@ STREET_HINT = keyword_pattern(
 )  # fmt: skip
 """Street words; an address is one with a house number, checked by ``STREET``/``EN_STREET``."""
 STREET = re.compile(
-    r"[A-ZÄÖÜ][\w\-äöüß]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee)[ ]?"
-    r"[0-9]{1,4}[a-z]?(?:[ ]?[-/][ ]?[0-9]{1,4}[a-z]?)?"
-    r"(?:,?[ ]+(?:[0-9]{5}|[A-Z]-[0-9]{4,5}|[0-9]{4})[ ]+[A-ZÄÖÜ][\w\-äöüß]+(?:[ ][A-ZÄÖÜ][\w\-äöüß.]+)?)?"
+    r"[A-ZÄÖÜ][\w\-äöüß]*(?:[Ss]traße|[Ss]trasse|[Ss]tr\.|[Ww]eg|[Gg]asse|[Aa]llee|[Pp]latz|[Rr]ing|[Dd]amm|[Uu]fer"
+    r"|[Cc]haussee)[ ]?[0-9]{1,4}[a-z]?(?:[ ]?[-/][ ]?[0-9]{1,4}[a-z]?)?"
+    r"(?:(?:,?[ ]+|[ ]*\r?\n[ ]*|[ ]+in[ ]+)(?:[0-9]{5}|[A-Z]-[0-9]{4,5}|[0-9]{4})[ ]+[A-ZÄÖÜ][\w\-äöüß]+"
+    r"(?:[ ][A-ZÄÖÜa-z][\w\-äöüß.]+)?)?"
+)
+POSTCODE = re.compile(r"[0-9]{5}(?![0-9])[ ]+[A-ZÄÖÜ][a-zäöüß]+(?:[ \-][a-zA-ZÄÖÜ(][\w.)äöüß]+)?")
+STREET_BEFORE = re.compile(
+    r"(?:[A-ZÄÖÜ][\w\-äöüß.]*[ ]){0,3}?[A-ZÄÖÜ][\w\-äöüß.]*[ ][0-9]{1,4}[a-z]?(?:,[ ]?|[ ]+in[ ]+|[ \t]*\r?\n[ \t]*)\Z"
 )
 EN_STREET = re.compile(
     r"[0-9]{1,5}[ ]+(?:[A-Z][a-z]+[ ]+){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.?|Lane|Ln\.|Drive|Dr\.|"

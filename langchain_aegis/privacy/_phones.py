@@ -32,17 +32,19 @@ def phone_ok(candidate: str) -> bool:
     if _SSN_SHAPE.fullmatch(candidate.strip()):
         return False  # 078-05-1120 is written like a Social Security number, never like a phone
     compact = "".join(c for c in candidate if c.isdecimal() or c == "+")
-    return _valid(compact)
+    # "030/1234567" is how Germans write a number; elsewhere a slash marks a reference number.
+    return _valid(compact, "/" in candidate)
 
 
 @lru_cache(maxsize=4096)
-def _valid(compact: str) -> bool:
+def _valid(compact: str, german_only: bool = False) -> bool:
     if compact.startswith("00"):
         compact = "+" + compact[2:]
     if compact.startswith("+"):
         return _check(compact, None)
     if compact.startswith("0"):
-        return any(_check(compact, region) for region in _NATIONAL_REGIONS)
+        regions = _NATIONAL_REGIONS[:1] if german_only else _NATIONAL_REGIONS
+        return any(_check(compact, region) for region in regions)
     # No trunk prefix: a North American number, "(415) 555-2671", "1-415-555-2671".
     if len(compact) == 11 and compact[0] == "1":
         compact = compact[1:]
