@@ -15,11 +15,11 @@ the ICAO 9303 check digit of German ID cards and passports.
 from __future__ import annotations
 
 from stdnum import iban as _iban
-from stdnum.exceptions import InvalidComponent, ValidationError
 from stdnum.at import vnr as _at_vnr
 from stdnum.ch import ssn as _ch_ssn
 from stdnum.de import idnr as _de_idnr
 from stdnum.de import stnr as _de_stnr
+from stdnum.exceptions import InvalidComponent, ValidationError
 from stdnum.gb import nhs as _gb_nhs
 from stdnum.us import ssn as _us_ssn
 

@@ -1,3 +1,5 @@
+# ruff: noqa: RUF001
+# (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
 """People and what is said about them: ``HEALTH``, ``SPECIAL_CATEGORY``, ``ADDRESS``, ``PERSON``.
 
 A named person (see :mod:`._names`) is
@@ -45,7 +47,7 @@ _AGE_SEX = re.compile(
 # A year written as a year ("(1843-1910)", "* 21. März 1685", "born 1820", "1906 erstmals"), not a dose.
 _OLD_YEAR = re.compile(
     r"(?<![0-9.,])1[0-9]{3}(?![0-9.,])(?=[ ]?[)\-–;]|[ ](?:in|erstmals|entdeck|beschrieb|first|was|wurde|starb|died))"
-    r"|(?:[(*†\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|in|im Jahr|seit|um|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"
+    r"|(?:[(*†\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|in|im Jahr|seit|um|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"  # noqa: E501
     r"|Mai|May|Jun\w*|Jul\w*|Aug\w*|Sep\w*|Okt\w*|Oct\w*|Nov\w*|Dez\w*|Dec\w*)[ ])1[0-9]{3}(?![0-9])"
 )
 _LIVING_FROM = date.today().year - 120
@@ -105,7 +107,9 @@ def _lab_values(text: str, cues: list[tuple[int, int]], out: list[Span]) -> None
     for a, b in cues:
         lo, hi = max(0, a - _REACH), min(n, b + _REACH)
         if _DOSAGE_HINT.search(text, lo, hi):
-            terms = [t.span() for t in p.DOSAGE.finditer(text, lo, hi)] + [t.span() for t in _LAB.finditer(text, lo, hi)]
+            terms = [t.span() for t in p.DOSAGE.finditer(text, lo, hi)] + [
+                t.span() for t in _LAB.finditer(text, lo, hi)
+            ]
             if terms:
                 out.append(("HEALTH", a, b))
                 out.extend(("HEALTH", ts, te) for ts, te in terms if te <= a or ts >= b)
@@ -124,9 +128,12 @@ def _addresses(text: str, low: str) -> list[tuple[int, int]]:
     for hint in p.STREET_HINT.finditer(low):
         h = hint.start()
         lo = max(0, h - 40)
-        for m in (p.STREET.search(text, lo, min(len(text), h + 60)), p.EN_STREET.search(text, lo, min(len(text), h + 90))):
-            if m and m.start() <= h < m.end():
-                found.append(m.span())
+        for sm in (
+            p.STREET.search(text, lo, min(len(text), h + 60)),
+            p.EN_STREET.search(text, lo, min(len(text), h + 90)),
+        ):
+            if sm and sm.start() <= h < sm.end():
+                found.append(sm.span())
     return found
 
 

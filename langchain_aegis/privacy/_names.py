@@ -1,3 +1,5 @@
+# ruff: noqa: RUF001, SIM102
+# (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
 """Who a text is about: person names found from context cues and a name lexicon.
 
 A capitalised word is not a name by itself (German capitalises every noun), so
@@ -63,22 +65,152 @@ _SIGN_OFFS = re.compile(
 )
 # Words a greeting or label is often followed by that are not names.
 _NOT_NAMES = frozenset(
-    """Team Zusammen Alle Allerseits Kollegen Kolleginnen Leute Damen Herren Sir Madam Sirs Customer Kunde
-    Support Hiring Manager Admin Administrator Mitarbeiter Kundenservice Everyone All Folks There Welt World
-    Patient Patientin Patienten Patients Name Vorname Nachname Nummer Number Geehrte Geehrter Damen Frau Herr
-    Doktor Doctor Professor Med Protection Care Zero Status Data Daten Record Safety Portal Experience
-    Summary Information Informationen Feedback Journey Note Notes Care Id ID Liste List Datum Date""".split()
+    [
+        "Team",
+        "Zusammen",
+        "Alle",
+        "Allerseits",
+        "Kollegen",
+        "Kolleginnen",
+        "Leute",
+        "Damen",
+        "Herren",
+        "Sir",
+        "Madam",
+        "Sirs",
+        "Customer",
+        "Kunde",
+        "Support",
+        "Hiring",
+        "Manager",
+        "Admin",
+        "Administrator",
+        "Mitarbeiter",
+        "Kundenservice",
+        "Everyone",
+        "All",
+        "Folks",
+        "There",
+        "Welt",
+        "World",
+        "Patient",
+        "Patientin",
+        "Patienten",
+        "Patients",
+        "Name",
+        "Vorname",
+        "Nachname",
+        "Nummer",
+        "Number",
+        "Geehrte",
+        "Geehrter",
+        "Damen",
+        "Frau",
+        "Herr",
+        "Doktor",
+        "Doctor",
+        "Professor",
+        "Med",
+        "Protection",
+        "Care",
+        "Zero",
+        "Status",
+        "Data",
+        "Daten",
+        "Record",
+        "Safety",
+        "Portal",
+        "Experience",
+        "Summary",
+        "Information",
+        "Informationen",
+        "Feedback",
+        "Journey",
+        "Note",
+        "Notes",
+        "Care",
+        "Id",
+        "ID",
+        "Liste",
+        "List",
+        "Datum",
+        "Date",
+    ]
 )
 # Names that are (almost) only diseases. Common surnames that also name a disease (Wilson,
 # Addison, Graves, Down) count as people unless "'s disease", "-Syndrom" or "Morbus" says otherwise.
 EPONYMS = frozenset(
-    """Alzheimer Parkinson Crohn Hashimoto Hodgkin Cushing Basedow Asperger Tourette Huntington Bechterew
-    Menière Meniere Raynaud Sjögren Kawasaki Lyme Guillain Barré Kaposi Creutzfeldt Duchenne Marfan Ehlers
-    Danlos Hirschsprung Whipple Behçet Dupuytren Osgood Schlatter Perthes Scheuermann Sudeck Wernicke Korsakoff
-    Apgar Hashimotos Alzheimers Parkinsons Crohns Ménière Fallot Wegener Charcot Gehrig Burkitt Ewing Wilms""".split()
+    [
+        "Alzheimer",
+        "Parkinson",
+        "Crohn",
+        "Hashimoto",
+        "Hodgkin",
+        "Cushing",
+        "Basedow",
+        "Asperger",
+        "Tourette",
+        "Huntington",
+        "Bechterew",
+        "Menière",
+        "Meniere",
+        "Raynaud",
+        "Sjögren",
+        "Kawasaki",
+        "Lyme",
+        "Guillain",
+        "Barré",
+        "Kaposi",
+        "Creutzfeldt",
+        "Duchenne",
+        "Marfan",
+        "Ehlers",
+        "Danlos",
+        "Hirschsprung",
+        "Whipple",
+        "Behçet",
+        "Dupuytren",
+        "Osgood",
+        "Schlatter",
+        "Perthes",
+        "Scheuermann",
+        "Sudeck",
+        "Wernicke",
+        "Korsakoff",
+        "Apgar",
+        "Hashimotos",
+        "Alzheimers",
+        "Parkinsons",
+        "Crohns",
+        "Ménière",
+        "Fallot",
+        "Wegener",
+        "Charcot",
+        "Gehrig",
+        "Burkitt",
+        "Ewing",
+        "Wilms",
+    ]
 )
 _BRANDS_AFTER_TITLE = frozenset(
-    "Pepper Oetker Martens Best Who Dre Seuss Scholl Hauschka Bronner Theiss Kade Wolff Beckmann Jart Brandt".split()
+    [
+        "Pepper",
+        "Oetker",
+        "Martens",
+        "Best",
+        "Who",
+        "Dre",
+        "Seuss",
+        "Scholl",
+        "Hauschka",
+        "Bronner",
+        "Theiss",
+        "Kade",
+        "Wolff",
+        "Beckmann",
+        "Jart",
+        "Brandt",
+    ]
 )
 _LAW = re.compile(
     r"(?:[ \t]+(?:and|of|for|the|on|und|für|zur|zum|&|[A-Z][\w\-]*))*[ \t]+"
@@ -174,13 +306,96 @@ def cue_persons(text: str) -> list[Person]:
 _CAPITALISED = re.compile(rf"{_NAME_WORD}")
 # Capitalised words that stand before a surname without being a first name: shops, articles.
 _NOT_BEFORE_SURNAME = frozenset(
-    """Firma Hotel Bäckerei Apotheke Praxis Autohaus Gasthaus Restaurant Café Metzgerei Haus Verlag Kanzlei Bei
-    Der Die Das Den Dem The A An Ein Eine Im Am Von Mit Für Und Oder Nach Laut Über Herr Frau Liebe Lieber
-    Dear Hallo Hi Team Schule Klinik Kita Studio Salon Gebrüder Brüder Stadt Bad St Sankt Park Hof""".split()
+    [
+        "Firma",
+        "Hotel",
+        "Bäckerei",
+        "Apotheke",
+        "Praxis",
+        "Autohaus",
+        "Gasthaus",
+        "Restaurant",
+        "Café",
+        "Metzgerei",
+        "Haus",
+        "Verlag",
+        "Kanzlei",
+        "Bei",
+        "Der",
+        "Die",
+        "Das",
+        "Den",
+        "Dem",
+        "The",
+        "A",
+        "An",
+        "Ein",
+        "Eine",
+        "Im",
+        "Am",
+        "Von",
+        "Mit",
+        "Für",
+        "Und",
+        "Oder",
+        "Nach",
+        "Laut",
+        "Über",
+        "Herr",
+        "Frau",
+        "Liebe",
+        "Lieber",
+        "Dear",
+        "Hallo",
+        "Hi",
+        "Team",
+        "Schule",
+        "Klinik",
+        "Kita",
+        "Studio",
+        "Salon",
+        "Gebrüder",
+        "Brüder",
+        "Stadt",
+        "Bad",
+        "St",
+        "Sankt",
+        "Park",
+        "Hof",
+    ]
 )
 _CLAUSE_VERBS = frozenset(
-    """hat ist leidet wurde wird nimmt erhält bekommt litt war zeigt klagt berichtet erhielt muss sollte
-    has is was takes suffers suffered received receives reports complains had presented presents""".split()
+    [
+        "hat",
+        "ist",
+        "leidet",
+        "wurde",
+        "wird",
+        "nimmt",
+        "erhält",
+        "bekommt",
+        "litt",
+        "war",
+        "zeigt",
+        "klagt",
+        "berichtet",
+        "erhielt",
+        "muss",
+        "sollte",
+        "has",
+        "is",
+        "was",
+        "takes",
+        "suffers",
+        "suffered",
+        "received",
+        "receives",
+        "reports",
+        "complains",
+        "had",
+        "presented",
+        "presents",
+    ]
 )
 
 
@@ -259,7 +474,11 @@ def lexicon_persons(text: str, lo: int, hi: int) -> list[Person]:
             known = (word in first and second not in _NOT_NAMES) or (
                 second in last and word not in _NOT_NAMES and word not in _NOT_BEFORE_SURNAME
             )
-            if gap == ", " and word in last and (second in first or text[nxt.end() : nxt.end() + 2] in (" (", ",", "\n", " *")):
+            if (
+                gap == ", "
+                and word in last
+                and (second in first or text[nxt.end() : nxt.end() + 2] in (" (", ",", "\n", " *"))
+            ):
                 known = True  # "Braun, Anna", "Braun, Ayşe (geb. ...)"
             elif not known and gap == " " and _unknown_name_pair(word, second):
                 # "Ioana Brennecke is ...": two unknown capitalised words opening a clause.

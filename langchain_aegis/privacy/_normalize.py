@@ -1,3 +1,5 @@
+# ruff: noqa: RUF002, RUF003
+# (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
 """Normalize text the way a human reads it, before detection, with an offset map back.
 
 A person reads ``DE89 3704`` the same whether the space is a no-break space,
@@ -192,7 +194,37 @@ _DOMAIN = re.compile(rf"\s?([A-Za-z0-9](?:[\w\-]{{0,62}})(?:{_DOT_SEP}[A-Za-z0-9
 _DOT_IN_DOMAIN = re.compile(_DOT_SEP)
 # Common top-level domains: a plain " at " becomes "@" only before a domain ending in one.
 _TLDS = frozenset(
-    "com org net de at ch uk io eu info edu gov fr it es nl be dk se no fi pl cz us ca au biz me co".split()
+    [
+        "com",
+        "org",
+        "net",
+        "de",
+        "at",
+        "ch",
+        "uk",
+        "io",
+        "eu",
+        "info",
+        "edu",
+        "gov",
+        "fr",
+        "it",
+        "es",
+        "nl",
+        "be",
+        "dk",
+        "se",
+        "no",
+        "fi",
+        "pl",
+        "cz",
+        "us",
+        "ca",
+        "au",
+        "biz",
+        "me",
+        "co",
+    ]
 )
 # Patterns that run over the whole text start with a literal or a class (re then skips
 # ahead in C); the context before the match is checked with a look-behind after it.

@@ -1,3 +1,5 @@
+# ruff: noqa: SIM102
+# (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
 """Number-shaped entities: everything the digit-run prefilter can see.
 
 One pass of :data:`~._patterns.NUMBER_RUN` finds runs of four or more digits.
@@ -15,9 +17,9 @@ import re
 from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._ids import scan_national_ids
 from langchain_aegis.privacy._phones import phone_ok
-from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
 
 __all__ = ["Span", "glued_left", "glued_right", "lower_window", "nearest_label", "scan_numbers"]
 
@@ -255,7 +257,8 @@ def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
     end = s + im.end()
     if end < len(text) and text[end] == "/":
         return  # a CIDR block names a network, not a connection
-    if not ipaddress.IPv4Address(im.group()).is_global:
+    address = ipaddress.IPv4Address(im.group())
+    if not address.is_global or address.is_multicast:
         return  # RFC 1918, CGNAT, link-local, documentation, multicast: machines, not people
     if octets[3] == 0 or _version_context(text, s) or _VERSION_AFTER.match(text, end):
         return  # "x.y.0.0" names a network or a version; a host address does not end in .0

@@ -273,6 +273,6 @@ EN_STREET = re.compile(
     r"[0-9]{1,5}[ ]+(?:[A-Z][a-z]+[ ]+){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.?|Lane|Ln\.|Drive|Dr\.|"
     r"Boulevard|Blvd\.|Way|Court|Ct\.|Place|Pl\.|Terrace|Close|Crescent|Gardens)"
     r"(?:,?[ ]+(?:Apt\.?|Suite|Flat)[ ]?[0-9A-Z]+)?"
-    r"(?:,?[ ]+[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?,?[ ]+(?:[A-Z]{2}[ ]+[0-9]{5}(?:-[0-9]{4})?|[A-Z]{1,2}[0-9][0-9A-Z]?[ ][0-9][A-Z]{2}))?"
+    r"(?:,?[ ]+[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?,?[ ]+(?:[A-Z]{2}[ ]+[0-9]{5}(?:-[0-9]{4})?|[A-Z]{1,2}[0-9][0-9A-Z]?[ ][0-9][A-Z]{2}))?"  # noqa: E501
 )
 POSTCODE_CITY = re.compile(r"(?<![0-9])[0-9]{5}[ ]+[A-ZÄÖÜ][a-zäöüß]+(?:[ \-][A-ZÄÖÜ(][\w.)äöüß]+)?")

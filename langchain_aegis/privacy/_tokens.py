@@ -1,3 +1,5 @@
+# ruff: noqa: SIM102
+# (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
 """Token-shaped entities the digit prefilter cannot see on its own.
 
 E-mail addresses are found from their ``@`` (a plain ``str.find``), IPv6
@@ -41,7 +43,7 @@ def scan_emails(text: str, out: list[Span]) -> None:
 
 
 _RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
-_RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
+_RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local", "localdomain", "internal", "arpa"})
 
 
 def _fictional(local: str, domain: str) -> bool:
