@@ -35,6 +35,7 @@ from langchain_aegis.privacy._numbers import Span, lower_window
 __all__ = ["scan_people"]
 
 _REACH = 100  # characters either side of the person in which a health term counts
+_LETTER = 12_000  # up to this length a text with several health terms is one clinical letter
 _WORD_TAIL = re.compile(r"[^\W_]*")
 # A unit every dosage ends with: a far cheaper scan of the window than DOSAGE,
 # which is tried at every digit, so DOSAGE runs only where it can match.
@@ -62,9 +63,16 @@ def scan_people(text: str, out: list[Span]) -> None:
     health += [t.span() for t in p.ICD10.finditer(text)]
     special = _terms(text, low, p.SPECIAL_TERMS)
     used: set[tuple[int, int]] = set()
+    memo: dict[tuple[int, int], bool] = {}
+
+    def historical(person: tuple[int, int]) -> bool:
+        if person not in memo:
+            memo[person] = _historical(text, *person)
+        return memo[person]
+
     # A clinical document (a letter with several distinct health terms) is about the
     # person it names, however far the diagnoses stand from the name in its head.
-    clinical = len({low[a:b] for a, b in health}) >= 3
+    clinical = n <= _LETTER and len({low[a:b] for a, b in health}) >= 3
     head = lexicon_persons(text, 0, min(n, 400)) if clinical else []
     for terms, entity in ((health, "HEALTH"), (special, "SPECIAL_CATEGORY")):
         for ts, te in terms:
@@ -73,7 +81,7 @@ def scan_people(text: str, out: list[Span]) -> None:
                 persons = cues + head
             else:
                 persons = [c for c in cues if c[1] > lo and c[0] < hi] + lexicon_persons(text, lo, hi)
-            persons = [q for q in persons if (q[1] <= ts or q[0] >= te) and not _historical(text, *q)]
+            persons = [q for q in persons if (q[1] <= ts or q[0] >= te) and not historical(q)]
             if persons:
                 out.append((entity, ts, te))
                 out.extend((entity, a, b) for a, b in persons)
@@ -86,13 +94,13 @@ def scan_people(text: str, out: list[Span]) -> None:
         if not persons:
             named = addressee(text, a)
             persons = [named] if named else []
-        persons = [q for q in persons if not _historical(text, *q)]
+        persons = [q for q in persons if not historical(q)]
         if persons:
             out.append(("ADDRESS", a, b))
             out.extend(("PERSON", pa, pb) for pa, pb in persons)
             used.update(persons)
     for a, b in cues:
-        if (a, b) not in used and not _historical(text, a, b):
+        if (a, b) not in used and not historical((a, b)):
             out.append(("PERSON", a, b))
     _aged_persons(text, out)
 
