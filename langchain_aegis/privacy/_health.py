@@ -59,9 +59,12 @@ def scan_people(text: str, out: list[Span]) -> None:
     n = len(text)
     cues = cue_persons(text)
     low = lower_window(text, 0, n)
-    health = _terms(text, low, p.HEALTH_TERMS)
+    # One keyword pass for both lists: the matched keyword says which list it is from.
+    health: list[tuple[int, int]] = []
+    special: list[tuple[int, int]] = []
+    for t in p.PEOPLE_TERMS.finditer(low):
+        (special if t.group() in p.SPECIAL_KEYWORDS else health).append(_whole_word(text, t.start(), t.end()))
     health += [t.span() for t in p.ICD10.finditer(text)]
-    special = _terms(text, low, p.SPECIAL_TERMS)
     used: set[tuple[int, int]] = set()
     memo: dict[tuple[int, int], bool] = {}
 

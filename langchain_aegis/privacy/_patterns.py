@@ -190,7 +190,7 @@ ANY_KEYWORD = keyword_pattern(
 )  # fmt: skip
 """Any keyword of the lists above: one cheap test before the specific ones."""
 
-HEALTH_TERMS = keyword_pattern(
+_HEALTH_ARGS: dict[str, tuple[str, ...]] = dict(
     substrings=(
         # German
         "diagnos", "befund", "therapie", "therapeut", "medikation", "medikament", "verordnet", "verschrieben",
@@ -232,7 +232,7 @@ HEALTH_TERMS = keyword_pattern(
     ),
 )  # fmt: skip
 
-SPECIAL_TERMS = keyword_pattern(
+_SPECIAL_ARGS: dict[str, tuple[str, ...]] = dict(
     substrings=(
         # religion or belief
         "katholisch", "evangelisch", "muslimisch", "jüdisch", "konfession", "religionszugehörigkeit",
@@ -276,3 +276,12 @@ EN_STREET = re.compile(
     r"(?:,?[ ]+[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?,?[ ]+(?:[A-Z]{2}[ ]+[0-9]{5}(?:-[0-9]{4})?|[A-Z]{1,2}[0-9][0-9A-Z]?[ ][0-9][A-Z]{2}))?"  # noqa: E501
 )
 POSTCODE_CITY = re.compile(r"(?<![0-9])[0-9]{5}[ ]+[A-ZÄÖÜ][a-zäöüß]+(?:[ \-][A-ZÄÖÜ(][\w.)äöüß]+)?")
+
+HEALTH_TERMS = keyword_pattern(**_HEALTH_ARGS)
+SPECIAL_TERMS = keyword_pattern(**_SPECIAL_ARGS)
+PEOPLE_TERMS = keyword_pattern(
+    substrings=(*_HEALTH_ARGS["substrings"], *_SPECIAL_ARGS["substrings"]),
+    words=(*_HEALTH_ARGS["words"], *_SPECIAL_ARGS["words"]),
+)
+"""Health and special-category keywords in one pass; :data:`SPECIAL_KEYWORDS` tells them apart."""
+SPECIAL_KEYWORDS = frozenset(_SPECIAL_ARGS["substrings"]) | frozenset(_SPECIAL_ARGS["words"])
