@@ -3,15 +3,38 @@
 Each function takes the bare characters (separators already removed) and
 answers with a bool. They are pure and small so the tests can table them, and
 they run only on the few candidates the prefilter lets through.
+
+Where ``python-stdnum`` covers a number (IBAN with per-country BBAN rules, the
+German Steuer-ID and Steuernummer, the Swiss AHV number, the Austrian SVNR,
+the US SSN, the UK NHS number), its validator is used. The hand-written checks
+below exist only where stdnum has nothing: the German Krankenversichertennummer
+(KVNR) and Rentenversicherungsnummer, the UK National Insurance number, and
+the ICAO 9303 check digit of German ID cards and passports.
 """
 
 from __future__ import annotations
 
+from stdnum import iban as _iban
+from stdnum.at import vnr as _at_vnr
+from stdnum.ch import ssn as _ch_ssn
+from stdnum.de import idnr as _de_idnr
+from stdnum.de import stnr as _de_stnr
+from stdnum.exceptions import InvalidComponent, ValidationError
+from stdnum.gb import nhs as _gb_nhs
+from stdnum.us import ssn as _us_ssn
+
 __all__ = [
+    "at_svnr_ok",
+    "ch_ahv_ok",
+    "de_kvnr_ok",
+    "de_rvnr_ok",
     "de_tax_id_ok",
+    "de_tax_number_ok",
     "iban_ok",
     "icao_check_digit",
     "luhn_ok",
+    "uk_nhs_ok",
+    "uk_nino_ok",
     "us_ssn_ok",
 ]
 
@@ -51,13 +74,19 @@ def iban_ok(iban: str) -> bool:
     expected = IBAN_LENGTHS.get(iban[:2])
     if expected is not None and expected != len(iban):
         return False
-    # Move the country code and check digits to the end, letters become 10..35.
-    rearranged = iban[4:] + iban[:4]
-    try:
-        number = int("".join(str(int(ch, 36)) for ch in rearranged))
-    except ValueError:
+    if not iban.isascii() or not iban.isalnum():
         return False
-    return number % 97 == 1
+    # stdnum checks mod-97 and, for countries it knows, the BBAN's format (a German
+    # IBAN has 18 digits after the check digits, never letters).
+    try:
+        _iban.validate(iban)
+    except InvalidComponent:
+        # stdnum's bank registries are incomplete (it rejects BE68 5390 0754 7034, the
+        # Belgian example IBAN): an unknown bank still makes a valid-looking IBAN an IBAN.
+        return bool(_iban.is_valid(iban, check_country=False))
+    except ValidationError:
+        return False
+    return True
 
 
 def de_tax_id_ok(digits: str) -> bool:
@@ -67,8 +96,12 @@ def de_tax_id_ok(digits: str) -> bool:
     times (never three in a row) and the others at most once, and the last
     digit is the ISO 7064 MOD 11,10 check digit over the first ten.
     """
-    if len(digits) != 11 or not digits.isdecimal() or digits[0] == "0":
+    if len(digits) != 11 or not digits.isascii() or not digits.isdecimal() or digits[0] == "0":
         return False
+    if not _de_idnr.is_valid(digits):
+        return False
+    # stdnum checks the check digit and the repetition rule; the rule is tightened
+    # here as the Bundeszentralamt applies it (no digit three times in a row).
     body = digits[:10]
     counts = [body.count(d) for d in set(body)]
     repeated = [c for c in counts if c > 1]
@@ -87,9 +120,11 @@ def de_tax_id_ok(digits: str) -> bool:
 def us_ssn_ok(area: str, group: str, serial: str) -> bool:
     """Whether the three parts of a US Social Security number are issuable.
 
-    Area 000, 666 and 900-999, group 00 and serial 0000 are never issued.
+    Area 000, 666 and 900-999, group 00 and serial 0000 are never issued;
+    stdnum also knows the numbers published in advertising (078-05-1120, ...).
     """
-    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+    number = area + group + serial
+    return number.isascii() and bool(_us_ssn.is_valid(number))
 
 
 def icao_check_digit(chars: str) -> int:
@@ -99,3 +134,95 @@ def icao_check_digit(chars: str) -> int:
     """
     weights = (7, 3, 1)
     return sum(int(ch, 36) * weights[i % 3] for i, ch in enumerate(chars)) % 10
+
+
+def de_tax_number_ok(digits: str) -> bool:
+    """Whether 10 to 13 digits form a German Steuernummer (any state's format)."""
+    return digits.isascii() and digits.isdecimal() and bool(_de_stnr.is_valid(digits))
+
+
+def ch_ahv_ok(digits: str) -> bool:
+    """Whether 13 digits form a Swiss AHV number (756 prefix, EAN-13 check digit)."""
+    return len(digits) == 13 and digits.isascii() and digits.isdecimal() and bool(_ch_ssn.is_valid(digits))
+
+
+def at_svnr_ok(digits: str) -> bool:
+    """Whether 10 digits form an Austrian Sozialversicherungsnummer (check digit and birth date)."""
+    return len(digits) == 10 and digits.isascii() and digits.isdecimal() and bool(_at_vnr.is_valid(digits))
+
+
+def uk_nhs_ok(digits: str) -> bool:
+    """Whether 10 digits form a UK NHS number (mod 11 check digit)."""
+    return len(digits) == 10 and digits.isascii() and digits.isdecimal() and bool(_gb_nhs.is_valid(digits))
+
+
+def _cross_sum(n: int) -> int:
+    return n // 10 + n % 10
+
+
+def de_kvnr_ok(kvnr: str) -> bool:
+    """Whether a German Krankenversichertennummer (a letter and nine digits) has a valid check digit.
+
+    Hand-written because python-stdnum has no KVNR module. The letter becomes
+    its two-digit position in the alphabet (A = 01); the resulting ten digits
+    are weighted 1, 2, 1, 2, ..., each product's cross sum is added, and the
+    sum modulo 10 is the last digit (§ 290 SGB V, GKV-Spitzenverband).
+    """
+    if len(kvnr) != 10 or not ("A" <= kvnr[0] <= "Z") or not kvnr[1:].isascii() or not kvnr[1:].isdecimal():
+        return False
+    letter = ord(kvnr[0]) - 64
+    digits = f"{letter:02d}" + kvnr[1:9]
+    total = sum(_cross_sum(int(d) * (1 if i % 2 == 0 else 2)) for i, d in enumerate(digits))
+    return total % 10 == int(kvnr[9])
+
+
+_RVNR_WEIGHTS = (2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1)
+
+
+def de_rvnr_ok(rvnr: str) -> bool:
+    """Whether a German Rentenversicherungsnummer (``12 010185 M 123``, compact) is valid.
+
+    Hand-written because python-stdnum has no module for it. Layout: area
+    number (2 digits), birth date DDMMYY, the birth name's initial, serial
+    number (2 digits), check digit. The letter becomes its two-digit position
+    (A = 01); the twelve digits are weighted 2 1 2 5 7 1 2 1 2 1 2 1, the cross
+    sums of the products are added, and the sum modulo 10 is the check digit
+    (Deutsche Rentenversicherung, VKVV § 2).
+    """
+    if len(rvnr) != 12 or not ("A" <= rvnr[8] <= "Z"):
+        return False
+    head, tail = rvnr[:8], rvnr[9:]
+    if not (head + tail).isascii() or not (head + tail).isdecimal():
+        return False
+    day, month = int(head[2:4]), int(head[4:6])
+    if not (1 <= day <= 31 or 51 <= day <= 81) or not 1 <= month <= 12:  # +50: a second number for one date
+        return False
+    digits = head + f"{ord(rvnr[8]) - 64:02d}" + tail[:2]
+    total = sum(_cross_sum(int(d) * w) for d, w in zip(digits, _RVNR_WEIGHTS, strict=True))
+    return total % 10 == int(tail[2])
+
+
+_NINO_FIRST_BAD = frozenset("DFIQUV")
+_NINO_SECOND_BAD = frozenset("DFIOQUV")
+_NINO_BAD_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+
+
+def uk_nino_ok(nino: str) -> bool:
+    """Whether a compact UK National Insurance number (``AB123456C``) is well-formed.
+
+    Hand-written because python-stdnum has no NINO module. A NINO has no check
+    digit; HMRC's allocation rules are what can be checked: two prefix letters
+    (first not D F I Q U V, second not D F I O Q U V, never BG GB KN NK NT TN
+    ZZ), six digits, and a suffix A to D.
+    """
+    if len(nino) != 9 or not nino[2:8].isascii() or not nino[2:8].isdecimal():
+        return False
+    a, b, suffix = nino[0], nino[1], nino[8]
+    return (
+        "A" <= a <= "Z"
+        and "A" <= b <= "Z"
+        and a not in _NINO_FIRST_BAD
+        and b not in _NINO_SECOND_BAD
+        and nino[:2] not in _NINO_BAD_PREFIXES
+        and suffix in "ABCD"
+    )

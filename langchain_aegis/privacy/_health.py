@@ -1,50 +1,173 @@
-"""Health data about a named person (entity ``HEALTH``).
+# ruff: noqa: RUF001
+# (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
+"""People and what is said about them: ``HEALTH``, ``SPECIAL_CATEGORY``, ``ADDRESS``, ``PERSON``.
 
-A salutation or title with a name ("Frau Müller", "Mr. Smith", "Patientin
-Schulz") is health data when a diagnosis, medication, dosage, disease word or
-ICD-10 code stands within about 100 characters of it, in German or English.
-Both the person and each health term become findings, so redaction removes
-who as well as what.
+A named person (see :mod:`._names`) is
+
+* health data (``HEALTH``) when a diagnosis, medication, dosage, lab value,
+  disease word or ICD-10 code stands within about 100 characters of the name,
+  in German or English, with or without a salutation ("Müller hat Diabetes
+  Typ 2", "Pt. John Smith, 54M, HbA1c 9.1%");
+* special-category data (``SPECIAL_CATEGORY``) next to religion, sexual
+  orientation, ethnic origin, political or union membership, genetic or
+  biometric data (GDPR Art. 9), or pay;
+* an ``ADDRESS`` (the street, house number, postcode and city) with a
+  ``PERSON`` (the name) when a street address follows the name;
+* a ``PERSON`` on its own when a cue introduces the name (salutation, title,
+  ``Name:``, greeting, sign-off), except in encyclopedic text about people
+  born more than 120 years ago.
+
+The person and each term are separate findings, so redaction removes who as
+well as what. Health, special-category and street words are found in one
+lower-cased copy of the text; names are looked up only in the windows around
+them, and around cues.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy._names import addressee, cue_persons, lexicon_persons
 from langchain_aegis.privacy._numbers import Span, lower_window
 
-__all__ = ["scan_health"]
+__all__ = ["scan_people"]
 
 _REACH = 100  # characters either side of the person in which a health term counts
+_LETTER = 12_000  # up to this length a text with several health terms is one clinical letter
 _WORD_TAIL = re.compile(r"[^\W_]*")
 # A unit every dosage ends with: a far cheaper scan of the window than DOSAGE,
 # which is tried at every digit, so DOSAGE runs only where it can match.
-_DOSAGE_HINT = re.compile(r"mc?g|µg|ml|I[EU.]")
+_DOSAGE_HINT = re.compile(r"mc?g|µg|ml|I[EU.]|%|mmol")
+_LAB = re.compile(r"[0-9](?<![0-9A-Za-z.,][0-9])[0-9.,]*[ ]?(?:%|mmol/l|mg/dl|g/dl)(?![A-Za-z])", re.IGNORECASE)
+_AGE_SEX = re.compile(
+    r",?[ ]?\(?(?:[0-9]{1,3}[ ]?(?:[MFWmfw]|J\.|Jahre|jährige[rn]?|-jährige[rn]?|years?(?: old)?|-year-old|yo|y/o)"
+    r"|[mwfMWF],[ ]?[0-9]{1,3})(?![\w])"
+)
+# A year written as a year ("(1843-1910)", "* 21. März 1685", "born 1820", "1906 erstmals"), not a dose.
+_OLD_YEAR = re.compile(
+    r"(?<![0-9.,])1[0-9]{3}(?![0-9.,])(?=[ ]?[)\-–;]|[ ](?:in|erstmals|entdeck|beschrieb|first|was|wurde|starb|died))"
+    r"|(?:[(*†\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|in|im Jahr|seit|um|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"  # noqa: E501
+    r"|Mai|May|Jun\w*|Jul\w*|Aug\w*|Sep\w*|Okt\w*|Oct\w*|Nov\w*|Dez\w*|Dec\w*)[ ])1[0-9]{3}(?![0-9])"
+)
+_LIVING_FROM = date.today().year - 120
 
 
-def scan_health(text: str, out: list[Span]) -> None:
-    """Append named persons near health terms, and those terms, to ``out``."""
+def scan_people(text: str, out: list[Span]) -> None:
+    """Append persons and what is said about them to ``out``."""
     n = len(text)
-    for m in p.SALUTATION.finditer(text):
-        a = m.start()
-        if a and (text[a - 1].isalnum() or text[a - 1] == "_"):
-            continue
-        person = p.PERSON.match(text, a)
-        if person is None:
-            continue
-        b = person.end()
+    cues = cue_persons(text)
+    low = lower_window(text, 0, n)
+    # One keyword pass for both lists: the matched keyword says which list it is from.
+    health: list[tuple[int, int]] = []
+    special: list[tuple[int, int]] = []
+    for t in p.PEOPLE_TERMS.finditer(low):
+        (special if t.group() in p.SPECIAL_KEYWORDS else health).append(_whole_word(text, t.start(), t.end()))
+    health += [t.span() for t in p.ICD10.finditer(text)]
+    used: set[tuple[int, int]] = set()
+    memo: dict[tuple[int, int], bool] = {}
+
+    def historical(person: tuple[int, int]) -> bool:
+        if person not in memo:
+            memo[person] = _historical(text, *person)
+        return memo[person]
+
+    # A clinical document (a letter with several distinct health terms) is about the
+    # person it names, however far the diagnoses stand from the name in its head.
+    clinical = n <= _LETTER and len({low[a:b] for a, b in health}) >= 3
+    head = lexicon_persons(text, 0, min(n, 400)) if clinical else []
+    for terms, entity in ((health, "HEALTH"), (special, "SPECIAL_CATEGORY")):
+        for ts, te in terms:
+            lo, hi = max(0, ts - _REACH), min(n, te + _REACH)
+            if clinical and entity == "HEALTH":
+                persons = cues + head
+            else:
+                persons = [c for c in cues if c[1] > lo and c[0] < hi] + lexicon_persons(text, lo, hi)
+            persons = [q for q in persons if (q[1] <= ts or q[0] >= te) and not historical(q)]
+            if persons:
+                out.append((entity, ts, te))
+                out.extend((entity, a, b) for a, b in persons)
+                used.update(persons)
+    if health:
+        _lab_values(text, cues, out)
+    for a, b in _addresses(text, low):
+        lo = max(0, a - 80)
+        persons = [c for c in cues if lo <= c[0] < a] + lexicon_persons(text, lo, a)
+        if not persons:
+            named = addressee(text, a)
+            persons = [named] if named else []
+        persons = [q for q in persons if not historical(q)]
+        if persons:
+            out.append(("ADDRESS", a, b))
+            out.extend(("PERSON", pa, pb) for pa, pb in persons)
+            used.update(persons)
+    for a, b in cues:
+        if (a, b) not in used and not historical((a, b)):
+            out.append(("PERSON", a, b))
+    _aged_persons(text, out)
+
+
+def _terms(text: str, low: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    return [_whole_word(text, t.start(), t.end()) for t in pattern.finditer(low)]
+
+
+def _lab_values(text: str, cues: list[tuple[int, int]], out: list[Span]) -> None:
+    """Dosages and lab values next to a cue person are health data too ("metformin 500 mg")."""
+    n = len(text)
+    for a, b in cues:
         lo, hi = max(0, a - _REACH), min(n, b + _REACH)
-        terms = [
-            _whole_word(text, lo + t.start(), lo + t.end()) for t in p.HEALTH_TERMS.finditer(lower_window(text, lo, hi))
-        ]
-        terms += [t.span() for t in p.ICD10.finditer(text, lo, hi)]
         if _DOSAGE_HINT.search(text, lo, hi):
-            terms += [t.span() for t in p.DOSAGE.finditer(text, lo, hi)]
-        terms = [t for t in terms if t[1] <= a or t[0] >= b]
-        if terms:
-            out.append(("HEALTH", a, b))
-            out.extend(("HEALTH", ts, te) for ts, te in terms)
+            terms = [t.span() for t in p.DOSAGE.finditer(text, lo, hi)] + [
+                t.span() for t in _LAB.finditer(text, lo, hi)
+            ]
+            if terms:
+                out.append(("HEALTH", a, b))
+                out.extend(("HEALTH", ts, te) for ts, te in terms if te <= a or ts >= b)
+
+
+def _addresses(text: str, low: str) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
+    # Postcode and city ("10115 Berlin"), with the street line before it ("Am Markt 19, ").
+    for m in p.POSTCODE.finditer(text):
+        a = m.start()
+        if a and (text[a - 1].isalnum() or text[a - 1] in "-/.,:"):
+            continue
+        street = p.STREET_BEFORE.search(text, max(0, a - 60), a)
+        if street:
+            found.append((street.start(), m.end()))
+    for hint in p.STREET_HINT.finditer(low):
+        h = hint.start()
+        lo = max(0, h - 40)
+        for sm in (
+            p.STREET.search(text, lo, min(len(text), h + 60)),
+            p.EN_STREET.search(text, lo, min(len(text), h + 90)),
+        ):
+            if sm and sm.start() <= h < sm.end():
+                found.append(sm.span())
+    return found
+
+
+def _aged_persons(text: str, out: list[Span]) -> None:
+    """A lexicon name with an age or sex right after it ("John Smith, 54M") is a person."""
+    if not any(c.isdecimal() for c in text):
+        return
+    for m in _AGE_SEX_ANCHOR.finditer(text):
+        a = max(0, m.start() - 40)
+        for ps, pe in lexicon_persons(text, a, m.start()):
+            if _AGE_SEX.match(text, pe) and pe >= m.start() - 2:
+                out.append(("PERSON", ps, pe))
+
+
+_AGE_SEX_ANCHOR = re.compile(r"[0-9]{1,3}[ ]?(?:[MFWmfw]|J\.|Jahre|jährige|-jährige|years|-year-old|yo|y/o)(?![\w])")
+
+
+def _historical(text: str, a: int, b: int) -> bool:
+    """Whether a year before living memory stands near the name (encyclopedic text)."""
+    for m in _OLD_YEAR.finditer(text, max(0, a - 200), min(len(text), b + 200)):
+        if int(m.group()[-4:]) <= _LIVING_FROM:
+            return True
+    return False
 
 
 def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:

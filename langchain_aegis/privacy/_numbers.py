@@ -1,3 +1,5 @@
+# ruff: noqa: SIM102
+# (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
 """Number-shaped entities: everything the digit-run prefilter can see.
 
 One pass of :data:`~._patterns.NUMBER_RUN` finds runs of four or more digits.
@@ -10,10 +12,14 @@ characters for their keyword in a lower-cased slice.
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
+from langchain_aegis.privacy._ids import scan_national_ids
+from langchain_aegis.privacy._phones import phone_ok
 
 __all__ = ["Span", "glued_left", "glued_right", "lower_window", "nearest_label", "scan_numbers"]
 
@@ -26,7 +32,7 @@ _CARD_FIRST = frozenset("23456")  # Amex/Diners 3, Visa 4, Mastercard 2/5, Disco
 _CARD_SEPS = frozenset(" -")
 _SPACE = frozenset(" ")
 _COUNTING = "012345678901234567890"  # "0123456789" is a placeholder or a digit alphabet, not a phone
-_IBAN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_IBAN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _PHONE_START = re.compile(r"[+(0-9]")
 _DROP_SEPARATORS = str.maketrans("", "", " .-/")
 
@@ -98,10 +104,14 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             _keyword_bound(text, s, e, lo, low, out)
         raw = m.group()
         digit_count = len(raw) if raw.isdecimal() else len(raw.translate(_DROP_SEPARATORS))  # most runs are bare
+        if digit_count >= 6 or (s >= 2 and text[s - 1] in " ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
+            scan_national_ids(text, s, e, digit_count, low, out)
+        if digit_count == 4 and s and text[s - 1] in "*r" and _year_of_birth(text, s, e, low):
+            out.append(("DATE_OF_BIRTH", s, e))
         if (
             digit_count >= 8
             and s >= 2
-            and (text[s - 1].isupper() or (text[s - 1] == " " and text[s - 2] in _IBAN_CHARS))
+            and (text[s - 1].isalpha() or (text[s - 1] == " " and text[s - 2] in _IBAN_CHARS))
         ):
             # An IBAN's country code, and any letters of its bank code, stand just before
             # the digit run; tested before the glue test as letters may follow ("... 3M02 606").
@@ -111,7 +121,13 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         if digit_count >= 5:
             before = text[s - 8 if s > 8 else 0 : s]
             # Phones start with 0, +, 00 or an area code in parentheses, or have ten digits (US).
-            if raw[0] == "0" or digit_count == 10 or "+" in before or "(" in before:
+            if (
+                raw[0] == "0"
+                or digit_count == 10
+                or (digit_count == 11 and raw[0] == "1")
+                or "+" in before
+                or "(" in before
+            ):
                 _phones(text, s, e, out)
         if glued_left(text, s):
             continue
@@ -120,6 +136,8 @@ def scan_numbers(text: str, out: list[Span]) -> None:
                 _ipv4(text, raw, s, out)
         elif digit_count >= 9:
             _separated_numbers(text, s, raw, out)
+        if "*" in low[-3:] and not glued_right(text, e):
+            _starred_date(text, s, e, out)
 
 
 def _keyword_bound(text: str, s: int, e: int, lo: int, low: str, out: list[Span]) -> None:
@@ -127,8 +145,12 @@ def _keyword_bound(text: str, s: int, e: int, lo: int, low: str, out: list[Span]
     n = len(text)
     if p.DOB_KEYWORDS.search(low):  # before DATE, which has no prefix and is tried at every position
         for dm in p.DATE.finditer(text, max(0, s - 16), min(n, e + 1)):
-            if dm.end() > s:
+            if dm.end() > s and _living(dm.group()):
                 out.append(("DATE_OF_BIRTH", dm.start(), dm.end()))
+
+    if e - s == 4 and text[s:e].isdecimal() and _living(text[s:e]) and not glued_right(text, e):
+        if p.DOB_YEAR_KEYWORDS.search(low[-20:]):  # "geb. 1961", "Jahrgang 1961", "born in 1961"
+            out.append(("DATE_OF_BIRTH", s, e))
     label = nearest_label(low, _LABELS)
     if label is not None:
         entity, label_end = label
@@ -139,6 +161,46 @@ def _keyword_bound(text: str, s: int, e: int, lo: int, low: str, out: list[Span]
     sm = p.SSN_SHAPE.match(text, s, e)  # the shape is one cheap match; the keyword list scans the look-back
     if sm and sm.end() == e and us_ssn_ok(sm.group(1), sm.group(3), sm.group(4)) and p.SSN_KEYWORDS.search(low):
         out.append(("US_SSN", s, e))
+
+
+def digit_count_of(text: str, s: int, e: int) -> int:
+    """Digits in ``text[s:e]``."""
+    return sum(1 for c in text[s:e] if c.isdecimal())
+
+
+_YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
+_THIS_YEAR = date.today().year
+_LIVING_YEARS = 120  # the oldest living person; data protection law covers the living
+
+
+def _living(date_text: str) -> bool:
+    """Whether a birth date can belong to a living person (not "geb. 31.03.1685").
+
+    Two-digit years ("1.3.85") are taken as recent.
+    """
+    m = _YEAR.search(date_text)
+    if m is None:
+        return True
+    year = int(m.group(1))
+    return _THIS_YEAR - _LIVING_YEARS <= year <= _THIS_YEAR
+
+
+def _year_of_birth(text: str, s: int, e: int, low: str) -> bool:
+    """``*1961`` (a star glued to a year) marks a year of birth in German CVs and letters."""
+    if text[s - 1] != "*" or glued_right(text, e) or not _living(text[s:e]):
+        return False
+    return s < 2 or not (text[s - 2].isalnum() or text[s - 2] in "*/")
+
+
+def _starred_date(text: str, s: int, e: int, out: list[Span]) -> None:
+    """``* 03.04.1961`` and ``*03.04.1961``: the genealogical star before a birth date."""
+    dm = p.DATE.match(text, s, min(len(text), e + 12))
+    if dm is None or not _living(dm.group()):
+        return
+    star = text.rfind("*", max(0, s - 3), s)
+    if star > 0 and (text[star - 1].isalnum() or text[star - 1] in "*/"):
+        return  # "2*3", "**bold**"
+    out.append(("DATE_OF_BIRTH", dm.start(), dm.end()))
 
 
 def _phones(text: str, s: int, e: int, out: list[Span]) -> None:
@@ -156,6 +218,7 @@ def _phones(text: str, s: int, e: int, out: list[Span]) -> None:
             and not glued_left(text, a)
             and not _inside_digits(text, a)
             and pm.group().translate(_DROP_SEPARATORS) not in _COUNTING
+            and phone_ok(pm.group())
         ):
             out.append(("PHONE", a, b))
 
@@ -172,8 +235,10 @@ def _ibans(text: str, s: int, e: int, n: int, out: list[Span]) -> None:
         if im.end() <= s or (a and text[a - 1].isalnum()):
             continue
         raw = im.group()
+        if raw[0].isupper() != raw[1].isupper():
+            continue  # "De89 ...": a capitalised word, not a country code
         offsets = [i for i, c in enumerate(raw) if c != " "]
-        compact = raw.replace(" ", "")
+        compact = raw.replace(" ", "").upper()  # "de89 3704 ...": lower-case IBANs are IBANs too
         known = IBAN_LENGTHS.get(compact[:2])
         lengths = (known,) if known else range(min(len(compact), 34), 14, -1)
         for length in lengths:
@@ -189,7 +254,30 @@ def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
     octets = [int(x) for x in im.group().split(".")]
     if max(octets) > 255 or octets[0] in (0, 127, 255):
         return  # unspecified, loopback and netmasks say nothing about a person
-    out.append(("IP_ADDRESS", s, s + im.end()))
+    end = s + im.end()
+    if end < len(text) and text[end] == "/":
+        return  # a CIDR block names a network, not a connection
+    address = ipaddress.IPv4Address(im.group())
+    if not address.is_global or address.is_multicast:
+        return  # RFC 1918, CGNAT, link-local, documentation, multicast: machines, not people
+    if octets[3] == 0 or _version_context(text, s) or _VERSION_AFTER.match(text, end):
+        return  # "x.y.0.0" names a network or a version; a host address does not end in .0
+    out.append(("IP_ADDRESS", s, end))
+
+
+_VERSION_BEFORE = re.compile(
+    r"(?:version|release|build|firmware|rev|ver|v|==|~=|>=|<=|@|<assemblyversion>|<fileversion>|"
+    r"assemblyversion\(\"|\": \"|\":\"|=\"|= \"|')[ =:]{0,3}\Z"
+)
+
+
+_VERSION_AFTER = re.compile(r"[ \-]?(?:style )?(?:version|release|build|-?rc|-?beta|-?alpha)", re.IGNORECASE)
+
+
+def _version_context(text: str, s: int) -> bool:
+    """Whether a dotted quad is a version: after "version", "v", "==", "@", in a package pin."""
+    low = text[max(0, s - 24) : s].lower()
+    return _VERSION_BEFORE.search(low) is not None
 
 
 def _separated_numbers(text: str, s: int, raw: str, out: list[Span]) -> None:

@@ -94,15 +94,15 @@ PHONE = re.compile(
     r"""
     (?:
         (?:\+|00)[1-9](?:[ \-./()]{0,2}[0-9]){6,14}              # +49 30 1234567, +44 (0)20 ..., 0049 ...
-      | \(?0[ ]?[1-9][0-9]{1,4}\)?(?:[ \-/]{0,2}[0-9]){5,10}     # 030 12345678, (0 30) 123 45 67, 0171-1234567
-      | \(?[0-9]{3}\)?[ \-.][0-9]{3}[ \-.][0-9]{4}               # (415) 555-2671, 415.555.2671
+      | \(?0[ ]?[1-9][0-9]{1,4}\)?(?:[ \-/.]{0,2}[0-9]){5,10}    # 030 12345678, (0 30) 123 45 67, 030.1234567
+      | (?:1[ \-.])?\(?[0-9]{3}\)?[ \-.]?[0-9]{3}[ \-.][0-9]{4}   # (415) 555-2671, 415.555.2671, 1-415-555-2671
     )
     (?![0-9])
     """,
     re.VERBOSE,
 )
 
-IBAN = re.compile(r"[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]){11,30}")
+IBAN = re.compile(r"[A-Za-z]{2}[0-9]{2}(?:[ ]?[A-Za-z0-9]){11,30}")
 
 IPV4 = re.compile(r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}")
 
@@ -163,6 +163,11 @@ DOB_KEYWORDS = keyword_pattern(
     substrings=("geburtsdatum", "geboren", "geburtstag", "date of birth", "birth date", "birthdate", "birthday"),
     words=("geb.", "dob", "d.o.b.", "born", "gebdat"),
 )
+DOB_YEAR_KEYWORDS = keyword_pattern(
+    substrings=("jahrgang", "geboren", "geburtsjahr", "year of birth", "born in"),
+    words=("geb.", "born", "geb", "jg.", "b."),
+)
+"""Keywords before a bare year that make it a year of birth ("Jahrgang 1961", "geb. 1961")."""
 RECORD_KEYWORDS = keyword_pattern(
     substrings=(
         "fallnummer", "fall-nr", "fallnr", "patienten-id", "patientenid", "patienten-nr", "patientennummer",
@@ -181,11 +186,11 @@ ANY_KEYWORD = keyword_pattern(
         "geburts", "geboren", "birth", "fall", "patient", "record", "aufnahme", "versicherten", "case",
         "ausweis", "id card", "id-card", "identity", "pass", "social security",
     ),
-    words=("geb.", "dob", "d.o.b.", "born", "gebdat", "mrn", "ssn"),
+    words=("geb.", "dob", "d.o.b.", "born", "gebdat", "mrn", "ssn", "jahrgang", "jg.", "b."),
 )  # fmt: skip
 """Any keyword of the lists above: one cheap test before the specific ones."""
 
-HEALTH_TERMS = keyword_pattern(
+_HEALTH_ARGS: dict[str, tuple[str, ...]] = dict(
     substrings=(
         # German
         "diagnos", "befund", "therapie", "therapeut", "medikation", "medikament", "verordnet", "verschrieben",
@@ -199,6 +204,14 @@ HEALTH_TERMS = keyword_pattern(
         "dialyse", "insulin", "metformin", "ibuprofen", "antidepress", "sertralin", "citalopram", "methotrexat",
         "chemotherap", "bestrahlung", "psychotherap", "psychiatr", "schwanger", "fehlgeburt", "blutzucker",
         "blutdruck", "laborwert", "röntgen", "entzündung", "schmerzmittel", "behandelt wegen",
+        "herzinsuffizienz", "vorhofflimmern", "adipositas", "hypothyreose", "hyperthyreose", "sepsis", "anämie",
+        "thrombose", "embolie", "koronar", "apoplex", "gastritis", "zirrhose", "kolitis", "divertikul",
+        "pankreatitis", "harnwegsinfekt", "psoriasis", "neurodermitis", "hörsturz", "tinnitus", "glaukom",
+        "osteoporose", "bandscheibe", "gicht", "fraktur", "ramipril", "bisoprolol", "metoprolol", "simvastatin",
+        "atorvastatin", "pantoprazol", "thyroxin", "marcumar", "apixaban", "rivaroxaban", "kreatinin",
+        "hämoglobin", "leukozyten", "troponin", "entlassung", "stationär", "aufnahmebefund", "zustand nach",
+        "hiv-positiv", "hiv positiv", "schwangerschaft", "ssw", "krankgeschrieben", "arbeitsunfähigkeit",
+        "reha", "pflegegrad", "schwerbehindert", "behinderung", "insulinpflichtig", "typ-2-diabetes",
         # English
         "medication", "prescri", "therapy", "disease", "disorder", "syndrome", "illness", "chronic", "depress",
         "cancer", "tumour", "carcinoma", "leukemia", "leukaemia", "lymphoma", "hypertension", "blood pressure",
@@ -206,6 +219,69 @@ HEALTH_TERMS = keyword_pattern(
         "bulimia", "addiction", "alcoholism", "substance abuse", "multiple sclerosis", "migraine", "allerg",
         "pneumonia", "covid", "tuberculosis", "kidney failure", "dialysis", "psychiatric", "pregnan",
         "miscarriage", "blood sugar", "biopsy", "surgery", "treated for", "hospitali", "infection",
+        "diabetes", "asthma", "heart failure", "atrial fibrillation", "obesity", "hypothyroid", "sepsis",
+        "anemia", "anaemia", "thrombosis", "seizure", "arthritis", "osteoporosis", "hepatitis", "fracture",
+        "lisinopril", "amlodipine", "warfarin", "metformin", "insulin", "sertraline", "fluoxetine", "statin",
+        "creatinine", "hemoglobin", "haemoglobin", "cholesterol", "discharge summary", "admitted with",
+        "diagnosed", "positive for", "sick leave", "sick note", "disability", "rehab", "chemo", "overdose",
     ),
-    words=("hiv", "copd", "adhs", "adhd", "ptsd", "mrt", "mri", "icd", "icd-10", "hba1c", "stroke"),
+    words=(
+        "hiv", "copd", "adhs", "adhd", "ptsd", "mrt", "mri", "icd", "icd-10", "hba1c", "stroke", "aids", "khk",
+        "ekg", "ecg", "crp", "tsh", "gfr", "ldl", "a1c", "nstemi", "stemi", "ct", "bmi", "ass", "op",
+        "mg/dl", "mmol/l", "pregnant",
+    ),
 )  # fmt: skip
+
+_SPECIAL_ARGS: dict[str, tuple[str, ...]] = dict(
+    substrings=(
+        # religion or belief
+        "katholisch", "evangelisch", "muslimisch", "jüdisch", "konfession", "religionszugehörigkeit",
+        "kirchensteuer", "religion", "glaubensgemeinschaft", "catholic", "protestant", "jewish", "buddhist",
+        "hindu", "atheist", "religious",
+        # sexual orientation and gender identity
+        "homosexuell", "heterosexuell", "bisexuell", "schwul", "lesbisch", "sexuelle orientierung",
+        "transgender", "transsexuell", "lesbian", "bisexual", "sexual orientation", "gay ",
+        # ethnic origin, politics, unions, biometrics, genetics
+        "ethnisch", "ethnic", "parteimitglied", "party member", "gewerkschaft", "trade union", "union member",
+        "politische", "political opinion", "genetisch", "genetic", "fingerabdr", "fingerprint", "biometri",
+        # pay (not Art. 9, but what employees expect to stay private)
+        "gehalt", "salary", "bruttolohn", "nettolohn", "stundenlohn", "jahreseinkommen", "einkommen", "vergütung",
+        "annual income", "earns", "verdient",
+    ),
+    words=("muslim", "queer", "lgbt", "lgbtq", "afd", "spd", "cdu", "csu", "fdp", "grüne", "linke", "verdi"),
+)  # fmt: skip
+"""Special categories of personal data (GDPR Art. 9) and pay, next to a named person."""
+
+STREET_HINT = keyword_pattern(
+    substrings=(
+        "straße", "strasse", "str.", "weg ", "gasse", "allee", "platz ", "ring ", "damm ", "ufer ", "chaussee",
+        "street", "road", " ave", " lane", " drive", "boulevard", " blvd",
+    ),
+)  # fmt: skip
+"""Street words; an address is one with a house number, checked by ``STREET``/``EN_STREET``."""
+STREET = re.compile(
+    r"[A-ZÄÖÜ][\w\-äöüß]*(?:[Ss]traße|[Ss]trasse|[Ss]tr\.|[Ww]eg|[Gg]asse|[Aa]llee|[Pp]latz|[Rr]ing|[Dd]amm|[Uu]fer"
+    r"|[Cc]haussee)[ ]?[0-9]{1,4}[a-z]?(?:[ ]?[-/][ ]?[0-9]{1,4}[a-z]?)?"
+    r"(?:(?:,?[ ]+|[ ]*\r?\n[ ]*|[ ]+in[ ]+)(?:[0-9]{5}|[A-Z]-[0-9]{4,5}|[0-9]{4})[ ]+[A-ZÄÖÜ][\w\-äöüß]+"
+    r"(?:[ ][A-ZÄÖÜa-z][\w\-äöüß.]+)?)?"
+)
+POSTCODE = re.compile(r"[0-9]{5}(?![0-9])[ ]+[A-ZÄÖÜ][a-zäöüß]+(?:[ \-][a-zA-ZÄÖÜ(][\w.)äöüß]+)?")
+STREET_BEFORE = re.compile(
+    r"(?:[A-ZÄÖÜ][\w\-äöüß.]*[ ]){0,3}?[A-ZÄÖÜ][\w\-äöüß.]*[ ][0-9]{1,4}[a-z]?(?:,[ ]?|[ ]+in[ ]+|[ \t]*\r?\n[ \t]*)\Z"
+)
+EN_STREET = re.compile(
+    r"[0-9]{1,5}[ ]+(?:[A-Z][a-z]+[ ]+){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.?|Lane|Ln\.|Drive|Dr\.|"
+    r"Boulevard|Blvd\.|Way|Court|Ct\.|Place|Pl\.|Terrace|Close|Crescent|Gardens)"
+    r"(?:,?[ ]+(?:Apt\.?|Suite|Flat)[ ]?[0-9A-Z]+)?"
+    r"(?:,?[ ]+[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?,?[ ]+(?:[A-Z]{2}[ ]+[0-9]{5}(?:-[0-9]{4})?|[A-Z]{1,2}[0-9][0-9A-Z]?[ ][0-9][A-Z]{2}))?"  # noqa: E501
+)
+POSTCODE_CITY = re.compile(r"(?<![0-9])[0-9]{5}[ ]+[A-ZÄÖÜ][a-zäöüß]+(?:[ \-][A-ZÄÖÜ(][\w.)äöüß]+)?")
+
+HEALTH_TERMS = keyword_pattern(**_HEALTH_ARGS)
+SPECIAL_TERMS = keyword_pattern(**_SPECIAL_ARGS)
+PEOPLE_TERMS = keyword_pattern(
+    substrings=(*_HEALTH_ARGS["substrings"], *_SPECIAL_ARGS["substrings"]),
+    words=(*_HEALTH_ARGS["words"], *_SPECIAL_ARGS["words"]),
+)
+"""Health and special-category keywords in one pass; :data:`SPECIAL_KEYWORDS` tells them apart."""
+SPECIAL_KEYWORDS = frozenset(_SPECIAL_ARGS["substrings"]) | frozenset(_SPECIAL_ARGS["words"])

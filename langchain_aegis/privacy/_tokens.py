@@ -1,3 +1,5 @@
+# ruff: noqa: SIM102
+# (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
 """Token-shaped entities the digit prefilter cannot see on its own.
 
 E-mail addresses are found from their ``@`` (a plain ``str.find``), IPv6
@@ -9,9 +11,11 @@ text, so the validating work stays small.
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import icao_check_digit
+from langchain_aegis.privacy._names import first_names, surnames
 from langchain_aegis.privacy._numbers import Span, glued_left, glued_right, lower_window, nearest_label
 
 __all__ = ["scan_documents", "scan_emails", "scan_ipv6"]
@@ -33,8 +37,29 @@ def scan_emails(text: str, out: list[Span]) -> None:
             while start < at and text[start] == ".":
                 start += 1
             if domain is not None and start < at and text[start:at] not in _SSH_USERS:
-                out.append(("EMAIL", start, domain.end()))
+                if not _fictional(text[start:at], text[at + 1 : domain.end()]):
+                    out.append(("EMAIL", start, domain.end()))
         at = text.find("@", at + 1)
+
+
+_RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
+_RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local", "localdomain", "internal", "arpa"})
+
+
+def _fictional(local: str, domain: str) -> bool:
+    """Whether an address belongs to nobody: a reserved domain (RFC 2606/6761) and no real name.
+
+    ``user@example.com`` in test code is nobody's; ``anna.schmidt@example.org``
+    still names a person (first name and surname from the lexicon), so it counts.
+    """
+    domain = domain.lower()
+    reserved = domain.rsplit(".", 1)[-1] in _RESERVED_TLDS or any(
+        domain == d or domain.endswith("." + d) for d in _RESERVED_DOMAINS
+    )
+    if not reserved:
+        return False
+    parts = [part.capitalize() for part in re.split(r"[._\-]", local) if part]
+    return not (len(parts) >= 2 and parts[0] in first_names() and parts[-1] in surnames())
 
 
 def scan_ipv6(text: str, out: list[Span]) -> None:
@@ -58,7 +83,9 @@ def scan_ipv6(text: str, out: list[Span]) -> None:
         # Loopback, "::" and bare slices like x[1::2] carry no person; real
         # addresses have at least three groups or an IPv4 tail.
         groups = sum(1 for g in candidate.split("%")[0].split(":") if g)
-        if address.is_loopback or address.is_unspecified or (groups < 3 and "." not in candidate):
+        # Only globally routable addresses identify a connection: not ULA, link-local,
+        # documentation (2001:db8::/32) or multicast.
+        if not address.is_global or address.is_multicast or (groups < 3 and "." not in candidate):
             continue
         out.append(("IP_ADDRESS", cm.start(), cm.end()))
 

@@ -9,24 +9,29 @@ windows around those places. All patterns are compiled once, at import.
 
 Entity types, in the order they win when two findings overlap:
 
-=================  ==================================================================
-``IBAN``           ISO 13616, mod-97 and country length checked, with or without spaces
-``CREDIT_CARD``    13 to 19 digits, Luhn checked, spaces or dashes between groups
-``DE_TAX_ID``      Steuer-ID: 11 digits, ISO 7064 MOD 11,10 check digit, repetition rule
-``US_SSN``         ``123-45-6789`` with issuable area, group and serial (plain 9 digits
-                   only next to "SSN" or "social security")
-``DE_ID_CARD``     Personalausweis: 9 characters + ICAO 7-3-1 check digit, or near "Ausweis"
-``DE_PASSPORT``    Reisepass: as above, first letter C F G H J K, or near "Reisepass"/"passport"
-``MEDICAL_RECORD`` a number after MRN, Fallnummer, Patienten-ID, Patient ID, case no., ...
-``DATE_OF_BIRTH``  a date after geb., geboren, Geburtsdatum, DOB, date of birth, born
-``EMAIL``          ``local@domain.tld``
-``IP_ADDRESS``     IPv4 and IPv6, except loopback, unspecified and netmasks
-``PHONE``          German (030 12345678, (0 30) 123 45 67, 0171-1234567), international
-                   (+49 ..., +44 ..., 0049 ...) and US ((415) 555-2671)
-``HEALTH``         a named person (Herr/Frau/Dr./Mr./Mrs./Ms./Patient(in) + name) within
-                   ~100 characters of a diagnosis, medication, dosage, disease or ICD-10
-                   code; the person and each term are separate findings
-=================  ==================================================================
+====================  ===============================================================
+``IBAN``              ISO 13616, stdnum (mod 97, length, BBAN format), spaces, any case
+``CREDIT_CARD``       13 to 19 digits, Luhn checked, spaces or dashes between groups
+``DE_TAX_ID``         Steuer-ID: 11 digits, stdnum ``de.idnr`` and the repetition rule
+``US_SSN``            ``123-45-6789``, stdnum ``us.ssn`` (plain 9 digits next to "SSN")
+``CH_AHV`` ...        Swiss, Austrian, German and UK social and health insurance numbers,
+                      the Steuernummer, driver's licences and licence plates (:mod:`._ids`)
+``DE_ID_CARD``        Personalausweis: 9 characters + ICAO 7-3-1 check digit, or near "Ausweis"
+``DE_PASSPORT``       Reisepass: as above, first letter C F G H J K, or near "Reisepass"
+``MEDICAL_RECORD``    a number after MRN, Fallnummer, Patienten-ID, Patient ID, case no., ...
+``DATE_OF_BIRTH``     a date after geb., DOB, born ...; ``*1961``, ``Jahrgang 1961``; living only
+``EMAIL``             ``local@domain.tld``, not at a reserved domain unless it names a person
+``IP_ADDRESS``        globally routable IPv4 and IPv6 (``ipaddress.is_global``), no versions
+``PHONE``             candidates validated by Google's ``phonenumbers`` (DE first, then
+                      AT CH GB FR NL US); the US 555-01xx fiction range is excluded
+``HEALTH``            a person near a diagnosis, medication, dosage, lab value or ICD-10 code
+``SPECIAL_CATEGORY``  a person near religion, orientation, ethnicity, politics, union, pay
+``ADDRESS``           a street address next to a person's name
+``PERSON``            a name after a cue (salutation, ``Name:``, greeting, sign-off, age/sex)
+====================  ===============================================================
+
+Before any of this the text is normalized (:mod:`._normalize`); findings are mapped
+back to positions in the original text.
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from langchain_aegis.privacy._health import scan_health
+from langchain_aegis.privacy._health import scan_people
+from langchain_aegis.privacy._ids import scan_plates_and_licences
+from langchain_aegis.privacy._normalize import normalize, to_original
 from langchain_aegis.privacy._numbers import Span, scan_numbers
 from langchain_aegis.privacy._tokens import scan_documents, scan_emails, scan_ipv6
 
@@ -45,14 +52,26 @@ ENTITY_TYPES: tuple[str, ...] = (
     "CREDIT_CARD",
     "DE_TAX_ID",
     "US_SSN",
+    "CH_AHV",
+    "AT_SVNR",
+    "DE_PENSION_ID",
+    "DE_KVNR",
+    "UK_NINO",
+    "UK_NHS",
+    "DE_TAX_NUMBER",
     "DE_ID_CARD",
     "DE_PASSPORT",
+    "DRIVER_LICENSE",
+    "DE_LICENSE_PLATE",
     "MEDICAL_RECORD",
     "DATE_OF_BIRTH",
     "EMAIL",
     "IP_ADDRESS",
     "PHONE",
     "HEALTH",
+    "SPECIAL_CATEGORY",
+    "ADDRESS",
+    "PERSON",
 )
 """Every entity type :func:`detect` reports, most specific first."""
 
@@ -98,13 +117,24 @@ def detect(text: str) -> list[Finding]:
     """
     if not text:
         return []
+    original = text
+    text, maps = normalize(text)
     spans: list[Span] = []
     scan_numbers(text, spans)
     scan_emails(text, spans)
     scan_ipv6(text, spans)
     scan_documents(text, spans)
-    scan_health(text, spans)
-    return [Finding(entity, start, end) for entity, start, end in _resolve(spans)]
+    scan_plates_and_licences(text, spans)
+    scan_people(text, spans)
+    resolved = _resolve(spans)
+    if not maps:
+        return [Finding(entity, start, end) for entity, start, end in resolved]
+    findings = []
+    for entity, start, end in resolved:
+        a, b = to_original(maps, start, end)
+        if a < b <= len(original):
+            findings.append(Finding(entity, a, b))
+    return findings
 
 
 def _resolve(spans: list[Span]) -> list[Span]:

@@ -111,8 +111,8 @@ VALID = [
     ("DE_ID_CARD", "document LRJV3FG907 checked", "LRJV3FG907"),
     ("DE_PASSPORT", "Reisepass C01X00T47", "C01X00T47"),
     ("DE_PASSPORT", "passport C01X00T478 scanned", "C01X00T478"),
-    ("IP_ADDRESS", "Login von 192.168.1.10 um 14 Uhr", "192.168.1.10"),
-    ("IP_ADDRESS", "from 2001:db8:85a3::8a2e:370:7334.", "2001:db8:85a3::8a2e:370:7334"),
+    ("IP_ADDRESS", "Login von 85.214.132.117 um 14 Uhr", "85.214.132.117"),
+    ("IP_ADDRESS", "from 2a00:1450:4001:81c::200e.", "2a00:1450:4001:81c::200e"),
     ("DATE_OF_BIRTH", "geb. 12.03.1985 in Berlin", "12.03.1985"),
     ("DATE_OF_BIRTH", "Geburtsdatum: 1985-03-12", "1985-03-12"),
     ("DATE_OF_BIRTH", "date of birth: March 3, 1985", "March 3, 1985"),
@@ -145,6 +145,14 @@ INVALID = [
     ("DE_PASSPORT", "Document C01X00T479"),
     ("IP_ADDRESS", "Adresse 999.12.3.4"),
     ("IP_ADDRESS", "localhost 127.0.0.1 and ::1"),
+    ("IP_ADDRESS", "Login von 192.168.1.10 um 14 Uhr"),  # RFC 1918: a machine, not a person
+    ("IP_ADDRESS", "from 2001:db8:85a3::8a2e:370:7334."),  # documentation range
+    ("IP_ADDRESS", "pods 10.244.0.0/16 and CGNAT 100.64.1.2"),
+    ("IP_ADDRESS", "version 2.1.0.0"),
+    ("EMAIL", "assert notify('user@example.com')"),  # RFC 2606: nobody's
+    ("PHONE", "Belegnummer 0071/204518"),  # not a valid German number
+    ("PHONE", "Call (212) 555-0147"),  # 555-01xx: fiction
+    ("DATE_OF_BIRTH", "Bach, geb. 31.03.1685"),  # no living person
     ("DATE_OF_BIRTH", "Termin am 12.03.2025"),  # no birth keyword
     ("MEDICAL_RECORD", "Bestellnummer 12345678"),  # no record label
     ("PHONE", "Bestellnummer 123456789"),
@@ -172,19 +180,20 @@ def test_health_about_a_named_person(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "found"),
     [
-        "Sehr geehrter Herr Müller, vielen Dank für Ihre Bestellung.",
-        "Diabetes ist eine Volkskrankheit.",
-        "Dear Mr. Smith, the quarterly report is attached.",
+        ("Sehr geehrter Herr Müller, vielen Dank für Ihre Bestellung.", {"PERSON"}),
+        ("Diabetes ist eine Volkskrankheit.", set()),
+        ("Dear Mr. Smith, the quarterly report is attached.", {"PERSON"}),
     ],
 )
-def test_no_health_without_both_person_and_term(text: str) -> None:
-    assert detect(text) == []
+def test_no_health_without_both_person_and_term(text: str, found: set[str]) -> None:
+    assert entities(text) == found
 
 
 def test_health_term_far_from_person_does_not_count() -> None:
-    assert detect("Herr Müller kommt morgen. " + "Lorem ipsum dolor sit amet. " * 6 + "Diabetes ist häufig.") == []
+    text = "Herr Müller kommt morgen. " + "Lorem ipsum dolor sit amet. " * 6 + "Diabetes ist häufig."
+    assert entities(text) == {"PERSON"}
 
 
 # --- corpora ---------------------------------------------------------------------------
@@ -196,6 +205,11 @@ def test_negative_corpus_stays_clean(line: str) -> None:
 
 
 POSITIVE = load_positive()
+# Entity types added by detector v2, tested in test_privacy_ids.py and on the document corpus.
+_V2_ONLY = {
+    "CH_AHV", "AT_SVNR", "DE_PENSION_ID", "DE_KVNR", "UK_NINO", "UK_NHS", "DE_TAX_NUMBER", "DRIVER_LICENSE",
+    "DE_LICENSE_PLATE", "SPECIAL_CATEGORY", "ADDRESS",
+}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -212,7 +226,7 @@ def test_positive_corpus(sample: Sample) -> None:
 def test_corpus_sizes_and_quality(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(load_negative()) >= 60
     assert sum(1 for s in POSITIVE if s.expected) >= 80
-    assert {e for s in POSITIVE for e in s.expected} == set(ENTITY_TYPES)
+    assert {e for s in POSITIVE for e in s.expected} >= set(ENTITY_TYPES) - _V2_ONLY
     quality = measure()
     with capsys.disabled():
         print(f"\nprivacy recall {quality.recall:.1%}, false-positive rate {quality.false_positive_rate:.1%}")
@@ -237,7 +251,7 @@ def test_finding_is_frozen() -> None:
 
 
 def test_findings_are_ordered_and_disjoint() -> None:
-    text = "Karte 4111 1111 1111 1111, Tel. 030 12345678, max@example.com, SSN 123-45-6789"
+    text = "Karte 4111 1111 1111 1111, Tel. 030 12345678, max@web.de, SSN 123-45-6789"
     findings = detect(text)
     assert [f.entity for f in findings] == ["CREDIT_CARD", "PHONE", "EMAIL", "US_SSN"]
     assert all(a.end <= b.start for a, b in itertools.pairwise(findings))
@@ -245,9 +259,9 @@ def test_findings_are_ordered_and_disjoint() -> None:
 
 def test_redact_text_masks_every_entity_and_keeps_the_rest() -> None:
     text = (
-        "Hallo, ich bin Max (max@example.com, Tel. 030 12345678), geb. 12.03.1985. "
+        "Hallo, ich bin Max (max@web.de, Tel. 030 12345678), geb. 12.03.1985. "
         "IBAN DE89 3704 0044 0532 0130 00, Karte 4111 1111 1111 1111, SSN 123-45-6789, "
-        "Steuer-ID 86095742719, Ausweis T220001293, Reisepass C01X00T47, IP 192.168.1.10, "
+        "Steuer-ID 86095742719, Ausweis T220001293, Reisepass C01X00T47, IP 85.214.132.117, "
         "MRN: 12345678. Patient Frau Müller, Diagnose F32.1."
     )
     redacted = redact_text(text)

@@ -7,7 +7,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, Tool
 from langchain_aegis.privacy import redact_value, scan_messages
 
 IBAN = "DE89 3704 0044 0532 0130 00"
-EMAIL = "max@example.com"
+EMAIL = "max@web.de"  # example.com is reserved (RFC 2606), nobody's address
 IMAGE_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg" * 3
 
 

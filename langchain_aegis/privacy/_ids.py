@@ -1,0 +1,368 @@
+# ruff: noqa: RUF001, SIM102
+# (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
+"""National identifiers beyond cards and tax IDs: social insurance, health insurance, vehicles.
+
+Every number here is found from a digit run of the shared prefilter (see
+:func:`~._numbers.scan_numbers`), so this module costs nothing on text
+without digits. A number that carries a check digit counts on its own once
+the check holds; a number without one (or with a weak one) counts only next
+to its keyword.
+
+=====================  ==================================================================
+``CH_AHV``             Swiss AHV number ``756.9217.0769.85``, EAN-13 check (stdnum ``ch.ssn``)
+``AT_SVNR``            Austrian SVNR ``1237 010180``, check digit and birth date (``at.vnr``)
+``UK_NHS``             NHS number ``943 476 5919``, mod 11 (``gb.nhs``), spaced 3-3-4 or keyword
+``UK_NINO``            National Insurance number ``AB 12 34 56 C``, HMRC allocation rules
+``DE_KVNR``            Krankenversichertennummer ``A123456780``, check digit
+``DE_PENSION_ID``      Rentenversicherungsnummer ``65 170839 J 003``, check digit
+``DE_TAX_NUMBER``      Steuernummer ``181/815/08155`` next to its keyword (``de.stnr``)
+``DRIVER_LICENSE``     a licence number next to "driver's license", "DL#", "Führerschein"
+``DE_LICENSE_PLATE``   ``B-AB 1234``, ``M-XY 12E``, or any plate next to "Kennzeichen"
+=====================  ==================================================================
+"""
+
+from __future__ import annotations
+
+import re
+
+from langchain_aegis.privacy._checksums import (
+    at_svnr_ok,
+    ch_ahv_ok,
+    de_kvnr_ok,
+    de_rvnr_ok,
+    de_tax_number_ok,
+    uk_nhs_ok,
+    uk_nino_ok,
+)
+from langchain_aegis.privacy._patterns import keyword_pattern
+
+__all__ = ["ID_ENTITIES", "scan_national_ids", "scan_plates_and_licences"]
+
+ID_ENTITIES = (
+    "CH_AHV",
+    "AT_SVNR",
+    "UK_NHS",
+    "UK_NINO",
+    "DE_KVNR",
+    "DE_PENSION_ID",
+    "DE_TAX_NUMBER",
+    "DRIVER_LICENSE",
+    "DE_LICENSE_PLATE",
+)
+
+Span = tuple[str, int, int]
+
+_AHV = re.compile(r"756[. ]?[0-9]{4}[. ]?[0-9]{4}[. ]?[0-9]{2}(?![0-9])")
+_SVNR = re.compile(r"[1-9][0-9]{3} ?[0-9]{6}(?![0-9])")
+_NHS = re.compile(r"([0-9]{3})([ \-]?)([0-9]{3})\2([0-9]{4})(?![0-9])")
+_NINO = re.compile(r"([A-Z]{2}) ?([0-9]{2}) ?([0-9]{2}) ?([0-9]{2}) ?([A-D])(?![A-Za-z0-9])")
+_KVNR = re.compile(r"([A-Z])[ ]?([0-9]{9})(?![0-9A-Za-z])")
+_RVNR = re.compile(r"([0-9]{2})[ ]?([0-9]{6})[ ]?([A-Z])[ ]?([0-9]{3})(?![0-9A-Za-z])")
+_STNR = re.compile(r"[0-9]{2,3}/?[0-9]{3,4}/?[0-9]{4,5}(?![0-9])|[0-9]{10,13}(?![0-9])")
+
+_SVNR_WORDS = keyword_pattern(
+    substrings=("sozialversicherung", "versicherungsnummer", "sv-nummer", "sv-nr", "svnr", "vsnr"),
+    words=("sv nr", "sv-nr."),
+)
+_NHS_WORDS = keyword_pattern(words=("nhs", "nhs no", "nhs number"))
+_STNR_WORDS = keyword_pattern(
+    substrings=("steuernummer", "steuer-nr", "steuernr", "st.-nr", "st-nr", "stnr", "tax number"),
+    words=("st.nr.", "st. nr."),
+)
+_COMPANY = re.compile(r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bInc\.|\bLtd\.?|\bLLC\b|\be\.K\.|\bSE\b|& Co")
+
+
+def scan_national_ids(text: str, s: int, e: int, digit_count: int, low: str, out: list[Span]) -> None:
+    """Append the national identifiers that start at (or just before) the digit run ``[s, e)``.
+
+    Args:
+        text: the whole (normalized) text.
+        s: start of the digit run.
+        e: end of the digit run.
+        digit_count: digits in the run, separators not counted.
+        low: the lower-cased look-back before ``s``, for keywords.
+        out: where findings go.
+    """
+    n = len(text)
+    if digit_count == 13 or text.startswith("756", s):
+        m = _AHV.match(text, s, min(n, s + 20))
+        if m and _free(text, s, m.end()) and ch_ahv_ok(_digits(m.group())):
+            out.append(("CH_AHV", s, m.end()))
+    if digit_count in (6, 8) or 2 <= digit_count <= 6:
+        # NINO "AB 12 34 56 C": the run is the digits, the letters stand around it.
+        a = s - 3 if s >= 3 and text[s - 1] == " " else s - 2
+        if a >= 0:
+            m = _NINO.match(text, a, min(n, e + 3))
+            if m and (a == 0 or not text[a - 1].isalnum()) and uk_nino_ok("".join(m.groups())):
+                out.append(("UK_NINO", a, m.end()))
+    if digit_count >= 8 and s >= 1:
+        # KVNR "A123456780": a capital letter glued to (or one space before) nine digits.
+        a = s - 2 if s >= 2 and text[s - 1] == " " else s - 1
+        m = _KVNR.match(text, a, min(n, e + 1))
+        if m and (a == 0 or not text[a - 1].isalnum()) and de_kvnr_ok(m.group(1) + m.group(2)):
+            out.append(("DE_KVNR", a, m.end()))
+    if digit_count == 8 or (6 <= digit_count <= 8 and text[e : e + 1] in (" ", "")):
+        m = _RVNR.match(text, s, min(n, s + 16))
+        if m and not _glued_before(text, s) and de_rvnr_ok("".join(m.groups())):
+            out.append(("DE_PENSION_ID", s, m.end()))
+    if digit_count == 10:
+        m = _SVNR.match(text, s, min(n, s + 11))
+        if m and _free(text, s, m.end()) and at_svnr_ok(_digits(m.group())):
+            if " " in m.group() or _SVNR_WORDS.search(low):
+                out.append(("AT_SVNR", s, m.end()))
+        m = _NHS.match(text, s, min(n, s + 12))
+        if m and _free(text, s, m.end()) and uk_nhs_ok(m.group(1) + m.group(3) + m.group(4)):
+            if m.group(2) == " " or _NHS_WORDS.search(low):
+                out.append(("UK_NHS", s, m.end()))
+    if 10 <= digit_count <= 13 and _STNR_WORDS.search(low):
+        m = _STNR.match(text, s, min(n, s + 16))
+        if m and _free(text, s, m.end()) and de_tax_number_ok(_digits(m.group())):
+            # A company's Steuernummer on its invoice is the company's, not a person's.
+            if _COMPANY.search(text, max(0, s - 400), min(n, e + 400)) is None:
+                out.append(("DE_TAX_NUMBER", s, m.end()))
+
+
+def _digits(raw: str) -> str:
+    return "".join(c for c in raw if c.isdecimal())
+
+
+def _glued_before(text: str, i: int) -> bool:
+    return i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_-/.")
+
+
+def _free(text: str, a: int, b: int) -> bool:
+    """Whether ``text[a:b]`` stands on its own: no word or number glued to either side."""
+    if _glued_before(text, a):
+        return False
+    return b >= len(text) or not (text[b].isalnum() or text[b] == "_")
+
+
+# --- vehicle plates and driver's licences -----------------------------------------------
+
+# District codes (Unterscheidungszeichen) of the larger German cities and districts; a
+# hyphenated "X-YY 123" counts without keyword only with one of them.
+_DISTRICTS = frozenset(
+    [
+        "A",
+        "AA",
+        "AC",
+        "AIC",
+        "AN",
+        "AS",
+        "AUR",
+        "B",
+        "BA",
+        "BB",
+        "BC",
+        "BI",
+        "BM",
+        "BN",
+        "BO",
+        "BS",
+        "BT",
+        "BZ",
+        "C",
+        "CE",
+        "CO",
+        "CW",
+        "D",
+        "DA",
+        "DD",
+        "DE",
+        "DN",
+        "DO",
+        "DU",
+        "E",
+        "EF",
+        "EN",
+        "ER",
+        "ES",
+        "EU",
+        "F",
+        "FB",
+        "FD",
+        "FF",
+        "FL",
+        "FR",
+        "FS",
+        "FÜ",
+        "G",
+        "GE",
+        "GI",
+        "GL",
+        "GM",
+        "GÖ",
+        "GP",
+        "GT",
+        "H",
+        "HA",
+        "HB",
+        "HD",
+        "HE",
+        "HF",
+        "HG",
+        "HH",
+        "HI",
+        "HL",
+        "HM",
+        "HN",
+        "HO",
+        "HR",
+        "HS",
+        "HX",
+        "IN",
+        "J",
+        "K",
+        "KA",
+        "KB",
+        "KE",
+        "KI",
+        "KL",
+        "KN",
+        "KO",
+        "KR",
+        "KS",
+        "KU",
+        "L",
+        "LA",
+        "LB",
+        "LD",
+        "LG",
+        "LI",
+        "LIP",
+        "LU",
+        "M",
+        "MA",
+        "MD",
+        "ME",
+        "MG",
+        "MH",
+        "MI",
+        "MK",
+        "MM",
+        "MN",
+        "MR",
+        "MS",
+        "MTK",
+        "MYK",
+        "MZ",
+        "N",
+        "ND",
+        "NE",
+        "NF",
+        "NI",
+        "NM",
+        "NMS",
+        "NR",
+        "NW",
+        "OA",
+        "OB",
+        "OD",
+        "OF",
+        "OG",
+        "OH",
+        "OHZ",
+        "OL",
+        "OS",
+        "P",
+        "PA",
+        "PB",
+        "PF",
+        "PI",
+        "PM",
+        "PS",
+        "R",
+        "RA",
+        "RD",
+        "RE",
+        "RO",
+        "RS",
+        "RT",
+        "RV",
+        "RW",
+        "S",
+        "SB",
+        "SE",
+        "SG",
+        "SHA",
+        "SI",
+        "SL",
+        "SN",
+        "SO",
+        "ST",
+        "SU",
+        "SW",
+        "TBB",
+        "TS",
+        "TÜ",
+        "TUT",
+        "UL",
+        "UN",
+        "V",
+        "VB",
+        "VIE",
+        "VS",
+        "W",
+        "WAF",
+        "WE",
+        "WES",
+        "WI",
+        "WL",
+        "WN",
+        "WND",
+        "WOB",
+        "WR",
+        "WT",
+        "WÜ",
+        "WW",
+        "Z",
+        "ZW",
+    ]
+)
+_PLATE_TAIL = re.compile(r"-([A-Z]{1,2}) ?([1-9][0-9]{0,3})([EH]?)(?![\w\-])")
+_PLATE = re.compile(r"([A-ZÄÖÜ]{1,3})[\- ]([A-Z]{1,2})[ \-]?([1-9][0-9]{0,3})([EH]?)(?![\w\-])")
+_PLATE_WORDS = ("Kennzeichen", "kennzeichen", "KFZ", "Kfz", "kfz", "licence plate", "license plate", "number plate")
+_DL_WORDS = (
+    "river's licen", "river licen", "rivers licen", "river’s licen", "riving licen", "river's Licen",
+    "river License", "rivers License", "RIVER'S LICEN", "RIVER LICEN", "DL#", "DL #", "DL No", "DL no", "DLN",
+    "ührerschein", "ÜHRERSCHEIN",
+)  # fmt: skip
+_DL_VALUE = re.compile(
+    r"[^\n]{0,24}?(?:no\.?|nr\.?|number|nummer|#|:)\s*([A-Z]{0,2}[0-9][0-9A-Z\- ]{3,16}[0-9A-Z])(?![\w])"
+    r"|[^\n]{0,12}?\b([A-Z]{0,2}[0-9][0-9\-]{4,16}[0-9])(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def scan_plates_and_licences(text: str, out: list[Span]) -> None:
+    """Append German licence plates and driver's licence numbers to ``out``."""
+    n = len(text)
+    if "-" in text:
+        for m in _PLATE_TAIL.finditer(text):
+            h = m.start()
+            a = h
+            while a > 0 and h - a < 3 and (text[a - 1].isupper()):
+                a -= 1
+            if a == h or (a and (text[a - 1].isalnum() or text[a - 1] in "-_/.")):
+                continue
+            if text[a:h] in _DISTRICTS:
+                out.append(("DE_LICENSE_PLATE", a, m.end()))
+    for word in _PLATE_WORDS:
+        i = text.find(word)
+        while i != -1:
+            for m in _PLATE.finditer(text, i + len(word), min(n, i + len(word) + 40)):
+                a = m.start()
+                if not (a and text[a - 1].isalnum()):
+                    out.append(("DE_LICENSE_PLATE", a, m.end()))
+                    break
+            i = text.find(word, i + 1)
+    for word in _DL_WORDS:
+        i = text.find(word)
+        while i != -1:
+            dl = _DL_VALUE.match(text, i + len(word), min(n, i + len(word) + 60))
+            if dl:
+                group = 1 if dl.group(1) else 2
+                value = dl.group(group)
+                if sum(c.isdecimal() for c in value) >= 4:
+                    out.append(("DRIVER_LICENSE", dl.start(group), dl.end(group)))
+            i = text.find(word, i + 1)

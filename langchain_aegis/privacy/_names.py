@@ -1,0 +1,512 @@
+# ruff: noqa: RUF001, SIM102
+# (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
+"""Who a text is about: person names found from context cues and a name lexicon.
+
+A capitalised word is not a name by itself (German capitalises every noun), so
+a name counts only with context:
+
+* a cue before it: a salutation or title (Herr, Frau, Dr., Mr., Ms.), a label
+  (``Name:``, ``Patient:``, ``Mitarbeiter:``, ``Pt.``), a greeting (``Hallo
+  Anna``, ``Dear John``), or a sign-off line before it (``Viele Grüße\\nAnna
+  Schmidt``);
+* or the lexicon: a first name followed by a capitalised surname ("Anna
+  Schmidt"), or a known surname opening a clause with a verb ("Müller hat ..."),
+  which count as a person next to health data, a special category or an
+  address (see :mod:`._health`).
+
+Not people: eponyms (Alzheimer, Crohn, Hashimoto), brands (Dr Pepper), the
+titles of laws ("Patient Protection and Affordable Care Act") and companies
+(``Müller GmbH``, ``Schmidt & Söhne``).
+
+The lexicon (``data/names.txt.gz``) holds the first names and surnames of
+Faker's German, Austrian, Swiss, US, British and Irish person providers; see
+``data/build_names.py``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from functools import cache
+from importlib.resources import files
+
+from langchain_aegis.privacy._patterns import HEALTH_TERMS, _insert, _Trie, _trie_regex
+
+__all__ = [
+    "Person",
+    "addressee",
+    "cue_persons",
+    "first_names",
+    "is_excluded",
+    "lexicon_persons",
+    "surnames",
+]
+
+Person = tuple[int, int]
+"""A person's ``[start, end)`` span (cue included, so redaction removes "Frau Müller")."""
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_NAME_WORD = rf"[{_UPPER}][^\W\d_]+(?:-[{_UPPER}][^\W\d_]+)?"
+
+# Cues, each a literal first (the salutations are the old SALUTATION prefilter, widened).
+_CUE_WORDS = (
+    "Herr", "Herrn", "Frau", "Dr", "Prof", "Mr", "Mrs", "Ms", "Miss", "Mx", "Patient", "Patientin", "patient",
+    "patientin", "Pt", "Name", "Nachname", "Vorname", "Mitarbeiter", "Mitarbeiterin", "Employee", "Bewohner",
+    "Bewohnerin", "Klient", "Klientin", "Versicherte", "Versicherter", "Versicherten", "Kunde", "Kundin", "Hallo",
+    "Hi", "Hey", "Liebe", "Lieber", "Lieben", "Dear", "Sehr geehrte", "Sehr geehrter", "Sehr geehrten",
+    "Guten Tag", "Moin", "Servus",
+)  # fmt: skip
+
+
+def _cue_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    # One trie ("H(?:err(?:n)?|allo|...)") instead of an alternation of words: re then tests a
+    # handful of characters per capital letter instead of every cue.
+    trie: _Trie = {}
+    for word in words:
+        _insert(trie, list(word))
+    return re.compile(_trie_regex(trie) + r"(?![\w])")
+
+
+CUES = _cue_pattern(_CUE_WORDS)
+_AFTER_CUE = re.compile(
+    rf"\.?:?[ \t]*(?:(?:Dr\.|Prof\.|med\.|dent\.|Dipl\.-\w+\.?|Herr|Frau|Mr\.?|Mrs\.?|Ms\.?)[ \t]+)*"
+    rf"(?:[{_UPPER}]\.[ \t]*)?({_NAME_WORD}(?:[ \t]+(?:von|van|de|der|zu)?[ \t]*{_NAME_WORD})?)"
+)
+_GREETINGS = frozenset({"Hallo", "Hi", "Hey", "Liebe", "Lieber", "Dear", "Moin", "Servus", "Guten Tag"})
+_SIGN_OFFS = re.compile(
+    r"(?:Grüße|Grüßen|Gruß|Regards|Best|Cheers|Thanks|Danke|Sincerely|Yours|MfG|Beste Grüße|Herzlich)[,!.]?[ \t]*\r?\n"
+    rf"[ \t]*(?:(?:Dr\.|Prof\.)[ \t]+)?({_NAME_WORD}(?:[ \t]+{_NAME_WORD})?)"
+)
+# Words a greeting or label is often followed by that are not names.
+_NOT_NAMES = frozenset(
+    [
+        "Team",
+        "Zusammen",
+        "Alle",
+        "Allerseits",
+        "Kollegen",
+        "Kolleginnen",
+        "Leute",
+        "Damen",
+        "Herren",
+        "Sir",
+        "Madam",
+        "Sirs",
+        "Customer",
+        "Kunde",
+        "Support",
+        "Hiring",
+        "Manager",
+        "Admin",
+        "Administrator",
+        "Mitarbeiter",
+        "Kundenservice",
+        "Everyone",
+        "All",
+        "Folks",
+        "There",
+        "Welt",
+        "World",
+        "Patient",
+        "Patientin",
+        "Patienten",
+        "Patients",
+        "Name",
+        "Vorname",
+        "Nachname",
+        "Nummer",
+        "Number",
+        "Geehrte",
+        "Geehrter",
+        "Damen",
+        "Frau",
+        "Herr",
+        "Doktor",
+        "Doctor",
+        "Professor",
+        "Med",
+        "Protection",
+        "Care",
+        "Zero",
+        "Status",
+        "Data",
+        "Daten",
+        "Record",
+        "Safety",
+        "Portal",
+        "Experience",
+        "Summary",
+        "Information",
+        "Informationen",
+        "Feedback",
+        "Journey",
+        "Note",
+        "Notes",
+        "Care",
+        "Id",
+        "ID",
+        "Liste",
+        "List",
+        "Datum",
+        "Date",
+    ]
+)
+# Names that are (almost) only diseases. Common surnames that also name a disease (Wilson,
+# Addison, Graves, Down) count as people unless "'s disease", "-Syndrom" or "Morbus" says otherwise.
+EPONYMS = frozenset(
+    [
+        "Alzheimer",
+        "Parkinson",
+        "Crohn",
+        "Hashimoto",
+        "Hodgkin",
+        "Cushing",
+        "Basedow",
+        "Asperger",
+        "Tourette",
+        "Huntington",
+        "Bechterew",
+        "Menière",
+        "Meniere",
+        "Raynaud",
+        "Sjögren",
+        "Kawasaki",
+        "Lyme",
+        "Guillain",
+        "Barré",
+        "Kaposi",
+        "Creutzfeldt",
+        "Duchenne",
+        "Marfan",
+        "Ehlers",
+        "Danlos",
+        "Hirschsprung",
+        "Whipple",
+        "Behçet",
+        "Dupuytren",
+        "Osgood",
+        "Schlatter",
+        "Perthes",
+        "Scheuermann",
+        "Sudeck",
+        "Wernicke",
+        "Korsakoff",
+        "Apgar",
+        "Hashimotos",
+        "Alzheimers",
+        "Parkinsons",
+        "Crohns",
+        "Ménière",
+        "Fallot",
+        "Wegener",
+        "Charcot",
+        "Gehrig",
+        "Burkitt",
+        "Ewing",
+        "Wilms",
+    ]
+)
+_BRANDS_AFTER_TITLE = frozenset(
+    [
+        "Pepper",
+        "Oetker",
+        "Martens",
+        "Best",
+        "Who",
+        "Dre",
+        "Seuss",
+        "Scholl",
+        "Hauschka",
+        "Bronner",
+        "Theiss",
+        "Kade",
+        "Wolff",
+        "Beckmann",
+        "Jart",
+        "Brandt",
+    ]
+)
+_LAW = re.compile(
+    r"(?:[ \t]+(?:and|of|for|the|on|und|für|zur|zum|&|[A-Z][\w\-]*))*[ \t]+"
+    r"(?:Act|Gesetz|Law|Bill|Amendment|Verordnung|Directive|Richtlinie|Rule|Regulation)(?![\w])"
+)
+_COMPANY = re.compile(
+    r"(?:[ \t]+[\w&.\-]+){0,3}?[ \t]*(?:GmbH|AG|KG|KGaA|OHG|UG|SE|e\.K\.|e\.V\.|Inc\.?|Ltd\.?|LLC|LLP|Corp\.?|PLC|plc"
+    r"|S\.A\.|B\.V\.|N\.V\.|& Söhne|& Sohn|& Co\.?|& Partner|Group|Holding|Stiftung|Verlag|Bank|Apotheke|Klinik"
+    r"|Clinic|Hospital|Foundation|University|Universität|Institut|Institute|Award|Prize|Preis)(?![\w])"
+)
+_COMPANY_ANYWHERE = re.compile(
+    r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bSE\b|\bInc\b|\bLtd\b|\bLLC\b|\bCorp\b|\bPLC\b|& Söhne|& Sohn|& Co\b|e\.K\."
+)
+_EPONYM_AFTER = re.compile(r"(?:'s|’s|s)?[ \t\-]+(?:disease|syndrome|Krankheit|Syndrom|Erkrankung|Thyreoiditis)", re.I)
+
+
+@cache
+def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    raw = files("langchain_aegis.privacy").joinpath("data/names.txt.gz").read_bytes()
+    first: set[str] = set()
+    last: set[str] = set()
+    target = first
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if line == "# first":
+            target = first
+        elif line == "# last":
+            target = last
+        elif line:
+            target.add(line)
+    return frozenset(first - EPONYMS), frozenset(last - EPONYMS)
+
+
+def first_names() -> frozenset[str]:
+    """The first names of the lexicon."""
+    return _lexicon()[0]
+
+
+def surnames() -> frozenset[str]:
+    """The surnames of the lexicon."""
+    return _lexicon()[1]
+
+
+def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
+    """Whether the name at ``text[start:end]`` is a company, a law, an eponym or a brand."""
+    words = text[start:end].split()
+    if not words:
+        return True
+    if cue in ("Dr", "Dr.") and words[0] in _BRANDS_AFTER_TITLE:
+        return True
+    if any(w in EPONYMS for w in words) or _EPONYM_AFTER.match(text, end):
+        return True
+    if text[max(0, start - 7) : start].rstrip().endswith("Morbus"):
+        return True
+    hi = min(len(text), end + 80)
+    return _COMPANY.match(text, end, hi) is not None or _LAW.match(text, end, hi) is not None
+
+
+def cue_persons(text: str) -> list[Person]:
+    """Every name that a cue introduces, with the cue, in order."""
+    persons: list[Person] = []
+    n = len(text)
+    for m in CUES.finditer(text):
+        a = m.start()
+        if a and (text[a - 1].isalnum() or text[a - 1] == "_"):
+            continue
+        after = _AFTER_CUE.match(text, m.end(), min(n, m.end() + 80))
+        if after is None:
+            continue
+        name_start, name_end = after.span(1)
+        cue = m.group()
+        words = text[name_start:name_end].split()
+        if words[0] in _NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4):
+            continue  # "Employee SSN", "Name: ID"
+        if cue in _GREETINGS or cue in ("Hi", "Hey", "Kunde", "Kundin"):
+            # "Hallo Anna", "Dear John": the greeting needs a known first name or a surname
+            if words[0] not in first_names() and words[0] not in surnames():
+                continue
+        if len(words) > 1 and words[1] in _NOT_NAMES:
+            name_end = name_start + len(words[0])
+        if is_excluded(text, name_start, name_end, cue):
+            continue
+        persons.append((a, name_end))
+    if "\n" in text:
+        for m in _SIGN_OFFS.finditer(text):
+            name_start, name_end = m.span(1)
+            words = text[name_start:name_end].split()
+            if words[0] in first_names() or (len(words) > 1 and words[1] in surnames()):
+                if not is_excluded(text, name_start, name_end):
+                    persons.append((name_start, name_end))
+    return persons
+
+
+_CAPITALISED = re.compile(rf"{_NAME_WORD}")
+# Capitalised words that stand before a surname without being a first name: shops, articles.
+_NOT_BEFORE_SURNAME = frozenset(
+    [
+        "Firma",
+        "Hotel",
+        "Bäckerei",
+        "Apotheke",
+        "Praxis",
+        "Autohaus",
+        "Gasthaus",
+        "Restaurant",
+        "Café",
+        "Metzgerei",
+        "Haus",
+        "Verlag",
+        "Kanzlei",
+        "Bei",
+        "Der",
+        "Die",
+        "Das",
+        "Den",
+        "Dem",
+        "The",
+        "A",
+        "An",
+        "Ein",
+        "Eine",
+        "Im",
+        "Am",
+        "Von",
+        "Mit",
+        "Für",
+        "Und",
+        "Oder",
+        "Nach",
+        "Laut",
+        "Über",
+        "Herr",
+        "Frau",
+        "Liebe",
+        "Lieber",
+        "Dear",
+        "Hallo",
+        "Hi",
+        "Team",
+        "Schule",
+        "Klinik",
+        "Kita",
+        "Studio",
+        "Salon",
+        "Gebrüder",
+        "Brüder",
+        "Stadt",
+        "Bad",
+        "St",
+        "Sankt",
+        "Park",
+        "Hof",
+    ]
+)
+_CLAUSE_VERBS = frozenset(
+    [
+        "hat",
+        "ist",
+        "leidet",
+        "wurde",
+        "wird",
+        "nimmt",
+        "erhält",
+        "bekommt",
+        "litt",
+        "war",
+        "zeigt",
+        "klagt",
+        "berichtet",
+        "erhielt",
+        "muss",
+        "sollte",
+        "has",
+        "is",
+        "was",
+        "takes",
+        "suffers",
+        "suffered",
+        "received",
+        "receives",
+        "reports",
+        "complains",
+        "had",
+        "presented",
+        "presents",
+    ]
+)
+
+
+# Endings of German and English common nouns; a surname rarely has one.
+_NOUN_ENDINGS = (
+    "ung", "heit", "keit", "ion", "tät", "schaft", "ismus", "ik", "ie", "ur", "nis", "tum", "ment", "enz", "anz",
+    "ei", "chen", "lein", "in", "ness", "ity", "ance", "ence", "ism", "ing", "ure", "age", "ics", "ose", "itis",
+    "om", "al", "ol", "il", "id", "at", "en", "um", "us", "is", "ys", "ma",
+)  # fmt: skip
+_CLAUSE_START = frozenset("\n.!?;:")
+# A person has or takes something; a noun "is" or "becomes" (the copula follows nouns as often as names).
+_POSSESSIVE_VERB = re.compile(r"[ ](?:hat|leidet|bekommt|nimmt|erhält|litt|klagt|has|takes|suffers|receives|had)[ ]")
+
+
+def _surname_like(text: str, start: int, word: str) -> bool:
+    """An unknown capitalised word opening a clause, not shaped like a common noun ("Horvat hat ...")."""
+    if len(word) < 4 or word.endswith(_NOUN_ENDINGS) or word in _NOT_NAMES or word in _NOT_BEFORE_SURNAME:
+        return False
+    if HEALTH_TERMS.match(word.lower()) or not _POSSESSIVE_VERB.match(text, start + len(word)):
+        return False  # "Blutdruck hat sich ...", "Zielwert ist ...": a noun, not a name
+    before = text[max(0, start - 3) : start].rstrip(" \t")
+    return not before or before[-1] in _CLAUSE_START
+
+
+def _unknown_name_pair(a: str, b: str) -> bool:
+    return (
+        a not in _NOT_NAMES
+        and b not in _NOT_NAMES
+        and a not in _NOT_BEFORE_SURNAME
+        and b not in _NOT_BEFORE_SURNAME
+        and not a.isupper()
+        and not b.isupper()
+        and len(a) > 2
+        and len(b) > 2
+    )
+
+
+_BEFORE_ADDRESS = re.compile(
+    rf"({_NAME_WORD}(?:[ ]{_NAME_WORD}){{1,2}})(?:,[ ]?(?:(?:wohnhaft|wohnt|living at|resident at|of)[ ]+)?|[ ]+"
+    rf"(?:wohnhaft|wohnt|of|living at)[ ]+(?:in[ ]+)?|[ \t]*\r?\n[ \t]*)\Z"
+)
+
+
+def addressee(text: str, street_start: int) -> Person | None:
+    """The name written right before a street address ("Anna Schmidt, Hauptstraße 5"), unless a company."""
+    lo = max(0, street_start - 60)
+    m = _BEFORE_ADDRESS.search(text, lo, street_start)
+    if m is None:
+        return None
+    a, b = m.span(1)
+    words = text[a:b].split()
+    if words[0] in _NOT_BEFORE_SURNAME or any(w in _NOT_NAMES for w in words) or is_excluded(text, a, b):
+        return None
+    line = text[text.rfind("\n", 0, a) + 1 : street_start]
+    if _COMPANY_ANYWHERE.search(line):
+        return None  # "Nordlicht Software GmbH\nUferstraße 46": a business address
+    return (a, b)
+
+
+def lexicon_persons(text: str, lo: int, hi: int) -> list[Person]:
+    """Names the lexicon recognises in ``text[lo:hi]``, without a cue.
+
+    "Anna Schmidt" (a first name and a capitalised word), and a known surname
+    opening a clause with a verb ("Müller hat Diabetes", "Smith has HIV").
+    """
+    first, last = _lexicon()
+    persons: list[Person] = []
+    words = list(_CAPITALISED.finditer(text, lo, hi))
+    for i, w in enumerate(words):
+        word = w.group()
+        if i + 1 < len(words):
+            nxt = words[i + 1]
+            gap = text[w.end() : nxt.start()]
+            second = nxt.group()
+            # "Anna Schmidt" (a known first name), "Ayşe Johnson" (a known surname), "Braun, Anna"
+            known = (word in first and second not in _NOT_NAMES) or (
+                second in last and word not in _NOT_NAMES and word not in _NOT_BEFORE_SURNAME
+            )
+            if (
+                gap == ", "
+                and word in last
+                and (second in first or text[nxt.end() : nxt.end() + 2] in (" (", ",", "\n", " *"))
+            ):
+                known = True  # "Braun, Anna", "Braun, Ayşe (geb. ...)"
+            elif not known and gap == " " and _unknown_name_pair(word, second):
+                # "Ioana Brennecke is ...": two unknown capitalised words opening a clause.
+                tail = text[nxt.end() : nxt.end() + 12].split(maxsplit=1)
+                known = bool(tail) and tail[0].strip(",;:") in _CLAUSE_VERBS
+            elif gap != " ":
+                known = False
+            if known and not is_excluded(text, w.start(), nxt.end()):
+                persons.append((w.start(), nxt.end()))
+                continue
+        if word in last or _surname_like(text, w.start(), word):
+            tail = text[w.end() : w.end() + 14].split(maxsplit=2)
+            if tail and tail[0].strip(",;:") in _CLAUSE_VERBS and not is_excluded(text, w.start(), w.end()):
+                head = text[max(0, w.start() - 5) : w.start()].lower().split()
+                if not head or head[-1] not in ("der", "die", "das", "im", "am", "the", "a", "ein", "eine", "von"):
+                    persons.append((w.start(), w.end()))
+    return persons

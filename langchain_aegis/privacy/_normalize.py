@@ -1,0 +1,342 @@
+# ruff: noqa: RUF002, RUF003
+# (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
+"""Normalize text the way a human reads it, before detection, with an offset map back.
+
+A person reads ``DE89 3704`` the same whether the space is a no-break space,
+``０３０`` like ``030``, and ``anna [at] example [dot] org`` as an address. The
+detector's patterns see characters, so this module rewrites the text first:
+
+* NFKC (fullwidth digits and ``＠``, ligatures, compatibility spaces);
+* every Unicode space separator folds to a space, every dash and minus sign
+  to ``-``, line and paragraph separators to ``\\n``;
+* zero-width characters, soft hyphens and other invisible format characters
+  are dropped;
+* HTML entities (``&nbsp;``, ``&#64;``) and percent-encoding (``%20``) are
+  decoded;
+* e-mail obfuscations (``name [at] domain [dot] org``, ``(at)``, ``name at
+  domain.org``) become ``name@domain.org``;
+* a single line break between two digits becomes a space, so a number broken
+  over two lines is one number again;
+* (IBANs written in lower case are found by the IBAN scanner itself, which
+  upper-cases only its candidates.)
+
+Each rewriting step records its edits, and :class:`OffsetMap` maps a span in
+the normalized text back to the characters of the original text it came
+from, so redaction masks exactly what the user wrote. Plain ASCII text with
+nothing to fold costs one regex search and gets no map at all.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from urllib.parse import unquote
+
+__all__ = ["OffsetMap", "normalize"]
+
+Edit = tuple[int, int, str]
+"""Replace ``text[start:end]`` with the string (which may be empty)."""
+
+
+class OffsetMap:
+    """Maps positions of a rewritten text back to the text it was rewritten from.
+
+    Built from one step's edits; maps compose by applying them newest first
+    (see :func:`normalize`).
+    """
+
+    __slots__ = ("_new_ends", "_new_starts", "_old_ends", "_old_starts")
+
+    def __init__(self, edits: list[Edit]) -> None:
+        self._new_starts: list[int] = []
+        self._new_ends: list[int] = []
+        self._old_starts: list[int] = []
+        self._old_ends: list[int] = []
+        shift = 0
+        for start, end, replacement in edits:
+            new_start = start + shift
+            self._new_starts.append(new_start)
+            self._new_ends.append(new_start + len(replacement))
+            self._old_starts.append(start)
+            self._old_ends.append(end)
+            shift += len(replacement) - (end - start)
+
+    def start(self, pos: int) -> int:
+        """The original position of the character at ``pos`` (a span's start)."""
+        i = bisect_right(self._new_starts, pos) - 1
+        if i < 0:
+            return pos
+        if pos < self._new_ends[i]:
+            return self._old_starts[i]  # inside a replacement: the whole original run
+        return pos - self._new_ends[i] + self._old_ends[i]
+
+    def end(self, pos: int) -> int:
+        """The original position one past the character before ``pos`` (a span's end)."""
+        i = bisect_left(self._new_starts, pos) - 1
+        if i < 0:
+            return pos
+        if pos <= self._new_ends[i]:
+            return self._old_ends[i]
+        return pos - self._new_ends[i] + self._old_ends[i]
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """``text`` with non-overlapping, sorted ``edits`` applied."""
+    parts: list[str] = []
+    pos = 0
+    for start, end, replacement in edits:
+        parts.append(text[pos:start])
+        parts.append(replacement)
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+# --- step 1: Unicode -------------------------------------------------------------------
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u02d7\u2796"
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b"
+    "\u206c\u206d\u206e\u206f\u3164\ufe00\ufe01\ufe02\ufe03\ufe0e\ufe0f\ufeff\uffa0"
+)
+_FOLD = str.maketrans(
+    {
+        **dict.fromkeys(_DASHES, "-"),
+        **dict.fromkeys(_SPACES, " "),
+        **dict.fromkeys(_INVISIBLE, ""),
+        "\u2028": "\n",
+        "\u2029": "\n",
+        "\u0085": "\n",
+    }
+)
+# Characters that NFKC leaves alone and the fold table does not touch: ASCII and the Latin-1
+# and Latin Extended-A letters (without the few with compatibility forms: Ĳ ĳ Ŀ ŀ ŉ ſ).
+# Anything else is "suspicious" and sends the text down the slow path; one class test per
+# character is the cheapest whole-text scan re offers.
+_STABLE = "\x00-\x7f\u00c0-\u0131\u0134-\u013e\u0141-\u0148\u014a-\u017e"
+_SUSPICIOUS = re.compile(f"[^{_STABLE}]")
+_SUSPICIOUS_RUN = re.compile(f"[^{_STABLE}]+")
+
+
+def _unicode_edits(text: str) -> list[Edit]:
+    """Edits for NFKC and the fold table, on the non-ASCII runs of ``text`` only."""
+    if _SUSPICIOUS.search(text) is None:
+        return []  # most German and English text: umlauts are NFKC already and fold to nothing
+    edits: list[Edit] = []
+    for run in _SUSPICIOUS_RUN.finditer(text):
+        start, end = run.span()
+        # A combining mark composes with the (ASCII) letter before it: "u" + U+0308 is "ü".
+        if start and unicodedata.combining(text[start]):
+            start -= 1
+        i = start
+        while i < end:
+            j = i + 1
+            while j < end and unicodedata.combining(text[j]):
+                j += 1
+            cluster = text[i:j]
+            folded = unicodedata.normalize("NFKC", cluster).translate(_FOLD)
+            if folded != cluster:
+                # NFKC may produce more fold targets (U+2011 -> U+2010); one more pass settles it.
+                edits.append((i, j, unicodedata.normalize("NFKC", folded).translate(_FOLD)))
+            i = j
+    return edits
+
+
+# --- step 2: markup encodings ------------------------------------------------------------
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9A-Fa-f]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")  # a literal first: re skips ahead in C
+
+
+def _markup_edits(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    if "&" in text:
+        for m in _ENTITY.finditer(text):
+            decoded = html.unescape(m.group())
+            if decoded != m.group():
+                edits.append((m.start(), m.end(), _clean(decoded)))
+    if "%" in text:
+        for m in _PERCENT.finditer(text):
+            decoded = unquote(m.group(), errors="replace")
+            if "\ufffd" not in decoded:  # not UTF-8: leave it alone rather than guess
+                edits.append((m.start(), m.end(), _clean(decoded)))
+    if len(edits) > 1 and "&" in text and "%" in text:
+        edits = _disjoint(edits)
+    return edits
+
+
+def _clean(decoded: str) -> str:
+    """A decoded entity or escape, itself normalized (``&nbsp;`` is a space, ``%E2%80%8B`` nothing)."""
+    return unicodedata.normalize("NFKC", decoded).translate(_FOLD)
+
+
+def _disjoint(edits: Iterable[Edit]) -> list[Edit]:
+    kept: list[Edit] = []
+    for edit in sorted(edits):
+        if not kept or edit[0] >= kept[-1][1]:
+            kept.append(edit)
+    return kept
+
+
+# --- step 3: what humans write around numbers and addresses --------------------------------
+
+# The separators are found with ``str.find`` (a C substring search, far cheaper than a
+# regex whose first character is a space class, which re tries at every space).
+_AT_LITERALS = (" at ", " AT ", "[at]", "(at)", "{at}", "<at>", "[ at ]", "( at )", "[AT]", "(AT)", "[@]", "(@)")
+_DOT_LITERALS = ("[dot]", "(dot)", "{dot}", "<dot>", " dot ", " DOT ", "[DOT]", "(DOT)", "[.]", "(.)", "(punkt)")
+_DOT_SEP = r"(?:\s?[\[({<] ?(?:dot|DOT|Dot|punkt|Punkt|\.) ?[\])}>]\s?|\s(?:dot|DOT|punkt)\s|\.)"
+_DOMAIN = re.compile(rf"\s?([A-Za-z0-9](?:[\w\-]{{0,62}})(?:{_DOT_SEP}[A-Za-z0-9][\w\-]{{0,62}})+)")
+_DOT_IN_DOMAIN = re.compile(_DOT_SEP)
+# Common top-level domains: a plain " at " becomes "@" only before a domain ending in one.
+_TLDS = frozenset(
+    [
+        "com",
+        "org",
+        "net",
+        "de",
+        "at",
+        "ch",
+        "uk",
+        "io",
+        "eu",
+        "info",
+        "edu",
+        "gov",
+        "fr",
+        "it",
+        "es",
+        "nl",
+        "be",
+        "dk",
+        "se",
+        "no",
+        "fi",
+        "pl",
+        "cz",
+        "us",
+        "ca",
+        "au",
+        "biz",
+        "me",
+        "co",
+    ]
+)
+# Patterns that run over the whole text start with a literal or a class (re then skips
+# ahead in C); the context before the match is checked with a look-behind after it.
+# Three digits either side: a house number over a postcode ("Am Markt 38\n10115 Berlin") stays apart.
+_NUMBER_BREAK = re.compile(r"\n(?:(?<=[0-9]{3}\n)|(?<=[0-9]{3}[ \t\r]\n))[ \t]*(?=[0-9]{3})")
+
+
+def _text_edits(text: str, plain_at_ok: frozenset[str]) -> list[Edit]:
+    edits: list[Edit] = []
+    at_hits = _occurrences(text, _AT_LITERALS)
+    if any(lit in text for lit in _DOT_LITERALS):
+        at_hits += _occurrences(text, ("@",))  # "anna@web [dot] de"
+    if at_hits:
+        edits += _email_edits(text, sorted(at_hits), plain_at_ok)
+    if "\n" in text:
+        for m in _NUMBER_BREAK.finditer(text):
+            a = m.start()
+            while text[a - 1] in " \t\r":
+                a -= 1
+            if _table_row(text, a):
+                continue  # a CSV or table row ends in a number; the next row is not its continuation
+            edits.append((a, m.end(), " "))
+    return _disjoint(edits) if edits else edits
+
+
+def _table_row(text: str, end: int) -> bool:
+    """Whether the line ending at ``end`` is a row of a table (CSV, TSV, Markdown) or ends in a date."""
+    line = text[text.rfind("\n", 0, end) + 1 : end]
+    return any(c in line for c in ",;|\t") or _ISO_DATE_END.search(line) is not None
+
+
+_ISO_DATE_END = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}\Z|[0-9]:[0-9]{2}\Z")
+
+
+def _occurrences(text: str, literals: tuple[str, ...]) -> list[tuple[int, int]]:
+    hits = []
+    for literal in literals:
+        i = text.find(literal)
+        while i != -1:
+            hits.append((i, i + len(literal)))
+            i = text.find(literal, i + 1)
+    return hits
+
+
+def _email_edits(text: str, separators: list[tuple[int, int]], plain_at_ok: frozenset[str]) -> list[Edit]:
+    edits: list[Edit] = []
+    n = len(text)
+    for a, b in separators:
+        sep = text[a:b]
+        while a and text[a - 1] in " \t":  # "anna [at] ..."
+            a -= 1
+        head, floor = a, max(0, a - 64)
+        while head > floor and (text[head - 1].isalnum() or text[head - 1] in "._+-"):
+            head -= 1
+        if head == a:
+            continue
+        dm = _DOMAIN.match(text, b, min(n, b + 256))
+        if dm is None:
+            continue
+        dots = list(_DOT_IN_DOMAIN.finditer(text, dm.start(1), dm.end(1)))
+        if not dots:
+            continue
+        tld = text[dots[-1].end() : dm.end(1)]
+        if not tld.isalpha() or len(tld) < 2:
+            continue
+        obfuscated_dot = any(d.group() != "." for d in dots)
+        if sep in (" at ", " AT "):
+            # "docs at python.org" is prose; "john.doe at gmail.com" or "anna at web dot de" is an address.
+            word = text[head:a]
+            mailbox = any(c in word for c in "._+-") or any(c.isdecimal() for c in word) or word.lower() in plain_at_ok
+            if tld.lower() not in _TLDS or not (obfuscated_dot or mailbox):
+                continue
+        elif sep == "@" and not obfuscated_dot:
+            continue  # an ordinary address: nothing to rewrite
+        edits.append((a, dm.start(1), "@"))
+        edits.extend((d.start(), d.end(), ".") for d in dots if d.group() != ".")
+    return edits
+
+
+def normalize(text: str, first_names: frozenset[str] = frozenset()) -> tuple[str, list[OffsetMap]]:
+    """Normalize ``text`` for detection.
+
+    Args:
+        text: the original text.
+        first_names: lower-case first names; ``anna at web.de`` counts as an
+            address when the word before ``at`` is one of them.
+
+    Returns:
+        The normalized text and the offset maps of the steps that changed
+        something, newest last; an empty list when the text is unchanged.
+        Map a span back with :func:`to_original`.
+    """
+    maps: list[OffsetMap] = []
+    if not text.isascii():
+        edits = _unicode_edits(text)
+        if edits:
+            text = apply_edits(text, edits)
+            maps.append(OffsetMap(edits))
+    if "&" in text or "%" in text:
+        edits = _markup_edits(text)
+        if edits:
+            text = apply_edits(text, edits)
+            maps.append(OffsetMap(edits))
+    edits = _text_edits(text, first_names)
+    if edits:
+        text = apply_edits(text, edits)
+        maps.append(OffsetMap(edits))
+    return text, maps
+
+
+def to_original(maps: list[OffsetMap], start: int, end: int) -> tuple[int, int]:
+    """Map a ``[start, end)`` span of the normalized text back to the original text."""
+    for offset_map in reversed(maps):
+        start, end = offset_map.start(start), offset_map.end(end)
+    return start, end

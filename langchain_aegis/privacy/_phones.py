@@ -1,0 +1,65 @@
+"""Phone numbers are validated with Google's ``phonenumbers`` (libphonenumber).
+
+The phone pattern in :mod:`._patterns` only finds candidates; a candidate is a
+phone number when libphonenumber says it is a *valid* number: for numbers
+with an international prefix (``+``, ``00``) in the country that prefix names,
+for national numbers in Germany first, then in the other regions whose
+national formats the pattern admits. So ``Belegnummer 0071/204518`` (no
+German area code 0071) is no phone, while ``030 12345678`` is one.
+
+The US range 555-0100 to 555-0199 is reserved for fiction (NANPA) and belongs
+to nobody, so it is not personal data either.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+
+__all__ = ["phone_ok"]
+
+_SSN_SHAPE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{4}")
+
+# National numbers are tried in these regions, Germany first. A leading "0" is a trunk
+# prefix in all of them but the US, whose numbers the pattern finds without it.
+_NATIONAL_REGIONS = ("DE", "AT", "CH", "GB", "FR", "NL")
+
+
+def phone_ok(candidate: str) -> bool:
+    """Whether a phone-shaped string is a valid, non-fictional phone number."""
+    if _SSN_SHAPE.fullmatch(candidate.strip()):
+        return False  # 078-05-1120 is written like a Social Security number, never like a phone
+    compact = "".join(c for c in candidate if c.isdecimal() or c == "+")
+    # "030/1234567" is how Germans write a number; elsewhere a slash marks a reference number.
+    return _valid(compact, "/" in candidate)
+
+
+@lru_cache(maxsize=4096)
+def _valid(compact: str, german_only: bool = False) -> bool:
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if compact.startswith("+"):
+        return _check(compact, None)
+    if compact.startswith("0"):
+        regions = _NATIONAL_REGIONS[:1] if german_only else _NATIONAL_REGIONS
+        return any(_check(compact, region) for region in regions)
+    # No trunk prefix: a North American number, "(415) 555-2671", "1-415-555-2671".
+    if len(compact) == 11 and compact[0] == "1":
+        compact = compact[1:]
+    return len(compact) == 10 and _check(compact, "US")
+
+
+def _check(number: str, region: str | None) -> bool:
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(parsed):
+        return False
+    if parsed.country_code == 1:
+        national = str(parsed.national_number)
+        if national[3:6] == "555" and national[6:8] == "01":
+            return False  # 555-01xx: the fiction range
+    return True
