@@ -202,7 +202,7 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         metrics: an :class:`~langchain_aegis.metrics.AegisMetrics`, or ``None``.
         ledger: a ledger to use instead of the one ``budgets.ledger`` names.
     """
-    registry = ProviderRegistry(config.providers)
+    registry = ProviderRegistry(config.providers, detect=config.privacy.detection)
     breaker = CircuitBreaker(config.resilience)
     if config.budgets.ledger.startswith(("redis://", "rediss://", "unix://")):
         # With a Redis ledger, replicas share breaker state through it (see SharedCircuitBreaker).
