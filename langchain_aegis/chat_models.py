@@ -19,12 +19,13 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
 from langchain_aegis import _structured
 from langchain_aegis._call import CallRuntime, build_runtime
+from langchain_aegis._compose import AegisBinding, PrivateFallbacks, bind, private_fallbacks
 from langchain_aegis._convert import provider_params, to_provider_messages
 from langchain_aegis._stream_usage import StreamUsage
 from langchain_aegis.config import AegisConfig, load_config
 from langchain_aegis.dispatch import CallLog, CallPlan
 from langchain_aegis.errors import AegisError, ConfigError
-from langchain_aegis.facts import RequestFacts, parse_facts
+from langchain_aegis.facts import RequestFacts, parse_facts, run_metadata
 from langchain_aegis.routing import RouteDecision
 from langchain_aegis.tracing import TraceShield, mark_served, prompt_digest, tracers_in
 
@@ -234,8 +235,7 @@ class AegisChatModel(BaseChatModel):
             messages: what you would pass to ``invoke``.
             config: the ``RunnableConfig`` you would pass, e.g. from :func:`aegis_config`.
         """
-        cfg = ensure_config(config)
-        return self._route(self._convert_input(messages).to_messages(), cfg.get("metadata"))
+        return self._route(self._convert_input(messages).to_messages(), run_metadata(config))
 
     def _prepare(
         self, input: LanguageModelInput, config: RunnableConfig | None, kwargs: dict[str, Any]
@@ -248,7 +248,9 @@ class AegisChatModel(BaseChatModel):
         """
         cfg = ensure_config(config)
         messages = self._convert_input(input).to_messages()
-        decision = self._route(messages, cfg.get("metadata"))
+        # Route on what the run inherits (graph, node, parent run) under the call's own metadata:
+        # ensure_config keeps only the latter when a node passes its own config.
+        decision = self._route(messages, run_metadata(config))
         shield = None
         if decision.privacy == "local_only" and self._cfg.privacy.tracing != "allow":
             shield = TraceShield(self._cfg.privacy.tracing)
@@ -504,6 +506,30 @@ class AegisChatModel(BaseChatModel):
         yield call.shield.shown_chunk(last)
         yield call.shield.summary_chunk(chunks)
 
+    # -- composition -------------------------------------------------------------
+
+    def bind(self, **kwargs: Any) -> AegisBinding:
+        """As ``Runnable.bind``; bound and call ``aegis`` facts are merged key by key."""
+        return bind(self, kwargs)
+
+    def with_config(self, config: RunnableConfig | None = None, **kwargs: Any) -> AegisBinding:
+        """As ``Runnable.with_config``, but a call's ``aegis`` facts merge with the bound ones key by key.
+
+        ``llm.with_config(metadata={"aegis": {"data_classification": "phi"}})``
+        stays ``phi`` when a call adds ``aegis_config(task_type="extraction")``.
+        """
+        return bind(self, {}, cast("RunnableConfig", {**(config or {}), **kwargs}))
+
+    def with_fallbacks(self, fallbacks: Sequence[Runnable[Any, Any]], **kwargs: Any) -> PrivateFallbacks:
+        """As ``Runnable.with_fallbacks``, but a local-only call is never handed to a fallback.
+
+        A :class:`~langchain_aegis.errors.PrivacyViolationError` (no local
+        provider could serve a private call) is raised as it is; every other
+        error moves on to the fallbacks as usual. See docs/privacy.md for
+        fallbacks composed around a chain instead of the model.
+        """
+        return private_fallbacks(self, fallbacks, **kwargs)
+
     # -- tools and structured output ---------------------------------------------
 
     def bind_tools(
@@ -527,7 +553,7 @@ class AegisChatModel(BaseChatModel):
             elif isinstance(tool_choice, str) and tool_choice not in ("auto", "none", "required"):
                 tool_choice = {"type": "function", "function": {"name": tool_choice}}
             kwargs["tool_choice"] = tool_choice
-        return super().bind(tools=formatted, **kwargs)
+        return self.bind(tools=formatted, **kwargs)
 
     def with_structured_output(
         self,
