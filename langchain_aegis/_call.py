@@ -48,13 +48,19 @@ class CallRuntime:
     """Each rule under gradual rollout with its current share and the reason for it."""
 
     def route(
-        self, messages: Sequence[BaseMessage], metadata: Mapping[str, Any] | None, instance: RequestFacts
+        self,
+        messages: Sequence[BaseMessage],
+        metadata: Mapping[str, Any] | None,
+        instance: RequestFacts,
+        *,
+        sent: Mapping[str, Any] | None = None,
     ) -> RouteDecision:
         """Route one call from its messages and ``RunnableConfig`` metadata.
 
         Reads the facts from call metadata, the LangGraph node, the model
-        instance and config defaults; runs the detector when needed; takes a
-        snapshot of breakers and rollout shares; and asks the pure policy.
+        instance and config defaults; runs the detector when needed (on the
+        messages and on ``sent``: bound tools, schemas, stop sequences); takes
+        a snapshot of breakers and rollout shares; and asks the pure policy.
         """
         cfg = self.config
         metadata = metadata or {}
@@ -79,6 +85,10 @@ class CallRuntime:
 
             try:
                 findings = scan_messages(messages)
+                if sent:
+                    from langchain_aegis.privacy._scan import find_personal_data
+
+                    findings = tuple(sorted({*findings, *(f.entity for f in find_personal_data(dict(sent)))}))
             except Exception:
                 # Fail closed: a detector bug must never let personal data out, nor fail the call.
                 logger.exception("aegis: the personal-data detector failed; keeping this call local")

@@ -24,13 +24,16 @@ from langchain_core.language_models.chat_models import _ChatModelBinding
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableWithFallbacks
 
 from langchain_aegis.errors import PrivacyViolationError
-from langchain_aegis.facts import AEGIS_METADATA_KEY, merge_aegis_metadata
+from langchain_aegis.facts import AEGIS_METADATA_KEY, merge_aegis_metadata, run_metadata
 
 __all__ = ["AegisBinding", "PrivateFallbacks"]
 
 
 class AegisBinding(_ChatModelBinding):
-    """A ``RunnableBinding`` whose bound and call ``aegis`` facts are merged key by key.
+    """A ``RunnableBinding`` whose inherited, bound and call ``aegis`` facts are merged key by key.
+
+    It also wraps ``with_structured_output``'s chain, so the facts of the run
+    around it reach the model inside.
 
     It extends langchain-core's chat-model binding (which keeps the typed
     ``stream_events`` overloads and serializes as ``RunnableBinding``).
@@ -38,8 +41,11 @@ class AegisBinding(_ChatModelBinding):
 
     def _merge_configs(self, *configs: RunnableConfig | None) -> RunnableConfig:
         config = super()._merge_configs(*configs)
-        layers = [self.config, *configs]
-        facts = [(c.get("metadata") or {}).get(AEGIS_METADATA_KEY) for c in layers if c]
+        # Lowest first: what the enclosing run (a LangGraph node, a graph) holds, read here while
+        # its context is still current; a chain inside this binding would hand the model only
+        # the call's own metadata.
+        facts = [run_metadata(None).get(AEGIS_METADATA_KEY)]
+        facts += [(c.get("metadata") or {}).get(AEGIS_METADATA_KEY) for c in [self.config, *configs] if c]
         if sum(f is not None for f in facts) > 1:
             merged: dict[str, Any] | None = None
             for layer in facts:

@@ -32,6 +32,8 @@ from langchain_aegis.tracing import TraceShield, mark_served, prompt_digest, tra
 __all__ = ["AegisChatModel"]
 
 _CALL_KEY = "aegis_call"
+_SENT_PARAMS = frozenset({"tools", "tool_choice", "format", "response_format", "ls_structured_output_format"})
+"""Call kwargs that reach the provider as text, so routing scans them with the messages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +227,10 @@ class AegisChatModel(BaseChatModel):
 
     # -- routing -------------------------------------------------------------
 
-    def _route(self, messages: Sequence[BaseMessage], metadata: Mapping[str, Any] | None) -> RouteDecision:
-        return self._runtime.route(messages, metadata, self._instance_facts)
+    def _route(
+        self, messages: Sequence[BaseMessage], metadata: Mapping[str, Any] | None, sent: Mapping[str, Any] | None = None
+    ) -> RouteDecision:
+        return self._runtime.route(messages, metadata, self._instance_facts, sent=sent)
 
     def explain(self, messages: LanguageModelInput, config: RunnableConfig | None = None) -> RouteDecision:
         """Return the routing decision for a call, without calling any model.
@@ -238,7 +242,11 @@ class AegisChatModel(BaseChatModel):
         return self._route(self._convert_input(messages).to_messages(), run_metadata(config))
 
     def _prepare(
-        self, input: LanguageModelInput, config: RunnableConfig | None, kwargs: dict[str, Any]
+        self,
+        input: LanguageModelInput,
+        config: RunnableConfig | None,
+        kwargs: dict[str, Any],
+        stop: list[str] | None = None,
     ) -> tuple[LanguageModelInput, RunnableConfig, _Call]:
         """Decide before the LangChain run starts, so tags and ls params name the provider.
 
@@ -250,7 +258,11 @@ class AegisChatModel(BaseChatModel):
         messages = self._convert_input(input).to_messages()
         # Route on what the run inherits (graph, node, parent run) under the call's own metadata:
         # ensure_config keeps only the latter when a node passes its own config.
-        decision = self._route(messages, run_metadata(config))
+        # What else the request carries (bound tools, schema, stop) is scanned with the messages.
+        sent = {k: v for k, v in kwargs.items() if k in _SENT_PARAMS and v is not None}
+        if stop := stop or kwargs.get("stop") or self.stop:
+            sent["stop"] = stop
+        decision = self._route(messages, run_metadata(config), sent)
         shield = None
         if decision.privacy == "local_only" and self._cfg.privacy.tracing != "allow":
             shield = TraceShield(self._cfg.privacy.tracing)
@@ -270,7 +282,7 @@ class AegisChatModel(BaseChatModel):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> AIMessage:
-        shown, config, call = self._prepare(input, config, kwargs)
+        shown, config, call = self._prepare(input, config, kwargs, stop)
         message = super().invoke(shown, config, stop=stop, **kwargs)
         return cast("AIMessage", call.shield.restore(message)) if call.shield else message
 
@@ -282,7 +294,7 @@ class AegisChatModel(BaseChatModel):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> AIMessage:
-        shown, config, call = self._prepare(input, config, kwargs)
+        shown, config, call = self._prepare(input, config, kwargs, stop)
         message = await super().ainvoke(shown, config, stop=stop, **kwargs)
         return cast("AIMessage", call.shield.restore(message)) if call.shield else message
 
@@ -294,7 +306,7 @@ class AegisChatModel(BaseChatModel):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> Iterator[AIMessageChunk]:
-        shown, config, call = self._prepare(input, config, kwargs)
+        shown, config, call = self._prepare(input, config, kwargs, stop)
         for chunk in super().stream(shown, config, stop=stop, **kwargs):
             real = call.shield.real_chunk(chunk) if call.shield else chunk
             if real is not None:
@@ -308,7 +320,7 @@ class AegisChatModel(BaseChatModel):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[AIMessageChunk]:
-        shown, config, call = self._prepare(input, config, kwargs)
+        shown, config, call = self._prepare(input, config, kwargs, stop)
         async for chunk in super().astream(shown, config, stop=stop, **kwargs):
             real = call.shield.real_chunk(chunk) if call.shield else chunk
             if real is not None:
@@ -574,4 +586,5 @@ class AegisChatModel(BaseChatModel):
         """
         if kwargs:
             raise ValueError(f"with_structured_output: unsupported arguments {sorted(kwargs)}")
-        return _structured.structured_output(self, schema, method=method, include_raw=include_raw, strict=strict)
+        chain = _structured.structured_output(self, schema, method=method, include_raw=include_raw, strict=strict)
+        return bind(chain, {})  # keeps the enclosing run's facts and private fallbacks
