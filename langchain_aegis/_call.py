@@ -61,13 +61,19 @@ class CallRuntime:
             logger.exception("aegis: quality observer failed")
 
     def route(
-        self, messages: Sequence[BaseMessage], metadata: Mapping[str, Any] | None, instance: RequestFacts
+        self,
+        messages: Sequence[BaseMessage],
+        metadata: Mapping[str, Any] | None,
+        instance: RequestFacts,
+        *,
+        sent: Mapping[str, Any] | None = None,
     ) -> RouteDecision:
         """Route one call from its messages and ``RunnableConfig`` metadata.
 
         Reads the facts from call metadata, the LangGraph node, the model
-        instance and config defaults; runs the detector when needed; takes a
-        snapshot of breakers and rollout shares; and asks the pure policy.
+        instance and config defaults; runs the detector when needed (on the
+        messages and on ``sent``: bound tools, schemas, stop sequences); takes
+        a snapshot of breakers and rollout shares; and asks the pure policy.
         """
         cfg = self.config
         metadata = metadata or {}
@@ -92,6 +98,10 @@ class CallRuntime:
 
             try:
                 findings = scan_messages(messages)
+                if sent:
+                    from langchain_aegis.privacy._scan import find_personal_data
+
+                    findings = tuple(sorted({*findings, *(f.entity for f in find_personal_data(dict(sent)))}))
             except Exception:
                 # Fail closed: a detector bug must never let personal data out, nor fail the call.
                 logger.exception("aegis: the personal-data detector failed; keeping this call local")
@@ -245,7 +255,7 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         metrics: an :class:`~langchain_aegis.metrics.AegisMetrics`, or ``None``.
         ledger: a ledger to use instead of the one ``budgets.ledger`` names.
     """
-    registry = ProviderRegistry(config.providers)
+    registry = ProviderRegistry(config.providers, detect=config.privacy.detection)
     preload_any_llm(p.type for p in config.providers.values())  # the first call then pays less of the import
     breaker = CircuitBreaker(config.resilience)
     if config.budgets.ledger.startswith(("redis://", "rediss://", "unix://")):

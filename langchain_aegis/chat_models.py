@@ -20,18 +20,21 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
 from langchain_aegis import _structured
 from langchain_aegis._call import CallRuntime, build_runtime
+from langchain_aegis._compose import AegisBinding, PrivateFallbacks, bind, private_fallbacks
 from langchain_aegis._convert import provider_params, to_provider_messages
 from langchain_aegis._stream_usage import StreamUsage
 from langchain_aegis.config import AegisConfig, load_config
 from langchain_aegis.dispatch import CallLog, CallPlan
 from langchain_aegis.errors import AegisError, ConfigError
-from langchain_aegis.facts import RequestFacts, parse_facts
+from langchain_aegis.facts import RequestFacts, parse_facts, run_metadata
 from langchain_aegis.routing import RouteDecision
 from langchain_aegis.tracing import TraceShield, mark_cost, mark_served, prompt_digest, tracers_in
 
 __all__ = ["AegisChatModel"]
 
 _CALL_KEY = "aegis_call"
+_SENT_PARAMS = frozenset({"tools", "tool_choice", "format", "response_format", "ls_structured_output_format"})
+"""Call kwargs that reach the provider as text, so routing scans them with the messages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,8 +240,10 @@ class AegisChatModel(BaseChatModel):
 
     # -- routing -------------------------------------------------------------
 
-    def _route(self, messages: Sequence[BaseMessage], metadata: Mapping[str, Any] | None) -> RouteDecision:
-        return self._runtime.route(messages, metadata, self._instance_facts)
+    def _route(
+        self, messages: Sequence[BaseMessage], metadata: Mapping[str, Any] | None, sent: Mapping[str, Any] | None = None
+    ) -> RouteDecision:
+        return self._runtime.route(messages, metadata, self._instance_facts, sent=sent)
 
     def explain(self, messages: LanguageModelInput, config: RunnableConfig | None = None) -> RouteDecision:
         """Return the routing decision for a call, without calling any model.
@@ -247,11 +252,14 @@ class AegisChatModel(BaseChatModel):
             messages: what you would pass to ``invoke``.
             config: the ``RunnableConfig`` you would pass, e.g. from :func:`aegis_config`.
         """
-        cfg = ensure_config(config)
-        return self._route(self._convert_input(messages).to_messages(), cfg.get("metadata"))
+        return self._route(self._convert_input(messages).to_messages(), run_metadata(config))
 
     def _prepare(
-        self, input: LanguageModelInput, config: RunnableConfig | None, kwargs: dict[str, Any]
+        self,
+        input: LanguageModelInput,
+        config: RunnableConfig | None,
+        kwargs: dict[str, Any],
+        stop: list[str] | None = None,
     ) -> tuple[LanguageModelInput, RunnableConfig, _Call]:
         """Decide before the LangChain run starts, so tags and ls params name the provider.
 
@@ -261,7 +269,13 @@ class AegisChatModel(BaseChatModel):
         """
         cfg = ensure_config(config)
         messages = self._convert_input(input).to_messages()
-        decision = self._route(messages, cfg.get("metadata"))
+        # Route on what the run inherits (graph, node, parent run) under the call's own metadata:
+        # ensure_config keeps only the latter when a node passes its own config.
+        # What else the request carries (bound tools, schema, stop) is scanned with the messages.
+        sent = {k: v for k, v in kwargs.items() if k in _SENT_PARAMS and v is not None}
+        if stop := stop or kwargs.get("stop") or self.stop:
+            sent["stop"] = stop
+        decision = self._route(messages, run_metadata(config), sent)
         shield = None
         if decision.privacy == "local_only" and self._cfg.privacy.tracing != "allow":
             shield = TraceShield(self._cfg.privacy.tracing)
@@ -281,7 +295,7 @@ class AegisChatModel(BaseChatModel):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> AIMessage:
-        shown, config, call = self._prepare(input, config, kwargs)
+        shown, config, call = self._prepare(input, config, kwargs, stop)
         message = super().invoke(shown, config, stop=stop, **kwargs)
         return cast("AIMessage", call.shield.restore(message)) if call.shield else message
 
@@ -293,7 +307,7 @@ class AegisChatModel(BaseChatModel):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> AIMessage:
-        shown, config, call = self._prepare(input, config, kwargs)
+        shown, config, call = self._prepare(input, config, kwargs, stop)
         message = await super().ainvoke(shown, config, stop=stop, **kwargs)
         return cast("AIMessage", call.shield.restore(message)) if call.shield else message
 
@@ -305,7 +319,7 @@ class AegisChatModel(BaseChatModel):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> Iterator[AIMessageChunk]:
-        shown, config, call = self._prepare(input, config, kwargs)
+        shown, config, call = self._prepare(input, config, kwargs, stop)
         for chunk in super().stream(shown, config, stop=stop, **kwargs):
             real = call.shield.real_chunk(chunk) if call.shield else chunk
             if real is not None:
@@ -319,7 +333,7 @@ class AegisChatModel(BaseChatModel):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[AIMessageChunk]:
-        shown, config, call = self._prepare(input, config, kwargs)
+        shown, config, call = self._prepare(input, config, kwargs, stop)
         async for chunk in super().astream(shown, config, stop=stop, **kwargs):
             real = call.shield.real_chunk(chunk) if call.shield else chunk
             if real is not None:
@@ -545,6 +559,30 @@ class AegisChatModel(BaseChatModel):
         yield call.shield.shown_chunk(last)
         yield call.shield.summary_chunk(chunks)
 
+    # -- composition -------------------------------------------------------------
+
+    def bind(self, **kwargs: Any) -> AegisBinding:
+        """As ``Runnable.bind``; bound and call ``aegis`` facts are merged key by key."""
+        return bind(self, kwargs)
+
+    def with_config(self, config: RunnableConfig | None = None, **kwargs: Any) -> AegisBinding:
+        """As ``Runnable.with_config``, but a call's ``aegis`` facts merge with the bound ones key by key.
+
+        ``llm.with_config(metadata={"aegis": {"data_classification": "phi"}})``
+        stays ``phi`` when a call adds ``aegis_config(task_type="extraction")``.
+        """
+        return bind(self, {}, cast("RunnableConfig", {**(config or {}), **kwargs}))
+
+    def with_fallbacks(self, fallbacks: Sequence[Runnable[Any, Any]], **kwargs: Any) -> PrivateFallbacks:
+        """As ``Runnable.with_fallbacks``, but a local-only call is never handed to a fallback.
+
+        A :class:`~langchain_aegis.errors.PrivacyViolationError` (no local
+        provider could serve a private call) is raised as it is; every other
+        error moves on to the fallbacks as usual. See docs/privacy.md for
+        fallbacks composed around a chain instead of the model.
+        """
+        return private_fallbacks(self, fallbacks, **kwargs)
+
     # -- tools and structured output ---------------------------------------------
 
     def bind_tools(
@@ -568,7 +606,7 @@ class AegisChatModel(BaseChatModel):
             elif isinstance(tool_choice, str) and tool_choice not in ("auto", "none", "required"):
                 tool_choice = {"type": "function", "function": {"name": tool_choice}}
             kwargs["tool_choice"] = tool_choice
-        return super().bind(tools=formatted, **kwargs)
+        return self.bind(tools=formatted, **kwargs)
 
     def with_structured_output(
         self,
@@ -589,4 +627,5 @@ class AegisChatModel(BaseChatModel):
         """
         if kwargs:
             raise ValueError(f"with_structured_output: unsupported arguments {sorted(kwargs)}")
-        return _structured.structured_output(self, schema, method=method, include_raw=include_raw, strict=strict)
+        chain = _structured.structured_output(self, schema, method=method, include_raw=include_raw, strict=strict)
+        return bind(chain, {})  # keeps the enclosing run's facts and private fallbacks

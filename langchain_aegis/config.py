@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -52,10 +53,29 @@ __all__ = [
     "RoutingConfig",
     "RuleConfig",
     "ShadowConfig",
+    "is_cloud_model",
     "load_config",
 ]
 
 DEFAULT_OLLAMA_URL = "http://localhost:11434"
+
+
+_CLOUD_MODEL = re.compile(r"[:-]cloud(?::[^:/]*)?\s*$", re.IGNORECASE)
+
+
+def is_cloud_model(model: str | None) -> bool:
+    """Whether Ollama serves ``model`` from ollama.com even through a local server.
+
+    The one rule, used by config validation and the egress gate: a name ending
+    in ``cloud`` after ``:`` or ``-``, in any case, with or without a tag
+    (``gpt-oss:120b-cloud``, ``x:cloud``, ``X-CLOUD``, ``qwen3-coder:480b-cloud:latest``).
+    It applies to every provider type, since Ollama's OpenAI-compatible endpoint
+    serves the same models.
+
+    Args:
+        model: a model name, or ``None``.
+    """
+    return model is not None and _CLOUD_MODEL.search(model) is not None
 
 
 class _Frozen(BaseModel):
@@ -142,7 +162,7 @@ class ProviderConfig(_Frozen):
     @model_validator(mode="after")
     def _cloud_models_are_not_local(self) -> ProviderConfig:
         # Ollama serves ``*:cloud`` / ``*-cloud`` models from ollama.com even through localhost.
-        if self.locality == "local" and self.type == "ollama" and self.model.endswith((":cloud", "-cloud")):
+        if self.locality == "local" and is_cloud_model(self.model):
             raise ValueError(
                 f"model {self.model!r} is served from Ollama's cloud even through a local server; "
                 "declare this provider 'locality: cloud'"

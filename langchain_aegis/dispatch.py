@@ -76,7 +76,10 @@ class Dispatcher:
     def _final_error(self, plan: CallPlan, log: CallLog, exc: BaseException) -> BaseException:
         cause = exc.cause if isinstance(exc, _Fallback) else exc
         summary = ", ".join(f"{a.provider}: {a.outcome}" for a in log.attempts)
-        if isinstance(exc, AllProvidersFailedError) and plan.decision.privacy == "local_only":
+        # A cloud provider that refused the request (the egress gate found personal data) makes the
+        # call a private one: its failure is a privacy failure, whatever routing had decided.
+        private = plan.decision.privacy == "local_only" or any(a.outcome == "privacy" for a in log.attempts)
+        if isinstance(exc, AllProvidersFailedError) and private:
             return PrivacyViolationError(
                 f"no local provider answered within the deadline ({summary}); "
                 "a local_only call is never sent to a cloud provider",
@@ -86,7 +89,7 @@ class Dispatcher:
             return AllProvidersFailedError(str(exc), attempts=log.attempts)  # with the deadline's own entry
         if not isinstance(exc, _Fallback):
             return exc
-        if plan.decision.privacy == "local_only":
+        if private:
             return PrivacyViolationError(
                 f"every local provider failed ({summary}); a local_only call is never sent to a cloud provider",
                 attempts=log.attempts,

@@ -10,15 +10,22 @@ or, with completion and early typo detection::
 
 Facts are merged with this precedence: call metadata, then the LangGraph node's
 defaults (``routing.nodes.<node>``), then the model instance's ``defaults``,
-then the config's ``routing.defaults``. Unknown keys are ignored; a bad value
-raises :class:`~langchain_aegis.errors.RoutingError` naming the key and the
-allowed values.
+then the config's ``routing.defaults``. The call's metadata is read the way
+the run inherits it (:func:`run_metadata`): graph, node and parent-run
+metadata below the call's own, ``aegis`` dicts merged key by key.
+
+Privacy is the exception to precedence: the most restrictive classification
+wins. ``pii``/``phi`` from any layer cannot be downgraded by another, and
+``contains_pii`` in any truthy form (``True``, ``"true"``, ``1``, ``"yes"``)
+means ``pii``. Unknown keys are ignored; a bad value, a malformed privacy fact
+included, raises :class:`~langchain_aegis.errors.RoutingError` naming the key
+and the allowed values: a privacy fact is never silently dropped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -34,8 +41,11 @@ __all__ = [
     "RequestFacts",
     "TaskType",
     "aegis_config",
+    "merge_aegis_metadata",
     "merge_facts",
+    "most_restrictive",
     "parse_facts",
+    "run_metadata",
 ]
 
 AEGIS_METADATA_KEY = "aegis"
@@ -80,6 +90,31 @@ class DataClass(StrEnum):
 
 
 PRIVATE_CLASSES = frozenset({DataClass.PII, DataClass.PHI})
+_RANK = {DataClass.PUBLIC: 0, DataClass.INTERNAL: 1, DataClass.CONFIDENTIAL: 2, DataClass.PII: 3, DataClass.PHI: 4}
+_TRUE = frozenset({"true", "yes", "y", "1", "on"})
+_FALSE = frozenset({"false", "no", "n", "0", "off", ""})
+
+
+def most_restrictive(*classes: DataClass | None) -> DataClass | None:
+    """The most sensitive of the classifications given (``phi`` > ``pii`` > ``confidential`` > ...)."""
+    given = [c for c in classes if c is not None]
+    return max(given, key=_RANK.__getitem__) if given else None
+
+
+def _contains_pii(value: Any, where: str) -> bool:
+    """``contains_pii`` as a bool; anything that is not clearly yes or no fails closed."""
+    if value is None or value is False:
+        return False
+    if value is True:
+        return True
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise RoutingError(
+        f"{where}contains_pii={value!r} is not valid; allowed values: true or false "
+        "(also 'yes'/'no', 1/0); a privacy fact that cannot be read is never ignored"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +169,10 @@ def parse_facts(raw: Mapping[str, Any] | None, *, where: str = "aegis metadata: 
     if not isinstance(raw, Mapping):
         raise RoutingError(f"{where}expected a mapping of facts, got {type(raw).__name__}")
     data_class = raw.get("data_classification")
-    if data_class is None and raw.get("contains_pii") is True:
-        data_class = DataClass.PII
+    if data_class is not None:
+        data_class = _enum_value(DataClass, "data_classification", data_class, where)
+    if _contains_pii(raw.get("contains_pii"), where):
+        data_class = most_restrictive(data_class, DataClass.PII)  # contains_pii never downgrades phi
     batch_size = raw.get("batch_size")
     if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 0):
         raise RoutingError(f"{where}batch_size={batch_size!r} is not valid; allowed values: a whole number >= 0")
@@ -148,9 +185,7 @@ def parse_facts(raw: Mapping[str, Any] | None, *, where: str = "aegis metadata: 
         complexity=_enum_value(Complexity, "complexity", c, where)
         if (c := raw.get("complexity")) is not None
         else None,
-        data_classification=_enum_value(DataClass, "data_classification", data_class, where)
-        if data_class is not None
-        else None,
+        data_classification=data_class,
         batch_size=batch_size,
         provider=str(provider) if provider is not None else None,
         routing_key=str(routing_key) if routing_key is not None else None,
@@ -158,11 +193,93 @@ def parse_facts(raw: Mapping[str, Any] | None, *, where: str = "aegis metadata: 
 
 
 def merge_facts(*layers: RequestFacts) -> RequestFacts:
-    """Merge fact layers, highest precedence first."""
+    """Merge fact layers, highest precedence first; a ``pii``/``phi`` classification in any layer wins."""
     result = RequestFacts()
     for layer in reversed(layers):
         result = layer.merged_over(result)
+    private = most_restrictive(*(f.data_classification for f in layers if f.data_classification in PRIVATE_CLASSES))
+    if private is not None and result.data_classification != private:
+        result = replace(result, data_classification=private)
     return result
+
+
+def merge_aegis_metadata(lower: Any, upper: Any, *, where: str = "aegis metadata: ") -> dict[str, Any]:
+    """Merge two ``aegis`` metadata dicts key by key: ``upper`` wins, except that privacy never loosens.
+
+    A ``pii``/``phi`` ``data_classification`` and a truthy ``contains_pii`` in
+    either survive; a malformed privacy value in either is kept, so that
+    :func:`parse_facts` fails on it instead of it being overwritten.
+
+    Raises:
+        RoutingError: either is not a mapping.
+    """
+    for layer in (lower, upper):
+        if layer is not None and not isinstance(layer, Mapping):
+            raise RoutingError(f"{where}expected a mapping of facts, got {type(layer).__name__}")
+    low: Mapping[str, Any] = lower or {}
+    up: Mapping[str, Any] = upper or {}
+    merged = {**low, **up}
+    classes = []
+    for layer in (low, up):
+        value = layer.get("data_classification")
+        try:
+            classes.append(_enum_value(DataClass, "data_classification", value, where) if value is not None else None)
+        except RoutingError:
+            merged["data_classification"] = value  # keep the bad value: parse_facts must fail on it
+            break
+    else:
+        private = most_restrictive(*(c for c in classes if c in PRIVATE_CLASSES))
+        if private is not None:
+            merged["data_classification"] = str(private)
+    pii = [layer["contains_pii"] for layer in (low, up) if layer.get("contains_pii") is not None]
+    for value in pii:
+        try:
+            if _contains_pii(value, where):
+                merged["contains_pii"] = True
+        except RoutingError:
+            merged["contains_pii"] = value
+            break
+    return merged
+
+
+def run_metadata(config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The metadata a call runs with: what it inherits, under what it was given.
+
+    LangChain replaces the whole ``metadata`` dict when a call passes
+    ``config=``, so routing would lose the LangGraph node and graph-level facts
+    of ``node`` code that writes ``llm.invoke(text, config=aegis_config(...))``.
+    This reads, lowest first: LangGraph's (or any parent runnable's) config
+    context (``var_child_runnable_config``), the inheritable metadata of the
+    parent run's callback manager (from the context and from ``config``), then
+    ``config["metadata"]``. Plain keys: the later wins; ``aegis`` dicts are
+    merged key by key with :func:`merge_aegis_metadata`.
+
+    Args:
+        config: the ``RunnableConfig`` passed to the call, or ``None``.
+    """
+    from langchain_core.callbacks.base import BaseCallbackManager
+    from langchain_core.runnables.config import var_child_runnable_config
+
+    parent = var_child_runnable_config.get() or {}
+    given = config or {}
+    layers: list[Any] = [parent.get("metadata")]
+    for callbacks in (parent.get("callbacks"), given.get("callbacks")):
+        if isinstance(callbacks, BaseCallbackManager):
+            layers.append(callbacks.inheritable_metadata)
+    layers.append(given.get("metadata"))
+    merged: dict[str, Any] = {}
+    aegis: dict[str, Any] | None = None
+    for layer in layers:
+        if not layer:
+            continue
+        for key, value in layer.items():
+            if key == AEGIS_METADATA_KEY:
+                aegis = merge_aegis_metadata(aegis, value)
+            else:
+                merged[key] = value
+    if aegis is not None:
+        merged[AEGIS_METADATA_KEY] = aegis
+    return merged
 
 
 def aegis_config(

@@ -25,9 +25,15 @@ Facts about any-llm-sdk 1.40 that shape this module:
   every call is also cut with ``asyncio.timeout`` on the loop that runs it,
   which is what makes the deadline hold for sync calls and streams too.
 
-Defence in depth: every call states the decision's privacy, and a cloud
-provider refuses a ``local_only`` call with :class:`PrivacyViolationError`
-before any byte is sent, so a bug in routing cannot leak.
+The egress gate (:mod:`langchain_aegis.privacy.egress`) runs in
+:meth:`ProviderClient._request`, the one place every call path goes through
+(complete, acomplete, stream, astream, and the sync paths on any-llm's runner),
+on the exact keyword arguments handed to any-llm. For a cloud destination
+(declared ``locality: cloud``, or a model Ollama serves from its cloud, see
+:func:`~langchain_aegis.config.is_cloud_model`) it refuses a ``local_only``
+call and any payload holding personal data with :class:`PrivacyViolationError`
+before any byte is sent, so neither a bug in routing nor a field routing did
+not read can leak.
 """
 
 from __future__ import annotations
@@ -43,8 +49,9 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Mapping
 from typing import Any
 
-from langchain_aegis.config import ProviderConfig
+from langchain_aegis.config import ProviderConfig, is_cloud_model
 from langchain_aegis.errors import PrivacyViolationError
+from langchain_aegis.privacy.egress import check_egress
 
 __all__ = ["OLLAMA_RESPONSE_KEYS", "ProviderClient", "ProviderRegistry", "preload_any_llm"]
 
@@ -103,11 +110,14 @@ class ProviderClient:
     Args:
         name: the configured provider name.
         config: its validated configuration.
+        detect: whether the egress gate runs the detector on cloud requests
+            (``privacy.detection``); a ``local_only`` call is refused either way.
     """
 
-    def __init__(self, name: str, config: ProviderConfig) -> None:
+    def __init__(self, name: str, config: ProviderConfig, *, detect: bool = True) -> None:
         self.name = name
         self.config = config
+        self.detect = detect
         self._sync_client: Any = None
         self._async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
 
@@ -116,8 +126,12 @@ class ProviderClient:
 
     @property
     def is_local(self) -> bool:
-        """Whether calls to this provider stay on this machine or network."""
-        return self.config.locality == "local"
+        """Whether calls to this provider's configured model stay on this machine or network."""
+        return self.is_local_model(None)
+
+    def is_local_model(self, model: str | None) -> bool:
+        """Whether a request for ``model`` (``None``: the configured one) stays on this machine or network."""
+        return self.config.locality == "local" and not is_cloud_model(model or self.config.model)
 
     # -- client construction ---------------------------------------------
 
@@ -160,12 +174,37 @@ class ProviderClient:
 
     # -- calls -------------------------------------------------------------
 
-    def check_privacy(self, privacy: str) -> None:
-        """Refuse a ``local_only`` call if this provider is a cloud provider."""
-        if privacy == "local_only" and not self.is_local:
+    def check_privacy(self, privacy: str, model: str | None = None) -> None:
+        """Refuse a ``local_only`` call if this provider (or ``model`` on it) is a cloud destination."""
+        if privacy == "local_only" and not self.is_local_model(model):
             raise PrivacyViolationError(
                 f"provider {self.name!r} is a cloud provider and refused a local_only call before sending it"
             )
+
+    def _request(
+        self,
+        client: Any,
+        messages: list[dict[str, Any]],
+        params: Mapping[str, Any],
+        *,
+        stream: bool,
+        privacy: str,
+        model: str | None,
+        deadline: float | None,
+    ) -> Awaitable[Any]:
+        """Build the final request, pass it through the egress gate, and start it.
+
+        Every call path comes through here. any-llm's ``acompletion`` is a
+        coroutine: nothing is sent until it is awaited, and the gate has
+        already read the very dict it is given.
+        """
+        kwargs: dict[str, Any] = {"model": model or self.config.model, "messages": messages}
+        if stream:
+            kwargs["stream"] = True
+        kwargs.update(self._params(params, stream=stream, deadline=deadline))
+        if not self.is_local_model(kwargs["model"]):
+            check_egress(self.name, kwargs, privacy=privacy, detect=self.detect)
+        return client.acompletion(**kwargs)  # type: ignore[no-any-return]
 
     def _params(self, params: Mapping[str, Any], *, stream: bool, deadline: float | None) -> dict[str, Any]:
         allowed = _COMMON | _OLLAMA_OPTIONS if self.config.type == "ollama" else _COMMON
@@ -231,11 +270,11 @@ class ProviderClient:
             return loop.run_until_complete(
                 self.acomplete(messages, params, privacy=privacy, model=model, deadline=deadline)
             )
-        self.check_privacy(privacy)
         from any_llm.utils.aio import run_async_in_sync
 
-        kwargs = self._params(params, stream=False, deadline=deadline)
-        call = self._sync().acompletion(model=model or self.config.model, messages=messages, **kwargs)
+        call = self._request(
+            self._sync(), messages, params, stream=False, privacy=privacy, model=model, deadline=deadline
+        )
         return run_async_in_sync(self._bounded(call, deadline), allow_running_loop=True)
 
     async def acomplete(
@@ -248,9 +287,8 @@ class ProviderClient:
         deadline: float | None = None,
     ) -> Any:
         """One non-streaming completion; arguments as for :meth:`complete`."""
-        self.check_privacy(privacy)
-        call = self._client_for_loop().acompletion(
-            model=model or self.config.model, messages=messages, **self._params(params, stream=False, deadline=deadline)
+        call = self._request(
+            self._client_for_loop(), messages, params, stream=False, privacy=privacy, model=model, deadline=deadline
         )
         return await self._bounded(call, deadline)
 
@@ -273,11 +311,11 @@ class ProviderClient:
         if loop is not None:
             opened = self.astream(messages, params, privacy=privacy, model=model, deadline=deadline)
             return _drive(loop, loop.run_until_complete(opened))
-        self.check_privacy(privacy)
         from any_llm.utils.aio import async_iter_to_sync_iter
 
-        kwargs = self._params(params, stream=True, deadline=deadline)
-        begin = self._sync().acompletion(model=model or self.config.model, messages=messages, stream=True, **kwargs)
+        begin = self._request(
+            self._sync(), messages, params, stream=True, privacy=privacy, model=model, deadline=deadline
+        )
         return async_iter_to_sync_iter(self._bounded_stream(begin, deadline), allow_running_loop=True)
 
     async def astream(
@@ -290,12 +328,8 @@ class ProviderClient:
         deadline: float | None = None,
     ) -> AsyncIterator[Any]:
         """A streaming completion; bounds as for :meth:`stream`. Errors may surface on the first ``__anext__``."""
-        self.check_privacy(privacy)
-        start = self._client_for_loop().acompletion(
-            model=model or self.config.model,
-            messages=messages,
-            stream=True,
-            **self._params(params, stream=True, deadline=deadline),
+        start = self._request(
+            self._client_for_loop(), messages, params, stream=True, privacy=privacy, model=model, deadline=deadline
         )
         return self._bounded_stream(start, deadline)
 
@@ -420,8 +454,8 @@ async def _aclose(source: object) -> None:
 class ProviderRegistry:
     """The :class:`ProviderClient` of every configured provider, by name."""
 
-    def __init__(self, providers: Mapping[str, ProviderConfig]) -> None:
-        self._clients = {name: ProviderClient(name, cfg) for name, cfg in providers.items()}
+    def __init__(self, providers: Mapping[str, ProviderConfig], *, detect: bool = True) -> None:
+        self._clients = {name: ProviderClient(name, cfg, detect=detect) for name, cfg in providers.items()}
 
     def __getitem__(self, name: str) -> ProviderClient:
         return self._clients[name]

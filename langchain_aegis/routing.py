@@ -53,12 +53,16 @@ class FactLayers:
 
         ``metadata`` (the call), ``node`` (``routing.nodes``), or ``explicit``: set
         by the developer for every call, through the instance's ``defaults=`` or
-        the config's ``routing.defaults``.
+        the config's ``routing.defaults``. With ``pii``/``phi`` it is the
+        highest-precedence layer that says the winning (most restrictive) class.
         """
+        effective = self.merged().data_classification
+        if effective is None:
+            return None
         for name, layer in (("metadata", self.call), ("node", self.node)):
-            if layer.data_classification is not None:
+            if layer.data_classification == effective:
                 return name
-        if self.instance.data_classification is not None or self.defaults.data_classification is not None:
+        if effective in (self.instance.data_classification, self.defaults.data_classification):
             return "explicit"
         return None
 
@@ -155,7 +159,8 @@ def privacy_verdict(layers: FactLayers, *, detection_enabled: bool, findings: tu
     facts = layers.merged()
     if facts.data_classification in PRIVATE_CLASSES:
         return PrivacyVerdict("local_only", layers.classification_source(), detection="skipped (already private)")
-    if facts.data_classification == DataClass.PUBLIC:
+    if layers.call.data_classification == DataClass.PUBLIC:
+        # Only the call itself can vouch that its text is public; a node or instance default cannot.
         return PrivacyVerdict("unrestricted", detection="off (data_classification=public)")
     if not detection_enabled:
         return PrivacyVerdict("unrestricted", detection="off (config)")
@@ -167,7 +172,7 @@ def privacy_verdict(layers: FactLayers, *, detection_enabled: bool, findings: tu
 def needs_detection(layers: FactLayers, *, detection_enabled: bool) -> bool:
     """Whether the detector has to look at the messages for this call."""
     cls = layers.merged().data_classification
-    return detection_enabled and cls not in PRIVATE_CLASSES and cls != DataClass.PUBLIC
+    return detection_enabled and cls not in PRIVATE_CLASSES and layers.call.data_classification != DataClass.PUBLIC
 
 
 def traffic_sample(rule: str, routing_key: str | None, random_draw: float) -> float:

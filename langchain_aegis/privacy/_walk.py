@@ -1,38 +1,240 @@
-"""Which strings of a nested value are text a person wrote.
+"""Every string of a value that a reader (a model, a provider) can read, and where it sits.
 
-Shared by scanning and redaction: both visit every string in dicts, lists and
-tuples, and both skip inline binary data (``data:`` URLs and long base64
-blobs in image, audio and file blocks), which is not text and would only
-produce noise and cost time.
+Shared by routing's :func:`~langchain_aegis.privacy.scan_messages`, the egress
+gate (:mod:`langchain_aegis.privacy.egress`) and redaction, so all three see
+the same text. The rules:
+
+- Every string is visited: dict values **and keys**, list and tuple items,
+  LangChain messages (content, ``name``, tool calls, ``tool_call_id``,
+  ``additional_kwargs`` and any other field a message class adds), pydantic
+  models and dataclasses, numbers inside payloads (a card number may be an
+  int), bytes that decode as text. An unknown object is read as ``str(obj)``:
+  what cannot be walked is scanned, never skipped.
+- Only truly binary data is skipped: base64 (bare in a binary field such as
+  ``data``/``base64``/``file_data``, or in a ``;base64`` data URL) whose bytes
+  are not text. What is skipped is decided by the bytes, not by a label: a
+  ``data:image/png;base64,...`` that decodes to text is text.
+- Text that is encoded is decoded and read: ``data:text/plain,...`` (percent
+  encoded), ``data:...;base64,...`` with text bytes, base64 text file blocks.
+  A string that merely starts with ``data:`` (``data: {"iban": ...}``, an SSE
+  line) is text.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import codecs
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
+from urllib.parse import unquote
 
-__all__ = ["is_binary", "iter_strings"]
+__all__ = ["Path", "Segment", "is_binary", "iter_strings", "path_parts", "text_views", "walk"]
 
-_BASE64_BLOB = re.compile(r"[A-Za-z0-9+/_\-]+={0,2}")
-_MIN_BLOB = 128  # shorter base64-looking strings may be ordinary words or ids; scanning them is cheap
+_DATA_URL = re.compile(r"data:([\w.+-]+/[\w.+-]+)?((?:;[\w.+-]+=[^;,]*)*)(;base64)?,", re.IGNORECASE)
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]+={0,2}")
+_MIN_BASE64 = 16  # shorter base64-looking strings are words and ids; they are scanned as they are
+_MIN_BLOB = 128  # a bare base64 string this long in a binary field is a payload, not a word
+_SNIFF = 4096  # base64 characters decoded to decide text or binary (3 KB of bytes)
+_BINARY_FIELDS = frozenset({"data", "base64", "file_data", "image", "images", "audio", "bytes", "url", "image_url"})
+"""Keys under which content blocks carry inline payloads (LangChain, OpenAI, Ollama, Anthropic shapes)."""
+_STRUCTURAL = frozenset(
+    {"type", "role", "mime_type", "media_type", "source_type", "detail", "format", "cache_control", "id", "index"}
+)
+"""Keys of content blocks whose values are labels, not text the model reads as part of the prose."""
+_KNOWN_KEYS = _STRUCTURAL | frozenset(
+    {"messages", "content", "text", "name", "tool_calls", "function", "arguments", "tool_call_id", "tools",
+     "description", "parameters", "properties", "response_format", "json_schema", "schema", "stop", "image_url",
+     "url", "file", "file_data", "filename", "additional_kwargs", "args", "invalid_tool_calls", "required",
+     "strict", "additionalProperties", "items", "title", "model", "stream", "tool_choice", "max_tokens",
+     "temperature", "timeout", "stream_options", "include_usage", "data", "error", "enum", "anyOf", "$defs"}
+)  # fmt: skip
+"""Keys of the request format itself: they hold no one's data, so they are not scanned."""
+_MESSAGE_SKIP = frozenset({"response_metadata", "usage_metadata", "type", "id", "artifact", "example"})
+"""Message fields that are never sent to a provider (``artifact`` stays with the tool)."""
+
+
+Path = tuple[Any, ...]
+"""Where a string sits, as a linked list ``(parent_path, key)``; ``()`` is the root. See :func:`path_parts`."""
+
+
+class Segment(NamedTuple):
+    """One readable string and where it sits.
+
+    Attributes:
+        path: the linked path (see :func:`path_parts` for its keys and indexes).
+        text: the string, decoded when it was encoded (data URL, base64 text).
+        prose: whether it is part of a message's content, which the model reads
+            as one running text across blocks and consecutive messages.
+    """
+
+    path: Path
+    text: str
+    prose: bool
+
+
+def path_parts(path: Path) -> list[str | int]:
+    """The keys and indexes of a linked path, from the root, e.g. ``["messages", 1, "name"]``."""
+    parts: list[str | int] = []
+    while path:
+        path, key = path
+        parts.append(key)
+    return parts[::-1]
+
+
+def _decode_text(raw: bytes) -> str | None:
+    """``raw`` as text if it is UTF-8 and (nearly all) printable, else ``None``."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not text:
+        return None
+    readable = sum(1 for ch in text[:_SNIFF] if ch.isprintable() or ch in "\t\n\r\f")
+    return text if readable >= 0.95 * min(len(text), _SNIFF) else None
+
+
+def _b64decode(value: str) -> bytes | None:
+    padded = value + "=" * (-len(value) % 4)
+    try:
+        if "-" in value or "_" in value:
+            return base64.urlsafe_b64decode(padded)
+        return base64.b64decode(padded, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _base64_text(value: str) -> str | bool | None:
+    """Decode base64: its text, ``None`` when it is binary, ``False`` when it is not base64."""
+    head = value[:_SNIFF] if len(value) > _SNIFF else value
+    if len(value) > _SNIFF:
+        head = head[: len(head) - len(head) % 4]
+    raw = _b64decode(head)
+    if raw is None:
+        return False
+    # A cut inside a multi-byte character is not binary: decode the sniffed head incrementally.
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(raw, final=head is value)
+    except UnicodeDecodeError:
+        return None
+    full = raw if head is value else _b64decode(value)
+    return _decode_text(full) if full is not None else False
+
+
+def text_views(value: str, key: str | int | None = None) -> tuple[str, ...]:
+    """The texts to scan for one string: itself, its decoded form, or nothing if it is binary.
+
+    Args:
+        value: the string.
+        key: the key it sits under (decides whether a bare base64 string may be a payload).
+    """
+    if value.startswith(("data:", "DATA:", "Data:")) and (m := _DATA_URL.match(value)):
+        payload = value[m.end() :]
+        if m.group(3):  # ;base64
+            decoded = _base64_text(payload)
+            if decoded is None:
+                return ()  # binary bytes: an image, audio, a PDF
+            return (decoded,) if isinstance(decoded, str) else (value,)
+        return (unquote(payload),)
+    if len(value) >= _MIN_BASE64 and _BASE64.fullmatch(value):
+        decoded = _base64_text(value)
+        if isinstance(decoded, str):
+            return (value, decoded)
+        if decoded is None and len(value) >= _MIN_BLOB and key in _BINARY_FIELDS:
+            return ()
+    return (value,)
 
 
 def is_binary(value: str) -> bool:
-    """Whether a string is inline binary data rather than text."""
-    if value.startswith("data:"):
-        return True
-    return len(value) >= _MIN_BLOB and _BASE64_BLOB.fullmatch(value) is not None
+    """Whether a string is inline binary data (base64 bytes that are not text), which is not scanned."""
+    return not text_views(value, "data")
+
+
+def walk(value: Any, path: Path = (), *, prose: bool = False) -> list[Segment]:
+    """Every readable string in ``value``, depth first, in the order a serializer writes it.
+
+    Args:
+        value: a payload (dicts, lists, messages, models, scalars).
+        path: where ``value`` sits, prefixed to every segment's path.
+        prose: whether ``value`` is message content.
+    """
+    out: list[Segment] = []
+    _collect(value, path, prose, out)
+    return out
+
+
+def _collect(value: Any, path: Path, prose: bool, out: list[Segment]) -> None:
+    # A plain recursive function appending to one list (generators cost a frame per level per
+    # item), with exact-type fast paths first: ABC isinstance checks dominate on small payloads.
+    kind = type(value)
+    if kind is str:
+        if value:
+            key = path[1] if path else None
+            mark = prose and key not in _STRUCTURAL
+            if len(value) < _MIN_BASE64 and not value.startswith("data:"):
+                out.append(Segment(path, value, mark))
+            else:
+                for text in text_views(value, key):
+                    out.append(Segment(path, text, mark))
+        return
+    if kind is dict or (kind is not list and isinstance(value, Mapping)):
+        for key, item in value.items():
+            if type(key) is str:
+                if key not in _KNOWN_KEYS:  # a key is text too (a schema's property name)
+                    out.append(Segment(path, key, False))
+            else:
+                _collect(key, path, False, out)
+                key = str(key)
+            _collect(item, (path, key), prose or key == "content", out)
+        return
+    if kind is list or kind is tuple:
+        for i, item in enumerate(value):
+            _collect(item, (path, i), prose, out)
+        return
+    if value is None or kind is bool:
+        return
+    if kind is int or kind is float:
+        out.append(Segment(path, str(value), False))
+        return
+    if isinstance(value, str):  # a str subclass (an enum member)
+        _collect(str(value), path, prose, out)
+    elif isinstance(value, list | tuple):
+        _collect(list(value), path, prose, out)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        out.append(Segment(path, str(value), False))
+    elif isinstance(value, set | frozenset):
+        for item in sorted(value, key=repr):
+            _collect(item, path, prose, out)
+    else:
+        _collect_object(value, path, prose, out)
+
+
+def _collect_object(value: Any, path: Path, prose: bool, out: list[Segment]) -> None:
+    from langchain_core.messages import BaseMessage
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseMessage):
+        for name, item in vars(value).items():
+            if name not in _MESSAGE_SKIP and item:
+                _collect(item, (path, name), name == "content", out)
+        return
+    if isinstance(value, BaseModel):
+        _collect(value.model_dump(mode="python"), path, prose, out)
+    elif isinstance(value, type) and issubclass(value, BaseModel):
+        _collect(value.model_json_schema(), path, prose, out)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        _collect(dataclasses.asdict(value), path, prose, out)
+    elif isinstance(value, bytes | bytearray | memoryview):
+        text = _decode_text(bytes(value))
+        if text is not None:
+            out.append(Segment(path, text, prose))
+    else:
+        _collect(str(value), path, prose, out)
 
 
 def iter_strings(value: Any) -> Iterator[str]:
-    """Every text string in ``value``, depth first; other leaves are ignored."""
-    if isinstance(value, str):
-        if value and not is_binary(value):
-            yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from iter_strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from iter_strings(item)
+    """Every readable string in ``value`` (see :func:`walk`), without positions."""
+    for segment in walk(value):
+        yield segment.text

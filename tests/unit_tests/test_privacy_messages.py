@@ -77,8 +77,47 @@ def test_entities_across_messages_are_merged_and_sorted() -> None:
     assert scan_messages(messages) == ("EMAIL", "IBAN")
 
 
-def test_messages_do_not_join_into_one_number() -> None:
-    assert scan_messages([HumanMessage("Zimmer 030"), HumanMessage("1234567 Gäste")]) == ()
+def test_a_value_split_over_two_messages_is_found() -> None:
+    # The provider hands the model both messages in one context: it reads the whole value.
+    assert scan_messages([HumanMessage("Schreib an anna.schmidt@"), HumanMessage("example.org bitte")]) == ("EMAIL",)
+    assert "IBAN" in scan_messages([HumanMessage("IBAN DE89 3704 0044"), HumanMessage("0532 0130 00")])
+
+
+def test_a_value_split_over_two_blocks_is_found() -> None:
+    blocks = [{"type": "text", "text": "IBAN DE89 3704 00"}, {"type": "text", "text": "44 0532 0130 00"}]
+    assert "IBAN" in scan_messages([HumanMessage(content=blocks)])
+
+
+def test_a_value_next_to_another_string_is_still_found_on_its_own() -> None:
+    # Joined, "...0130 00" + "12" would break the IBAN's checksum; each string is read alone too.
+    assert scan_messages([HumanMessage(f"IBAN {IBAN}"), HumanMessage("12 Stück")]) == ("IBAN",)
+
+
+def test_fields_beside_content_are_scanned() -> None:
+    assert scan_messages([HumanMessage("hi", name="anna.schmidt@example.org")]) == ("EMAIL",)
+    assert scan_messages([ToolMessage("ok", tool_call_id="SSN 536-22-1234")]) == ("US_SSN",)
+    ai = AIMessage("", tool_calls=[{"name": "pay", "args": {"card": 4111111111111111}, "id": f"id {EMAIL}"}])
+    assert scan_messages([ai]) == ("CREDIT_CARD", "EMAIL")
+
+
+def test_text_that_starts_with_data_is_text() -> None:
+    assert scan_messages([HumanMessage(f'data: {{"iban": "{IBAN}"}}')]) == ("IBAN",)
+
+
+def test_text_data_urls_and_base64_text_files_are_decoded() -> None:
+    import base64
+    from urllib.parse import quote
+
+    encoded = base64.b64encode(f"Kontakt: {EMAIL}".encode()).decode()
+    blocks = [
+        {"type": "image_url", "image_url": {"url": f"data:text/plain,{quote('IBAN ' + IBAN)}"}},
+        {"type": "file", "source_type": "base64", "mime_type": "text/plain", "data": encoded},
+    ]
+    assert scan_messages([HumanMessage(content=blocks)]) == ("EMAIL", "IBAN")
+    # Labelled as an image, but the bytes are text: the bytes decide.
+    assert scan_messages(
+        [HumanMessage(content=[{"type": "image_url", "image_url": {"url": f"data:image/png;base64,{encoded}"}}])]
+    ) == ("EMAIL",)
 
 
 def test_redact_value_nested() -> None:

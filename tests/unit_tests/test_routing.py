@@ -160,7 +160,9 @@ def test_detection_off_in_config_is_recorded() -> None:
         ({"quality": "low"}, "entity_extraction", None, "local_ollama", None),  # call beats node
         ({}, None, {"contains_pii": True}, "local_ollama", "explicit"),  # instance default
         ({}, "entity_extraction", {"quality": "low"}, "openai", None),  # node beats instance
-        ({"data_classification": "public"}, "vlm_annotation", None, "local_ollama", None),  # call beats node: public
+        ({"data_classification": "public"}, "vlm_annotation", None, "local_ollama", "node"),  # public never beats phi
+        ({"data_classification": "internal"}, "vlm_annotation", None, "local_ollama", "node"),  # nor internal
+        ({"data_classification": "confidential"}, None, {"contains_pii": "yes"}, "local_ollama", "explicit"),
     ],
 )
 def test_precedence_call_node_instance_defaults(

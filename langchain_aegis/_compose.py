@@ -1,0 +1,183 @@
+"""LangChain's wrappers around AegisChatModel, made to keep its facts and its privacy.
+
+Two of LangChain's own compositions would otherwise undo a guarantee:
+
+- ``RunnableBinding`` (``with_config``, ``bind``, ``bind_tools``) merges configs
+  with last-writer-wins metadata, so a call's ``aegis`` dict replaced the one
+  bound with ``with_config(metadata={"aegis": {...}})``. :class:`AegisBinding`
+  merges the ``aegis`` dicts key by key (privacy never loosens, see
+  :func:`~langchain_aegis.facts.merge_aegis_metadata`).
+- ``RunnableWithFallbacks`` catches ``Exception``, so
+  ``llm.with_fallbacks([ChatOpenAI()])`` handed a local-only call that no local
+  provider could serve to OpenAI. :class:`PrivateFallbacks` never lets a
+  :class:`~langchain_aegis.errors.PrivacyViolationError` reach a fallback, on
+  every path (invoke, ainvoke, stream, astream, batch, abatch, and
+  astream_events, which runs astream).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any, cast
+
+from langchain_core.language_models.chat_models import _ChatModelBinding
+from langchain_core.runnables import Runnable, RunnableConfig, RunnableWithFallbacks
+
+from langchain_aegis.errors import PrivacyViolationError
+from langchain_aegis.facts import AEGIS_METADATA_KEY, merge_aegis_metadata, run_metadata
+
+__all__ = ["AegisBinding", "PrivateFallbacks"]
+
+
+class AegisBinding(_ChatModelBinding):
+    """A ``RunnableBinding`` whose inherited, bound and call ``aegis`` facts are merged key by key.
+
+    It also wraps ``with_structured_output``'s chain, so the facts of the run
+    around it reach the model inside.
+
+    It extends langchain-core's chat-model binding (which keeps the typed
+    ``stream_events`` overloads and serializes as ``RunnableBinding``).
+    """
+
+    def _merge_configs(self, *configs: RunnableConfig | None) -> RunnableConfig:
+        config = super()._merge_configs(*configs)
+        # Lowest first: what the enclosing run (a LangGraph node, a graph) holds, read here while
+        # its context is still current; a chain inside this binding would hand the model only
+        # the call's own metadata.
+        facts = [run_metadata(None).get(AEGIS_METADATA_KEY)]
+        facts += [(c.get("metadata") or {}).get(AEGIS_METADATA_KEY) for c in [self.config, *configs] if c]
+        if sum(f is not None for f in facts) > 1:
+            merged: dict[str, Any] | None = None
+            for layer in facts:
+                if layer is not None:
+                    merged = merge_aegis_metadata(merged, layer)
+            config["metadata"] = {**(config.get("metadata") or {}), AEGIS_METADATA_KEY: merged}
+        return config
+
+    def with_fallbacks(self, fallbacks: Sequence[Runnable[Any, Any]], **kwargs: Any) -> PrivateFallbacks:
+        """As ``Runnable.with_fallbacks``, but a ``PrivacyViolationError`` never reaches a fallback."""
+        return private_fallbacks(self, fallbacks, **kwargs)
+
+
+class _Stop(BaseException):
+    """Carries a PrivacyViolationError past ``RunnableWithFallbacks``, which catches ``Exception``."""
+
+    def __init__(self, error: PrivacyViolationError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _stop_private(output: Any) -> Any:
+    return _Stop(output) if isinstance(output, PrivacyViolationError) else output
+
+
+class _Guard(Runnable[Any, Any]):
+    """Runs the primary runnable; a PrivacyViolationError leaves it as :class:`_Stop`."""
+
+    def __init__(self, inner: Runnable[Any, Any]) -> None:
+        self.inner = inner
+
+    def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
+        try:
+            return self.inner.invoke(input, config, **kwargs)
+        except PrivacyViolationError as exc:
+            raise _Stop(exc) from exc
+
+    async def ainvoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
+        try:
+            return await self.inner.ainvoke(input, config, **kwargs)
+        except PrivacyViolationError as exc:
+            raise _Stop(exc) from exc
+
+    def batch(self, inputs: list[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any) -> Any:
+        # Fallbacks batch with return_exceptions=True: a privacy error comes back as a value.
+        outputs = self.inner.batch(inputs, config, return_exceptions=return_exceptions, **kwargs)
+        return [_stop_private(o) for o in outputs]
+
+    async def abatch(
+        self, inputs: list[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any
+    ) -> Any:
+        outputs = await self.inner.abatch(inputs, config, return_exceptions=return_exceptions, **kwargs)
+        return [_stop_private(o) for o in outputs]
+
+    def stream(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[Any]:
+        try:
+            yield from self.inner.stream(input, config, **kwargs)
+        except PrivacyViolationError as exc:
+            raise _Stop(exc) from exc
+
+    async def astream(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> AsyncIterator[Any]:
+        try:
+            async for chunk in self.inner.astream(input, config, **kwargs):
+                yield chunk
+        except PrivacyViolationError as exc:
+            raise _Stop(exc) from exc
+
+
+def _unwrap(output: Any) -> Any:
+    return output.error if isinstance(output, _Stop) else output
+
+
+class PrivateFallbacks(RunnableWithFallbacks[Any, Any]):
+    """``with_fallbacks`` for AegisChatModel: a PrivacyViolationError is raised, never handed on.
+
+    Every other error the primary raises moves on to the fallbacks as usual.
+    """
+
+    @property
+    def runnables(self) -> Iterator[Runnable[Any, Any]]:
+        yield _Guard(self.runnable)
+        yield from self.fallbacks
+
+    def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
+        try:
+            return super().invoke(input, config, **kwargs)
+        except _Stop as stop:
+            raise stop.error from None
+
+    async def ainvoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
+        try:
+            return await super().ainvoke(input, config, **kwargs)
+        except _Stop as stop:
+            raise stop.error from None
+
+    def batch(self, inputs: list[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any) -> Any:
+        try:
+            outputs = super().batch(inputs, config, return_exceptions=return_exceptions, **kwargs)
+        except _Stop as stop:
+            raise stop.error from None
+        return [_unwrap(o) for o in outputs]
+
+    async def abatch(
+        self, inputs: list[Any], config: Any = None, *, return_exceptions: bool = False, **kwargs: Any
+    ) -> Any:
+        try:
+            outputs = await super().abatch(inputs, config, return_exceptions=return_exceptions, **kwargs)
+        except _Stop as stop:
+            raise stop.error from None
+        return [_unwrap(o) for o in outputs]
+
+    def stream(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[Any]:
+        try:
+            yield from super().stream(input, config, **kwargs)
+        except _Stop as stop:
+            raise stop.error from None
+
+    async def astream(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> AsyncIterator[Any]:
+        try:
+            async for chunk in super().astream(input, config, **kwargs):
+                yield chunk
+        except _Stop as stop:
+            raise stop.error from None
+
+
+def private_fallbacks(
+    runnable: Runnable[Any, Any], fallbacks: Sequence[Runnable[Any, Any]], **kwargs: Any
+) -> PrivateFallbacks:
+    """Build ``runnable.with_fallbacks(fallbacks, **kwargs)`` as a :class:`PrivateFallbacks`."""
+    return PrivateFallbacks(runnable=runnable, fallbacks=fallbacks, **kwargs)
+
+
+def bind(runnable: Runnable[Any, Any], kwargs: dict[str, Any], config: RunnableConfig | None = None) -> AegisBinding:
+    """An :class:`AegisBinding` of ``runnable`` with bound ``kwargs`` and ``config``."""
+    return AegisBinding(bound=runnable, kwargs=kwargs, config=cast("RunnableConfig", dict(config or {})))
