@@ -63,6 +63,7 @@ _ROUTING_KEYS = frozenset({"response_metadata", "usage_metadata", "aegis_route",
 _ERROR_CLASS = re.compile(r"[A-Za-z_][\w.]*")
 
 _traces: OrderedDict[str, list[TraceShield]] = OrderedDict()
+_proxies: weakref.WeakKeyDictionary[Any, _GuardedProxy] = weakref.WeakKeyDictionary()
 _traces_lock = threading.Lock()
 
 
@@ -107,7 +108,10 @@ def guard_tracer(tracer: Any) -> None:
     client = tracer.client
     if isinstance(client, GuardedClient | _GuardedProxy):
         return
-    proxy = _GuardedProxy(client)
+    # One proxy per client: env-configured tracing makes a new tracer per trace, on one shared client.
+    proxy = _proxies.get(client)
+    if proxy is None:
+        proxy = _proxies[client] = _GuardedProxy(client)
     tracer.client = proxy
     for run in list(tracer.run_map.values()):
         if run.ls_client is client:
@@ -122,17 +126,14 @@ _Op = tuple[str, dict[str, Any]]
 class _Guard:
     """Hold one client's run operations per trace, scrub and release them."""
 
-    def __init__(
-        self, create: Callable[..., None], update: Callable[..., None], *, redact_all: bool
-    ) -> None:
+    def __init__(self, create: Callable[..., None], update: Callable[..., None], *, redact_all: bool) -> None:
         self._create = create
         self._update = update
         self.redact_all = redact_all
         self._held: dict[str, list[_Op]] = {}
         self._lock = threading.Lock()
-        ref = weakref.ref(self)
-        # Released before langsmith's own exit handler drains its queue (atexit runs last-in first).
-        atexit.register(lambda: (guard := ref()) is not None and guard.release_all())
+        # Registered after the client's own exit handler, so it runs first (last in, first out).
+        atexit.register(_release_at_exit, weakref.ref(self))
 
     def create_run(self, *args: Any, **kwargs: Any) -> None:
         kwargs.update(zip(("name", "inputs", "run_type"), args, strict=False))
@@ -174,6 +175,12 @@ class _Guard:
                 log.warning("LangSmith %s of a run failed", op, exc_info=True)
 
 
+def _release_at_exit(ref: weakref.ref[_Guard]) -> None:
+    guard = ref()
+    if guard is not None:
+        guard.release_all()
+
+
 def _snapshot(kwargs: dict[str, Any]) -> dict[str, Any]:
     # Held operations outlive the call: copy what the caller's code may still mutate.
     out = dict(kwargs)
@@ -200,10 +207,10 @@ class GuardedClient(Client):
         super().__init__(**kwargs)
         self._aegis_guard = _Guard(super().create_run, super().update_run, redact_all=redact_all)
 
-    def create_run(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def create_run(self, *args: Any, **kwargs: Any) -> None:
         self._aegis_guard.create_run(*args, **kwargs)
 
-    def update_run(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def update_run(self, *args: Any, **kwargs: Any) -> None:
         self._aegis_guard.update_run(*args, **kwargs)
 
     def flush(self, timeout: float | None = None) -> None:

@@ -21,12 +21,12 @@ from langchain_aegis import _structured
 from langchain_aegis._call import CallRuntime, build_runtime
 from langchain_aegis._convert import provider_params, to_provider_messages
 from langchain_aegis._stream_usage import StreamUsage
+from langchain_aegis._trace_guard import guard_call
 from langchain_aegis.config import AegisConfig, load_config
 from langchain_aegis.dispatch import CallLog, CallPlan
 from langchain_aegis.errors import AegisError, ConfigError
 from langchain_aegis.facts import RequestFacts, parse_facts
 from langchain_aegis.routing import RouteDecision
-from langchain_aegis._trace_guard import guard_call
 from langchain_aegis.tracing import TraceShield, mark_served, prompt_digest, tracers_in
 
 __all__ = ["AegisChatModel"]

@@ -39,7 +39,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal, cast
 
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages import AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 
 __all__ = ["HIDDEN", "TraceShield", "mark_served", "redacting_langsmith_client", "tracers_in"]

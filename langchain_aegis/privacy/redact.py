@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -17,6 +18,7 @@ __all__ = ["redact_text", "redact_value"]
 
 # Message fields that carry routing, ids or enum values, never the conversation's text.
 _MESSAGE_KEEP = frozenset({"type", "id", "response_metadata", "usage_metadata", "status", "chunk_position"})
+_IDENTIFIER = re.compile(r"[A-Za-z_]{1,40}")
 
 
 def redact_text(text: str) -> str:
@@ -96,7 +98,7 @@ def map_strings(value: Any, text: Callable[[str], str], _depth: int = 0) -> Any:
         }
         return value.model_copy(update=update)
     if isinstance(value, Mapping):
-        return {key: map_strings(item, text, depth) for key, item in value.items()}
+        return {key: item if _structural(key, item) else map_strings(item, text, depth) for key, item in value.items()}
     if isinstance(value, list):
         return [map_strings(item, text, depth) for item in value]
     if isinstance(value, tuple):
@@ -114,6 +116,11 @@ def map_strings(value: Any, text: Callable[[str], str], _depth: int = 0) -> Any:
     if slots:
         return _copy_with(value, slots, text, depth)
     return value
+
+
+def _structural(key: Any, item: Any) -> bool:
+    # A content block's or tool call's ``"type": "text"`` is LangChain's structure, not text to hide.
+    return key == "type" and isinstance(item, str) and _IDENTIFIER.fullmatch(item) is not None
 
 
 def _copy_with(value: Any, names: Sequence[str], text: Callable[[str], str], depth: int) -> Any:

@@ -88,9 +88,7 @@ def test_different_parameters_do_not_share_an_entry(dep: Deployment, global_cach
     assert _requests(dep) == 3
 
 
-def test_a_private_entry_is_not_served_to_a_call_routed_elsewhere(
-    dep: Deployment, global_cache: InMemoryCache
-) -> None:
+def test_a_private_entry_is_not_served_to_a_call_routed_elsewhere(dep: Deployment, global_cache: InMemoryCache) -> None:
     model = dep.model()
     private = model.invoke(PROMPT, config=aegis_config(data_classification="pii"))
     assert private.response_metadata["aegis"]["served_by"] == "local_ollama"
@@ -118,7 +116,9 @@ def test_keys_hold_no_raw_personal_data_or_call_state(dep: Deployment, global_ca
         assert raw not in keys
     assert "aegis-prompt:" in keys
     assert "aegis-route:local_ollama/gemma/local_only" in keys
-    assert "started" not in keys and "perf_counter" not in keys and "_Call" not in keys
+    assert "started" not in keys
+    assert "perf_counter" not in keys
+    assert "_Call" not in keys
 
 
 def test_two_private_prompts_with_the_same_redacted_form_are_told_apart(
@@ -134,9 +134,7 @@ def test_two_private_prompts_with_the_same_redacted_form_are_told_apart(
     assert IBAN not in str(second.content)
 
 
-def test_a_repeated_private_call_hits_and_gets_what_callbacks_saw(
-    dep: Deployment, global_cache: InMemoryCache
-) -> None:
+def test_a_repeated_private_call_hits_and_gets_what_callbacks_saw(dep: Deployment, global_cache: InMemoryCache) -> None:
     model = dep.model()
     dep.local.script(f"Account {IBAN} is valid.")
     model.invoke(f"Check IBAN {IBAN}")
