@@ -84,7 +84,7 @@ def _chain(model: Any) -> Runnable[Any, Any]:
 # -- chains, every entry point, both modes, compressed or not --------------------------
 
 
-@pytest.mark.parametrize("how", ["invoke", "ainvoke", "stream", "astream", "batch", "abatch"])
+@pytest.mark.parametrize("how", ["invoke", "ainvoke", "stream", "astream", "batch", "abatch", "astream_events"])
 def test_every_entry_point_through_a_chain(dep: Deployment, capture: LangSmithCapture, how: str) -> None:
     client, tracer = _redacting_tracer(capture)
     dep.local.script(f"Your account {IBAN} is valid.")
@@ -97,6 +97,9 @@ def test_every_entry_point_through_a_chain(dep: Deployment, capture: LangSmithCa
             return str(await chain.ainvoke(prompt, config=config))
         if how == "abatch":
             return str((await chain.abatch([prompt], config=config))[0])
+        if how == "astream_events":
+            ends = [e async for e in chain.astream_events(prompt, config=config) if e["event"] == "on_chain_end"]
+            return str(ends[-1]["data"]["output"])
         return "".join([str(c) async for c in chain.astream(prompt, config=config)])
 
     if how == "invoke":
@@ -279,7 +282,19 @@ def test_langgraph_private_by_graph_metadata(dep: Deployment, capture: LangSmith
     _assert_absent(_uploaded(capture, client, runs=5), ADDRESS)
 
 
-# -- a tracer with a plain client ------------------------------------------------------------
+# -- a tracer with a plain client, and environment-configured tracing ----------------------------
+
+
+def test_env_configured_tracing_with_a_configured_redacting_client(dep: Deployment, capture: LangSmithCapture) -> None:
+    import langsmith
+
+    client = redacting_langsmith_client(api_url=capture.url, api_key=DUMMY_API_KEY)
+    langsmith.configure(client=client)  # capture_langsmith restores the default client afterwards
+    dep.local.script(f"Account {IBAN} ok.")
+    assert IBAN in _chain(_model(dep)).invoke(f"IBAN {IBAN}")  # no callbacks: LANGSMITH_TRACING=true
+    blob = _uploaded(capture, client, runs=4)
+    _assert_absent(blob, IBAN)
+    assert b"<IBAN>" in blob
 
 
 def test_plain_client_is_guarded_from_the_first_private_call_on(dep: Deployment, capture: LangSmithCapture) -> None:
