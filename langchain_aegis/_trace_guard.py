@@ -43,7 +43,7 @@ from langsmith import utils as ls_utils
 from langchain_aegis.tracing import HIDDEN, tracers_in
 
 if TYPE_CHECKING:
-    from langchain_aegis.tracing import TraceShield
+    from langchain_aegis.tracing import Removed, TraceShield
 
 __all__ = ["GuardedClient", "guard_call", "guard_tracer"]
 
@@ -62,7 +62,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z_]{1,40}")
 _ROUTING_KEYS = frozenset({"response_metadata", "usage_metadata", "aegis_route", "aegis"})
 _ERROR_CLASS = re.compile(r"[A-Za-z_][\w.]*")
 
-_traces: OrderedDict[str, list[TraceShield]] = OrderedDict()
+_traces: OrderedDict[str, list[Removed]] = OrderedDict()
 _proxies: weakref.WeakKeyDictionary[Any, _GuardedProxy] = weakref.WeakKeyDictionary()
 _traces_lock = threading.Lock()
 
@@ -86,15 +86,15 @@ def guard_call(callbacks: Any, shield: TraceShield) -> None:
         run = tracer.run_map.get(str(parent))
         trace_id = str(getattr(run, "trace_id", None) or parent)
         with _traces_lock:
-            shields = _traces.setdefault(trace_id, [])
-            if shield not in shields:
-                shields.append(shield)
+            records = _traces.setdefault(trace_id, [])
+            if shield.removed not in records:
+                records.append(shield.removed)
             _traces.move_to_end(trace_id)
             while len(_traces) > _MAX_TRACES:
                 _traces.popitem(last=False)
 
 
-def _shields_for(trace_id: str | None) -> list[TraceShield]:
+def _shields_for(trace_id: str | None) -> list[Removed]:
     with _traces_lock:
         return list(_traces.get(trace_id or "", ()))
 
@@ -247,11 +247,17 @@ class _GuardedProxy:
 # -- scrubbing ------------------------------------------------------------------------
 
 
-def scrub_run(kwargs: dict[str, Any], shields: Sequence[TraceShield], *, redact_all: bool) -> dict[str, Any]:
-    """A run operation as it may leave: see the module docstring."""
+def scrub_run(kwargs: dict[str, Any], shields: Sequence[Removed], *, redact_all: bool) -> dict[str, Any]:
+    """A run operation as it may leave: see the module docstring.
+
+    Args:
+        kwargs: the ``create_run``/``update_run`` arguments.
+        shields: what the local-only calls of the run's trace removed.
+        redact_all: run the detector even when ``shields`` is empty.
+    """
     if not shields and not redact_all:
         return kwargs
-    needles = [pair for shield in shields for pair in shield.needles]
+    needles = [pair for shield in shields for pair in shield.pairs()]
     needles.sort(key=lambda pair: len(pair[0]), reverse=True)
     hide = any(shield.mode == "hide" for shield in shields)
 

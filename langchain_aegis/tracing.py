@@ -48,13 +48,35 @@ HIDDEN = "[hidden: local_only]"
 _MIN_NEEDLE = 3  # shorter raw values are not stripped from other runs: they would match everywhere
 
 
+class Removed:
+    """The raw values a shield removed, and what replaced them: what the trace guard strips elsewhere.
+
+    Kept apart from the shield, so the guard's registry never holds a call's real answer.
+    """
+
+    def __init__(self, mode: Literal["redact", "hide"]) -> None:
+        self.mode = mode
+        self._pairs: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def add(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Remember ``(raw value, replacement)`` pairs; values too short to be specific are skipped."""
+        with self._lock:
+            self._pairs.update((v, r) for v, r in pairs if len(v.strip()) >= _MIN_NEEDLE)
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """A snapshot of the pairs (safe to read while another thread adds)."""
+        with self._lock:
+            return tuple(self._pairs.items())
+
+
 class TraceShield:
     """The shown/real split for one local-only call.
 
     Every value callbacks and tracers may see of the call goes through
     :meth:`scrub`: masked entities in ``redact`` mode, a placeholder for every
     string in ``hide`` mode. The raw values it removed are kept (in memory
-    only) as :attr:`needles`, so the trace guard can strip them from the other
+    only) in :attr:`removed`, so the trace guard can strip them from the other
     runs of the same trace.
 
     Args:
@@ -67,8 +89,7 @@ class TraceShield:
         self.real_output: BaseMessage | None = None
         self._real_chunks: dict[int, AIMessageChunk] = {}
         self._summary: AIMessageChunk | None = None
-        self._needles: dict[str, str] = {}
-        self._lock = threading.Lock()
+        self.removed = Removed(mode)
 
     # -- text ------------------------------------------------------------------
 
@@ -82,7 +103,7 @@ class TraceShield:
         from langchain_aegis.privacy._walk import is_binary
 
         if self.mode == "hide":
-            self._add_needles([(text, HIDDEN)])
+            self.removed.add([(text, HIDDEN)])
             return HIDDEN if text else text
         if is_binary(text):
             return text
@@ -92,18 +113,13 @@ class TraceShield:
         findings = detect(text)
         if not findings:
             return text
-        self._add_needles((text[f.start : f.end], f"<{f.entity}>") for f in findings)
+        self.removed.add((text[f.start : f.end], f"<{f.entity}>") for f in findings)
         return mask(text, findings)
-
-    def _add_needles(self, pairs: Iterable[tuple[str, str]]) -> None:
-        with self._lock:
-            self._needles.update((v, r) for v, r in pairs if len(v.strip()) >= _MIN_NEEDLE)
 
     @property
     def needles(self) -> tuple[tuple[str, str], ...]:
         """The raw values this shield removed so far, with what replaced them."""
-        with self._lock:
-            return tuple(self._needles.items())
+        return self.removed.pairs()
 
     # -- inputs and outputs --------------------------------------------------------
 

@@ -90,7 +90,7 @@ def test_a_needle_is_stripped_where_the_detector_alone_misses_it(prefix: str, se
     shield = TraceShield("redact")
     shield.scrub(f"IBAN {IBAN}")
     split = IBAN.replace(" ", "")  # another form: the needle is the exact text, the detector finds this one too
-    op = scrub_run(_op(inputs={"x": f"{prefix}{sep}{IBAN}", "y": split}), [shield], redact_all=False)
+    op = scrub_run(_op(inputs={"x": f"{prefix}{sep}{IBAN}", "y": split}), [shield.removed], redact_all=False)
     assert IBAN not in json.dumps(op)
     assert split not in json.dumps(op)
 
@@ -103,7 +103,7 @@ def test_hidden_trace_keeps_structure_routing_and_the_error_class() -> None:
             error="OutputParserException('Invalid json output: secret answer')\n\nTraceback ...",
             extra={"metadata": {"aegis_route": {"provider": "local_ollama"}, "note": EMAIL}},
         ),
-        [shield],
+        [shield.removed],
         redact_all=False,
     )
     text = json.dumps(op)
