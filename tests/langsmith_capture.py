@@ -33,7 +33,7 @@ from langchain_core.tracers import LangChainTracer
 from langsmith import Client, run_trees
 from langsmith import utils as ls_utils
 
-__all__ = ["LangSmithCapture", "capture_langsmith", "new_tracer"]
+__all__ = ["LangSmithCapture", "capture_langsmith", "new_tracer", "wait_until_compressing"]
 
 DUMMY_API_KEY = "lsv2_pt_00000000000000000000000000000000_0000000000"
 
@@ -297,6 +297,19 @@ def new_tracer(server: LangSmithCapture, project: str = "aegis-tests") -> tuple[
     """
     client = Client(api_url=server.url, api_key=DUMMY_API_KEY)
     return client, LangChainTracer(client=client, project_name=project)
+
+
+def wait_until_compressing(client: Client, timeout: float = 10.0) -> None:
+    """Wait until ``client`` compresses its uploads (its background thread has read ``/info``).
+
+    Runs created before that are sent uncompressed, so a test of the
+    compressed path waits here first.
+    """
+    deadline = time.monotonic() + timeout
+    while client.compressed_traces is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the client did not switch to compressed uploads; does /info ask for zstd?")
+        time.sleep(0.01)
 
 
 def _clear_env_caches() -> None:

@@ -25,7 +25,13 @@ from langchain_aegis import aegis_config
 from langchain_aegis.testing import Reply, ToolCall
 from langchain_aegis.tracing import HIDDEN, redacting_langsmith_client
 from tests.integration_tests.privacy_fixtures import Deployment, deployment
-from tests.langsmith_capture import DUMMY_API_KEY, LangSmithCapture, capture_langsmith, new_tracer
+from tests.langsmith_capture import (
+    DUMMY_API_KEY,
+    LangSmithCapture,
+    capture_langsmith,
+    new_tracer,
+    wait_until_compressing,
+)
 
 IBAN = "DE89 3704 0044 0532 0130 00"
 EMAIL = "anna.schmidt@example.org"
@@ -120,10 +126,12 @@ def test_every_entry_point_through_a_chain(dep: Deployment, capture: LangSmithCa
 def test_compressed_uploads_hold_no_raw_value(dep: Deployment, mode: Mode) -> None:
     with capture_langsmith(compress=True) as capture:
         client, tracer = _redacting_tracer(capture)
+        wait_until_compressing(client)
         dep.local.script(f"Your account {IBAN} is valid.")
         assert IBAN in _chain(_model(dep, mode)).invoke(f"IBAN {IBAN}", config={"callbacks": [tracer]})
         blob = _uploaded(capture, client, runs=4)
-        assert "zstd" in capture.encodings
+        assert capture.encodings
+        assert set(capture.encodings) == {"zstd"}  # every upload of the trace was compressed
     _assert_absent(blob, IBAN)
     assert (HIDDEN if mode == "hide" else "<IBAN>").encode() in blob
 
@@ -206,6 +214,18 @@ def test_structured_output_parse_failure(dep: Deployment, capture: LangSmithCapt
     _assert_absent(blob, IBAN)
     failed = [r for r in capture.runs.values() if r.get("error")]
     assert any("OutputParserException" in r["error"] for r in failed)
+
+
+def test_structured_output_include_raw_parsing_error(dep: Deployment, capture: LangSmithCapture) -> None:
+    client, tracer = _redacting_tracer(capture)
+    dep.local.script(f"Sorry, no JSON today: the account is {IBAN}.")
+    structured = _model(dep).with_structured_output(Account, include_raw=True)
+    out = structured.invoke(f"Extract the account from: IBAN {IBAN}", config={"callbacks": [tracer]})
+    assert out["parsed"] is None
+    assert IBAN in str(out["parsing_error"])
+    blob = _uploaded(capture, client, runs=4)
+    _assert_absent(blob, IBAN)
+    assert b"parsing_error" in blob
 
 
 # -- create_agent with a tool ------------------------------------------------------------------
