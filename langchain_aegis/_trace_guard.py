@@ -10,7 +10,7 @@ The guard sits in the LangSmith client, on the two methods every run goes
 through (``create_run`` and ``update_run``), and works on what will be sent:
 
 - It holds each operation of a trace until the trace's root run ends (or
-  ``flush()``, or :data:`_MAX_HELD` operations), because a chain's inputs are
+  ``flush()``, :data:`_MAX_HELD` operations, or interpreter exit), because a chain's inputs are
   posted when it starts, before anyone knows that a local-only call will run
   inside it.
 - A local-only call registers its shield with its trace (:func:`guard_call`).
@@ -28,6 +28,7 @@ through (``create_run`` and ``update_run``), and works on what will be sent:
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import logging
 import re
@@ -126,10 +127,18 @@ _Op = tuple[str, dict[str, Any]]
 class _Guard:
     """Hold one client's run operations per trace, scrub and release them."""
 
-    def __init__(self, create: Callable[..., None], update: Callable[..., None], *, redact_all: bool) -> None:
+    def __init__(
+        self,
+        create: Callable[..., None],
+        update: Callable[..., None],
+        *,
+        redact_all: bool,
+        client: Any = None,
+    ) -> None:
         self._create = create
         self._update = update
         self.redact_all = redact_all
+        self._client = weakref.ref(client) if client is not None else None
         self._held: dict[str, list[_Op]] = {}
         self._lock = threading.Lock()
         # Registered after the client's own exit handler, so it runs first (last in, first out).
@@ -177,8 +186,16 @@ class _Guard:
 
 def _release_at_exit(ref: weakref.ref[_Guard]) -> None:
     guard = ref()
-    if guard is not None:
-        guard.release_all()
+    if guard is None or not guard._held:
+        return
+    client = guard._client() if guard._client is not None else None
+    if client is not None:
+        # atexit runs after the client's background threads have drained and stopped, so a
+        # queued or compressed upload would never leave: send these directly instead.
+        for slot in ("tracing_queue", "compressed_traces"):
+            with contextlib.suppress(AttributeError):
+                setattr(client, slot, None)
+    guard.release_all()
 
 
 def _snapshot(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -205,7 +222,17 @@ class GuardedClient(Client):
 
     def __init__(self, *, redact_all: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._aegis_guard = _Guard(super().create_run, super().update_run, redact_all=redact_all)
+        me = weakref.ref(self)  # no strong cycle: langsmith stops a client's thread by its refcount
+
+        def create(**run: Any) -> None:
+            if (client := me()) is not None:
+                Client.create_run(client, **run)
+
+        def update(**run: Any) -> None:
+            if (client := me()) is not None:
+                Client.update_run(client, **run)
+
+        self._aegis_guard = _Guard(create, update, redact_all=redact_all, client=self)
 
     def create_run(self, *args: Any, **kwargs: Any) -> None:
         self._aegis_guard.create_run(*args, **kwargs)
@@ -228,7 +255,7 @@ class _GuardedProxy:
 
     def __init__(self, client: Any) -> None:
         self._client = client
-        self._aegis_guard = _Guard(client.create_run, client.update_run, redact_all=False)
+        self._aegis_guard = _Guard(client.create_run, client.update_run, redact_all=False, client=client)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)

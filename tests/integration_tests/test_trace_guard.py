@@ -335,3 +335,25 @@ def test_plain_client_is_guarded_from_the_first_private_call_on(dep: Deployment,
     tracer.client.flush(timeout=10)
     capture.wait_for_run(lambda _: len([r for r in capture.runs.values() if r.get("end_time")]) >= 8)
     _assert_absent(b"".join(capture.bodies[seen:]), IBAN)
+
+
+def test_runs_still_held_at_exit_are_uploaded_scrubbed(capture: LangSmithCapture) -> None:
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        f"""
+        import uuid
+        from langchain_aegis.tracing import redacting_langsmith_client
+        client = redacting_langsmith_client(api_url={capture.url!r}, api_key={DUMMY_API_KEY!r})
+        root = uuid.uuid4()
+        # A trace whose root never ends in this process: held until exit, then released.
+        client.create_run(id=root, trace_id=root, dotted_order="20260101T000000000000Z" + str(root),
+                          name="never_ends", inputs={{"text": "IBAN {IBAN}"}}, run_type="chain")
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60, env=None)
+    run = capture.wait_for_run(lambda r: r.get("name") == "never_ends", timeout=20)
+    assert run["inputs"] == {"text": "IBAN <IBAN>"}
+    _assert_absent(b"".join(capture.bodies), IBAN)
