@@ -23,6 +23,7 @@ from langchain_aegis._call import CallRuntime, build_runtime
 from langchain_aegis._compose import AegisBinding, PrivateFallbacks, bind, private_fallbacks
 from langchain_aegis._convert import provider_params, to_provider_messages
 from langchain_aegis._stream_usage import StreamUsage
+from langchain_aegis._trace_guard import guard_call
 from langchain_aegis.config import AegisConfig, load_config
 from langchain_aegis.dispatch import CallLog, CallPlan
 from langchain_aegis.errors import AegisError, ConfigError
@@ -47,6 +48,8 @@ class _Call:
     shield: TraceShield | None = None
     tracers: tuple[Any, ...] = ()
     """LangSmith tracers in the call's config, for ``stream()`` (whose ``_stream`` gets no run manager)."""
+    stop: list[str] | None = None
+    """A shielded call's stop sequences, kept here so LangChain never traces them."""
     traced: list[tuple[list[Any], Any]] = field(default_factory=list)
     """The LangSmith tracers and run id of this call, once found (see ``_mark_served``)."""
 
@@ -277,9 +280,12 @@ class AegisChatModel(BaseChatModel):
             sent["stop"] = stop
         decision = self._route(messages, run_metadata(config), sent)
         shield = None
-        if decision.privacy == "local_only" and self._cfg.privacy.tracing != "allow":
-            shield = TraceShield(self._cfg.privacy.tracing)
-        call = _Call(decision, messages, time.perf_counter(), shield, tuple(tracers_in(cfg.get("callbacks"))))
+        if decision.privacy == "local_only" and (mode := self._cfg.privacy.tracing) != "allow":
+            # Private by metadata: the detector has nothing to mask, so redacting would show it all.
+            shield = TraceShield("hide" if decision.local_only_source != "detector" else mode)
+            guard_call(cfg.get("callbacks"), shield)
+        tracers = tuple(tracers_in(cfg.get("callbacks")))
+        call = _Call(decision, messages, time.perf_counter(), shield, tracers, stop)
         kwargs[_CALL_KEY] = call
         tags = list(cfg.get("tags") or [])
         tags += [f"aegis:provider={decision.provider}", f"aegis:rule={decision.rule}"]
@@ -296,7 +302,7 @@ class AegisChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> AIMessage:
         shown, config, call = self._prepare(input, config, kwargs, stop)
-        message = super().invoke(shown, config, stop=stop, **kwargs)
+        message = super().invoke(shown, config, stop=None if call.shield else stop, **kwargs)
         return cast("AIMessage", call.shield.restore(message)) if call.shield else message
 
     async def ainvoke(
@@ -308,7 +314,7 @@ class AegisChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> AIMessage:
         shown, config, call = self._prepare(input, config, kwargs, stop)
-        message = await super().ainvoke(shown, config, stop=stop, **kwargs)
+        message = await super().ainvoke(shown, config, stop=None if call.shield else stop, **kwargs)
         return cast("AIMessage", call.shield.restore(message)) if call.shield else message
 
     def stream(
@@ -320,7 +326,7 @@ class AegisChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[AIMessageChunk]:
         shown, config, call = self._prepare(input, config, kwargs, stop)
-        for chunk in super().stream(shown, config, stop=stop, **kwargs):
+        for chunk in super().stream(shown, config, stop=None if call.shield else stop, **kwargs):
             real = call.shield.real_chunk(chunk) if call.shield else chunk
             if real is not None:
                 yield real
@@ -334,7 +340,7 @@ class AegisChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> AsyncIterator[AIMessageChunk]:
         shown, config, call = self._prepare(input, config, kwargs, stop)
-        async for chunk in super().astream(shown, config, stop=stop, **kwargs):
+        async for chunk in super().astream(shown, config, stop=None if call.shield else stop, **kwargs):
             real = call.shield.real_chunk(chunk) if call.shield else chunk
             if real is not None:
                 yield real
@@ -342,16 +348,34 @@ class AegisChatModel(BaseChatModel):
     # -- LangChain plumbing -----------------------------------------------------
 
     def _get_invocation_params(self, stop: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
-        kwargs.pop(_CALL_KEY, None)  # routing state is not an invocation parameter
-        return super()._get_invocation_params(stop=stop, **kwargs)
+        call = kwargs.pop(_CALL_KEY, None)  # routing state is not an invocation parameter
+        params = super()._get_invocation_params(stop=stop, **kwargs)
+        if isinstance(call, _Call) and call.shield is not None:
+            # Tracers see these (invocation params, options, metadata): tools, schemas, stop.
+            for key in {*kwargs, "stop"} - {"model"}:
+                if params.get(key) is not None:
+                    params[key] = call.shield.scrub(params[key])
+        return params
 
     def _get_llm_string(self, stop: list[str] | None = None, **kwargs: Any) -> str:
-        llm_string = super()._get_llm_string(stop=stop, **kwargs)
-        call = kwargs.get(_CALL_KEY)
-        if isinstance(call, _Call) and call.shield is not None:
-            # The cache sees the shown prompt; key it on the real one too.
-            llm_string += f"---aegis-prompt:{prompt_digest(call.messages)}"
-        return llm_string
+        """The LLM cache key: the call's parameters and routing outcome, no per-call state.
+
+        A shielded call's key holds its scrubbed parameters (LangChain's prompt
+        part of the key is the shown prompt) and a keyed digest of the real
+        prompt, so it never holds raw personal data.
+        """
+        call = kwargs.pop(_CALL_KEY, None)
+        if not isinstance(call, _Call):
+            return super()._get_llm_string(stop=stop, **kwargs)
+        if call.shield is None:
+            llm_string = super()._get_llm_string(stop=stop, **kwargs)
+        else:
+            params = self._get_invocation_params(stop=stop, **{_CALL_KEY: call, **kwargs})
+            digest = prompt_digest(call.messages, call.stop, stop, kwargs)
+            llm_string = f"{sorted(params.items())}---aegis-prompt:{digest}"
+        # A cached answer is only served to a call that would go to the same place.
+        decision = call.decision
+        return f"{llm_string}---aegis-route:{decision.provider}/{decision.model}/{decision.privacy}"
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         call = kwargs.get(_CALL_KEY)
@@ -364,7 +388,7 @@ class AegisChatModel(BaseChatModel):
         if (max_tokens := self.max_tokens or self.num_predict) is not None:
             params["ls_max_tokens"] = max_tokens
         if stop := stop or self.stop:
-            params["ls_stop"] = stop
+            params["ls_stop"] = call.shield.scrub(stop) if isinstance(call, _Call) and call.shield else stop
         return params
 
     def _call_for(self, messages: list[BaseMessage], run_manager: Any, kwargs: dict[str, Any]) -> _Call:
@@ -376,7 +400,7 @@ class AegisChatModel(BaseChatModel):
         return _Call(self._route(messages, metadata), messages, time.perf_counter())
 
     def _plan(self, call: _Call, stop: list[str] | None, kwargs: Mapping[str, Any]) -> CallPlan:
-        params = provider_params(self, stop, kwargs)
+        params = provider_params(self, stop if stop is not None else call.stop, kwargs)
         return CallPlan(
             call.decision,
             to_provider_messages(call.messages),

@@ -16,36 +16,72 @@ messages it captured before the run started. Routing metadata and tags stay
 visible in both modes. The shield covers ``invoke``, ``stream``, ``batch``
 and their async forms; ``generate()`` called directly is not shielded.
 
-The shield covers AegisChatModel's own runs. A chain or graph around it
-traces its own inputs (the user's text) in its own runs; to redact those too,
-give the tracer a client from :func:`redacting_langsmith_client`.
+The shield covers AegisChatModel's own run. The chains, agents, graph nodes,
+tools and parsers around it record the same text in their own runs; the trace
+guard (:mod:`langchain_aegis._trace_guard`) holds and scrubs those in the
+LangSmith client. A local-only call guards the tracers it finds in its
+callbacks; :func:`redacting_langsmith_client` guards a client from the start.
 
 An LLM cache, if one is configured, stores what callbacks see: with
 ``redact`` or ``hide`` a cache hit for a local-only prompt returns the
 redacted answer, never another prompt's answer (the cache key includes a
-digest of the real prompt).
+keyed digest of the real prompt).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+import os
+import secrets
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal, cast
 
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages import AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 
 __all__ = ["HIDDEN", "TraceShield", "mark_cost", "mark_served", "redacting_langsmith_client", "tracers_in"]
 
 HIDDEN = "[hidden: local_only]"
+_MIN_NEEDLE = 3  # shorter raw values are not stripped from other runs: they would match everywhere
+
+
+class Removed:
+    """The raw values a shield removed, and what replaced them: what the trace guard strips elsewhere.
+
+    Kept apart from the shield, so the guard's registry never holds a call's real answer.
+    """
+
+    def __init__(self, mode: Literal["redact", "hide"]) -> None:
+        self.mode = mode
+        self._pairs: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def add(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Remember ``(raw value, replacement)`` pairs; values too short to be specific are skipped."""
+        with self._lock:
+            self._pairs.update((v, r) for v, r in pairs if len(v.strip()) >= _MIN_NEEDLE)
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """A snapshot of the pairs (safe to read while another thread adds)."""
+        with self._lock:
+            return tuple(self._pairs.items())
 
 
 class TraceShield:
     """The shown/real split for one local-only call.
 
+    Every value callbacks and tracers may see of the call goes through
+    :meth:`scrub`: masked entities in ``redact`` mode, a placeholder for every
+    string in ``hide`` mode. The raw values it removed are kept (in memory
+    only) in :attr:`removed`, so the trace guard can strip them from the other
+    runs of the same trace.
+
     Args:
-        mode: ``redact`` or ``hide``.
+        mode: ``redact`` or ``hide``. A call that is private by its metadata
+            (the detector found nothing to mask) is shielded with ``hide``.
     """
 
     def __init__(self, mode: Literal["redact", "hide"]) -> None:
@@ -53,40 +89,48 @@ class TraceShield:
         self.real_output: BaseMessage | None = None
         self._real_chunks: dict[int, AIMessageChunk] = {}
         self._summary: AIMessageChunk | None = None
+        self.removed = Removed(mode)
 
     # -- text ------------------------------------------------------------------
 
-    def _text(self, value: Any) -> Any:
-        if self.mode == "hide":
-            return HIDDEN if isinstance(value, str) else value
-        from langchain_aegis.privacy import redact_value
+    def scrub(self, value: Any) -> Any:
+        """The copy of ``value`` (a string, message, dict, tool schema, ...) callbacks may see."""
+        from langchain_aegis.privacy.redact import map_strings
 
-        return redact_value(value)
+        return map_strings(value, self._shown_text)
 
-    def _content(self, content: Any) -> Any:
+    def _shown_text(self, text: str) -> str:
+        from langchain_aegis.privacy._walk import is_binary
+
         if self.mode == "hide":
-            return HIDDEN if content else content
-        return self._text(content)
+            self.removed.add([(text, HIDDEN)])
+            return HIDDEN if text else text
+        if is_binary(text):
+            return text
+        from langchain_aegis.privacy.detector import detect
+        from langchain_aegis.privacy.redact import mask
+
+        findings = detect(text)
+        if not findings:
+            return text
+        self.removed.add((text[f.start : f.end], f"<{f.entity}>") for f in findings)
+        return mask(text, findings)
+
+    @property
+    def needles(self) -> tuple[tuple[str, str], ...]:
+        """The raw values this shield removed so far, with what replaced them."""
+        return self.removed.pairs()
 
     # -- inputs and outputs --------------------------------------------------------
 
     def shown_messages(self, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
-        """Copies of the input messages as callbacks may see them."""
-        shown = []
-        for message in messages:
-            update: dict[str, Any] = {"content": self._content(message.content)}
-            if isinstance(message, AIMessage):
-                update["tool_calls"] = [
-                    {**tc, "args": {} if self.mode == "hide" else self._text(tc["args"])} for tc in message.tool_calls
-                ]
-                update["additional_kwargs"] = {}
-            shown.append(message.model_copy(update=update))
-        return shown
+        """Copies of the input messages as callbacks may see them (every text field scrubbed)."""
+        return [self.scrub(message) for message in messages]
 
     def shown_output(self, message: BaseMessage) -> BaseMessage:
         """Stash the real answer and return the copy callbacks may see."""
         self.real_output = message
-        return self.shown_messages([message])[0]
+        return cast("BaseMessage", self.scrub(message))
 
     def restore(self, shown: BaseMessage) -> BaseMessage:
         """The real answer, carrying the id and metadata LangChain gave the shown copy."""
@@ -113,7 +157,7 @@ class TraceShield:
     def summary_chunk(self, real_chunks: Sequence[AIMessageChunk]) -> ChatGenerationChunk:
         """One last chunk with the whole answer, redacted, for callbacks' aggregated output."""
         content = "".join(str(c.content) for c in real_chunks if isinstance(c.content, str))
-        summary = AIMessageChunk(content=self._content(content))
+        summary = AIMessageChunk(content=self.scrub(content))
         self._summary = summary
         return ChatGenerationChunk(message=summary)
 
@@ -131,30 +175,59 @@ class TraceShield:
         return real
 
 
-def prompt_digest(messages: Sequence[BaseMessage]) -> str:
-    """A digest of the real prompt, so an LLM cache never serves one prompt's answer to another."""
-    payload = json.dumps([m.model_dump(mode="json") for m in messages], sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
+def _digest_key() -> bytes:
+    secret = os.environ.get("AEGIS_CACHE_SECRET")
+    return secret.encode() if secret else secrets.token_bytes(32)
+
+
+# Per process unless AEGIS_CACHE_SECRET is set: a plain hash of a short private prompt could be
+# reversed by hashing guesses, a keyed one cannot without the key.
+_DIGEST_KEY = _digest_key()
+
+
+def prompt_digest(*parts: Any) -> str:
+    """A keyed digest of a private call's real prompt (messages, stop, tools), for LLM cache keys.
+
+    The digest lets a cache tell two private prompts apart whose shown
+    (redacted) forms are equal, and cannot be turned back into the prompt.
+    """
+    payload = json.dumps([_jsonable(p) for p in parts], sort_keys=True, default=str)
+    return hmac.new(_DIGEST_KEY, payload.encode(), hashlib.sha256).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseMessage):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
 
 
 def redacting_langsmith_client(**kwargs: Any) -> Any:
-    """A ``langsmith.Client`` that masks detected personal data in every run it uploads.
+    """A ``langsmith.Client`` that keeps private data out of every run of every trace it uploads.
 
-    Use it for the whole trace, including the chains and graphs around
-    AegisChatModel, whose runs record the user's input as it is::
+    Use it for the tracer of the whole trace, including the chains, agents and
+    graphs around AegisChatModel, whose runs record the user's input as it is::
 
         from langchain_core.tracers import LangChainTracer
         tracer = LangChainTracer(client=redacting_langsmith_client())
         graph.invoke(state, config={"callbacks": [tracer]})
 
+        import langsmith                      # or for env-configured tracing
+        langsmith.configure(client=redacting_langsmith_client())
+
+    It holds each trace's runs until the trace's root run ends (or
+    ``flush()``), then uploads them: every run of a trace that holds a
+    local-only call scrubbed as ``privacy.tracing`` says (see
+    :mod:`langchain_aegis._trace_guard`), every other run with each entity the
+    detector finds masked.
+
     Args:
         **kwargs: passed to ``langsmith.Client`` (``api_url``, ``api_key``, ...).
     """
-    from langsmith import Client
+    from langchain_aegis._trace_guard import GuardedClient
 
-    from langchain_aegis.privacy import redact_value
-
-    return Client(hide_inputs=redact_value, hide_outputs=redact_value, **kwargs)
+    return GuardedClient(redact_all=True, **kwargs)
 
 
 def tracers_in(callbacks: Any) -> list[Any]:

@@ -33,7 +33,7 @@ from langchain_core.tracers import LangChainTracer
 from langsmith import Client, run_trees
 from langsmith import utils as ls_utils
 
-__all__ = ["LangSmithCapture", "capture_langsmith", "new_tracer"]
+__all__ = ["LangSmithCapture", "capture_langsmith", "new_tracer", "wait_until_compressing"]
 
 DUMMY_API_KEY = "lsv2_pt_00000000000000000000000000000000_0000000000"
 
@@ -51,7 +51,7 @@ INFO: dict[str, Any] = {
         "scale_up_nthreads_limit": 16,
         "scale_down_nempty_trigger": 4,
     },
-    # No ``zstd_compression_enabled``: runs arrive as plain multipart.
+    # No ``zstd_compression_enabled`` unless a capture asks for it: runs arrive as plain multipart.
     "instance_flags": {},
 }
 
@@ -64,9 +64,14 @@ class LangSmithCapture:
     Use :func:`capture_langsmith` rather than constructing it directly.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, compress: bool = False) -> None:
         self._runs: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str]] = []
+        self.bodies: list[bytes] = []
+        """Every request body, decompressed, as it arrived."""
+        self.encodings: list[str] = []
+        """The ``Content-Encoding`` of every request with a body (``""`` when plain)."""
+        self.info: dict[str, Any] = {**INFO, "instance_flags": {"zstd_compression_enabled": True} if compress else {}}
         self.feedback: list[dict[str, Any]] = []
         self._changed = threading.Condition()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -191,12 +196,14 @@ def _handler_for(capture: LangSmithCapture) -> type[BaseHTTPRequestHandler]:
             else:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             encoding = self.headers.get("Content-Encoding", "").lower()
+            capture.encodings.append(encoding)
             if encoding == "gzip":
-                return gzip.decompress(raw)
-            if encoding == "zstd":
+                raw = gzip.decompress(raw)
+            elif encoding == "zstd":
                 import zstandard  # only when a client compresses anyway
 
-                return bytes(zstandard.ZstdDecompressor().decompressobj().decompress(raw))
+                raw = bytes(zstandard.ZstdDecompressor().decompressobj().decompress(raw))
+            capture.bodies.append(raw)
             return raw
 
         def _reply(self, status: int = 200, payload: Any = None) -> None:
@@ -210,7 +217,7 @@ def _handler_for(capture: LangSmithCapture) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             capture.requests.append(("GET", self.path))
             if self.path.split("?")[0].rstrip("/") == "/info":
-                self._reply(200, INFO)
+                self._reply(200, capture.info)
             else:
                 self._reply(404, {"detail": "not captured"})
 
@@ -253,15 +260,15 @@ _ENV = {
 
 
 @contextlib.contextmanager
-def capture_langsmith(project: str = "aegis-tests") -> Iterator[LangSmithCapture]:
+def capture_langsmith(project: str = "aegis-tests", *, compress: bool = False) -> Iterator[LangSmithCapture]:
     """Serve a capture endpoint and point LangSmith's environment at it for the block.
 
     Sets ``LANGSMITH_ENDPOINT``, ``LANGSMITH_API_KEY`` (a dummy),
     ``LANGSMITH_TRACING=true`` and ``LANGSMITH_PROJECT``, clears langsmith's
     cached environment reads and its shared default client, and restores all of
-    it on exit.
+    it on exit. With ``compress``, ``/info`` tells clients to send zstd-compressed multipart.
     """
-    server = LangSmithCapture().start()
+    server = LangSmithCapture(compress=compress).start()
     env = {**_ENV, "LANGSMITH_ENDPOINT": server.url, "LANGSMITH_PROJECT": project}
     saved = {name: os.environ.get(name) for name in env}
     # The default client that env-configured tracing shares; it would still point at the old endpoint.
@@ -290,6 +297,19 @@ def new_tracer(server: LangSmithCapture, project: str = "aegis-tests") -> tuple[
     """
     client = Client(api_url=server.url, api_key=DUMMY_API_KEY)
     return client, LangChainTracer(client=client, project_name=project)
+
+
+def wait_until_compressing(client: Client, timeout: float = 10.0) -> None:
+    """Wait until ``client`` compresses its uploads (its background thread has read ``/info``).
+
+    Runs created before that are sent uncompressed, so a test of the
+    compressed path waits here first.
+    """
+    deadline = time.monotonic() + timeout
+    while client.compressed_traces is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the client did not switch to compressed uploads; does /info ask for zstd?")
+        time.sleep(0.01)
 
 
 def _clear_env_caches() -> None:

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+import dataclasses
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import BaseMessage
+from pydantic import BaseModel
 
 from langchain_aegis.privacy._walk import is_binary
-from langchain_aegis.privacy.detector import detect
+from langchain_aegis.privacy.detector import Finding, detect
 
 __all__ = ["redact_text", "redact_value"]
+
+# Message fields that carry routing, ids or enum values, never the conversation's text.
+_MESSAGE_KEEP = frozenset({"type", "id", "response_metadata", "usage_metadata", "status", "chunk_position"})
+_IDENTIFIER = re.compile(r"[A-Za-z_]{1,40}")
 
 
 def redact_text(text: str) -> str:
@@ -30,8 +38,11 @@ def redact_text(text: str) -> str:
             # 'IBAN: <IBAN>, danke!'
     """
     findings = detect(text)
-    if not findings:
-        return text
+    return mask(text, findings) if findings else text
+
+
+def mask(text: str, findings: Sequence[Finding]) -> str:
+    """``text`` with each of ``findings`` (sorted, not overlapping) replaced by ``<ENTITY>``."""
     parts: list[str] = []
     pos = 0
     for finding in findings:
@@ -45,10 +56,12 @@ def redact_text(text: str) -> str:
 def redact_value(value: Any) -> Any:
     """Redact every string inside a traced input or output.
 
-    Strings are redacted with :func:`redact_text`; dicts (values, not keys),
-    lists and tuples are copied with their items redacted; LangChain messages
-    are copied with their content, tool-call arguments and
-    ``additional_kwargs`` redacted. Inline binary data (``data:`` URLs,
+    Strings are redacted with :func:`redact_text`. Dicts (values, not keys),
+    lists, tuples and sets are copied with their items redacted; LangChain
+    messages with every field that can hold text (content, ``name``,
+    ``additional_kwargs``, tool calls, ``tool_call_id``, ``artifact``, ...);
+    pydantic models, dataclasses (LangGraph's ``Command``) and slotted
+    objects (``Send``) with their fields. Inline binary data (``data:`` URLs,
     base64 payloads) and every other value are returned as they are.
 
     Args:
@@ -57,27 +70,64 @@ def redact_value(value: Any) -> Any:
     Returns:
         A redacted copy, or ``value`` itself when nothing in it is text.
     """
+    return map_strings(value, _redact_string)
+
+
+def _redact_string(text: str) -> str:
+    return text if is_binary(text) else redact_text(text)
+
+
+def map_strings(value: Any, text: Callable[[str], str], _depth: int = 0) -> Any:
+    """A copy of ``value`` with ``text`` applied to every string in it (dict keys excepted).
+
+    Walks what :func:`redact_value` documents; values nested deeper than 64
+    levels are replaced by ``text("…")`` rather than returned unread.
+    """
     if isinstance(value, str):
-        return value if is_binary(value) else redact_text(value)
+        return text(value)
+    if value is None or isinstance(value, bool | int | float | bytes):
+        return value
+    if _depth > 64:
+        return text("…")
+    depth = _depth + 1
     if isinstance(value, BaseMessage):
-        return _redact_message(value)
+        update = {
+            name: map_strings(getattr(value, name), text, depth)
+            for name in type(value).model_fields
+            if name not in _MESSAGE_KEEP
+        }
+        return value.model_copy(update=update)
     if isinstance(value, Mapping):
-        return {key: redact_value(item) for key, item in value.items()}
+        return {key: item if _structural(key, item) else map_strings(item, text, depth) for key, item in value.items()}
     if isinstance(value, list):
-        return [redact_value(item) for item in value]
+        return [map_strings(item, text, depth) for item in value]
     if isinstance(value, tuple):
-        return tuple(redact_value(item) for item in value)
+        items = [map_strings(item, text, depth) for item in value]
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
+    if isinstance(value, set | frozenset):
+        return type(value)(map_strings(item, text, depth) for item in value)
+    if isinstance(value, BaseModel):
+        return value.model_copy(
+            update={name: map_strings(getattr(value, name), text, depth) for name in type(value).model_fields}
+        )
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _copy_with(value, [f.name for f in dataclasses.fields(value)], text, depth)
+    slots = [s for cls in type(value).__mro__ for s in getattr(cls, "__slots__", ()) if not s.startswith("__")]
+    if slots:
+        return _copy_with(value, slots, text, depth)
     return value
 
 
-def _redact_message(message: BaseMessage) -> BaseMessage:
-    update: dict[str, Any] = {
-        "content": redact_value(message.content),
-        "additional_kwargs": redact_value(message.additional_kwargs),
-    }
-    if isinstance(message, AIMessage):
-        update["tool_calls"] = [{**call, "args": redact_value(call["args"])} for call in message.tool_calls]
-        update["invalid_tool_calls"] = [
-            {**call, "args": redact_value(call.get("args"))} for call in message.invalid_tool_calls
-        ]
-    return message.model_copy(update=update)
+def _structural(key: Any, item: Any) -> bool:
+    # A content block's or tool call's ``"type": "text"`` is LangChain's structure, not text to hide.
+    return key == "type" and isinstance(item, str) and _IDENTIFIER.fullmatch(item) is not None
+
+
+def _copy_with(value: Any, names: Sequence[str], text: Callable[[str], str], depth: int) -> Any:
+    # copy.copy then object.__setattr__ works for frozen dataclasses, slotted classes
+    # and init=False fields alike, where dataclasses.replace() would not.
+    out = copy.copy(value)
+    for name in names:
+        if hasattr(value, name):
+            object.__setattr__(out, name, map_strings(getattr(value, name), text, depth))
+    return out

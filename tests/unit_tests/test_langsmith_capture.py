@@ -10,7 +10,7 @@ from typing import Any
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from tests.langsmith_capture import INFO, capture_langsmith, new_tracer
+from tests.langsmith_capture import INFO, capture_langsmith, new_tracer, wait_until_compressing
 
 
 def _is_llm(run: dict[str, Any]) -> bool:
@@ -82,3 +82,16 @@ def test_post_patch_and_batch_are_merged_by_id() -> None:
         "extra": {"metadata": {"k": 1, "j": 2}},
     }
     assert runs["b"] == {"id": "b", "name": "m", "tags": ["t"]}
+
+
+def test_compressed_uploads_are_decoded_and_kept_raw() -> None:
+    with capture_langsmith(compress=True) as server:
+        client, tracer = new_tracer(server)
+        wait_until_compressing(client)
+        model = GenericFakeChatModel(messages=iter([AIMessage(content="compressed hello")]))
+        model.invoke("what is 3 + 3?", config={"callbacks": [tracer]})
+        client.flush(timeout=10)
+        run = server.wait_for_run(_is_llm, timeout=10)
+    assert "zstd" in server.encodings
+    assert "compressed hello" in json.dumps(run["outputs"])
+    assert any(b"what is 3 + 3?" in body for body in server.bodies)
