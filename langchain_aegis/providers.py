@@ -15,7 +15,10 @@ Facts about any-llm-sdk 1.40 that shape this module:
 - OpenAI streams usage only with ``stream_options={"include_usage": True}``.
   SDK retries are turned off: the router owns retries.
 - An ``httpx.AsyncClient`` is bound to the event loop it first ran on, so async
-  clients are kept per event loop; sync calls run on any-llm's own runner loop.
+  clients are kept per event loop and closed when that loop shuts down (see
+  :mod:`langchain_aegis._loops`). Sync calls run on a loop leased from a small
+  process-wide pool, so ``batch()``'s short-lived threads reuse loops and
+  clients instead of leaking one set per thread.
 - A provider's ``timeout`` is the SDK's: it bounds each phase of a request
   (connect, each read), not its wall time, and the Ollama client takes it at
   construction only. The router's per-call deadline is a wall-clock bound, so
@@ -31,12 +34,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import inspect
-import threading
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping
 from typing import Any
 
+from langchain_aegis._loops import POOL, close_with_loop, run_on
 from langchain_aegis.config import ProviderConfig
 from langchain_aegis.errors import PrivacyViolationError
 
@@ -116,17 +120,51 @@ class ProviderClient:
         except UnsupportedParameterError:
             return AnyLLM.create(cfg.type, api_key=key, api_base=cfg.base_url, unified_exceptions=True, **args)
 
-    def _client_for_loop(self) -> Any:
+    async def _client_for_loop(self) -> Any:
         loop = asyncio.get_running_loop()
         client = self._async_clients.get(loop)
         if client is None:
             client = self._async_clients[loop] = self._create()
+            # Closed while its loop can still run the close: by asyncio.run() or the loop pool.
+            await close_with_loop(functools.partial(self._forget, loop, client))
         return client
+
+    async def _forget(self, loop: asyncio.AbstractEventLoop, client: Any) -> None:
+        if self._async_clients.get(loop) is client:
+            del self._async_clients[loop]
+        await close_client(client)
 
     def _sync(self) -> Any:
         if self._sync_client is None:
             self._sync_client = self._create()
         return self._sync_client
+
+    def close(self) -> None:
+        """Close every client this provider opened, on whichever loop it is bound to.
+
+        The provider stays usable: the next call opens a new client.
+        """
+        clients = list(self._async_clients.items())
+        self._async_clients.clear()
+        for loop, client in clients:
+            run_on(loop, close_client(client))
+        sync, self._sync_client = self._sync_client, None
+        if sync is not None:
+            # The sync client ran on any-llm's runner loop (calls made inside a running loop).
+            try:
+                from any_llm.utils.aio import _get_runner_loop
+
+                run_on(_get_runner_loop(), close_client(sync))
+            except Exception:  # pragma: no cover - an any-llm without the runner
+                pass
+
+    async def aclose(self) -> None:
+        """Close every client; the one bound to the running loop is closed here."""
+        loop = asyncio.get_running_loop()
+        mine = self._async_clients.pop(loop, None)
+        if mine is not None:
+            await close_client(mine)
+        await asyncio.to_thread(self.close)
 
     # -- calls -------------------------------------------------------------
 
@@ -196,7 +234,7 @@ class ProviderClient:
             PrivacyViolationError: a cloud provider was asked to serve a local-only call.
             TimeoutError: the request outlived its bound.
         """
-        loop = _thread_loop()
+        loop = POOL.loop()
         if loop is not None:
             return loop.run_until_complete(
                 self.acomplete(messages, params, privacy=privacy, model=model, deadline=deadline)
@@ -219,7 +257,8 @@ class ProviderClient:
     ) -> Any:
         """One non-streaming completion; arguments as for :meth:`complete`."""
         self.check_privacy(privacy)
-        call = self._client_for_loop().acompletion(
+        client = await self._client_for_loop()
+        call = client.acompletion(
             model=model or self.config.model, messages=messages, **self._params(params, stream=False, deadline=deadline)
         )
         return await self._bounded(call, deadline)
@@ -239,7 +278,7 @@ class ProviderClient:
         (seconds left in the call) the whole stream; running out of either
         raises. Close the iterator to abandon the stream.
         """
-        loop = _thread_loop()
+        loop = POOL.loop()
         if loop is not None:
             opened = self.astream(messages, params, privacy=privacy, model=model, deadline=deadline)
             return _drive(loop, loop.run_until_complete(opened))
@@ -261,35 +300,14 @@ class ProviderClient:
     ) -> AsyncIterator[Any]:
         """A streaming completion; bounds as for :meth:`stream`. Errors may surface on the first ``__anext__``."""
         self.check_privacy(privacy)
-        start = self._client_for_loop().acompletion(
+        client = await self._client_for_loop()
+        start = client.acompletion(
             model=model or self.config.model,
             messages=messages,
             stream=True,
             **self._params(params, stream=True, deadline=deadline),
         )
         return self._bounded_stream(start, deadline)
-
-
-_local = threading.local()
-
-
-def _thread_loop() -> asyncio.AbstractEventLoop | None:
-    """This thread's own event loop for sync calls, or ``None`` if a loop already runs here.
-
-    any-llm's sync wrappers hand every call to a background thread and back,
-    which measured 0.3-0.4 ms per call and most of a stream's per-chunk cost.
-    A thread without a running loop can run the async client itself instead;
-    inside a running loop (a notebook, an async app calling ``invoke``) the
-    any-llm runner is still used, as blocking that loop is not an option.
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        loop: asyncio.AbstractEventLoop | None = getattr(_local, "loop", None)
-        if loop is None or loop.is_closed():
-            loop = _local.loop = asyncio.new_event_loop()
-        return loop
-    return None
 
 
 def _drive(loop: asyncio.AbstractEventLoop, stream: AsyncIterator[Any]) -> Iterator[Any]:
@@ -318,6 +336,17 @@ async def _aclose(source: object) -> None:
                 await closing
 
 
+async def close_client(client: Any) -> None:
+    """Close an any-llm client's SDK client (``ollama.AsyncClient``, ``openai.AsyncOpenAI``, ...)."""
+    inner = getattr(client, "client", client)
+    close = getattr(inner, "aclose", None) or getattr(inner, "close", None)
+    if callable(close):
+        with contextlib.suppress(Exception):
+            closing = close()
+            if inspect.isawaitable(closing):
+                await closing
+
+
 class ProviderRegistry:
     """The :class:`ProviderClient` of every configured provider, by name."""
 
@@ -332,3 +361,13 @@ class ProviderRegistry:
 
     def __len__(self) -> int:
         return len(self._clients)
+
+    def close(self) -> None:
+        """Close every provider's clients (see :meth:`ProviderClient.close`)."""
+        for client in self._clients.values():
+            client.close()
+
+    async def aclose(self) -> None:
+        """Async :meth:`close`."""
+        for client in self._clients.values():
+            await client.aclose()
