@@ -7,6 +7,7 @@ sits here behind a few methods, so the chat model never grows into a hub.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import threading
@@ -18,6 +19,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 
 from langchain_aegis.attempts import CallRecord
+from langchain_aegis._env import mask_url
 from langchain_aegis.budget.ledger import Ledger
 from langchain_aegis.config import AegisConfig
 from langchain_aegis.dispatch import Accounting, CallLog, Dispatcher
@@ -25,9 +27,11 @@ from langchain_aegis.errors import ConfigError, PrivacyViolationError
 from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts, parse_facts
 from langchain_aegis.providers import ProviderRegistry
 from langchain_aegis.resilience import CircuitBreaker, SharedCircuitBreaker
+from langchain_aegis.state_cache import StateCache
+from langchain_aegis.typos import NodeUsage, check_metadata
 from langchain_aegis.routing import FactLayers, RouteDecision, RouterState, decide, needs_detection, privacy_verdict
 
-__all__ = ["CallRuntime", "build_runtime"]
+__all__ = ["CallRuntime", "build_runtime", "release_ledger", "shared_ledger"]
 
 logger = logging.getLogger("langchain_aegis")
 
@@ -46,6 +50,30 @@ class CallRuntime:
     _default_facts: RequestFacts | None = field(default=None, repr=False)
     rollouts: Callable[[], dict[str, tuple[float, str]]] | None = None
     """Each rule under gradual rollout with its current share and the reason for it."""
+    nodes: NodeUsage | None = None
+    """Reports configured graph nodes that no call used (see :mod:`langchain_aegis.typos`)."""
+    state: StateCache | None = None
+    """Breaker and rollout state in memory, refreshed from the ledger in the background."""
+    ledger: Ledger | None = None
+    shared_ledger: bool = False
+    """Whether ``ledger`` is a reference taken with :func:`shared_ledger` (released on close)."""
+
+    def close(self) -> None:
+        """Close provider clients, stop the state refresher, release a shared ledger. Idempotent."""
+        self.registry.close()
+        self._release()
+
+    async def aclose(self) -> None:
+        """Async :meth:`close`: clients bound to the running loop are closed on it."""
+        await self.registry.aclose()
+        await asyncio.to_thread(self._release)
+
+    def _release(self) -> None:
+        if self.state is not None:
+            self.state.close()
+        if self.shared_ledger and self.ledger is not None:
+            self.shared_ledger = False
+            release_ledger(self.ledger)
 
     def route(
         self, messages: Sequence[BaseMessage], metadata: Mapping[str, Any] | None, instance: RequestFacts
@@ -60,6 +88,10 @@ class CallRuntime:
         metadata = metadata or {}
         node = metadata.get("langgraph_node")
         node = node if isinstance(node, str) else None
+        if metadata:
+            check_metadata(metadata, strict=cfg.routing.strict)  # typos warn once per key
+        if self.nodes is not None:
+            self.nodes.seen(node)
         node_facts = self._node_facts.get(node)
         if node_facts is None:  # config is frozen: parse each node's defaults once
             node_facts = self._node_facts[node] = cfg.node_facts(node)
@@ -175,23 +207,48 @@ class CallRuntime:
             raise ConfigError(f"validate_model_on_init: provider {provider!r} does not serve model {model!r}")
 
 
-_LEDGERS: dict[str, Ledger] = {}
+_LEDGERS: dict[str, tuple[Ledger, int]] = {}
 _LEDGERS_LOCK = threading.Lock()
 
 
 def shared_ledger(url: str) -> Ledger:
     """One ledger per URL and process, so every model instance enforces the same caps.
 
-    ``memory://`` is not shared: it is meant for tests, one per model.
+    Each call takes a reference; :func:`release_ledger` gives it back and the
+    last one closes the ledger. ``memory://`` is not shared: it is meant for
+    tests, one per model.
     """
     from langchain_aegis.budget import open_ledger
 
     if url.startswith("memory:"):
         return open_ledger(url)
     with _LEDGERS_LOCK:
-        if url not in _LEDGERS:
-            _LEDGERS[url] = open_ledger(url)
-        return _LEDGERS[url]
+        ledger, refs = _LEDGERS.get(url) or (None, 0)
+        if ledger is None:
+            ledger = open_ledger(url)
+        _LEDGERS[url] = (ledger, refs + 1)
+        return ledger
+
+
+def release_ledger(ledger: Ledger) -> None:
+    """Give back a reference taken with :func:`shared_ledger`; the last one closes the ledger."""
+    with _LEDGERS_LOCK:
+        for url, (found, refs) in list(_LEDGERS.items()):
+            if found is ledger:
+                if refs > 1:
+                    _LEDGERS[url] = (found, refs - 1)
+                    return
+                del _LEDGERS[url]
+                break
+        else:
+            return
+    ledger.close()
+
+
+def _state_keys(config: AegisConfig) -> list[str]:
+    from langchain_aegis.rollout_store import KEY_PREFIX
+
+    return [f"breaker:{name}" for name in config.providers] + [KEY_PREFIX + rule for rule in config.routing.rollouts]
 
 
 def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | None = None) -> CallRuntime:
@@ -200,22 +257,31 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
     Args:
         config: the validated configuration.
         metrics: an :class:`~langchain_aegis.metrics.AegisMetrics`, or ``None``.
-        ledger: a ledger to use instead of the one ``budgets.ledger`` names.
+        ledger: a ledger to use instead of the one ``budgets.ledger`` names
+            (the caller keeps ownership: :meth:`CallRuntime.close` leaves it open).
     """
+    from langchain_aegis.accounting import LedgerAccounting, needs_accounting
+
     registry = ProviderRegistry(config.providers)
     breaker = CircuitBreaker(config.resilience)
-    if config.budgets.ledger.startswith(("redis://", "rediss://", "unix://")):
+    shared = config.budgets.ledger.startswith(("redis://", "rediss://", "unix://"))
+    borrowed = False
+    if ledger is None and (shared or needs_accounting(config) or config.routing.rollouts):
+        ledger, borrowed = shared_ledger(config.budgets.ledger), True
+    nodes: NodeUsage | None = None
+    """Reports configured graph nodes that no call used (see :mod:`langchain_aegis.typos`)."""
+    state: StateCache | None = None
+    if ledger is not None and (shared or config.routing.rollouts):
+        # Breaker and rollout state are read on every call: from memory, refreshed in the background.
+        state = StateCache(ledger, _state_keys(config), name=f"ledger {mask_url(config.budgets.ledger)}")
+    if shared and state is not None:
         # With a Redis ledger, replicas share breaker state through it (see SharedCircuitBreaker).
-        ledger = ledger or shared_ledger(config.budgets.ledger)
-        breaker = SharedCircuitBreaker(config.resilience, ledger, list(config.providers))
+        breaker = SharedCircuitBreaker(config.resilience, state, list(config.providers))
     observers: list[Callable[[CallRecord], None]] = []
     if metrics is not None:
         observers.append(metrics.observe)
     accounting: Accounting | None = None
-    from langchain_aegis.accounting import LedgerAccounting, needs_accounting
-
-    if ledger is not None or needs_accounting(config):
-        ledger = ledger or shared_ledger(config.budgets.ledger)
+    if ledger is not None and (not borrowed or needs_accounting(config) or shared):
         on_spend = None
         if metrics is not None:
 
@@ -226,10 +292,10 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         accounting = LedgerAccounting(config, ledger, on_spend=on_spend)
         accounting.publish_all()  # gauges start from the ledger's spend, not from zero
     rollouts = None
-    if config.routing.rollouts:
+    if config.routing.rollouts and state is not None:
         from langchain_aegis.rollout_store import RolloutGuard
 
-        guard = RolloutGuard.from_config(config, ledger or shared_ledger(config.budgets.ledger), metrics=metrics)
+        guard = RolloutGuard.from_config(config, state, metrics=metrics)
 
         def _observe_rollout(record: CallRecord) -> None:
             guard.observe(record, now=time.time())  # rollbacks are logged and published by the guard
@@ -245,4 +311,14 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         accounting=accounting,
         observers=observers,
         rollouts=rollouts,
+        state=state,
+        nodes=NodeUsage(
+            config.routing.nodes,
+            [n for r in config.effective_rules() for n in (r.when.node or [])],
+            strict=config.routing.strict,
+        )
+        if config.routing.nodes
+        else None,
+        ledger=ledger,
+        shared_ledger=borrowed,
     )
