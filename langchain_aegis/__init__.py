@@ -31,6 +31,7 @@ from langchain_aegis.errors import (
     StreamInterruptedError,
 )
 from langchain_aegis.facts import Complexity, DataClass, Quality, RequestFacts, TaskType, aegis_config
+from langchain_aegis.typos import UnknownKeyWarning
 from langchain_aegis.routing import RouteDecision
 from langchain_aegis.tracing import redacting_langsmith_client
 
@@ -61,6 +62,7 @@ __all__ = [
     "RoutingError",
     "StreamInterruptedError",
     "TaskType",
+    "UnknownKeyWarning",
     "__version__",
     "aegis_config",
     "load_config",

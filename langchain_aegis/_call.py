@@ -245,6 +245,49 @@ def release_ledger(ledger: Ledger) -> None:
     ledger.close()
 
 
+_PROBE_SECONDS = 5.0
+
+
+def _reach_ledger(ledger: Ledger, config: AegisConfig) -> bool:
+    """Whether the ledger answers now; an unreachable one is a :class:`ConfigError` under ``on_ledger_error: fail``.
+
+    The probe runs on a helper thread with a bound, as a Redis host that drops
+    packets would otherwise hold the constructor for the OS connect timeout.
+    """
+    if type(ledger).__name__ == "MemoryLedger":
+        return True
+    failure: list[BaseException] = []
+
+    def probe() -> None:
+        try:
+            ledger.get_state("probe")
+        except BaseException as exc:  # reported below, never raised raw
+            failure.append(exc)
+
+    helper = threading.Thread(target=probe, name="aegis-ledger-probe", daemon=True)
+    helper.start()
+    helper.join(_PROBE_SECONDS)
+    if not failure and not helper.is_alive():
+        return True
+    why = f"{type(failure[0]).__name__}: {failure[0]}" if failure else f"no answer within {_PROBE_SECONDS:g} s"
+    url = mask_url(getattr(ledger, "url", None) or config.budgets.ledger)
+    policy = str(getattr(config.budgets, "on_ledger_error", "local_only"))
+    if policy == "fail":
+        raise ConfigError(
+            mask_url(
+                f"budgets.ledger: cannot reach the ledger at {url} ({why}); start it or fix the URL, "
+                "or set budgets.on_ledger_error: local_only to start without it"
+            )
+        )
+    logger.warning(
+        "aegis: cannot reach the ledger at %s (%s); starting anyway (budgets.on_ledger_error: %s)",
+        url,
+        mask_url(why),
+        policy,
+    )
+    return False
+
+
 def _state_keys(config: AegisConfig) -> list[str]:
     from langchain_aegis.rollout_store import KEY_PREFIX
 
@@ -270,6 +313,7 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         ledger, borrowed = shared_ledger(config.budgets.ledger), True
     nodes: NodeUsage | None = None
     """Reports configured graph nodes that no call used (see :mod:`langchain_aegis.typos`)."""
+    reachable = ledger is None or _reach_ledger(ledger, config)
     state: StateCache | None = None
     if ledger is not None and (shared or config.routing.rollouts):
         # Breaker and rollout state are read on every call: from memory, refreshed in the background.
@@ -290,7 +334,8 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
                     metrics.set_budget(provider, spent, limit)
 
         accounting = LedgerAccounting(config, ledger, on_spend=on_spend)
-        accounting.publish_all()  # gauges start from the ledger's spend, not from zero
+        if reachable:
+            accounting.publish_all()  # gauges start from the ledger's spend, not from zero
     rollouts = None
     if config.routing.rollouts and state is not None:
         from langchain_aegis.rollout_store import RolloutGuard
