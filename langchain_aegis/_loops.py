@@ -210,7 +210,26 @@ class LoopPool:
             _shutdown(loop)
 
 
+def close_bound() -> None:
+    """Close what :func:`close_with_loop` registered on loops that will not shut down themselves.
+
+    any-llm's runner loop runs in a daemon thread until the process dies, and a
+    caller may leave a loop open; at exit their resources are closed here.
+    """
+    with _BOUND_LOCK:
+        bound = [(loop, gen) for loop, (gen, closers) in _BOUND.items() if closers]
+    for loop, gen in bound:
+        closing = gen.aclose()
+        if isinstance(closing, Coroutine):
+            run_on(loop, closing, timeout=2.0)
+
+
+def _at_exit() -> None:
+    POOL.close()
+    close_bound()
+
+
 POOL = LoopPool()
 """The process's loops for sync calls."""
 
-atexit.register(POOL.close)
+atexit.register(_at_exit)

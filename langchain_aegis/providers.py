@@ -83,6 +83,7 @@ class ProviderClient:
         self.name = name
         self.config = config
         self._sync_client: Any = None
+        self._sync_bound = False
         self._async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
 
     def __repr__(self) -> str:
@@ -139,6 +140,19 @@ class ProviderClient:
             self._sync_client = self._create()
         return self._sync_client
 
+    async def _on_runner(self, call: Awaitable[Any]) -> Any:
+        """``call`` on any-llm's runner loop, first making sure the sync client closes with that loop."""
+        client = self._sync_client
+        if client is not None and not self._sync_bound:
+            self._sync_bound = True
+            await close_with_loop(functools.partial(self._forget_sync, client))
+        return await call
+
+    async def _forget_sync(self, client: Any) -> None:
+        if self._sync_client is client:
+            self._sync_client = None
+        await close_client(client)
+
     def close(self) -> None:
         """Close every client this provider opened, on whichever loop it is bound to.
 
@@ -149,6 +163,7 @@ class ProviderClient:
         for loop, client in clients:
             run_on(loop, close_client(client))
         sync, self._sync_client = self._sync_client, None
+        self._sync_bound = False
         if sync is not None:
             # The sync client ran on any-llm's runner loop (calls made inside a running loop).
             try:
@@ -244,7 +259,7 @@ class ProviderClient:
 
         kwargs = self._params(params, stream=False, deadline=deadline)
         call = self._sync().acompletion(model=model or self.config.model, messages=messages, **kwargs)
-        return run_async_in_sync(self._bounded(call, deadline), allow_running_loop=True)
+        return run_async_in_sync(self._bounded(self._on_runner(call), deadline), allow_running_loop=True)
 
     async def acomplete(
         self,
@@ -286,7 +301,9 @@ class ProviderClient:
         from any_llm.utils.aio import async_iter_to_sync_iter
 
         kwargs = self._params(params, stream=True, deadline=deadline)
-        begin = self._sync().acompletion(model=model or self.config.model, messages=messages, stream=True, **kwargs)
+        begin = self._on_runner(
+            self._sync().acompletion(model=model or self.config.model, messages=messages, stream=True, **kwargs)
+        )
         return async_iter_to_sync_iter(self._bounded_stream(begin, deadline), allow_running_loop=True)
 
     async def astream(
