@@ -31,9 +31,9 @@ from langchain_aegis.errors import (
     StreamInterruptedError,
 )
 from langchain_aegis.facts import Complexity, DataClass, Quality, RequestFacts, TaskType, aegis_config
-from langchain_aegis.typos import UnknownKeyWarning
 from langchain_aegis.routing import RouteDecision
 from langchain_aegis.tracing import redacting_langsmith_client
+from langchain_aegis.typos import UnknownKeyWarning
 
 try:
     __version__ = metadata.version(__package__ or "langchain_aegis")

@@ -18,8 +18,8 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 
-from langchain_aegis.attempts import CallRecord
 from langchain_aegis._env import mask_url
+from langchain_aegis.attempts import CallRecord
 from langchain_aegis.budget.ledger import Ledger
 from langchain_aegis.config import AegisConfig
 from langchain_aegis.dispatch import Accounting, CallLog, Dispatcher
@@ -27,9 +27,9 @@ from langchain_aegis.errors import ConfigError, PrivacyViolationError
 from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts, parse_facts
 from langchain_aegis.providers import ProviderRegistry
 from langchain_aegis.resilience import CircuitBreaker, SharedCircuitBreaker
+from langchain_aegis.routing import FactLayers, RouteDecision, RouterState, decide, needs_detection, privacy_verdict
 from langchain_aegis.state_cache import StateCache
 from langchain_aegis.typos import NodeUsage, check_metadata
-from langchain_aegis.routing import FactLayers, RouteDecision, RouterState, decide, needs_detection, privacy_verdict
 
 __all__ = ["CallRuntime", "build_runtime", "release_ledger", "shared_ledger"]
 
@@ -311,7 +311,6 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
     borrowed = False
     if ledger is None and (shared or needs_accounting(config) or config.routing.rollouts):
         ledger, borrowed = shared_ledger(config.budgets.ledger), True
-    nodes: NodeUsage | None = None
     """Reports configured graph nodes that no call used (see :mod:`langchain_aegis.typos`)."""
     reachable = ledger is None or _reach_ledger(ledger, config)
     state: StateCache | None = None

@@ -5,7 +5,7 @@ Why a pool: sync calls run the async clients on a loop of the calling thread
 call and most of a stream's per-chunk cost). ``batch()`` runs each batch on a
 fresh thread pool, so a loop per thread meant a new loop, new HTTP clients and
 new DNS executor threads for every thread that ever called, none of them closed:
-20 × ``batch(8)`` left 490 descriptors open.
+20 x ``batch(8)`` left 490 descriptors open.
 
 Here a thread leases a loop from :data:`POOL` on its first sync call and gives
 it back when the thread ends (its ``threading.local`` is dropped, which drops
@@ -128,7 +128,7 @@ def _shutdown(loop: asyncio.AbstractEventLoop) -> None:
 class _Lease:
     """A thread's hold on a pooled loop; dropped with the thread's ``threading.local``."""
 
-    __slots__ = ("loop", "pool", "__weakref__")
+    __slots__ = ("__weakref__", "loop", "pool")
 
     def __init__(self, pool: LoopPool, loop: asyncio.AbstractEventLoop) -> None:
         self.pool = pool
@@ -219,7 +219,7 @@ def close_bound() -> None:
     with _BOUND_LOCK:
         bound = [(loop, gen) for loop, (gen, closers) in _BOUND.items() if closers]
     for loop, gen in bound:
-        closing = gen.aclose()
+        closing = gen.aclose()  # type: ignore[attr-defined]  # an async generator
         if isinstance(closing, Coroutine):
             run_on(loop, closing, timeout=2.0)
 

@@ -100,7 +100,7 @@ _PATH_HEAD = re.compile(r"^([A-Za-z_][\w-]*(?:(?:\.[\w-]+)|(?:\[\d+\]))*)")
 def path_of(text: str) -> Path:
     """The key path a message starts with (``routing.rules[0].provider: ...``), or ``()``."""
     m = _PATH_HEAD.match(text)
-    if not m or ":" not in text[m.end() : m.end() + 2] and " " not in text[m.end() : m.end() + 1]:
+    if not m or (":" not in text[m.end() : m.end() + 2] and " " not in text[m.end() : m.end() + 1]):
         return ()
     out: list[str | int] = []
     for part in re.findall(r"[\w-]+|\[\d+\]", m.group(1)):

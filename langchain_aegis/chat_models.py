@@ -19,8 +19,8 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
 from langchain_aegis import _structured
 from langchain_aegis._call import CallRuntime, build_runtime
-from langchain_aegis._env import mask_url
 from langchain_aegis._convert import provider_params, to_provider_messages
+from langchain_aegis._env import mask_url
 from langchain_aegis._stream_usage import StreamUsage
 from langchain_aegis.config import AegisConfig, load_config
 from langchain_aegis.dispatch import CallLog, CallPlan

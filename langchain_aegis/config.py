@@ -38,9 +38,9 @@ from pydantic import (
 from langchain_aegis._config_errors import format_validation_error
 from langchain_aegis._env import UndefinedVariableError, interpolate, mask_url
 from langchain_aegis._yaml import Lines, load_yaml, suggest
-from langchain_aegis.typos import unknown_fact_keys
 from langchain_aegis.errors import ConfigError, RoutingError
 from langchain_aegis.facts import Complexity, DataClass, Quality, RequestFacts, parse_facts
+from langchain_aegis.typos import unknown_fact_keys
 
 __all__ = [
     "AegisConfig",
@@ -320,10 +320,10 @@ class AegisConfig(_Frozen):
         facts = [("routing.defaults", self.routing.defaults)]
         facts += [(f"routing.nodes.{node}", raw) for node, raw in self.routing.nodes.items()]
         for where, raw in facts:
-            ref = raw.get("provider") if isinstance(raw, Mapping) else None
-            if ref is not None and ref not in names:
+            found = raw.get("provider") if isinstance(raw, Mapping) else None
+            if found is not None and found not in names:
                 raise ValueError(
-                    f"{where}.provider: no provider named {ref!r}{suggest(str(ref), names)} "
+                    f"{where}.provider: no provider named {found!r}{suggest(str(found), names)} "
                     f"(have: {', '.join(sorted(names))})"
                 )
             if isinstance(raw, Mapping):

@@ -40,7 +40,7 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping
 from typing import Any
 
-from langchain_aegis._loops import POOL, close_with_loop, run_on
+from langchain_aegis._loops import POOL, close_with_loop, logger, run_on
 from langchain_aegis.config import ProviderConfig
 from langchain_aegis.errors import PrivacyViolationError
 
@@ -171,7 +171,7 @@ class ProviderClient:
 
                 run_on(_get_runner_loop(), close_client(sync))
             except Exception:  # pragma: no cover - an any-llm without the runner
-                pass
+                logger.debug("aegis: cannot close the sync client of %s", self.name, exc_info=True)
 
     async def aclose(self) -> None:
         """Close every client; the one bound to the running loop is closed here."""

@@ -17,6 +17,7 @@ over the pending write, so a rollback another worker recorded is not undone.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import logging
@@ -33,6 +34,17 @@ logger = logging.getLogger("langchain_aegis")
 class _Store(Protocol):
     def get_state(self, key: str, /) -> dict[str, Any] | None: ...
     def put_state(self, key: str, value: dict[str, Any], /) -> None: ...
+
+
+_FIRST_READ_SECONDS = 2.0
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _copy(value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -60,14 +72,18 @@ class StateCache:
         self._down = False
         self._wake = threading.Event()
         self._stopped = threading.Event()
+        self._first = threading.Event()
         for key in keys:
             self._values.setdefault(key, None)
-        self.sync()
         ref = weakref.ref(self)
         self._thread = threading.Thread(
             target=_refresh_loop, args=(ref, self._wake, self._stopped, refresh), name="aegis-state", daemon=True
         )
+        self._wake.set()  # the first pass runs at once
         self._thread.start()
+        if not _loop_running():
+            # A sync caller can afford to wait briefly for the stored state; an event loop cannot.
+            self._first.wait(_FIRST_READ_SECONDS)
 
     # -- the StateStore protocol: memory only ---------------------------------
 
@@ -77,6 +93,9 @@ class StateCache:
             if key in self._values:
                 return _copy(self._values[key])
             self._values[key] = None
+        if _loop_running():  # read in the background; None (the default state) until then
+            self._wake.set()
+            return None
         self.sync([key])
         with self._lock:
             return _copy(self._values.get(key))
@@ -121,6 +140,7 @@ class StateCache:
                     if key not in self._pending:  # a newer local write is on its way
                         self._values[key] = found
         except Exception as exc:
+            self._first.set()
             if not self._down:
                 self._down = True
                 logger.warning(
@@ -129,6 +149,7 @@ class StateCache:
                     type(exc).__name__,
                 )
             return False
+        self._first.set()
         if self._down:
             self._down = False
             logger.info("aegis: %s is reachable again; breaker and rollout state refreshed", self._name)

@@ -28,7 +28,14 @@ from langchain_aegis._yaml import suggest
 from langchain_aegis.errors import RoutingError
 from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts
 
-__all__ = ["KNOWN_FACT_KEYS", "NODE_GRACE_CALLS", "NodeUsage", "UnknownKeyWarning", "check_metadata", "unknown_fact_keys"]
+__all__ = [
+    "KNOWN_FACT_KEYS",
+    "NODE_GRACE_CALLS",
+    "NodeUsage",
+    "UnknownKeyWarning",
+    "check_metadata",
+    "unknown_fact_keys",
+]
 
 KNOWN_FACT_KEYS = frozenset({f.name for f in fields(RequestFacts)} | {"contains_pii"})
 """Every key :func:`~langchain_aegis.facts.parse_facts` reads."""
@@ -104,7 +111,12 @@ class NodeUsage:
     """
 
     def __init__(
-        self, configured: Iterable[str], used_by_rules: Iterable[str] = (), *, strict: bool, grace: int = NODE_GRACE_CALLS
+        self,
+        configured: Iterable[str],
+        used_by_rules: Iterable[str] = (),
+        *,
+        strict: bool,
+        grace: int = NODE_GRACE_CALLS,
     ) -> None:
         self._configured = frozenset(configured)
         self._valid = self._configured | frozenset(used_by_rules)

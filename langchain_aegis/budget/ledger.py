@@ -40,8 +40,8 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, urlparse
 
-from langchain_aegis.errors import BudgetExceededError, ConfigError
 from langchain_aegis._env import mask_url
+from langchain_aegis.errors import BudgetExceededError, ConfigError
 
 __all__ = [
     "Ledger",

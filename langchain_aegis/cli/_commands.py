@@ -82,10 +82,9 @@ def _safe_url(url: str) -> str:
 
 def check(args: argparse.Namespace) -> int:
     """``aegis check``: validate the config and probe every provider."""
-    from langchain_aegis.cli._probe import probe_all
-
     import warnings
 
+    from langchain_aegis.cli._probe import probe_all
     from langchain_aegis.typos import UnknownKeyWarning
 
     with warnings.catch_warnings(record=True) as caught:
@@ -127,9 +126,8 @@ def _metadata(raw: str | None) -> dict[str, Any]:
         raise CommandError(f"--metadata: not valid JSON ({exc})", EXIT_USAGE) from None
     if not isinstance(data, dict):
         raise CommandError(f"--metadata: expected a JSON object, got {type(data).__name__}", EXIT_USAGE)
-    from langchain_aegis.facts import parse_facts
-
     from langchain_aegis.errors import RoutingError
+    from langchain_aegis.facts import parse_facts
     from langchain_aegis.typos import unknown_fact_keys
 
     unknown_fact_keys(data, where="--metadata", strict=True, error=RoutingError)

@@ -42,7 +42,13 @@ def config(kind: str, servers: tuple[OllamaServer, OpenAIServer]) -> AegisConfig
     provider = (
         {"type": "ollama", "model": "m", "base_url": ollama.base_url, "locality": "local"}
         if kind == "ollama"
-        else {"type": "openai", "model": "gpt-4o-mini", "api_key": "k", "base_url": openai.base_url, "locality": "local"}
+        else {
+            "type": "openai",
+            "model": "gpt-4o-mini",
+            "api_key": "k",
+            "base_url": openai.base_url,
+            "locality": "local",
+        }
     )
     return parse_config({"providers": {"local": provider}, "budgets": {"ledger": "memory://"}})
 

@@ -152,7 +152,8 @@ def test_yaml_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
 
 def test_bad_value_names_line_and_value(tmp_path: Path) -> None:
     message = error_of(write(tmp_path, BASE + "budgets:\n  alert_threshold: 7\n"))
-    assert ":5: budgets.alert_threshold:" in message and "(got 7)" in message
+    assert ":5: budgets.alert_threshold:" in message
+    assert "(got 7)" in message
 
 
 # -- secrets in URLs ---------------------------------------------------------------------------
