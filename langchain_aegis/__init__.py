@@ -34,6 +34,7 @@ from langchain_aegis.eval.feedback import record_feedback
 from langchain_aegis.facts import Complexity, DataClass, Quality, RequestFacts, TaskType, aegis_config
 from langchain_aegis.routing import RouteDecision
 from langchain_aegis.tracing import redacting_langsmith_client
+from langchain_aegis.typos import UnknownKeyWarning
 
 try:
     __version__ = metadata.version(__package__ or "langchain_aegis")
@@ -62,6 +63,7 @@ __all__ = [
     "RoutingError",
     "StreamInterruptedError",
     "TaskType",
+    "UnknownKeyWarning",
     "__version__",
     "aegis_config",
     "load_config",

@@ -7,6 +7,7 @@ sits here behind a few methods, so the chat model never grows into a hub.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import threading
@@ -18,6 +19,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatResult
 
+from langchain_aegis._env import mask_url
 from langchain_aegis.attempts import SKIPPED_OUTCOMES, Attempt, CallRecord
 from langchain_aegis.budget.ledger import Ledger
 from langchain_aegis.config import AegisConfig
@@ -28,8 +30,10 @@ from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts, parse_facts
 from langchain_aegis.providers import ProviderRegistry, preload_any_llm
 from langchain_aegis.resilience import CircuitBreaker, SharedCircuitBreaker
 from langchain_aegis.routing import FactLayers, RouteDecision, RouterState, decide, needs_detection, privacy_verdict
+from langchain_aegis.state_cache import StateCache
+from langchain_aegis.typos import NodeUsage, check_metadata
 
-__all__ = ["CallRuntime", "build_runtime", "fallback_story", "served_metadata"]
+__all__ = ["CallRuntime", "build_runtime", "fallback_story", "release_ledger", "served_metadata", "shared_ledger"]
 
 logger = logging.getLogger("langchain_aegis")
 
@@ -51,6 +55,14 @@ class CallRuntime:
     quality: OnlineQuality | None = None
     """Feedback attribution and shadow sampling (see :mod:`langchain_aegis.eval.online`)."""
 
+    nodes: NodeUsage | None = None
+    """Reports configured graph nodes that no call used (see :mod:`langchain_aegis.typos`)."""
+    state: StateCache | None = None
+    """Breaker and rollout state in memory, refreshed from the ledger in the background."""
+    ledger: Ledger | None = None
+    shared_ledger: bool = False
+    """Whether ``ledger`` is a reference taken with :func:`shared_ledger` (released on close)."""
+
     def answered(self, plan: CallPlan, log: CallLog, result: ChatResult, run_manager: Any) -> None:
         """Hand an answered ``invoke``/``batch`` call to the quality observers; never raise."""
         if self.quality is None:
@@ -59,6 +71,23 @@ class CallRuntime:
             self.quality.after_answer(plan, log, result, run_manager)
         except Exception:  # quality bookkeeping must not break a call that succeeded
             logger.exception("aegis: quality observer failed")
+
+    def close(self) -> None:
+        """Close provider clients, stop the state refresher, release a shared ledger. Idempotent."""
+        self.registry.close()
+        self._release()
+
+    async def aclose(self) -> None:
+        """Async :meth:`close`: clients bound to the running loop are closed on it."""
+        await self.registry.aclose()
+        await asyncio.to_thread(self._release)
+
+    def _release(self) -> None:
+        if self.state is not None:
+            self.state.close()
+        if self.shared_ledger and self.ledger is not None:
+            self.shared_ledger = False
+            release_ledger(self.ledger)
 
     def route(
         self,
@@ -79,6 +108,10 @@ class CallRuntime:
         metadata = metadata or {}
         node = metadata.get("langgraph_node")
         node = node if isinstance(node, str) else None
+        if metadata:
+            check_metadata(metadata, strict=cfg.routing.strict)  # typos warn once per key
+        if self.nodes is not None:
+            self.nodes.seen(node)
         node_facts = self._node_facts.get(node)
         if node_facts is None:  # config is frozen: parse each node's defaults once
             node_facts = self._node_facts[node] = cfg.node_facts(node)
@@ -228,23 +261,91 @@ def served_metadata(decision: RouteDecision, log: CallLog, config: AegisConfig) 
     return meta
 
 
-_LEDGERS: dict[str, Ledger] = {}
+_LEDGERS: dict[str, tuple[Ledger, int]] = {}
 _LEDGERS_LOCK = threading.Lock()
 
 
 def shared_ledger(url: str) -> Ledger:
     """One ledger per URL and process, so every model instance enforces the same caps.
 
-    ``memory://`` is not shared: it is meant for tests, one per model.
+    Each call takes a reference; :func:`release_ledger` gives it back and the
+    last one closes the ledger. ``memory://`` is not shared: it is meant for
+    tests, one per model.
     """
     from langchain_aegis.budget import open_ledger
 
     if url.startswith("memory:"):
         return open_ledger(url)
     with _LEDGERS_LOCK:
-        if url not in _LEDGERS:
-            _LEDGERS[url] = open_ledger(url)
-        return _LEDGERS[url]
+        ledger, refs = _LEDGERS.get(url) or (None, 0)
+        if ledger is None:
+            ledger = open_ledger(url)
+        _LEDGERS[url] = (ledger, refs + 1)
+        return ledger
+
+
+def release_ledger(ledger: Ledger) -> None:
+    """Give back a reference taken with :func:`shared_ledger`; the last one closes the ledger."""
+    with _LEDGERS_LOCK:
+        for url, (found, refs) in list(_LEDGERS.items()):
+            if found is ledger:
+                if refs > 1:
+                    _LEDGERS[url] = (found, refs - 1)
+                    return
+                del _LEDGERS[url]
+                break
+        else:
+            return
+    ledger.close()
+
+
+_PROBE_SECONDS = 5.0
+
+
+def _reach_ledger(ledger: Ledger, config: AegisConfig) -> bool:
+    """Whether the ledger answers now; an unreachable one is a :class:`ConfigError` under ``on_ledger_error: fail``.
+
+    The probe runs on a helper thread with a bound, as a Redis host that drops
+    packets would otherwise hold the constructor for the OS connect timeout.
+    """
+    if type(ledger).__name__ == "MemoryLedger":
+        return True
+    failure: list[BaseException] = []
+
+    def probe() -> None:
+        try:
+            ledger.get_state("probe")
+        except BaseException as exc:  # reported below, never raised raw
+            failure.append(exc)
+
+    helper = threading.Thread(target=probe, name="aegis-ledger-probe", daemon=True)
+    helper.start()
+    helper.join(_PROBE_SECONDS)
+    if not failure and not helper.is_alive():
+        return True
+    why = f"{type(failure[0]).__name__}: {failure[0]}" if failure else f"no answer within {_PROBE_SECONDS:g} s"
+    url = mask_url(getattr(ledger, "url", None) or config.budgets.ledger)
+    policy = str(getattr(config.budgets, "on_ledger_error", "local_only"))
+    if policy == "fail":
+        raise ConfigError(
+            mask_url(
+                f"budgets.ledger: cannot reach the ledger at {url} ({why}); start it or fix the URL, "
+                "or set budgets.on_ledger_error: local_only to start without it"
+            )
+        )
+    logger.warning(
+        "aegis: cannot reach the ledger at %s (%s); starting anyway (budgets.on_ledger_error: %s)",
+        url,
+        mask_url(why),
+        policy,
+    )
+    return False
+
+
+def _state_keys(config: AegisConfig) -> list[str]:
+    from langchain_aegis.rollout_store import KEY_PREFIX
+
+    return [f"breaker:{name}" for name in config.providers] + [KEY_PREFIX + rule for rule in config.routing.rollouts]
 
 
 def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | None = None) -> CallRuntime:
@@ -253,23 +354,31 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
     Args:
         config: the validated configuration.
         metrics: an :class:`~langchain_aegis.metrics.AegisMetrics`, or ``None``.
-        ledger: a ledger to use instead of the one ``budgets.ledger`` names.
+        ledger: a ledger to use instead of the one ``budgets.ledger`` names
+            (the caller keeps ownership: :meth:`CallRuntime.close` leaves it open).
     """
+    from langchain_aegis.accounting import LedgerAccounting, needs_accounting
+
     registry = ProviderRegistry(config.providers, detect=config.privacy.detection)
     preload_any_llm(p.type for p in config.providers.values())  # the first call then pays less of the import
     breaker = CircuitBreaker(config.resilience)
-    if config.budgets.ledger.startswith(("redis://", "rediss://", "unix://")):
+    shared = config.budgets.ledger.startswith(("redis://", "rediss://", "unix://"))
+    borrowed = False
+    if ledger is None and (shared or needs_accounting(config) or config.routing.rollouts):
+        ledger, borrowed = shared_ledger(config.budgets.ledger), True
+    reachable = ledger is None or _reach_ledger(ledger, config)
+    state: StateCache | None = None
+    if ledger is not None and (shared or config.routing.rollouts):
+        # Breaker and rollout state are read on every call: from memory, refreshed in the background.
+        state = StateCache(ledger, _state_keys(config), name=f"ledger {mask_url(config.budgets.ledger)}")
+    if shared and state is not None:
         # With a Redis ledger, replicas share breaker state through it (see SharedCircuitBreaker).
-        ledger = ledger or shared_ledger(config.budgets.ledger)
-        breaker = SharedCircuitBreaker(config.resilience, ledger, list(config.providers))
+        breaker = SharedCircuitBreaker(config.resilience, state, list(config.providers))
     observers: list[Callable[[CallRecord], None]] = []
     if metrics is not None:
         observers.append(metrics.observe)
     accounting: Accounting | None = None
-    from langchain_aegis.accounting import LedgerAccounting, needs_accounting
-
-    if ledger is not None or needs_accounting(config):
-        ledger = ledger or shared_ledger(config.budgets.ledger)
+    if ledger is not None and (not borrowed or needs_accounting(config) or shared):
         on_spend = None
         if metrics is not None:
 
@@ -278,14 +387,15 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
                     metrics.set_budget(provider, spent, limit)
 
         accounting = LedgerAccounting(config, ledger, on_spend=on_spend)
-        accounting.publish_all()  # gauges start from the ledger's spend, not from zero
+        if reachable:
+            accounting.publish_all()  # gauges start from the ledger's spend, not from zero
     rollouts = None
     from langchain_aegis.rollout_store import InMemoryStateStore, RolloutGuard
 
-    store = ledger or (shared_ledger(config.budgets.ledger) if config.routing.rollouts else InMemoryStateStore())
-    quality = OnlineQuality(config, store, metrics)
-    if config.routing.rollouts:
-        guard = RolloutGuard.from_config(config, store, metrics=metrics, quality=quality.store)
+    # Quality sums live beside the rollout state (the ledger), or in memory without one.
+    quality = OnlineQuality(config, ledger if ledger is not None else InMemoryStateStore(), metrics)
+    if config.routing.rollouts and state is not None:
+        guard = RolloutGuard.from_config(config, state, metrics=metrics, quality=quality.store)
         quality.bind_guard(guard)
 
         def _observe_rollout(record: CallRecord) -> None:
@@ -304,4 +414,14 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         observers=observers,
         rollouts=rollouts,
         quality=quality,
+        state=state,
+        nodes=NodeUsage(
+            config.routing.nodes,
+            [n for r in config.effective_rules() for n in (r.when.node or [])],
+            strict=config.routing.strict,
+        )
+        if config.routing.nodes
+        else None,
+        ledger=ledger,
+        shared_ledger=borrowed,
     )

@@ -22,6 +22,7 @@ from langchain_aegis import _structured
 from langchain_aegis._call import CallRuntime, build_runtime
 from langchain_aegis._compose import AegisBinding, PrivateFallbacks, bind, private_fallbacks
 from langchain_aegis._convert import provider_params, to_provider_messages
+from langchain_aegis._env import mask_url
 from langchain_aegis._stream_usage import StreamUsage
 from langchain_aegis._trace_guard import guard_call
 from langchain_aegis.config import AegisConfig, load_config
@@ -174,7 +175,7 @@ class AegisChatModel(BaseChatModel):
     metrics: Any = Field(default=None, exclude=True)
     """An :class:`~langchain_aegis.metrics.AegisMetrics` to record Prometheus metrics, or ``True``
     for one on the default registry."""
-    ledger: Any = Field(default=None, exclude=True)
+    ledger: Any = Field(default=None, exclude=True, repr=False)
     """A :class:`~langchain_aegis.budget.Ledger` or ledger URL, instead of ``budgets.ledger``."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True, populate_by_name=True)
@@ -182,6 +183,7 @@ class AegisChatModel(BaseChatModel):
     _cfg: AegisConfig = PrivateAttr()
     _runtime: CallRuntime = PrivateAttr()
     _instance_facts: RequestFacts = PrivateAttr(default_factory=RequestFacts)
+    _owned_ledger: Any = PrivateAttr(default=None)
 
     def __init__(self, **kwargs: Any) -> None:
         # Built after pydantic's validation (which would wrap any ValueError raised in a
@@ -198,7 +200,7 @@ class AegisChatModel(BaseChatModel):
         if isinstance(ledger, str):
             from langchain_aegis.budget import open_ledger
 
-            ledger = open_ledger(ledger)
+            ledger = self._owned_ledger = open_ledger(ledger)
         self._runtime = build_runtime(self._cfg, metrics=metrics or None, ledger=ledger)
         if self.validate_model_on_init:
             self._runtime.validate_model(self._cfg.default_provider())
@@ -227,6 +229,46 @@ class AegisChatModel(BaseChatModel):
         if self.max_retries is not None:
             update["resilience"] = cfg.resilience.model_copy(update={"max_retries": self.max_retries})
         return cfg.model_copy(update=update)
+
+    def __repr_args__(self) -> Any:
+        # A ledger URL or base URL may carry a password; repr() also reaches LangSmith's ``serialized``.
+        for key, value in super().__repr_args__():
+            yield key, mask_url(value) if isinstance(value, str) else value
+
+    # -- resources -------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the HTTP clients, event-loop resources and ledger connections this model owns.
+
+        A ledger opened from ``budgets.ledger`` is shared by every model of the
+        process with the same URL; it is closed when the last of them closes
+        (or at exit). A :class:`~langchain_aegis.budget.Ledger` object passed
+        as ``ledger=`` stays open: its owner closes it. The model remains
+        usable afterwards and opens new connections on its next call.
+        """
+        self._runtime.close()
+        owned, self._owned_ledger = self._owned_ledger, None
+        if owned is not None:
+            owned.close()
+
+    async def aclose(self) -> None:
+        """Async :meth:`close`: clients bound to the running event loop are closed on it."""
+        await self._runtime.aclose()
+        owned, self._owned_ledger = self._owned_ledger, None
+        if owned is not None:
+            await owned.aclose()
+
+    def __enter__(self) -> AegisChatModel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> AegisChatModel:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
     @property
     def aegis_config(self) -> AegisConfig:

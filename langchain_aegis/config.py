@@ -25,7 +25,6 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -37,9 +36,12 @@ from pydantic import (
     model_validator,
 )
 
-from langchain_aegis._env import UndefinedVariableError, interpolate
+from langchain_aegis._config_errors import format_validation_error
+from langchain_aegis._env import UndefinedVariableError, interpolate, mask_url
+from langchain_aegis._yaml import Lines, load_yaml, suggest
 from langchain_aegis.errors import ConfigError, RoutingError
 from langchain_aegis.facts import Complexity, DataClass, Quality, RequestFacts, parse_facts
+from langchain_aegis.typos import unknown_fact_keys
 
 __all__ = [
     "AegisConfig",
@@ -79,7 +81,18 @@ def is_cloud_model(model: str | None) -> bool:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # NaN and infinity would load, then fail (or never fail) every comparison at call time.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    def __repr_args__(self) -> Any:
+        # URLs may carry passwords (a Redis ledger, a proxy); repr() reaches logs and traces.
+        for key, value in super().__repr_args__():
+            if isinstance(value, str):
+                yield key, mask_url(value)
+            elif key == "client_args" and isinstance(value, dict):
+                yield key, {k: "***" for k in value}
+            else:
+                yield key, value
 
 
 @cache
@@ -146,7 +159,7 @@ class ProviderConfig(_Frozen):
             return None
         parsed = urlparse(value)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ValueError(f"{value!r} is not an http(s) URL")
+            raise ValueError(f"{mask_url(repr(value))} is not an http(s) URL")
         return value.rstrip("/")
 
     @field_validator("organization")
@@ -193,7 +206,9 @@ class BudgetsConfig(_Frozen):
     @classmethod
     def _ledger_url(cls, value: str) -> str:
         if not value.startswith(("memory://", "sqlite://", "redis://", "rediss://", "unix://")):
-            raise ValueError(f"{value!r} is not a ledger URL (memory://, sqlite:///path, redis://host:port/db)")
+            raise ValueError(
+                f"{mask_url(repr(value))} is not a ledger URL (memory://, sqlite:///path, redis://host:port/db)"
+            )
         return value
 
     @field_validator("monthly_limits")
@@ -277,6 +292,8 @@ class RoutingConfig(_Frozen):
     defaults: dict[str, Any] = Field(default_factory=dict)
     nodes: dict[str, dict[str, Any]] = Field(default_factory=dict)
     rollouts: dict[str, RolloutConfig] = Field(default_factory=dict)
+    strict: bool = False
+    """Make unknown fact keys and unused node names errors instead of warnings."""
 
 
 class PrivacyConfig(_Frozen):
@@ -319,7 +336,8 @@ class AegisConfig(_Frozen):
         for name in self.budgets.monthly_limits:
             if name not in names:
                 raise ValueError(
-                    f"budgets.monthly_limits.{name}: no provider named {name!r} (have: {', '.join(sorted(names))})"
+                    f"budgets.monthly_limits.{name}: no provider named {name!r}{suggest(name, names)} "
+                    f"(have: {', '.join(sorted(names))})"
                 )
         seen: set[str] = set()
         for i, rule in enumerate(self.routing.rules or []):
@@ -328,16 +346,34 @@ class AegisConfig(_Frozen):
             seen.add(rule.name)
             for ref in [rule.provider, *(rule.fallbacks or [])]:
                 if ref not in names:
-                    raise ValueError(f"routing.rules[{i}] ({rule.name}): no provider named {ref!r}")
+                    raise ValueError(f"routing.rules[{i}].provider: no provider named {ref!r}{suggest(ref, names)}")
         for ref in self.routing.fallback_chain or []:
             if ref not in names:
-                raise ValueError(f"routing.fallback_chain: no provider named {ref!r}")
+                raise ValueError(f"routing.fallback_chain: no provider named {ref!r}{suggest(ref, names)}")
+        facts = [("routing.defaults", self.routing.defaults)]
+        facts += [(f"routing.nodes.{node}", raw) for node, raw in self.routing.nodes.items()]
+        for where, raw in facts:
+            found = raw.get("provider") if isinstance(raw, Mapping) else None
+            if found is not None and found not in names:
+                raise ValueError(
+                    f"{where}.provider: no provider named {found!r}{suggest(str(found), names)} "
+                    f"(have: {', '.join(sorted(names))})"
+                )
+            if isinstance(raw, Mapping):
+                unknown_fact_keys(raw, where=where, strict=self.routing.strict)
+        if self.budgets.lease_seconds < self.resilience.deadline:
+            raise ValueError(
+                f"budgets.lease_seconds: {self.budgets.lease_seconds} is shorter than resilience.deadline "
+                f"({self.resilience.deadline}): a reservation could expire while its call still runs and the "
+                f"spend would escape the cap; set lease_seconds to at least {self.resilience.deadline}"
+            )
         for rule_name, rollout in self.routing.rollouts.items():
             if rule_name not in {r.name for r in self.effective_rules()}:
                 raise ValueError(f"routing.rollouts.{rule_name}: no rule named {rule_name!r}")
             if rollout.shadow is not None and rollout.shadow.baseline not in names:
                 raise ValueError(
                     f"routing.rollouts.{rule_name}.shadow.baseline: no provider named {rollout.shadow.baseline!r}"
+                    f"{suggest(rollout.shadow.baseline, names)}"
                 )
         try:
             parse_facts(self.routing.defaults, where="routing.defaults: ")
@@ -417,30 +453,20 @@ class AegisConfig(_Frozen):
         return cls(providers={"local_ollama": local})
 
 
-def _format_validation_error(exc: ValidationError, source: str, raw: Any) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"] if p not in ("function-after[_cloud_models_are_not_local()]",))
-        msg = err["msg"].removeprefix("Value error, ")
-        value = err.get("input")
-        shown = "<secret>" if "api_key" in loc else repr(value)
-        if err["type"] == "missing":
-            lines.append(f"{source}: {loc}: field required")
-        elif isinstance(value, Mapping) or err["type"] == "value_error":
-            # The model-level validators already name the field and value in the message.
-            lines.append(f"{source}: {loc + ': ' if loc else ''}{msg}")
-        elif err["type"] == "extra_forbidden":
-            lines.append(f"{source}: {loc}: unknown field (value {shown})")
-        else:
-            lines.append(f"{source}: {loc}: {msg} (got {shown})")
-    return "\n".join(lines)
-
-
-def parse_config(data: Any, *, source: str = "<config>", env: Mapping[str, str] | None = None) -> AegisConfig:
+def parse_config(
+    data: Any, *, source: str = "<config>", env: Mapping[str, str] | None = None, lines: Lines | None = None
+) -> AegisConfig:
     """Validate an already-parsed YAML/JSON tree into an :class:`AegisConfig`.
 
+    Args:
+        data: the parsed tree.
+        source: the file it came from, for messages.
+        env: variables for ``${VAR}``; ``os.environ`` by default.
+        lines: the line of each key path (from the YAML loader), for messages.
+
     Raises:
-        ConfigError: naming ``source``, the field path and the bad value.
+        ConfigError: naming ``source`` and line, the field path, the bad value
+            and, for an unknown key, the closest valid one.
     """
     if not isinstance(data, Mapping):
         raise ConfigError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
@@ -454,7 +480,7 @@ def parse_config(data: Any, *, source: str = "<config>", env: Mapping[str, str] 
     try:
         return AegisConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_format_validation_error(exc, source, data)) from None
+        raise ConfigError(format_validation_error(exc, source, AegisConfig, lines or {})) from None
 
 
 def load_config(path: str | os.PathLike[str], *, env: Mapping[str, str] | None = None) -> AegisConfig:
@@ -465,16 +491,14 @@ def load_config(path: str | os.PathLike[str], *, env: Mapping[str, str] | None =
         env: variables for ``${VAR}`` interpolation; ``os.environ`` by default.
 
     Raises:
-        ConfigError: the file is missing, is not YAML, or a field is invalid.
-            The message names the file, the field path and the value.
+        ConfigError: the file is missing, is not YAML, repeats a key, or a
+            field is invalid. The message names the file and line, the field
+            path and the value.
     """
     source = os.fspath(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{source}: cannot read config file ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: not valid YAML: {exc}") from None
-    return parse_config(data, source=source, env=env)
+    data, lines = load_yaml(text, source)
+    return parse_config(data, source=source, env=env, lines=lines)

@@ -18,7 +18,10 @@ Facts about any-llm-sdk 1.40 that shape this module:
 - OpenAI streams usage only with ``stream_options={"include_usage": True}``.
   SDK retries are turned off: the router owns retries.
 - An ``httpx.AsyncClient`` is bound to the event loop it first ran on, so async
-  clients are kept per event loop; sync calls run on any-llm's own runner loop.
+  clients are kept per event loop and closed when that loop shuts down (see
+  :mod:`langchain_aegis._loops`). Sync calls run on a loop leased from a small
+  process-wide pool, so ``batch()``'s short-lived threads reuse loops and
+  clients instead of leaking one set per thread.
 - A provider's ``timeout`` is the SDK's: it bounds each phase of a request
   (connect, each read), not its wall time, and the Ollama client takes it at
   construction only. The router's per-call deadline is a wall-clock bound, so
@@ -40,6 +43,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import inspect
 import os
@@ -49,6 +53,7 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Mapping
 from typing import Any
 
+from langchain_aegis._loops import POOL, close_with_loop, logger, run_on
 from langchain_aegis.config import ProviderConfig, is_cloud_model
 from langchain_aegis.errors import PrivacyViolationError
 from langchain_aegis.privacy.egress import check_egress
@@ -119,6 +124,7 @@ class ProviderClient:
         self.config = config
         self.detect = detect
         self._sync_client: Any = None
+        self._sync_bound = False
         self._async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
 
     def __repr__(self) -> str:
@@ -160,17 +166,65 @@ class ProviderClient:
         except UnsupportedParameterError:
             return AnyLLM.create(cfg.type, api_key=key, api_base=cfg.base_url, unified_exceptions=True, **args)
 
-    def _client_for_loop(self) -> Any:
+    async def _client_for_loop(self) -> Any:
         loop = asyncio.get_running_loop()
         client = self._async_clients.get(loop)
         if client is None:
             client = self._async_clients[loop] = self._create()
+            # Closed while its loop can still run the close: by asyncio.run() or the loop pool.
+            await close_with_loop(functools.partial(self._forget, loop, client))
         return client
+
+    async def _forget(self, loop: asyncio.AbstractEventLoop, client: Any) -> None:
+        if self._async_clients.get(loop) is client:
+            del self._async_clients[loop]
+        await close_client(client)
 
     def _sync(self) -> Any:
         if self._sync_client is None:
             self._sync_client = self._create()
         return self._sync_client
+
+    async def _on_runner(self, call: Awaitable[Any]) -> Any:
+        """``call`` on any-llm's runner loop, first making sure the sync client closes with that loop."""
+        client = self._sync_client
+        if client is not None and not self._sync_bound:
+            self._sync_bound = True
+            await close_with_loop(functools.partial(self._forget_sync, client))
+        return await call
+
+    async def _forget_sync(self, client: Any) -> None:
+        if self._sync_client is client:
+            self._sync_client = None
+        await close_client(client)
+
+    def close(self) -> None:
+        """Close every client this provider opened, on whichever loop it is bound to.
+
+        The provider stays usable: the next call opens a new client.
+        """
+        clients = list(self._async_clients.items())
+        self._async_clients.clear()
+        for loop, client in clients:
+            run_on(loop, close_client(client))
+        sync, self._sync_client = self._sync_client, None
+        self._sync_bound = False
+        if sync is not None:
+            # The sync client ran on any-llm's runner loop (calls made inside a running loop).
+            try:
+                from any_llm.utils.aio import _get_runner_loop
+
+                run_on(_get_runner_loop(), close_client(sync))
+            except Exception:  # pragma: no cover - an any-llm without the runner
+                logger.debug("aegis: cannot close the sync client of %s", self.name, exc_info=True)
+
+    async def aclose(self) -> None:
+        """Close every client; the one bound to the running loop is closed here."""
+        loop = asyncio.get_running_loop()
+        mine = self._async_clients.pop(loop, None)
+        if mine is not None:
+            await close_client(mine)
+        await asyncio.to_thread(self.close)
 
     # -- calls -------------------------------------------------------------
 
@@ -265,7 +319,7 @@ class ProviderClient:
             PrivacyViolationError: a cloud provider was asked to serve a local-only call.
             TimeoutError: the request outlived its bound.
         """
-        loop = _thread_loop()
+        loop = POOL.loop()
         if loop is not None:
             return loop.run_until_complete(
                 self.acomplete(messages, params, privacy=privacy, model=model, deadline=deadline)
@@ -275,7 +329,7 @@ class ProviderClient:
         call = self._request(
             self._sync(), messages, params, stream=False, privacy=privacy, model=model, deadline=deadline
         )
-        return run_async_in_sync(self._bounded(call, deadline), allow_running_loop=True)
+        return run_async_in_sync(self._bounded(self._on_runner(call), deadline), allow_running_loop=True)
 
     async def acomplete(
         self,
@@ -287,9 +341,8 @@ class ProviderClient:
         deadline: float | None = None,
     ) -> Any:
         """One non-streaming completion; arguments as for :meth:`complete`."""
-        call = self._request(
-            self._client_for_loop(), messages, params, stream=False, privacy=privacy, model=model, deadline=deadline
-        )
+        client = await self._client_for_loop()
+        call = self._request(client, messages, params, stream=False, privacy=privacy, model=model, deadline=deadline)
         return await self._bounded(call, deadline)
 
     def stream(
@@ -307,14 +360,14 @@ class ProviderClient:
         (seconds left in the call) the whole stream; running out of either
         raises. Close the iterator to abandon the stream.
         """
-        loop = _thread_loop()
+        loop = POOL.loop()
         if loop is not None:
             opened = self.astream(messages, params, privacy=privacy, model=model, deadline=deadline)
             return _drive(loop, loop.run_until_complete(opened))
         from any_llm.utils.aio import async_iter_to_sync_iter
 
-        begin = self._request(
-            self._sync(), messages, params, stream=True, privacy=privacy, model=model, deadline=deadline
+        begin = self._on_runner(
+            self._request(self._sync(), messages, params, stream=True, privacy=privacy, model=model, deadline=deadline)
         )
         return async_iter_to_sync_iter(self._bounded_stream(begin, deadline), allow_running_loop=True)
 
@@ -328,9 +381,8 @@ class ProviderClient:
         deadline: float | None = None,
     ) -> AsyncIterator[Any]:
         """A streaming completion; bounds as for :meth:`stream`. Errors may surface on the first ``__anext__``."""
-        start = self._request(
-            self._client_for_loop(), messages, params, stream=True, privacy=privacy, model=model, deadline=deadline
-        )
+        client = await self._client_for_loop()
+        start = self._request(client, messages, params, stream=True, privacy=privacy, model=model, deadline=deadline)
         return self._bounded_stream(start, deadline)
 
 
@@ -403,28 +455,6 @@ def preload_any_llm(provider_types: Iterable[str]) -> None:
     _preloading.start()
 
 
-_local = threading.local()
-
-
-def _thread_loop() -> asyncio.AbstractEventLoop | None:
-    """This thread's own event loop for sync calls, or ``None`` if a loop already runs here.
-
-    any-llm's sync wrappers hand every call to a background thread and back,
-    which measured 0.3-0.4 ms per call and most of a stream's per-chunk cost.
-    A thread without a running loop can run the async client itself instead;
-    inside a running loop (a notebook, an async app calling ``invoke``) the
-    any-llm runner is still used, as blocking that loop is not an option.
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        loop: asyncio.AbstractEventLoop | None = getattr(_local, "loop", None)
-        if loop is None or loop.is_closed():
-            loop = _local.loop = asyncio.new_event_loop()
-        return loop
-    return None
-
-
 def _drive(loop: asyncio.AbstractEventLoop, stream: AsyncIterator[Any]) -> Iterator[Any]:
     """Consume an async stream on ``loop``, one item per ``next()``; close it however it ends."""
     try:
@@ -451,6 +481,17 @@ async def _aclose(source: object) -> None:
                 await closing
 
 
+async def close_client(client: Any) -> None:
+    """Close an any-llm client's SDK client (``ollama.AsyncClient``, ``openai.AsyncOpenAI``, ...)."""
+    inner = getattr(client, "client", client)
+    close = getattr(inner, "aclose", None) or getattr(inner, "close", None)
+    if callable(close):
+        with contextlib.suppress(Exception):
+            closing = close()
+            if inspect.isawaitable(closing):
+                await closing
+
+
 class ProviderRegistry:
     """The :class:`ProviderClient` of every configured provider, by name."""
 
@@ -465,3 +506,13 @@ class ProviderRegistry:
 
     def __len__(self) -> int:
         return len(self._clients)
+
+    def close(self) -> None:
+        """Close every provider's clients (see :meth:`ProviderClient.close`)."""
+        for client in self._clients.values():
+            client.close()
+
+    async def aclose(self) -> None:
+        """Async :meth:`close`."""
+        for client in self._clients.values():
+            await client.aclose()

@@ -40,6 +40,7 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, urlparse
 
+from langchain_aegis._env import mask_url
 from langchain_aegis.errors import BudgetExceededError, ConfigError
 
 __all__ = [
@@ -325,7 +326,7 @@ def open_ledger(url: str) -> Ledger:
                 from langchain_aegis.budget.redis import RedisLedger
             except ImportError:
                 raise ConfigError(
-                    f"budgets.ledger: {url!r} needs the redis package (pip install 'langchain-aegis[redis]')"
+                    f"budgets.ledger: {mask_url(url)!r} needs the redis package (pip install 'langchain-aegis[redis]')"
                 ) from None
             prefix = parse_qs(parsed.query).get("prefix", ["aegis:"])[0]
             plain = parsed._replace(query="&".join(p for p in parsed.query.split("&") if not p.startswith("prefix=")))
@@ -333,7 +334,7 @@ def open_ledger(url: str) -> Ledger:
     except ConfigError:
         raise
     except Exception as exc:
-        raise ConfigError(f"budgets.ledger: cannot open {url!r}: {exc}") from None
+        raise ConfigError(mask_url(f"budgets.ledger: cannot open {url!r}: {exc}")) from None
     raise ConfigError(
-        f"budgets.ledger: {url!r} is not a ledger URL (use memory://, sqlite:///path or redis://host:port/db)"
+        mask_url(f"budgets.ledger: {url!r} is not a ledger URL (use memory://, sqlite:///path or redis://host:port/db)")
     )

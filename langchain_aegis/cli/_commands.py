@@ -15,7 +15,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from langchain_aegis.cli._table import render_table, shorten
 from langchain_aegis.config import AegisConfig, load_config
@@ -73,10 +72,9 @@ def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
 
 def _safe_url(url: str) -> str:
     """``url`` with any password replaced, for display."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    return url.replace(f":{parts.password}@", ":***@", 1)
+    from langchain_aegis._env import mask_url
+
+    return mask_url(url)
 
 
 # -- check -------------------------------------------------------------------------
@@ -84,9 +82,15 @@ def _safe_url(url: str) -> str:
 
 def check(args: argparse.Namespace) -> int:
     """``aegis check``: validate the config and probe every provider."""
-    from langchain_aegis.cli._probe import probe_all
+    import warnings
 
-    config, source = resolve_config(args.config)
+    from langchain_aegis.cli._probe import probe_all
+    from langchain_aegis.typos import UnknownKeyWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnknownKeyWarning)
+        config, source = resolve_config(args.config)
+    notes = [str(w.message) for w in caught if issubclass(w.category, UnknownKeyWarning)]
     if args.timeout <= 0:
         raise CommandError(f"--timeout must be > 0, got {args.timeout}", EXIT_USAGE)
     probes = probe_all(config, timeout=args.timeout)
@@ -97,12 +101,16 @@ def check(args: argparse.Namespace) -> int:
 
     table = render_table(
         ["provider", "type", "locality", "model", "url", "reachable", "detail"],
-        [[p.name, p.type, p.locality, p.model, p.url or "-", yes_no(p.reachable), p.detail] for p in probes],
+        [[p.name, p.type, p.locality, p.model, _safe_url(p.url or "-"), yes_no(p.reachable), p.detail] for p in probes],
     )
     unreachable = [p.name for p in probes if p.reachable is False]
     verdict = f"unreachable: {', '.join(unreachable)}" if unreachable else "every provider answered"
-    text = f"config: {source} (valid)\n\n{table}\n\n{verdict}"
-    _emit(args, {"config": source, "valid": True, "ok": ok, "providers": [p.as_dict() for p in probes]}, text)
+    valid = "valid" if not notes else f"valid, {len(notes)} warning{'s' if len(notes) > 1 else ''}"
+    text = f"config: {source} ({valid})\n"
+    text += "".join(f"\nwarning: {note}" for note in notes) + ("\n" if notes else "")
+    text += f"\n{table}\n\n{verdict}"
+    data = {"config": source, "valid": True, "warnings": notes, "ok": ok, "providers": [p.as_dict() for p in probes]}
+    _emit(args, data, text)
     return EXIT_OK if ok else EXIT_FAILURE
 
 
@@ -118,8 +126,11 @@ def _metadata(raw: str | None) -> dict[str, Any]:
         raise CommandError(f"--metadata: not valid JSON ({exc})", EXIT_USAGE) from None
     if not isinstance(data, dict):
         raise CommandError(f"--metadata: expected a JSON object, got {type(data).__name__}", EXIT_USAGE)
+    from langchain_aegis.errors import RoutingError
     from langchain_aegis.facts import parse_facts
+    from langchain_aegis.typos import unknown_fact_keys
 
+    unknown_fact_keys(data, where="--metadata", strict=True, error=RoutingError)
     parse_facts(data, where="--metadata: ")  # a bad value raises RoutingError naming the key
     return data
 
@@ -144,6 +155,17 @@ def _decision_text(decision: RouteDecision, config: AegisConfig) -> str:
     return "\n".join(f"{name:<10}  {value}" for name, value in rows)
 
 
+def _known_node(node: str, config: AegisConfig) -> None:
+    """Reject a ``--node`` that neither ``routing.nodes`` nor any rule's ``when.node`` names."""
+    from langchain_aegis._yaml import suggest
+
+    known = set(config.routing.nodes) | {n for r in config.effective_rules() for n in (r.when.node or [])}
+    if node in known:
+        return
+    listed = ", ".join(sorted(known)) or "none configured"
+    raise CommandError(f"--node: no node named {node!r}{suggest(node, known)} (known: {listed})", EXIT_USAGE)
+
+
 def explain(args: argparse.Namespace) -> int:
     """``aegis explain TEXT``: show the routing decision without calling a model."""
     from langchain_aegis.chat_models import AegisChatModel
@@ -154,6 +176,7 @@ def explain(args: argparse.Namespace) -> int:
     model = AegisChatModel(config=config, ledger=None if config.routing.rollouts else "memory://")
     run_metadata: dict[str, Any] = {"aegis": metadata}
     if args.node:
+        _known_node(args.node, config)
         run_metadata["langgraph_node"] = args.node
     decision = model.explain(args.text, config={"metadata": run_metadata})
     data = {**decision.as_metadata(), "locality": config.providers[decision.provider].locality}

@@ -120,8 +120,10 @@ def test_a_rollout_rolled_back_to_zero_waits_for_an_operator(dep: Deployment) ->
     guard = RolloutGuard.from_config(model.aegis_config, model._runtime.accounting.ledger)  # type: ignore[union-attr]
     guard.rollback(RULE, now=time.time(), reason="operator: incident")
     guard.rollback(RULE, now=time.time(), reason="operator: incident")
+    model._runtime.state.sync()  # type: ignore[union-attr]  # the model sees it on its next refresh (1 s)
     reasons = _send(model, count(), 5)
     assert all("outside its 0% traffic share (operator: incident)" in r for r in reasons)
     assert dep.openai.chat_requests() == []
     guard.advance(RULE, now=time.time())
+    model._runtime.state.sync()  # type: ignore[union-attr]
     assert guard.view()[RULE] == (0.25, "operator advance")

@@ -112,7 +112,7 @@ def test_secrets_never_in_repr_or_dumps(model: AegisChatModel) -> None:
 def test_bad_config_file_raises_config_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yml"
     bad.write_text("providers:\n  x: {type: ollama, locality: local}\n")
-    with pytest.raises(ConfigError, match=r"bad.yml: providers.x.model: field required"):
+    with pytest.raises(ConfigError, match=r"bad.yml:2: providers.x.model: field required"):
         AegisChatModel(config=str(bad))
 
 

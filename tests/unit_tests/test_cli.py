@@ -153,7 +153,7 @@ def test_check_json_schema(tmp_path: Path, dead_port: int, capsys: pytest.Captur
     code, out, err = _run(capsys, "check", "--config", path, "--json", "--timeout", "2")
     assert code == 1
     data = json.loads(out)
-    assert set(data) == {"config", "valid", "ok", "providers"}
+    assert set(data) == {"config", "valid", "warnings", "ok", "providers"}
     assert data["valid"] is True
     assert data["ok"] is False
     by_name = {p["name"]: p for p in data["providers"]}
