@@ -111,7 +111,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         if (
             digit_count >= 8
             and s >= 2
-            and (text[s - 1].isalpha() or (text[s - 1] == " " and text[s - 2] in _IBAN_CHARS))
+            and (text[s - 1].isalpha() or (text[s - 1] in " \n" and text[s - 2] in _IBAN_CHARS))
         ):
             # An IBAN's country code, and any letters of its bank code, stand just before
             # the digit run; tested before the glue test as letters may follow ("... 3M02 606").
@@ -237,8 +237,8 @@ def _ibans(text: str, s: int, e: int, n: int, out: list[Span]) -> None:
         raw = im.group()
         if raw[0].isupper() != raw[1].isupper():
             continue  # "De89 ...": a capitalised word, not a country code
-        offsets = [i for i, c in enumerate(raw) if c != " "]
-        compact = raw.replace(" ", "").upper()  # "de89 3704 ...": lower-case IBANs are IBANs too
+        offsets = [i for i, c in enumerate(raw) if c not in " \n"]
+        compact = raw.replace(" ", "").replace("\n", "").upper()  # "de89 3704 ...": lower-case IBANs are IBANs too
         known = IBAN_LENGTHS.get(compact[:2])
         lengths = (known,) if known else range(min(len(compact), 34), 14, -1)
         for length in lengths:

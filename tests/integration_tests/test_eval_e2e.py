@@ -105,7 +105,7 @@ def test_eval_reports_the_scripted_margin_and_keeps_private_items_local(
     assert len(cloud.chat_requests()) == 26
     for item in ITEMS:
         assert (item.prompt in sent) == (item.id not in PRIVATE)
-    assert "jane.doe@example.com" not in sent
+    assert "jane.doe@oakridge-lettings.co.uk" not in sent
     assert "DE89" not in sent
 
 

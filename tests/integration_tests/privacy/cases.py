@@ -32,7 +32,6 @@ CLOUD_WISH = {"quality": "critical", "complexity": "high"}  # routed to openai, 
 MARKER = "Summarise the ward notes for the morning handover."  # private by metadata only
 IBAN = "DE89 3704 0044 0532 0130 00"
 EMAIL = "anna.schmidt@example.org"
-NEEDS_NORMALIZATION = "needs detector normalization (wt-detector)"
 
 
 class Lookup(BaseModel):
@@ -184,7 +183,7 @@ CASES: list[Case] = [
          "example.org today"),
     Case("phone_over_system_and_human", 5, (SystemMessage("Callback number: +49 30"), HumanMessage("1234567")),
          "1234567"),
-    # -- 6: obfuscation a human still reads (normalization: wt-detector) ------------------------
+    # -- 6: obfuscation a human still reads (the detector normalizes first) ------------------------
     Case("zero_width_email", 6, _h("Mail anna.schmidt\u200b@\u200bexample.org"), "example.org", normalization=True),
     Case("fullwidth_iban", 6, _h(f"IBAN {_fullwidth(IBAN)}"), _fullwidth("0532"), normalization=True),
     Case("nbsp_iban", 6, _h("IBAN DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000"), "0532", normalization=True),

@@ -18,22 +18,18 @@ import pytest
 
 from langchain_aegis import _call
 from langchain_aegis.routing import PrivacyVerdict, RouteDecision
-from tests.integration_tests.privacy.cases import CASES, NEEDS_NORMALIZATION, PATHS, Case, run_case
+from tests.integration_tests.privacy.cases import CASES, PATHS, Case, run_case
 from tests.integration_tests.privacy_fixtures import Deployment
 
 # LangChain joins a message's text blocks with a line break before they are sent
-# (convert_to_openai_messages), so the provider reads "DE89 3704 00\n44 0532 ...": a line
-# break inside a number, which the detector reads only once it normalizes. Routing reads
-# the blocks themselves and keeps this case local (test_paths.py).
-_JOINED_BY_LANGCHAIN = {"iban_over_two_blocks"}
+# (convert_to_openai_messages), so for iban_over_two_blocks the gate reads
+# "DE89 3704 00\n44 0532 ...": the detector's IBAN scanner allows a line break between groups.
 
 
 def _params(cases: list[Case]) -> list[Any]:
     out = []
     for case in cases:
-        marks = []
-        if case.normalization or case.id in _JOINED_BY_LANGCHAIN:
-            marks = [pytest.mark.xfail(reason=NEEDS_NORMALIZATION, strict=False)]
+        marks: list[Any] = []
         for path in PATHS:
             if path == "structured" and (case.tools or case.bind or case.bound):
                 continue

@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 
-from tests.integration_tests.privacy.cases import CASES, NEEDS_NORMALIZATION, PATHS, Case, run_case
+from tests.integration_tests.privacy.cases import CASES, PATHS, Case, run_case
 from tests.integration_tests.privacy_fixtures import Deployment
 
 
 def _params() -> list[Any]:
     params = []
     for case in CASES:
-        marks = [pytest.mark.xfail(reason=NEEDS_NORMALIZATION, strict=False)] if case.normalization else []
+        marks: list[Any] = []
         for path in PATHS:
             if path == "structured" and (case.tools or case.bind or case.bound):
                 continue  # with_structured_output builds its own binding of the model

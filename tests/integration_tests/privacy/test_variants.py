@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from langchain_aegis import PrivacyViolationError
-from tests.integration_tests.privacy.cases import NEEDS_NORMALIZATION, cloud_requests
+from tests.integration_tests.privacy.cases import cloud_requests
 from tests.integration_tests.privacy_fixtures import Deployment
 
 ENTITIES = {
@@ -28,7 +27,7 @@ ENTITIES = {
     "DE_TAX_ID": "Steuer-ID 86095742719",
     "DATE_OF_BIRTH": "geb. 03.04.1961",
     "MEDICAL_RECORD": "Patient ID: 4471-22",
-    "IP_ADDRESS": "client 203.0.113.7",
+    "IP_ADDRESS": "client 81.2.69.142",
     "HEALTH": "Frau Müller, Diagnose F32.1",
 }
 WISH = {"metadata": {"aegis": {"quality": "critical", "complexity": "high"}}}
@@ -87,7 +86,6 @@ _OBFUSCATIONS: list[Any] = [
 ]
 
 
-@pytest.mark.xfail(reason=NEEDS_NORMALIZATION, strict=False)
 @SETTINGS
 @given(value=st.sampled_from(sorted(ENTITIES.values())), how=st.sampled_from(range(len(_OBFUSCATIONS))))
 def test_obfuscated_variants_never_leak(dep: Deployment, value: str, how: int) -> None:
