@@ -29,6 +29,7 @@ import re
 from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy._case import recase, recase_around, uncased
 from langchain_aegis.privacy._names import addressee, cue_persons, lexicon_persons
 from langchain_aegis.privacy._numbers import Span, lower_window
 
@@ -57,13 +58,20 @@ _LIVING_FROM = date.today().year - 120
 def scan_people(text: str, out: list[Span]) -> None:
     """Append persons and what is said about them to ``out``."""
     n = len(text)
-    cues = cue_persons(text)
     low = lower_window(text, 0, n)
     # One keyword pass for both lists: the matched keyword says which list it is from.
+    terms = [t.span() for t in p.PEOPLE_TERMS.finditer(low)]
+    # Names are read by their capitals; text typed without them gets them back (same positions):
+    # all of it when it has no case at all, else the salutations and the reach of each term.
+    if uncased(text):
+        text = recase(text)
+    else:
+        text = recase_around(text, terms + [h.span() for h in p.STREET_HINT.finditer(low)], _REACH)
+    cues = cue_persons(text)
     health: list[tuple[int, int]] = []
     special: list[tuple[int, int]] = []
-    for t in p.PEOPLE_TERMS.finditer(low):
-        (special if t.group() in p.SPECIAL_KEYWORDS else health).append(_whole_word(text, t.start(), t.end()))
+    for ts, te in terms:
+        (special if low[ts:te] in p.SPECIAL_KEYWORDS else health).append(_whole_word(text, ts, te))
     health += [t.span() for t in p.ICD10.finditer(text)]
     used: set[tuple[int, int]] = set()
     memo: dict[tuple[int, int], bool] = {}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,19 +47,30 @@ def test_file_is_in_wal_mode(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+_FORK_SCRIPT = """
+import os, sys
+from langchain_aegis.budget import SQLiteLedger
+ledger = SQLiteLedger(sys.argv[1])
+ledger.reserve("openai", 0.1, limit=1.0, period="2026-11", now=1_800_000_000.0)
+pid = os.fork()
+if pid == 0:
+    try:
+        ledger.record("openai", 0.2, period="2026-11", now=1_800_000_000.0)
+    finally:
+        os._exit(0)
+os.waitpid(pid, 0)
+"""
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_forked_child_opens_its_own_connection(tmp_path: Path) -> None:
-    ledger = SQLiteLedger(tmp_path / "l.db")
-    ledger.reserve("openai", 0.1, limit=1.0, period=P, now=NOW)
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
-        try:
-            ledger.record("openai", 0.2, period=P, now=NOW)
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
-    assert ledger.snapshot(P, now=NOW)["openai"] == Spend(0.2, 0.1, 1)
-    ledger.close()
+    # The fork happens in a fresh single-threaded interpreter: forking the test process, whose other
+    # tests leave threads running (some inside SQLite), can deadlock the child on a lock held at fork
+    # time, which says nothing about the ledger.
+    path = tmp_path / "l.db"
+    subprocess.run([sys.executable, "-c", _FORK_SCRIPT, str(path)], check=True, timeout=60)
+    with SQLiteLedger(path) as ledger:
+        assert ledger.snapshot(P, now=NOW)["openai"] == Spend(0.2, 0.1, 1)
 
 
 def test_old_expired_leases_are_purged(tmp_path: Path) -> None:

@@ -153,3 +153,51 @@ def test_corpus_quality_floor(capsys: pytest.CaptureFixture[str]) -> None:
     weak = {k: round(q.kind_recall(k), 3) for k in q.kind_total if q.kind_recall(k) < KIND_FLOOR}
     assert not weak
     assert q.type_recall("arztbrief") >= 0.95
+
+
+# --- text written without case: the same documents, lower-cased, upper-cased, or lower-cased after a
+# cased prefix ("Please process: frau müller, diagnose f32.1"). A reader still sees every person.
+CASE_VARIANTS = {
+    "lower": (str.lower, 0.86),
+    "upper": (str.upper, 0.96),
+    "prefixed_lower": (lambda t: "Please process: " + t.lower(), 0.86),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(CASE_VARIANTS))
+def test_corpus_written_without_case(variant: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from dataclasses import replace
+
+    change, floor = CASE_VARIANTS[variant]
+    docs = [replace(d, text=change(d.text)) for d in load_corpus()]
+    q = measure_corpus(aegis_kinds, docs=docs)
+    with capsys.disabled():
+        print(f"\n{variant}: recall {q.recall:.1%}, clean flagged {q.false_positive_rate:.1%}")
+    assert q.recall >= floor
+    assert q.false_positive_rate <= FPR_CEILING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please process: frau müller, diagnose f32.1",
+        "PLEASE PROCESS: FRAU MÜLLER, DIAGNOSE F32.1",
+        "frau müller, diagnose f32.1",
+        "müller hat diabetes typ 2",
+        "note: mr john smith has hiv",
+    ],
+)
+def test_a_person_written_without_capitals_is_found(text: str) -> None:
+    assert "HEALTH" in {f.entity for f in detect(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "incident 2026421: latency spike, p99 974 ms. root cause: connection pool exhausted",
+        "apiversion: v1\nkind: configmap\nmetadata:\n  name: app-config\n",
+        "the dr site will mark the node healthy after failover",
+    ],
+)
+def test_lower_case_technical_text_stays_clean(text: str) -> None:
+    assert detect(text) == []

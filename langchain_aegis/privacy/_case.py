@@ -1,0 +1,177 @@
+"""Give text written without case the capitals the name layer reads.
+
+The person-name layer (:mod:`._names`) finds names by their capitals: a cue
+and a capitalised word ("Frau Müller"), a first name and a capitalised word
+("Anna Schmidt"). Text typed all in lower case ("frau müller, diagnose f32.1")
+or all in capitals ("FRAU MÜLLER") carries no such signal, yet every reader
+still sees the person. For such text only, :func:`recase` writes back the
+capitals a careful writer would have used, on the words that can be names:
+
+* a word whose capitalised form is in the name lexicon, or is a salutation
+  cue, is capitalised ("müller" -> "Müller", "frau" -> "Frau");
+* every other word is lower case, so an ordinary word never becomes a name
+  (a cue followed by "site" stays "dr site");
+* an ICD-10 code gets its capital letter back ("f32.1" -> "F32.1").
+
+Mixed-case text is left alone: its capitals are the writer's own signal.
+Every change maps one character to one character, so positions found in the
+re-cased copy point into the original text unchanged. Hand-written because
+no library restores case for a lexicon; it is a few lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from langchain_aegis.privacy._names import first_names, surnames
+
+__all__ = ["recase", "recase_around", "recase_cues", "uncased"]
+
+_WORD = re.compile(r"[^\W\d_]+")
+_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_ICD = re.compile(r"(?<![0-9a-z])[a-tv-z](?=[0-9]{2}\.[0-9])")
+_STATE_ZIP = re.compile(r"(?<=, )[a-z]{2}(?= [0-9]{5}(?![0-9]))")  # "denver, co 80202"
+# Words a careful writer leaves in lower case: articles, prepositions, pronouns, auxiliaries, units.
+# Everything else is capitalised, as German nouns and English names are, so the name layer's
+# rules see what they see in cased text; the lexicon and the cues still decide what a name is.
+_LOWER_WORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being has have had do
+    does did not no yes this that these those it its he she they we you i me my your his her our their them him us
+    will would can could should may might must shall per via vs etc into onto than then there here when where
+    who what which while after before about over under between during since until also only just all any each
+    der die das den dem des ein eine einer eines einem einen und oder aber wenn im am auf aus bei mit nach von vor
+    zu zum zur für über unter um ist sind war waren sein hat haben hatte wird werden wurde nicht kein keine ja nein
+    er sie es wir ihr ich mich mein meine seine ihre ihren dass als wie auch noch schon sehr seit bis wegen
+    ms s sec min h kb mb gb mg ml kg mmol dl""".split()  # noqa: SIM905 - a word list reads better as text
+)
+# Company suffixes in the spelling the company layer reads ("becker logistik ag" is a company).
+_SUFFIXES = {"gmbh": "GmbH", "ag": "AG", "kg": "KG", "ohg": "OHG", "ug": "UG", "se": "SE", "inc": "Inc",
+             "ltd": "Ltd", "llc": "LLC", "plc": "PLC", "gbr": "GbR", "mbh": "mbH"}  # fmt: skip
+_IDENT = frozenset("-_./@:\\=")
+# Salutations that only ever introduce a person: capitalised like a name.
+_SALUTATIONS = frozenset({"herr", "herrn", "frau", "mrs", "patientin"})
+# Cues that are also ordinary words ("dr site", "the patient will"): capitalised only by
+# :func:`recase_cues`, before a name the lexicon knows.
+_CUES = frozenset(
+    {"herr", "herrn", "frau", "dr", "prof", "mr", "mrs", "ms", "miss", "patient", "patientin", "pt", "name"}
+)
+
+
+def uncased(text: str) -> bool:
+    """Whether ``text`` has letters, all of one case (so capitals say nothing about names)."""
+    return text.islower() or text.isupper()
+
+
+def _lower(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    # A few capitals lower to two characters ("İ"); keep those as they are so positions hold.
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def recase(text: str) -> str:
+    """``text`` written as a careful writer would case it (same length, same positions)."""
+    low = _lower(text)
+    names = first_names() | surnames()
+    out = list(low)
+    n = len(low)
+    for m in _WORD.finditer(low):
+        word, a, b = m.group(), m.start(), m.end()
+        fixed = _SUFFIXES.get(word)
+        if fixed is not None:
+            out[a:b] = list(fixed)
+            continue
+        cap = word[0].upper()
+        if len(cap) != 1:
+            continue
+        if cap + word[1:] in names:
+            out[a] = cap
+        elif len(word) > 1 and word not in _LOWER_WORDS and word not in _CUES:
+            # Part of an identifier ("app-config", "eu-central-1", "user_name"): not a name.
+            if (a and low[a - 1] in _IDENT) or (
+                b < n and low[b] in _IDENT and low[b : b + 2] not in (". ", ".\n", ": ")
+            ):
+                continue
+            out[a] = cap
+        elif word in _SALUTATIONS:
+            out[a] = cap
+    for m in _ICD.finditer(low):
+        out[m.start()] = m.group().upper()
+    for m in _STATE_ZIP.finditer(low):
+        out[m.start() : m.end()] = list(m.group().upper())
+    # A cue is capitalised only before a name the lexicon knows ("dr smith", not "dr site").
+    return recase_cues("".join(out))
+
+
+# A salutation typed in lower case or capitals inside otherwise cased text ("Please process: frau müller").
+_ANY_CASE_CUE = re.compile(
+    r"\b(?:herrn?|frau|mrs?|ms|dr|prof)\.?[ \t]+([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?", re.IGNORECASE
+)
+
+
+def _title(word: str) -> str:
+    return word[:1].upper() + _lower(word[1:])
+
+
+def recase_cues(text: str) -> str:
+    """``text`` with a salutation typed in one case, and the lexicon name after it, written as a name.
+
+    "frau müller" and "FRAU MÜLLER" become "Frau Müller" when "Müller" is in the
+    lexicon. Only salutations count here, not labels such as "patient" or
+    "name": in cased text those are ordinary nouns ("the patient will ...").
+    """
+    m = _ANY_CASE_CUE.search(text)
+    if m is None:
+        return text
+    names = first_names() | surnames()
+    out: list[str] | None = None
+    while m is not None:
+        groups = [g for g in (1, 2) if m.group(g) and _title(m.group(g)) in names]
+        if groups and groups[0] == 1 and any(m.group(g) != _title(m.group(g)) for g in groups):
+            out = out if out is not None else list(text)
+            cue_end = m.start(1)
+            spans = [(m.start(), cue_end), *((m.start(g), m.end(g)) for g in groups)]
+            for a, b in spans:
+                word = text[a:b]
+                fixed = word[:1].upper() + _lower(word[1:])
+                if len(fixed) == len(word):
+                    out[a:b] = list(fixed)
+        m = _ANY_CASE_CUE.search(text, m.end(1))
+    return text if out is None else "".join(out)
+
+
+def recase_around(text: str, spans: list[tuple[int, int]], reach: int) -> str:
+    """Cased ``text`` with salutations re-cased, and lower-case words re-cased within ``reach`` of ``spans``.
+
+    Only a stretch written (almost) without capitals, near a health term,
+    special category or street, gains the capitals :func:`recase` gives it
+    ("Please process: müller hat diabetes"); where the writer uses capitals,
+    they are the signal and stay as they are. Positions are unchanged.
+    """
+    text = recase_cues(text)
+    if not spans:
+        return text
+    n = len(text)
+    windows: list[list[int]] = []
+    for a, b in sorted(spans):
+        lo, hi = max(0, a - reach), min(n, b + reach)
+        while lo and text[lo - 1].isalnum():  # a window starts and ends on a word's edge
+            lo -= 1
+        while hi < n and text[hi].isalnum():
+            hi += 1
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    out = list(text)
+    for lo, hi in windows:
+        # Capitals against words (spaces, a cheap count): one capital per ten words is a sentence's first.
+        if _CAPITAL.search(text, lo, hi) and len(_CAPITAL.findall(text, lo, hi)) > max(
+            1, text.count(" ", lo, hi) // 10
+        ):
+            continue  # the writer uses capitals here: they are the signal, keep them
+        for i, c in enumerate(recase(text[lo:hi]), lo):
+            if c.isupper() and text[i].islower():
+                out[i] = c
+    return "".join(out)
