@@ -68,8 +68,8 @@ def _cue_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 CUES = _cue_pattern(_CUE_WORDS)
-_AFTER_CUE = re.compile(
-    rf"\.?:?[ \t]*(?:(?:Dr\.|Prof\.|med\.|dent\.|Dipl\.-\w+\.?|Herr|Frau|Mr\.?|Mrs\.?|Ms\.?)[ \t]+)*"
+_AFTER_CUE = re.compile(  # the name may follow on the next line ("Frau\nMüller", an address block)
+    rf"\.?:?[ \t]*(?:\r?\n[ \t]*)?(?:(?:Dr\.|Prof\.|med\.|dent\.|Dipl\.-\w+\.?|Herr|Frau|Mr\.?|Mrs\.?|Ms\.?)[ \t]+)*"
     rf"(?:[{_UPPER}]\.[ \t]*)?({_NAME_WORD}(?:[ \t]+(?:von|van|de|der|zu)?[ \t]*{_NAME_WORD})?)"
 )
 _GREETINGS = frozenset({"Hallo", "Hi", "Hey", "Liebe", "Lieber", "Dear", "Moin", "Servus", "Guten Tag"})

@@ -39,10 +39,15 @@ def keyword_pattern(substrings: Iterable[str] = (), words: Iterable[str] = ()) -
     """
     trie: _Trie = {}
     for stem in substrings:
-        _insert(trie, list(stem))
+        _insert(trie, [_SPACE if c == " " else c for c in stem])
     for word in words:
-        _insert(trie, [word[0], f"(?<![{_WORD}]{re.escape(word[0])})", *word[1:], f"(?![{_WORD}])"])
+        tail = [_SPACE if c == " " else c for c in word[1:]]
+        _insert(trie, [word[0], f"(?<![{_WORD}]{re.escape(word[0])})", *tail, f"(?![{_WORD}])"])
     return re.compile(_trie_regex(trie))
+
+
+# A space inside a keyword also matches a line break: "Patient\nID: 4471-22" reads as "Patient ID".
+_SPACE = r"(?:[ \t]|\r?\n)"
 
 
 _Trie = dict[str, "_Trie"]

@@ -1,15 +1,17 @@
 """Hypothesis: split and obfuscated variants of every entity type never reach a cloud server.
 
 Split variants (a value cut at any point over two text blocks or two messages)
-must pass on this branch. Obfuscated variants (Unicode spaces, zero-width
-characters, fullwidth digits, dashes, entities) need the detector's
-normalization and are expected to turn green once it is merged.
+are drawn by Hypothesis. Obfuscated variants (Unicode spaces, zero-width
+characters, fullwidth digits, dashes, HTML and percent escapes, e-mail
+spellings, line breaks, text without capitals) are few enough to try every
+entity with every obfuscation.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
@@ -82,12 +84,13 @@ _OBFUSCATIONS: list[Any] = [
     lambda v: v.replace(" ", "%20"),
     lambda v: v.replace(" ", "&nbsp;"),
     lambda v: v.lower(),
+    lambda v: v.upper(),
     lambda v: v.replace(" ", "\n", 1),
 ]
 
 
-@SETTINGS
-@given(value=st.sampled_from(sorted(ENTITIES.values())), how=st.sampled_from(range(len(_OBFUSCATIONS))))
-def test_obfuscated_variants_never_leak(dep: Deployment, value: str, how: int) -> None:
+@pytest.mark.parametrize("how", range(len(_OBFUSCATIONS)))
+@pytest.mark.parametrize("kind", sorted(ENTITIES))
+def test_obfuscated_variants_never_leak(dep: Deployment, kind: str, how: int) -> None:
     dep.reset()
-    _send(dep, [HumanMessage(f"Please process: {_OBFUSCATIONS[how](value)}")], "invoke")
+    _send(dep, [HumanMessage(f"Please process: {_OBFUSCATIONS[how](ENTITIES[kind])}")], "invoke")
