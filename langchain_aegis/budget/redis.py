@@ -264,8 +264,12 @@ class RedisLedger(Ledger):
         if found is None:
             for old in [lp for lp in self._aclients if lp.is_closed()]:
                 del self._aclients[old]
+            # Waiting for a free connection is queueing, not an outage: the pool's own (longer) wait applies.
             pool = redis.asyncio.BlockingConnectionPool.from_url(
-                self.url, max_connections=self.max_connections, timeout=self._options["socket_timeout"]
+                self.url,
+                max_connections=self.max_connections,
+                socket_timeout=self._options["socket_timeout"],
+                socket_connect_timeout=self._options["socket_connect_timeout"],
             )
             client = redis.asyncio.Redis(connection_pool=pool, retry=redis.asyncio.retry.Retry(NoBackoff(), 1))
             found = self._aclients[loop] = (client, _Scripts(client))
