@@ -203,6 +203,19 @@ def _budget_config(path: str | None) -> tuple[AegisConfig, str]:
     return resolve_config(None)
 
 
+def _replay_journal(path: str | None, ledger: Any) -> None:
+    """Settlements journaled while the ledger was down belong in the spend shown; a fault here is not fatal."""
+    from langchain_aegis.budget.journal import Journal
+    from langchain_aegis.budget.ledger import default_journal_path
+
+    journal = Journal(path or default_journal_path())
+    if journal.pending():
+        try:
+            journal.replay(ledger)
+        except OSError as exc:
+            print(f"aegis: cannot replay the ledger journal {journal.path}: {exc}", file=sys.stderr)
+
+
 def budget(args: argparse.Namespace) -> int:
     """``aegis budget``: this period's spend per provider against its cap."""
     from langchain_aegis.budget import budget_rows, open_ledger, render_budget_table
@@ -210,6 +223,7 @@ def budget(args: argparse.Namespace) -> int:
     config, source = _budget_config(args.config)
     budgets = config.budgets
     with open_ledger(budgets.ledger, namespace=budgets.ledger_namespace, lock_timeout=budgets.lock_timeout) as ledger:
+        _replay_journal(budgets.journal, ledger)
         rows = budget_rows(config, ledger, datetime.now(UTC))
     period = rows[0]["period"] if rows else None
     ledger_url = _safe_url(config.budgets.ledger)

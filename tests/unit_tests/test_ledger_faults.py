@@ -383,3 +383,18 @@ def test_aegis_budget_needs_no_unrelated_variables(
     rows = {r["provider"]: r for r in json.loads(capsys.readouterr().out)["rows"]}
     assert rows["openai"]["spent"] == pytest.approx(2.5)
     assert rows["openai"]["limit"] == 10.0
+
+
+def test_aegis_budget_includes_journaled_settlements(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("UNSET_AEGIS_TEST_KEY", "k")
+    path = _write(tmp_path / "llm.yml", f"  journal: '{tmp_path}/journal.jsonl'\n")
+    period = period_for(datetime.now(UTC), "UTC")
+    with open_ledger(f"sqlite://{tmp_path}/l.db", namespace=namespace_for(path)) as ledger:
+        # A settlement a process could not write while the file was locked.
+        Journal(tmp_path / "journal.jsonl").append("settle", ledger, Unconfirmed("j1", "openai", period, 1.0, 0), 1.25)
+    assert main(["budget", "--config", str(path), "--json"]) == 0
+    rows = {r["provider"]: r for r in json.loads(capsys.readouterr().out)["rows"]}
+    assert rows["openai"]["spent"] == pytest.approx(1.25)
+    assert not Journal(tmp_path / "journal.jsonl").pending()
