@@ -26,6 +26,7 @@ from langchain_aegis.errors import (
     AegisError,
     AllProvidersFailedError,
     BudgetExceededError,
+    LedgerUnavailableError,
     PrivacyViolationError,
     ProviderCallError,
     StreamInterruptedError,
@@ -90,7 +91,7 @@ class _Fallback(Exception):  # noqa: N818 - a signal, not an error a user sees
         self.cause = cause
 
 
-_SKIPPED = frozenset({"circuit_open", "context_window", "deadline", "budget", "privacy"})
+_SKIPPED = frozenset({"circuit_open", "context_window", "deadline", "budget", "privacy", "ledger"})
 """Outcomes of a provider that was passed over without a request."""
 
 _NOT_HEALTH = frozenset({"invalid_request", "content_filter", "context_length"})
@@ -100,6 +101,8 @@ _NOT_HEALTH = frozenset({"invalid_request", "content_filter", "context_length"})
 def _outcome(exc: BaseException) -> str:
     if isinstance(exc, BudgetExceededError):
         return "budget"
+    if isinstance(exc, LedgerUnavailableError):
+        return "ledger"  # the ledger's fault, not the provider's: never counted by its breaker
     if isinstance(exc, PrivacyViolationError):
         return "privacy"
     if isinstance(exc, AllProvidersFailedError):
@@ -182,6 +185,8 @@ class ProviderAttempt(Runnable[None, Any]):
         logger.warning("aegis: provider %s failed (%s)%s", self.provider, kind, f" HTTP {status}" if status else "")
         if isinstance(exc, AllProvidersFailedError):
             return exc
+        if isinstance(exc, LedgerUnavailableError):  # on_ledger_error: local_only moves on to a local provider
+            return _Fallback(exc) if exc.policy == "local_only" else exc
         return _Fallback(exc) if falls_back(exc) else exc
 
     def _neutral(self) -> None:

@@ -218,6 +218,8 @@ _SAID = {
     "RateLimitError": "rate limited",
     "ModelNotFoundError": "model not found",
     "ConnectError": "cannot connect",
+    # Only local_only moves on after a ledger fault (fail raises it, allow goes on), so this names the policy.
+    "LedgerUnavailableError": "ledger unavailable (on_ledger_error: local_only)",
 }
 """Plain words for the SDK errors a user most often meets in a fallback story."""
 
@@ -261,12 +263,12 @@ def served_metadata(decision: RouteDecision, log: CallLog, config: AegisConfig) 
     return meta
 
 
-_LEDGERS: dict[str, tuple[Ledger, int]] = {}
+_LEDGERS: dict[tuple[str, str, float | None], tuple[Ledger, int]] = {}
 _LEDGERS_LOCK = threading.Lock()
 
 
-def shared_ledger(url: str) -> Ledger:
-    """One ledger per URL and process, so every model instance enforces the same caps.
+def shared_ledger(url: str, *, namespace: str = "default", lock_timeout: float | None = None) -> Ledger:
+    """One ledger per URL, namespace and process, so every model instance enforces the same caps.
 
     Each call takes a reference; :func:`release_ledger` gives it back and the
     last one closes the ledger. ``memory://`` is not shared: it is meant for
@@ -275,24 +277,25 @@ def shared_ledger(url: str) -> Ledger:
     from langchain_aegis.budget import open_ledger
 
     if url.startswith("memory:"):
-        return open_ledger(url)
+        return open_ledger(url, namespace=namespace)
+    key = (url, namespace, lock_timeout)
     with _LEDGERS_LOCK:
-        ledger, refs = _LEDGERS.get(url) or (None, 0)
+        ledger, refs = _LEDGERS.get(key) or (None, 0)
         if ledger is None:
-            ledger = open_ledger(url)
-        _LEDGERS[url] = (ledger, refs + 1)
+            ledger = open_ledger(url, namespace=namespace, lock_timeout=lock_timeout)
+        _LEDGERS[key] = (ledger, refs + 1)
         return ledger
 
 
 def release_ledger(ledger: Ledger) -> None:
     """Give back a reference taken with :func:`shared_ledger`; the last one closes the ledger."""
     with _LEDGERS_LOCK:
-        for url, (found, refs) in list(_LEDGERS.items()):
+        for key, (found, refs) in list(_LEDGERS.items()):
             if found is ledger:
                 if refs > 1:
-                    _LEDGERS[url] = (found, refs - 1)
+                    _LEDGERS[key] = (found, refs - 1)
                     return
-                del _LEDGERS[url]
+                del _LEDGERS[key]
                 break
         else:
             return
@@ -325,7 +328,7 @@ def _reach_ledger(ledger: Ledger, config: AegisConfig) -> bool:
         return True
     why = f"{type(failure[0]).__name__}: {failure[0]}" if failure else f"no answer within {_PROBE_SECONDS:g} s"
     url = mask_url(getattr(ledger, "url", None) or config.budgets.ledger)
-    policy = str(getattr(config.budgets, "on_ledger_error", "local_only"))
+    policy = config.budgets.on_ledger_error
     if policy == "fail":
         raise ConfigError(
             mask_url(
@@ -365,7 +368,9 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
     shared = config.budgets.ledger.startswith(("redis://", "rediss://", "unix://"))
     borrowed = False
     if ledger is None and (shared or needs_accounting(config) or config.routing.rollouts):
-        ledger, borrowed = shared_ledger(config.budgets.ledger), True
+        budgets = config.budgets
+        ledger = shared_ledger(budgets.ledger, namespace=budgets.ledger_namespace, lock_timeout=budgets.lock_timeout)
+        borrowed = True
     reachable = ledger is None or _reach_ledger(ledger, config)
     state: StateCache | None = None
     if ledger is not None and (shared or config.routing.rollouts):

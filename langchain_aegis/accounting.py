@@ -5,20 +5,47 @@ has been spent), called by :mod:`langchain_aegis.dispatch` around each
 attempt. Reservation makes the monthly caps hold under concurrency: a call
 that does not fit raises :class:`~langchain_aegis.errors.BudgetExceededError`
 before any request is sent, and the router falls back along the chain.
+
+A ledger that cannot be reached is its own kind of failure
+(:class:`~langchain_aegis.errors.LedgerUnavailableError`), handled here by
+``budgets.on_ledger_error``:
+
+* at reserve time, ``local_only`` skips providers that need a reservation,
+  except local ones (the call stays local); ``fail`` raises; ``allow`` goes on
+  uncapped with a warning;
+* after a provider answered, a settlement the ledger cannot take goes to the
+  local :class:`~langchain_aegis.budget.journal.Journal` and the caller still
+  gets the answer; it never raises, so a ledger fault is never a reason to
+  call a second provider;
+* the journal is replayed by the next ledger operation that succeeds.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from langchain_aegis.budget import Ledger, Reservation, period_for
+from langchain_aegis.budget.journal import Journal, Unconfirmed
+from langchain_aegis.budget.ledger import default_journal_path, new_reservation_id
 from langchain_aegis.config import AegisConfig, Pricing
+from langchain_aegis.errors import LedgerUnavailableError
 from langchain_aegis.pricing import cost_from_usage, pricing_for, worst_case_cost
 
 __all__ = ["LedgerAccounting", "needs_accounting"]
+
+logger = logging.getLogger("langchain_aegis")
+
+_REPLAY_EVERY = 5.0
+"""Seconds between looks at the journal when this process wrote nothing to it (another process may have)."""
+
+_WARN_EVERY = 60.0
+"""Seconds between repeated warnings about the same unavailable ledger."""
 
 
 def needs_accounting(config: AegisConfig) -> bool:
@@ -37,6 +64,8 @@ class LedgerAccounting:
         clock: wall-clock seconds (UTC), injectable for tests.
         on_spend: called as ``on_spend(provider, spent, limit)`` after each
             settlement with the period's spend, e.g. to update a gauge.
+        journal: where settlements wait while the ledger is unavailable;
+            ``budgets.journal`` or the default path when omitted.
     """
 
     def __init__(
@@ -46,13 +75,20 @@ class LedgerAccounting:
         *,
         clock: Callable[[], float] = time.time,
         on_spend: Callable[[str, float, float | None], None] | None = None,
+        journal: Journal | None = None,
     ) -> None:
         self.config = config
         self.ledger = ledger
         self.clock = clock
         self.on_spend = on_spend
+        budgets = config.budgets
+        self.policy: str = budgets.on_ledger_error
+        self.journal = journal or Journal(Path(budgets.journal) if budgets.journal else default_journal_path())
         self._prices: dict[str, Pricing] = {name: pricing_for(p) for name, p in config.providers.items()}
+        self._local = {name for name, p in config.providers.items() if p.locality == "local"}
         self._published: dict[str, float] = {}
+        self._next_replay = 0.0  # the first success looks at the journal: left over from an earlier run?
+        self._warned = float("-inf")
 
     def _period(self, now: float) -> str:
         return period_for(datetime.fromtimestamp(now, UTC), self.config.budgets.timezone)
@@ -67,7 +103,10 @@ class LedgerAccounting:
         if self.on_spend is None or now - self._published.get(provider, float("-inf")) < 1.0:
             return
         self._published[provider] = now
-        spend = self.ledger.snapshot(period, now=now).get(provider)
+        try:
+            spend = self.ledger.snapshot(period, now=now).get(provider)
+        except LedgerUnavailableError:
+            return  # a gauge can wait for the next settlement
         self.on_spend(provider, spend.spent if spend else 0.0, self.config.budgets.monthly_limits.get(provider))
 
     def publish_all(self) -> None:
@@ -75,48 +114,124 @@ class LedgerAccounting:
         if self.on_spend is None or not self.config.budgets.monthly_limits:
             return
         now = self.clock()
-        snapshot = self.ledger.snapshot(self._period(now), now=now)
+        try:
+            snapshot = self.ledger.snapshot(self._period(now), now=now)
+        except LedgerUnavailableError as exc:
+            self._warn(exc)
+            return
         for provider, limit in self.config.budgets.monthly_limits.items():
             spend = snapshot.get(provider)
             self.on_spend(provider, spend.spent if spend else 0.0, limit)
 
+    # -- ledger faults ------------------------------------------------------------
+
+    def _warn(self, exc: LedgerUnavailableError, what: str = "") -> None:
+        now = time.monotonic()
+        if now - self._warned >= _WARN_EVERY:
+            self._warned = now
+            logger.warning("aegis: %s%s", exc, f"; {what}" if what else "")
+
+    def _unavailable(
+        self, exc: LedgerUnavailableError, provider: str, amount: float, period: str, now: float
+    ) -> Reservation:
+        """Apply ``on_ledger_error`` to a reserve the ledger could not take."""
+        if self.policy == "allow" or (self.policy == "local_only" and provider in self._local):
+            self._warn(exc, f"calling {provider!r} without a reservation (on_ledger_error: {self.policy})")
+            expires = now + self.config.budgets.lease_seconds
+            return Unconfirmed(new_reservation_id(), provider, period, amount, expires)
+        raise exc.with_policy(self.policy)
+
+    def _journal(self, op: str, reservation: Reservation, cost: float, exc: LedgerUnavailableError) -> None:
+        """Keep a settlement (or release) the ledger could not take; never raise."""
+        if op == "release" and isinstance(reservation, Unconfirmed):
+            return  # the ledger never held it; if it did, the lease expires on its own
+        try:
+            self.journal.append(op, self.ledger, reservation, cost)
+        except OSError as err:
+            # Nowhere durable to write: the lease (if any) still caps the spend until it expires.
+            logger.error(
+                "aegis: cannot journal a %s of $%.6f for %r (%s; journal %s: %s)",
+                op,
+                cost,
+                reservation.provider,
+                exc,
+                self.journal.path,
+                err,
+            )
+            return
+        self._next_replay = 0.0
+        self._warn(exc, f"the {op} is kept in {self.journal.path} until the ledger is back")
+
+    def _replay_due(self) -> bool:
+        now = time.monotonic()
+        if now < self._next_replay:
+            return False
+        self._next_replay = now + _REPLAY_EVERY
+        return self.journal.pending()
+
+    def _replay(self) -> None:
+        try:
+            self.journal.replay(self.ledger)
+        except OSError as err:
+            logger.error("aegis: cannot replay the ledger journal %s: %s", self.journal.path, err)
+
     # -- sync ------------------------------------------------------------------
 
     def reserve(self, provider: str, prompt_tokens: int, max_tokens: int | None) -> Reservation | None:
-        """Reserve the attempt's worst-case cost; ``None`` when nothing needs reserving."""
+        """Reserve the attempt's worst-case cost; ``None`` when nothing needs reserving.
+
+        Raises:
+            BudgetExceededError: it does not fit.
+            LedgerUnavailableError: the ledger cannot be reached and
+                ``on_ledger_error`` does not let this provider go on.
+        """
         limit = self.config.budgets.monthly_limits.get(provider)
         amount = self._amount(provider, prompt_tokens, max_tokens)
         if limit is None and amount == 0:
             return None
         now = self.clock()
-        return self.ledger.reserve(
-            provider,
-            amount,
-            limit=limit,
-            period=self._period(now),
-            lease_seconds=self.config.budgets.lease_seconds,
-            now=now,
-        )
+        period = self._period(now)
+        try:
+            r = self.ledger.reserve(
+                provider, amount, limit=limit, period=period, lease_seconds=self.config.budgets.lease_seconds, now=now
+            )
+        except LedgerUnavailableError as exc:
+            return self._unavailable(exc, provider, amount, period, now)
+        if self._replay_due():
+            self._replay()
+        return r
 
     def settle(self, provider: str, reservation: Reservation | None, usage: Any) -> float:
-        """Turn the reservation into the actual cost from usage; return that cost."""
+        """Turn the reservation into the actual cost from usage; return that cost. Never raises a ledger fault."""
         cost = cost_from_usage(usage or {}, self._prices[provider]).total_cost
         now = self.clock()
-        if reservation is not None:
-            self.ledger.settle(reservation, cost, now=now)
-            self._publish(provider, reservation.period, now)
-        elif cost > 0:
-            period = self._period(now)
-            self.ledger.record(provider, cost, period=period, now=now)
-            self._publish(provider, period, now)
+        if reservation is None:
+            if cost <= 0:
+                return cost
+            reservation = Unconfirmed(new_reservation_id(), provider, self._period(now), 0.0, now)
+        try:
+            if isinstance(reservation, Unconfirmed):
+                self.ledger.record_once(reservation, cost, now=now)
+            else:
+                self.ledger.settle(reservation, cost, now=now)
+        except LedgerUnavailableError as exc:
+            self._journal("settle", reservation, cost, exc)
+            return cost
+        self._publish(provider, reservation.period, now)
+        if self._replay_due():
+            self._replay()
         return cost
 
     def release(self, reservation: Reservation | None) -> None:
-        """Give a failed attempt's reservation back."""
-        if reservation is not None:
+        """Give a failed attempt's reservation back. Never raises a ledger fault."""
+        if reservation is None or isinstance(reservation, Unconfirmed):
+            return
+        try:
             self.ledger.release(reservation)
+        except LedgerUnavailableError as exc:
+            self._journal("release", reservation, 0.0, exc)
 
-    # -- async -------------------------------------------------------------------
+    # -- async: the same, with the ledger's async calls and file work on a thread --
 
     async def areserve(self, provider: str, prompt_tokens: int, max_tokens: int | None) -> Reservation | None:
         """Async :meth:`reserve`."""
@@ -125,29 +240,44 @@ class LedgerAccounting:
         if limit is None and amount == 0:
             return None
         now = self.clock()
-        return await self.ledger.areserve(
-            provider,
-            amount,
-            limit=limit,
-            period=self._period(now),
-            lease_seconds=self.config.budgets.lease_seconds,
-            now=now,
-        )
+        period = self._period(now)
+        try:
+            r = await self.ledger.areserve(
+                provider, amount, limit=limit, period=period, lease_seconds=self.config.budgets.lease_seconds, now=now
+            )
+        except LedgerUnavailableError as exc:
+            return self._unavailable(exc, provider, amount, period, now)
+        if self._replay_due():
+            await asyncio.to_thread(self._replay)
+        return r
 
     async def asettle(self, provider: str, reservation: Reservation | None, usage: Any) -> float:
         """Async :meth:`settle`."""
         cost = cost_from_usage(usage or {}, self._prices[provider]).total_cost
         now = self.clock()
-        if reservation is not None:
-            await self.ledger.asettle(reservation, cost, now=now)
-            self._publish(provider, reservation.period, now)
-        elif cost > 0:
-            period = self._period(now)
-            self.ledger.record(provider, cost, period=period, now=now)
-            self._publish(provider, period, now)
+        if reservation is None:
+            if cost <= 0:
+                return cost
+            reservation = Unconfirmed(new_reservation_id(), provider, self._period(now), 0.0, now)
+        try:
+            if isinstance(reservation, Unconfirmed):
+                await self.ledger.arecord_once(reservation, cost, now=now)
+            else:
+                await self.ledger.asettle(reservation, cost, now=now)
+        except LedgerUnavailableError as exc:
+            await asyncio.to_thread(self._journal, "settle", reservation, cost, exc)
+            return cost
+        if self.on_spend is not None and now - self._published.get(provider, float("-inf")) >= 1.0:
+            await asyncio.to_thread(self._publish, provider, reservation.period, now)
+        if self._replay_due():
+            await asyncio.to_thread(self._replay)
         return cost
 
     async def arelease(self, reservation: Reservation | None) -> None:
         """Async :meth:`release`."""
-        if reservation is not None:
+        if reservation is None or isinstance(reservation, Unconfirmed):
+            return
+        try:
             await self.ledger.arelease(reservation)
+        except LedgerUnavailableError as exc:
+            await asyncio.to_thread(self._journal, "release", reservation, 0.0, exc)

@@ -200,7 +200,10 @@ class AegisChatModel(BaseChatModel):
         if isinstance(ledger, str):
             from langchain_aegis.budget import open_ledger
 
-            ledger = self._owned_ledger = open_ledger(ledger)
+            budgets = self._cfg.budgets
+            ledger = self._owned_ledger = open_ledger(
+                ledger, namespace=budgets.ledger_namespace, lock_timeout=budgets.lock_timeout
+            )
         self._runtime = build_runtime(self._cfg, metrics=metrics or None, ledger=ledger)
         if self.validate_model_on_init:
             self._runtime.validate_model(self._cfg.default_provider())

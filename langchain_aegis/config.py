@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import re
@@ -56,7 +57,9 @@ __all__ = [
     "RuleConfig",
     "ShadowConfig",
     "is_cloud_model",
+    "load_budgets",
     "load_config",
+    "namespace_for",
 ]
 
 DEFAULT_OLLAMA_URL = "http://localhost:11434"
@@ -184,7 +187,20 @@ class ProviderConfig(_Frozen):
 
 
 class BudgetsConfig(_Frozen):
-    """Monthly spend caps and the ledger that enforces them."""
+    """Monthly spend caps and the ledger that enforces them.
+
+    Attributes:
+        on_ledger_error: what a call does while the ledger cannot be reached:
+            ``local_only`` (capped cloud providers are skipped, the call stays
+            local), ``fail`` (raise ``LedgerUnavailableError``) or ``allow``
+            (go on uncapped, logged; spend is journaled and replayed).
+        namespace: whose accounts in the ledger this config uses; by default
+            derived from the config file's path (``"default"`` without a file).
+        journal: the local file for settlements the ledger could not take;
+            by default ``journal.jsonl`` next to the default SQLite ledger.
+        lock_timeout: seconds a SQLite call waits for another process's lock
+            before the ledger counts as unavailable.
+    """
 
     monthly_limits: dict[str, float] = Field(default_factory=dict)
     alert_threshold: float = Field(default=0.8, gt=0, le=1)
@@ -192,6 +208,15 @@ class BudgetsConfig(_Frozen):
     ledger: str = "sqlite://"
     default_max_tokens: int = Field(default=1024, gt=0)
     lease_seconds: float = Field(default=300.0, gt=0)
+    on_ledger_error: Literal["local_only", "fail", "allow"] = "local_only"
+    namespace: str | None = Field(default=None, min_length=1, max_length=200)
+    journal: str | None = Field(default=None, min_length=1)
+    lock_timeout: float = Field(default=0.25, gt=0, le=60)
+
+    @property
+    def ledger_namespace(self) -> str:
+        """``namespace``, or ``"default"`` for a config built in code."""
+        return self.namespace or "default"
 
     @field_validator("timezone")
     @classmethod
@@ -483,6 +508,59 @@ def parse_config(
         raise ConfigError(format_validation_error(exc, source, AegisConfig, lines or {})) from None
 
 
+def namespace_for(path: str | os.PathLike[str]) -> str:
+    """The default ``budgets.namespace`` of a config file: its name and a hash of its resolved path.
+
+    Two config files on one machine never share a budget unless they name the
+    same ``budgets.namespace``; the same file always gets the same one.
+
+    Example:
+        >>> namespace_for("/srv/app/llm_config.yml")  # doctest: +SKIP
+        'llm_config-5d41402abc'
+    """
+    resolved = Path(path).resolve()
+    return f"{resolved.stem}-{hashlib.sha256(str(resolved).encode()).hexdigest()[:10]}"
+
+
+def _with_namespace(config: AegisConfig, source: str) -> AegisConfig:
+    if config.budgets.namespace is not None:
+        return config
+    budgets = config.budgets.model_copy(update={"namespace": namespace_for(source)})
+    return config.model_copy(update={"budgets": budgets})
+
+
+def load_budgets(path: str | os.PathLike[str], *, env: Mapping[str, str] | None = None) -> AegisConfig:
+    """Load only what ``aegis budget`` needs: the ``budgets`` section and the provider names.
+
+    ``${VAR}`` references outside ``budgets`` (API keys, hosts) need not be
+    set: reading the ledger does not use them. Providers get a placeholder
+    model and are otherwise empty.
+
+    Raises:
+        ConfigError: the file cannot be read, or ``budgets`` is invalid.
+    """
+    source = os.fspath(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read config file ({exc.strerror})") from None
+    data, lines = load_yaml(text, source)
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
+    names = data.get("providers")
+    stub_provider = {"type": "ollama", "model": "-", "locality": "local"}
+    budgets = data.get("budgets") or {}
+    if isinstance(budgets, Mapping):
+        # lease_seconds is checked against resilience.deadline, which is not loaded here.
+        budgets = {k: v for k, v in budgets.items() if k != "lease_seconds"}
+    stub = {
+        "providers": {str(name): stub_provider for name in (names if isinstance(names, Mapping) else {})}
+        or {"-": stub_provider},
+        "budgets": budgets,
+    }
+    return _with_namespace(parse_config(stub, source=source, env=env, lines=lines), source)
+
+
 def load_config(path: str | os.PathLike[str], *, env: Mapping[str, str] | None = None) -> AegisConfig:
     """Load and validate a YAML config file.
 
@@ -501,4 +579,4 @@ def load_config(path: str | os.PathLike[str], *, env: Mapping[str, str] | None =
     except OSError as exc:
         raise ConfigError(f"{source}: cannot read config file ({exc.strerror})") from None
     data, lines = load_yaml(text, source)
-    return parse_config(data, source=source, env=env, lines=lines)
+    return _with_namespace(parse_config(data, source=source, env=env, lines=lines), source)

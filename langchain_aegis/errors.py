@@ -9,6 +9,7 @@ SDK::
     ├── RoutingError                a request the policy cannot place (bad metadata value)
     ├── PrivacyViolationError       a local-only call that no local provider can serve
     ├── BudgetExceededError         a provider's monthly cap would be crossed
+    ├── LedgerUnavailableError      the spend ledger cannot be read or written (never a provider's fault)
     ├── ProviderCallError           one provider attempt failed (carries its kind and status)
     │   └── CircuitOpenError        the provider is skipped while its breaker is open
     ├── AllProvidersFailedError     every provider in the chain failed (carries every attempt)
@@ -23,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from langchain_aegis._env import mask_url
+
 if TYPE_CHECKING:
     from langchain_aegis.attempts import Attempt
 
@@ -32,6 +35,7 @@ __all__ = [
     "BudgetExceededError",
     "CircuitOpenError",
     "ConfigError",
+    "LedgerUnavailableError",
     "PrivacyViolationError",
     "ProviderCallError",
     "RoutingError",
@@ -80,6 +84,36 @@ class BudgetExceededError(AegisError):
             f"budget for provider {provider!r} exhausted in period {period}: "
             f"limit ${limit:.4f}, spent ${spent:.4f}, reserved ${reserved:.4f}"
         )
+
+
+class LedgerUnavailableError(AegisError):
+    """The spend ledger could not be read or written: Redis down or paused, a locked,
+    read-only or full SQLite file, a disk I/O error, a timeout.
+
+    It is the ledger's failure, not a provider's: it never counts against a
+    circuit breaker, and it never makes the router call a second paid provider
+    after one has answered. What a call does while the ledger is unavailable is
+    ``budgets.on_ledger_error`` (``local_only``, ``fail`` or ``allow``).
+
+    Attributes:
+        url: the ledger URL, password masked.
+        operation: what was attempted (``reserve``, ``settle``, ``release``, ...).
+        policy: the ``on_ledger_error`` policy that applied, when one did.
+        cause: the backend's exception (``redis.exceptions.*``, ``sqlite3.*``, ``OSError``).
+    """
+
+    def __init__(self, url: str, operation: str, cause: BaseException | None = None, *, policy: str | None = None):
+        self.url = mask_url(url)
+        self.operation = operation
+        self.policy = policy
+        self.cause: Any = cause
+        why = f"{type(cause).__name__}: {cause}" if cause is not None else "unavailable"
+        tail = f" (on_ledger_error: {policy})" if policy else ""
+        super().__init__(mask_url(f"ledger unavailable{tail}: {operation} on {self.url} failed ({why})"))
+
+    def with_policy(self, policy: str) -> LedgerUnavailableError:
+        """The same failure, saying which ``on_ledger_error`` policy applied."""
+        return LedgerUnavailableError(self.url, self.operation, self.cause, policy=policy)
 
 
 class ProviderCallError(AegisError):

@@ -23,6 +23,15 @@ Amounts are kept internally as integer nanodollars, so the check
 $0.01 fit a $1.00 limit in every backend, with no float rounding to argue
 about. Nanodollars stay exact up to about $9 million per account.
 
+Accounts live in a namespace (``budgets.namespace``; by default derived from
+the config file's path), so two unrelated configs on one machine never share
+a budget, breaker state or rollout state.
+
+A backend failure (Redis down or paused, a locked, read-only or full SQLite
+file, a disk I/O error, a timeout) is raised as
+:class:`~langchain_aegis.errors.LedgerUnavailableError`, never as the
+backend's own exception; a failed write leaves nothing half-written.
+
 Backends: :mod:`~langchain_aegis.budget.memory` (one process),
 :mod:`~langchain_aegis.budget.sqlite` (several processes on one machine),
 :mod:`~langchain_aegis.budget.redis` (several machines).
@@ -34,6 +43,8 @@ import os
 import secrets
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -41,18 +52,24 @@ from typing import Any, Self
 from urllib.parse import parse_qs, urlparse
 
 from langchain_aegis._env import mask_url
-from langchain_aegis.errors import BudgetExceededError, ConfigError
+from langchain_aegis.errors import BudgetExceededError, ConfigError, LedgerUnavailableError
 
 __all__ = [
+    "DEFAULT_NAMESPACE",
     "Ledger",
     "Reservation",
     "Spend",
+    "default_journal_path",
     "default_sqlite_path",
+    "ledger_faults",
     "open_ledger",
 ]
 
 UNITS_PER_DOLLAR = 1_000_000_000
 """Nanodollars: the integer unit every backend stores."""
+
+DEFAULT_NAMESPACE = "default"
+"""The namespace of a ledger opened without one (a config built in code)."""
 
 EXPIRED_GRACE_SECONDS = 86_400.0
 """How long an expired lease is remembered, so that a very late ``settle`` still counts once."""
@@ -137,6 +154,24 @@ def exceeded(provider: str, limit: float, spent_units: int, reserved_units: int,
     return BudgetExceededError(provider, limit, to_dollars(spent_units), period, to_dollars(reserved_units))
 
 
+@contextmanager
+def ledger_faults(url: str, operation: str, faults: tuple[type[BaseException], ...]) -> Iterator[None]:
+    """Raise a backend failure inside the block as :class:`LedgerUnavailableError`.
+
+    Args:
+        url: the ledger URL, for the message (its password is masked).
+        operation: what the block does (``reserve``, ``settle``, ...).
+        faults: the backend's exception types; ``OSError`` and ``TimeoutError`` always count.
+    """
+    caught: tuple[type[BaseException], ...] = (*faults, OSError, TimeoutError)
+    try:
+        yield
+    except LedgerUnavailableError:
+        raise
+    except caught as exc:
+        raise LedgerUnavailableError(url, operation, exc) from exc
+
+
 class Ledger(ABC):
     """Where budgets are enforced and spend is recorded.
 
@@ -146,8 +181,16 @@ class Ledger(ABC):
     and machines.
 
     The async twins (``areserve``, ...) run the sync method directly unless a
-    backend has real async I/O: memory and SQLite calls take microseconds.
+    backend has I/O that can wait: Redis has real async calls, SQLite runs its
+    work on a thread (a lock held by another process must not stop the loop).
+
+    Attributes:
+        url: the URL it was opened from (may hold a password: mask before showing).
+        namespace: the accounts this ledger reads and writes.
     """
+
+    url: str = "memory://"
+    namespace: str = DEFAULT_NAMESPACE
 
     @abstractmethod
     def reserve(
@@ -198,6 +241,20 @@ class Ledger(ABC):
 
         Returns:
             ``True`` if this call added the spend, ``False`` if it was a repeat.
+        """
+
+    @abstractmethod
+    def record_once(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
+        """Add a settlement that may have no lease in the ledger, at most once per reservation id.
+
+        Used to replay settlements written to the local journal while the
+        ledger was unavailable: a lease still there (live or expired) is
+        settled as :meth:`settle` would; a reservation the ledger never saw
+        (made while it was down, under ``on_ledger_error: allow``) is added
+        and its id remembered, so a second replay adds nothing.
+
+        Returns:
+            ``True`` if this call added the spend.
         """
 
     @abstractmethod
@@ -270,6 +327,10 @@ class Ledger(ABC):
         """Async :meth:`release`."""
         self.release(reservation)
 
+    async def arecord_once(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
+        """Async :meth:`record_once`."""
+        return self.record_once(reservation, actual_cost, now=now)
+
     async def asnapshot(self, period: str, *, now: float | None = None) -> dict[str, Spend]:
         """Async :meth:`snapshot`."""
         return self.snapshot(period, now=now)
@@ -293,7 +354,12 @@ def default_sqlite_path() -> Path:
     return Path(state) / "langchain-aegis" / "ledger.db"
 
 
-def open_ledger(url: str) -> Ledger:
+def default_journal_path() -> Path:
+    """``$XDG_STATE_HOME/langchain-aegis/journal.jsonl``: settlements waiting for the ledger, next to it."""
+    return default_sqlite_path().with_name("journal.jsonl")
+
+
+def open_ledger(url: str, *, namespace: str = DEFAULT_NAMESPACE, lock_timeout: float | None = None) -> Ledger:
     """Open the ledger a ``budgets.ledger`` URL names.
 
     Args:
@@ -305,6 +371,9 @@ def open_ledger(url: str) -> Ledger:
               and ``sqlite://relative/path.db`` is relative to the working directory.
             * ``redis://host:port/db`` (or ``rediss://``): shared by every
               replica; ``?prefix=name:`` changes the key prefix (``aegis:``).
+        namespace: whose accounts to use (``budgets.namespace``).
+        lock_timeout: seconds a SQLite call waits for another process's lock
+            before it is a ledger fault (``budgets.lock_timeout``).
 
     Raises:
         ConfigError: the URL is malformed, its scheme unknown, or the backend
@@ -315,12 +384,15 @@ def open_ledger(url: str) -> Ledger:
         if parsed.scheme == "memory":
             from langchain_aegis.budget.memory import MemoryLedger
 
-            return MemoryLedger()
+            memory = MemoryLedger()
+            memory.namespace = namespace
+            return memory
         if parsed.scheme == "sqlite":
             from langchain_aegis.budget.sqlite import SQLiteLedger
 
             path = parsed.netloc + parsed.path
-            return SQLiteLedger(Path(path) if path else default_sqlite_path())
+            options = {} if lock_timeout is None else {"busy_timeout": lock_timeout}
+            return SQLiteLedger(Path(path) if path else default_sqlite_path(), namespace=namespace, **options)
         if parsed.scheme in ("redis", "rediss", "unix"):
             try:
                 from langchain_aegis.budget.redis import RedisLedger
@@ -330,7 +402,7 @@ def open_ledger(url: str) -> Ledger:
                 ) from None
             prefix = parse_qs(parsed.query).get("prefix", ["aegis:"])[0]
             plain = parsed._replace(query="&".join(p for p in parsed.query.split("&") if not p.startswith("prefix=")))
-            return RedisLedger.from_url(plain.geturl(), prefix=prefix)
+            return RedisLedger.from_url(plain.geturl(), prefix=prefix, namespace=namespace)
     except ConfigError:
         raise
     except Exception as exc:

@@ -72,6 +72,7 @@ class MemoryLedger(Ledger):
         self._lock = threading.Lock()
         self._accounts: dict[tuple[str, str], _Account] = {}
         self._state: dict[str, str] = {}
+        self._recorded: set[str] = set()
 
     def reserve(
         self,
@@ -104,6 +105,20 @@ class MemoryLedger(Ledger):
             account.sweep(now)
             if not account.drop(reservation.id):
                 return False
+            account.spent += to_units(actual_cost)
+            account.count += 1
+            return True
+
+    def record_once(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
+        """See :meth:`Ledger.record_once`."""
+        now = time.time() if now is None else now
+        with self._lock:
+            if reservation.id in self._recorded:
+                return False
+            self._recorded.add(reservation.id)
+            account = self._accounts.setdefault((reservation.provider, reservation.period), _Account())
+            account.sweep(now)
+            account.drop(reservation.id)
             account.spent += to_units(actual_cost)
             account.count += 1
             return True

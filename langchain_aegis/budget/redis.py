@@ -2,19 +2,27 @@
 
 Each operation is one Lua script, which Redis runs atomically, so the check
 and the reservation cannot be split by another client. Per provider and
-period there are four keys (amounts in integer nanodollars)::
+period there are these keys (amounts in integer nanodollars; ``{ns}`` is the
+namespace, ``budgets.namespace``)::
 
-    {prefix}{provider}:{period}:acct      hash: spent, count, reserved
-    {prefix}{provider}:{period}:leases    sorted set: reservation id scored by lease expiry
-    {prefix}{provider}:{period}:amounts   hash: reservation id -> amount
-    {prefix}{provider}:{period}:expired   sorted set: leases that expired unsettled
-    {prefix}providers:{period}            set: providers with an account this period
-    {prefix}state:{key}                   string: a JSON blob
+    {prefix}{ns}:{provider}:{period}:acct      hash: spent, count, reserved
+    {prefix}{ns}:{provider}:{period}:leases    sorted set: reservation id scored by lease expiry
+    {prefix}{ns}:{provider}:{period}:amounts   hash: reservation id -> amount
+    {prefix}{ns}:{provider}:{period}:expired   sorted set: leases that expired unsettled
+    {prefix}{ns}:{provider}:{period}:recorded  set: settlements replayed from the journal
+    {prefix}{ns}:providers:{period}            set: providers with an account this period
+    {prefix}{ns}:state:{key}                   string: a JSON blob
 
 ``reserved`` is a running total, so a reserve costs O(1) plus the leases that
 expired since the last one; those are moved to ``expired`` (so a late settle
 still counts, once) and forgotten after a day. Every key is given a TTL of
 ``retention_seconds`` (100 days) on each write, which outlives its month.
+
+Every failure to reach Redis (refused, reset, paused past the socket timeout)
+is raised as :class:`~langchain_aegis.errors.LedgerUnavailableError`. A
+command is retried once on a fresh connection (a pooled connection may have
+died with a restart); every script is idempotent by reservation id, so a retry
+of one that did run changes nothing.
 
 Not for Redis Cluster: a script touches the per-period provider set, which
 may live in another slot.
@@ -23,6 +31,7 @@ may live in another slot.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from typing import Any, Self
@@ -30,13 +39,18 @@ from urllib.parse import urlparse
 
 import redis
 import redis.asyncio
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
+from langchain_aegis.budget._redis_scripts import RECORD, RELEASE, RESERVE, SETTLE, SNAPSHOT
 from langchain_aegis.budget.ledger import (
+    DEFAULT_NAMESPACE,
     EXPIRED_GRACE_SECONDS,
     Ledger,
     Reservation,
     Spend,
     exceeded,
+    ledger_faults,
     new_reservation,
     to_dollars,
     to_units,
@@ -44,100 +58,16 @@ from langchain_aegis.budget.ledger import (
 
 __all__ = ["RedisLedger"]
 
-# Sweep leases expired by ARGV[now] out of the running total, then check and reserve.
-# Numbers cross into Redis as strings formatted with %d: Lua's default formatting
-# would write large integers as 1e+15, which HINCRBY rejects.
-_SWEEP = """
-local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'WITHSCORES')
-if #gone > 0 then
-  local freed = 0
-  for i = 1, #gone, 2 do
-    local amount = redis.call('HGET', KEYS[3], gone[i])
-    if amount then freed = freed + tonumber(amount) end
-    redis.call('HDEL', KEYS[3], gone[i])
-    redis.call('ZADD', KEYS[4], gone[i + 1], gone[i])
-  end
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
-  redis.call('HINCRBY', KEYS[1], 'reserved', string.format('%d', -freed))
-end
-"""
-
-_TOUCH = """
-redis.call('SADD', KEYS[5], ARGV[3])
-for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ARGV[2]) end
-"""
-
-# KEYS: acct, leases, amounts, expired, providers
-# ARGV: now, ttl, provider, forget_before, id, units, limit (-1 = none), expires_at
-_RESERVE = (
-    _SWEEP
-    + """
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[4])
-local acct = redis.call('HMGET', KEYS[1], 'spent', 'reserved')
-local spent = acct[1] or '0'
-local reserved = acct[2] or '0'
-local limit = tonumber(ARGV[7])
-if limit >= 0 and tonumber(spent) + tonumber(reserved) + tonumber(ARGV[6]) > limit then
-  return {0, spent, reserved}
-end
-redis.call('ZADD', KEYS[2], ARGV[8], ARGV[5])
-redis.call('HSET', KEYS[3], ARGV[5], ARGV[6])
-redis.call('HINCRBY', KEYS[1], 'reserved', ARGV[6])
-"""
-    + _TOUCH
-    + "return {1, spent, reserved}"
-)
-
-# Remove a lease, live or expired-unsettled. Returns 1 if it was there.
-_DROP = """
-local amount = redis.call('HGET', KEYS[3], ARGV[4])
-if amount then
-  redis.call('HDEL', KEYS[3], ARGV[4])
-  redis.call('ZREM', KEYS[2], ARGV[4])
-  redis.call('HINCRBY', KEYS[1], 'reserved', string.format('%d', -tonumber(amount)))
-elseif redis.call('ZREM', KEYS[4], ARGV[4]) == 0 then
-  return 0
-end
-"""
-
-# KEYS: as reserve. ARGV: now, ttl, provider, id, actual units.
-# Reserve already put the provider in the period's set and touched the lease keys;
-# only the account and the expired set (which a sweep may have just created) need a TTL here.
-_SETTLE = (
-    _SWEEP
-    + _DROP
-    + """
-redis.call('HINCRBY', KEYS[1], 'spent', ARGV[5])
-redis.call('HINCRBY', KEYS[1], 'count', 1)
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('EXPIRE', KEYS[4], ARGV[2])
-return 1
-"""
-)
-
-# KEYS: as reserve. ARGV: now, ttl, provider, id
-_RELEASE = _DROP + "return 1"
-
-# KEYS: acct, leases, amounts. ARGV: now. Read-only: leases expired but not yet swept are subtracted.
-_SNAPSHOT = """
-local acct = redis.call('HMGET', KEYS[1], 'spent', 'count', 'reserved')
-local reserved = tonumber(acct[3] or '0')
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])) do
-  local amount = redis.call('HGET', KEYS[3], id)
-  if amount then reserved = reserved - tonumber(amount) end
-end
-return {acct[1] or '0', acct[2] or '0', string.format('%d', reserved)}
-"""
-
 
 class _Scripts:
     """The ledger's scripts registered on one client (sync or async)."""
 
     def __init__(self, client: Any) -> None:
-        self.reserve = client.register_script(_RESERVE)
-        self.settle = client.register_script(_SETTLE)
-        self.release = client.register_script(_RELEASE)
-        self.snapshot = client.register_script(_SNAPSHOT)
+        self.reserve = client.register_script(RESERVE)
+        self.settle = client.register_script(SETTLE)
+        self.release = client.register_script(RELEASE)
+        self.record = client.register_script(RECORD)
+        self.snapshot = client.register_script(SNAPSHOT)
 
 
 def _num(value: float) -> str:
@@ -152,8 +82,8 @@ def _text(value: bytes | str) -> str:
 class RedisLedger(Ledger):
     """A ledger in Redis. Safe across threads, processes and machines.
 
-    Errors reaching Redis surface as ``redis.exceptions.RedisError``; the
-    caller decides whether an unreachable ledger blocks calls.
+    Errors reaching Redis surface as :class:`~langchain_aegis.errors.LedgerUnavailableError`;
+    ``budgets.on_ledger_error`` decides whether an unreachable ledger blocks calls.
     """
 
     def __init__(
@@ -161,17 +91,23 @@ class RedisLedger(Ledger):
         url: str = "redis://localhost:6379/0",
         *,
         prefix: str = "aegis:",
+        namespace: str = DEFAULT_NAMESPACE,
         retention_seconds: int = 100 * 86_400,
         max_connections: int = 32,
+        timeout: float = 1.0,
     ) -> None:
         """Connect lazily to the Redis server at ``url``.
 
         Args:
             url: a ``redis://``, ``rediss://`` or ``unix://`` URL.
             prefix: put in front of every key.
+            namespace: whose accounts to read and write (part of every key).
             retention_seconds: TTL refreshed on every write to an account.
             max_connections: async connections per event loop; more concurrent
                 calls wait for one to free up.
+            timeout: seconds to connect and to wait for an answer before the
+                ledger counts as unavailable (a paused server); ``?socket_timeout=``
+                in the URL overrides it.
 
         Raises:
             ValueError: the URL cannot be parsed.
@@ -183,21 +119,39 @@ class RedisLedger(Ledger):
             raise ValueError(f"database {db!r} is not a number")
         self.url = url
         self.prefix = prefix
+        self.namespace = namespace
         self.retention_seconds = retention_seconds
         self.max_connections = max_connections
-        self._client = redis.Redis.from_url(url)
+        # One retry on a fresh connection, not redis-py's ten with backoff: an outage must
+        # reach budgets.on_ledger_error within about two timeouts.
+        self._options: dict[str, Any] = {
+            "socket_timeout": timeout,
+            "socket_connect_timeout": timeout,
+            "retry": Retry(NoBackoff(), 1),
+        }
+        self._client = redis.Redis.from_url(url, **self._options)
         self._scripts = _Scripts(self._client)
         # redis.asyncio clients belong to one event loop: one per loop, made on first use.
         self._aclients: dict[asyncio.AbstractEventLoop, tuple[redis.asyncio.Redis, _Scripts]] = {}
 
     @classmethod
-    def from_url(cls, url: str, *, prefix: str = "aegis:") -> Self:
+    def from_url(cls, url: str, *, prefix: str = "aegis:", namespace: str = DEFAULT_NAMESPACE) -> Self:
         """Open the ledger at ``url`` (see :func:`~langchain_aegis.budget.ledger.open_ledger`)."""
-        return cls(url, prefix=prefix)
+        return cls(url, prefix=prefix, namespace=namespace)
+
+    @property
+    def _ns(self) -> str:
+        return f"{self.prefix}{self.namespace}:"
 
     def _keys(self, provider: str, period: str) -> list[str]:
-        base = f"{self.prefix}{provider}:{period}:"
-        return [base + "acct", base + "leases", base + "amounts", base + "expired", f"{self.prefix}providers:{period}"]
+        base = f"{self._ns}{provider}:{period}:"
+        return [base + "acct", base + "leases", base + "amounts", base + "expired", f"{self._ns}providers:{period}"]
+
+    def _record_keys(self, provider: str, period: str) -> list[str]:
+        return [*self._keys(provider, period), f"{self._ns}{provider}:{period}:recorded"]
+
+    def _faults(self, operation: str) -> Any:
+        return ledger_faults(self.url, operation, (redis.exceptions.RedisError,))
 
     def _aclient(self) -> tuple[redis.asyncio.Redis, _Scripts]:
         loop = asyncio.get_running_loop()
@@ -205,8 +159,14 @@ class RedisLedger(Ledger):
         if found is None:
             for old in [lp for lp in self._aclients if lp.is_closed()]:
                 del self._aclients[old]
-            pool = redis.asyncio.BlockingConnectionPool.from_url(self.url, max_connections=self.max_connections)
-            client = redis.asyncio.Redis(connection_pool=pool)
+            # Waiting for a free connection is queueing, not an outage: the pool's own (longer) wait applies.
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
+                self.url,
+                max_connections=self.max_connections,
+                socket_timeout=self._options["socket_timeout"],
+                socket_connect_timeout=self._options["socket_connect_timeout"],
+            )
+            client = redis.asyncio.Redis(connection_pool=pool, retry=redis.asyncio.retry.Retry(NoBackoff(), 1))
             found = self._aclients[loop] = (client, _Scripts(client))
         return found
 
@@ -251,7 +211,7 @@ class RedisLedger(Ledger):
         return Spend(to_dollars(spent), to_dollars(max(reserved, 0)), count)
 
     def _state_key(self, key: str) -> str:
-        return f"{self.prefix}state:{key}"
+        return f"{self._ns}state:{key}"
 
     # -- sync --------------------------------------------------------------
 
@@ -267,35 +227,50 @@ class RedisLedger(Ledger):
     ) -> Reservation:
         """See :meth:`Ledger.reserve`."""
         r, keys, args = self._reserve_args(provider, amount, limit, period, lease_seconds, now)
-        return self._reserved(r, limit, self._scripts.reserve(keys=keys, args=args))
+        with self._faults("reserve"):
+            result = self._scripts.reserve(keys=keys, args=args)
+        return self._reserved(r, limit, result)
 
     def settle(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
         """See :meth:`Ledger.settle`."""
         keys, args = self._settle_args(reservation, actual_cost, now)
-        return bool(self._scripts.settle(keys=keys, args=args))
+        with self._faults("settle"):
+            return bool(self._scripts.settle(keys=keys, args=args))
+
+    def record_once(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
+        """See :meth:`Ledger.record_once`."""
+        _, args = self._settle_args(reservation, actual_cost, now)
+        keys = self._record_keys(reservation.provider, reservation.period)
+        with self._faults("record"):
+            return bool(self._scripts.record(keys=keys, args=args))
 
     def release(self, reservation: Reservation) -> None:
         """See :meth:`Ledger.release`."""
         keys, args = self._release_args(reservation)
-        self._scripts.release(keys=keys, args=args)
+        with self._faults("release"):
+            self._scripts.release(keys=keys, args=args)
 
     def snapshot(self, period: str, *, now: float | None = None) -> dict[str, Spend]:
         """See :meth:`Ledger.snapshot`."""
         now = time.time() if now is None else now
-        providers = sorted(_text(p) for p in self._client.smembers(f"{self.prefix}providers:{period}"))
-        pipe = self._client.pipeline(transaction=False)
-        for provider in providers:
-            self._scripts.snapshot(keys=self._keys(provider, period)[:3], args=[_num(now)], client=pipe)
-        return {p: self._spend(res) for p, res in zip(providers, pipe.execute(), strict=True)}
+        with self._faults("snapshot"):
+            providers = sorted(_text(p) for p in self._client.smembers(f"{self._ns}providers:{period}"))
+            pipe = self._client.pipeline(transaction=False)
+            for provider in providers:
+                self._scripts.snapshot(keys=self._keys(provider, period)[:3], args=[_num(now)], client=pipe)
+            results = pipe.execute()
+        return {p: self._spend(res) for p, res in zip(providers, results, strict=True)}
 
     def get_state(self, key: str) -> dict[str, Any] | None:
         """See :meth:`Ledger.get_state`."""
-        raw = self._client.get(self._state_key(key))
+        with self._faults("get_state"):
+            raw = self._client.get(self._state_key(key))
         return None if raw is None else dict(json.loads(raw))
 
     def put_state(self, key: str, value: dict[str, Any]) -> None:
         """See :meth:`Ledger.put_state`."""
-        self._client.set(self._state_key(key), json.dumps(value))
+        with self._faults("put_state"):
+            self._client.set(self._state_key(key), json.dumps(value))
 
     def close(self) -> None:
         """Close the sync connections (async ones close with :meth:`aclose`)."""
@@ -315,45 +290,61 @@ class RedisLedger(Ledger):
     ) -> Reservation:
         """See :meth:`Ledger.reserve`."""
         r, keys, args = self._reserve_args(provider, amount, limit, period, lease_seconds, now)
-        _, scripts = self._aclient()
-        return self._reserved(r, limit, await scripts.reserve(keys=keys, args=args))
+        with self._faults("reserve"):
+            _, scripts = self._aclient()
+            result = await scripts.reserve(keys=keys, args=args)
+        return self._reserved(r, limit, result)
 
     async def asettle(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
         """See :meth:`Ledger.settle`."""
         keys, args = self._settle_args(reservation, actual_cost, now)
-        _, scripts = self._aclient()
-        return bool(await scripts.settle(keys=keys, args=args))
+        with self._faults("settle"):
+            _, scripts = self._aclient()
+            return bool(await scripts.settle(keys=keys, args=args))
+
+    async def arecord_once(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
+        """See :meth:`Ledger.record_once`."""
+        _, args = self._settle_args(reservation, actual_cost, now)
+        keys = self._record_keys(reservation.provider, reservation.period)
+        with self._faults("record"):
+            _, scripts = self._aclient()
+            return bool(await scripts.record(keys=keys, args=args))
 
     async def arelease(self, reservation: Reservation) -> None:
         """See :meth:`Ledger.release`."""
         keys, args = self._release_args(reservation)
-        _, scripts = self._aclient()
-        await scripts.release(keys=keys, args=args)
+        with self._faults("release"):
+            _, scripts = self._aclient()
+            await scripts.release(keys=keys, args=args)
 
     async def asnapshot(self, period: str, *, now: float | None = None) -> dict[str, Spend]:
         """See :meth:`Ledger.snapshot`."""
         now = time.time() if now is None else now
-        client, scripts = self._aclient()
-        providers = sorted(_text(p) for p in await client.smembers(f"{self.prefix}providers:{period}"))
-        results = await asyncio.gather(
-            *(scripts.snapshot(keys=self._keys(p, period)[:3], args=[_num(now)]) for p in providers)
-        )
+        with self._faults("snapshot"):
+            client, scripts = self._aclient()
+            providers = sorted(_text(p) for p in await client.smembers(f"{self._ns}providers:{period}"))
+            results = await asyncio.gather(
+                *(scripts.snapshot(keys=self._keys(p, period)[:3], args=[_num(now)]) for p in providers)
+            )
         return {p: self._spend(res) for p, res in zip(providers, results, strict=True)}
 
     async def aget_state(self, key: str) -> dict[str, Any] | None:
         """See :meth:`Ledger.get_state`."""
-        client, _ = self._aclient()
-        raw = await client.get(self._state_key(key))
+        with self._faults("get_state"):
+            client, _ = self._aclient()
+            raw = await client.get(self._state_key(key))
         return None if raw is None else dict(json.loads(raw))
 
     async def aput_state(self, key: str, value: dict[str, Any]) -> None:
         """See :meth:`Ledger.put_state`."""
-        client, _ = self._aclient()
-        await client.set(self._state_key(key), json.dumps(value))
+        with self._faults("put_state"):
+            client, _ = self._aclient()
+            await client.set(self._state_key(key), json.dumps(value))
 
     async def aclose(self) -> None:
         """Close this event loop's async connections and the sync ones."""
         found = self._aclients.pop(asyncio.get_running_loop(), None)
         if found is not None:
-            await found[0].aclose()
+            with contextlib.suppress(redis.exceptions.RedisError, OSError):
+                await found[0].aclose()
         self.close()

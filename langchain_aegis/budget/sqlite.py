@@ -3,21 +3,35 @@
 The file is in WAL mode, so readers never wait for the writer, and every
 check-and-reserve runs in a ``BEGIN IMMEDIATE`` transaction: SQLite lets one
 writer in at a time, so two processes can never both see the same headroom.
-A process that finds the file locked waits up to ``busy_timeout`` seconds.
+
+A process that finds the file locked waits up to ``busy_timeout`` seconds
+(0.25 s by default, ``budgets.lock_timeout``), then the call fails with
+:class:`~langchain_aegis.errors.LedgerUnavailableError` and
+``budgets.on_ledger_error`` decides what happens; a lock held elsewhere never
+stalls a call for long. A read-only file, a full disk or a disk I/O error is
+the same kind of fault: the transaction is rolled back (nothing is left
+half-written) and the connection reopened on the next call. The async methods
+run on a worker thread, so waiting for a lock never blocks an event loop.
 
 ``synchronous=NORMAL`` skips the fsync on each commit: a killed process loses
 nothing, only a power cut can lose the last few commits. That keeps a
 reserve+settle pair to tens of microseconds.
 
-Schema (amounts in integer nanodollars)::
+Schema (amounts in integer nanodollars; ``ns`` is the namespace)::
 
-    accounts(provider, period, spent, count)           one row per provider and month
-    leases(id, provider, period, amount, expires_at)   open reservations
-    state(key, value)                                  small JSON blobs
+    ns_accounts(ns, provider, period, spent, count)        one row per provider and month
+    ns_leases(id, ns, provider, period, amount, expires_at) open reservations
+    ns_state(ns, key, value)                                small JSON blobs
+    ns_recorded(ns, id, at)                                 settlements replayed from the journal
+
+Files written by 0.2 keep their machine-wide ``accounts``/``leases``/``state``
+tables untouched; they are no longer read.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import sqlite3
@@ -29,11 +43,13 @@ from pathlib import Path
 from typing import Any
 
 from langchain_aegis.budget.ledger import (
+    DEFAULT_NAMESPACE,
     EXPIRED_GRACE_SECONDS,
     Ledger,
     Reservation,
     Spend,
     exceeded,
+    ledger_faults,
     new_reservation,
     to_dollars,
     to_units,
@@ -42,21 +58,34 @@ from langchain_aegis.budget.ledger import (
 __all__ = ["SQLiteLedger"]
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS accounts (
-    provider TEXT NOT NULL, period TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS ns_accounts (
+    ns TEXT NOT NULL, provider TEXT NOT NULL, period TEXT NOT NULL,
     spent INTEGER NOT NULL DEFAULT 0, count INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (provider, period)
+    PRIMARY KEY (ns, provider, period)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS leases (
-    id TEXT PRIMARY KEY, provider TEXT NOT NULL, period TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS ns_leases (
+    id TEXT PRIMARY KEY, ns TEXT NOT NULL, provider TEXT NOT NULL, period TEXT NOT NULL,
     amount INTEGER NOT NULL, expires_at REAL NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS leases_by_account ON leases (provider, period, expires_at, amount);
-CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ns_leases_by_account ON ns_leases (ns, provider, period, expires_at, amount);
+CREATE TABLE IF NOT EXISTS ns_state (
+    ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (ns, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ns_recorded (
+    ns TEXT NOT NULL, id TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (ns, id)
+) WITHOUT ROWID;
 """
 
 # Expired leases are deleted by every this-many-th reserve, not by each one.
 _PURGE_EVERY = 256
+
+# Replayed settlement ids are remembered this long, which outlives any month.
+_RECORDED_SECONDS = 100 * 86_400.0
+
+_ADD_SPEND = (
+    "INSERT INTO ns_accounts (ns, provider, period, spent, count) VALUES (?, ?, ?, ?, 1) "
+    "ON CONFLICT (ns, provider, period) DO UPDATE SET spent = spent + excluded.spent, count = count + 1"
+)
 
 
 class SQLiteLedger(Ledger):
@@ -69,19 +98,31 @@ class SQLiteLedger(Ledger):
         True
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float = 10.0) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, busy_timeout: float = 0.25, namespace: str = DEFAULT_NAMESPACE
+    ) -> None:
         """Open (and create if needed) the ledger file.
+
+        A file that cannot be opened now (locked, read-only, disk full) is not
+        an error here: every call tries again and raises
+        :class:`~langchain_aegis.errors.LedgerUnavailableError` until it works.
 
         Args:
             path: the database file; parent directories are created.
             busy_timeout: seconds to wait for another process's write lock.
+            namespace: whose accounts to read and write.
         """
         self.path = Path(path)
+        self.url = f"sqlite://{self.path}"
+        self.namespace = namespace
         self.busy_timeout = busy_timeout
         self._lock = threading.Lock()
         self._reserves = 0
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = self._connect()
+        self._pid = os.getpid()
+        self._conn: sqlite3.Connection | None = None
+        with contextlib.suppress(sqlite3.Error, OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
@@ -102,23 +143,34 @@ class SQLiteLedger(Ledger):
                 time.sleep(0.005)
 
     @contextmanager
-    def _write(self, begin: str = "BEGIN IMMEDIATE") -> Iterator[sqlite3.Connection]:
+    def _write(self, operation: str, begin: str = "BEGIN IMMEDIATE") -> Iterator[sqlite3.Connection]:
         """One transaction under the thread lock: a writer's, or with ``BEGIN`` a reader's.
 
-        A reader's transaction gives a consistent view without blocking writers (WAL).
+        A reader's transaction gives a consistent view without blocking writers
+        (WAL). Any SQLite or OS failure rolls the transaction back, drops the
+        connection (the next call reopens it) and is raised as a ledger fault.
         """
-        with self._lock:
-            if os.getpid() != self._pid:
-                # A forked child must not share its parent's connection.
+        with self._lock, ledger_faults(self.url, operation, (sqlite3.Error,)):
+            if self._conn is None or os.getpid() != self._pid:
+                # Not opened yet, dropped after a fault, or a forked child's copy of its parent's.
                 self._conn = self._connect()
             conn = self._conn
-            conn.execute(begin)
             try:
+                conn.execute(begin)
                 yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error | OSError):
+                    self._drop(conn)
                 raise
-            conn.execute("COMMIT")
+
+    def _drop(self, conn: sqlite3.Connection) -> None:
+        self._conn = None
+        with contextlib.suppress(sqlite3.Error):
+            conn.close()
 
     def reserve(
         self,
@@ -132,56 +184,67 @@ class SQLiteLedger(Ledger):
     ) -> Reservation:
         """See :meth:`Ledger.reserve`."""
         r, now = new_reservation(provider, amount, period, lease_seconds, now)
-        units = to_units(amount)
-        with self._write() as conn:
+        units, ns = to_units(amount), self.namespace
+        with self._write("reserve") as conn:
             row = conn.execute(
-                "SELECT spent FROM accounts WHERE provider = ? AND period = ?", (provider, period)
+                "SELECT spent FROM ns_accounts WHERE ns = ? AND provider = ? AND period = ?", (ns, provider, period)
             ).fetchone()
             spent = row[0] if row else 0
             (reserved,) = conn.execute(
-                "SELECT COALESCE(SUM(amount), 0) FROM leases WHERE provider = ? AND period = ? AND expires_at > ?",
-                (provider, period, now),
+                "SELECT COALESCE(SUM(amount), 0) FROM ns_leases "
+                "WHERE ns = ? AND provider = ? AND period = ? AND expires_at > ?",
+                (ns, provider, period, now),
             ).fetchone()
             if limit is not None and spent + reserved + units > to_units(limit):
                 raise exceeded(provider, limit, spent, reserved, period)
             conn.execute(
-                "INSERT INTO leases (id, provider, period, amount, expires_at) VALUES (?, ?, ?, ?, ?)",
-                (r.id, provider, period, units, r.expires_at),
+                "INSERT INTO ns_leases (id, ns, provider, period, amount, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (r.id, ns, provider, period, units, r.expires_at),
             )
             self._reserves += 1
             if self._reserves % _PURGE_EVERY == 0:
-                conn.execute("DELETE FROM leases WHERE expires_at < ?", (now - EXPIRED_GRACE_SECONDS,))
+                conn.execute("DELETE FROM ns_leases WHERE expires_at < ?", (now - EXPIRED_GRACE_SECONDS,))
+                conn.execute("DELETE FROM ns_recorded WHERE at < ?", (now - _RECORDED_SECONDS,))
         return r
 
     def settle(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
         """See :meth:`Ledger.settle`."""
-        with self._write() as conn:
+        with self._write("settle") as conn:
             # An expired lease keeps its row until purged, so a late settle still counts, once.
-            if conn.execute("DELETE FROM leases WHERE id = ?", (reservation.id,)).rowcount == 0:
+            if conn.execute("DELETE FROM ns_leases WHERE id = ?", (reservation.id,)).rowcount == 0:
                 return False
-            conn.execute(
-                "INSERT INTO accounts (provider, period, spent, count) VALUES (?, ?, ?, 1) "
-                "ON CONFLICT (provider, period) DO UPDATE SET spent = spent + excluded.spent, count = count + 1",
-                (reservation.provider, reservation.period, to_units(actual_cost)),
-            )
+            conn.execute(_ADD_SPEND, (self.namespace, reservation.provider, reservation.period, to_units(actual_cost)))
+            return True
+
+    def record_once(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
+        """See :meth:`Ledger.record_once`."""
+        now = time.time() if now is None else now
+        with self._write("record") as conn:
+            inserted = conn.execute(
+                "INSERT OR IGNORE INTO ns_recorded (ns, id, at) VALUES (?, ?, ?)", (self.namespace, reservation.id, now)
+            ).rowcount
+            if not inserted:
+                return False
+            conn.execute("DELETE FROM ns_leases WHERE id = ?", (reservation.id,))
+            conn.execute(_ADD_SPEND, (self.namespace, reservation.provider, reservation.period, to_units(actual_cost)))
             return True
 
     def release(self, reservation: Reservation) -> None:
         """See :meth:`Ledger.release`."""
-        with self._write() as conn:
-            conn.execute("DELETE FROM leases WHERE id = ?", (reservation.id,))
+        with self._write("release") as conn:
+            conn.execute("DELETE FROM ns_leases WHERE id = ?", (reservation.id,))
 
     def snapshot(self, period: str, *, now: float | None = None) -> dict[str, Spend]:
         """See :meth:`Ledger.snapshot`."""
         now = time.time() if now is None else now
-        with self._write("BEGIN") as conn:
+        with self._write("snapshot", "BEGIN") as conn:
             accounts = conn.execute(
-                "SELECT provider, spent, count FROM accounts WHERE period = ?", (period,)
+                "SELECT provider, spent, count FROM ns_accounts WHERE ns = ? AND period = ?", (self.namespace, period)
             ).fetchall()
             leases = conn.execute(
-                "SELECT provider, SUM(CASE WHEN expires_at > ? THEN amount ELSE 0 END) FROM leases "
-                "WHERE period = ? GROUP BY provider",
-                (now, period),
+                "SELECT provider, SUM(CASE WHEN expires_at > ? THEN amount ELSE 0 END) FROM ns_leases "
+                "WHERE ns = ? AND period = ? GROUP BY provider",
+                (now, self.namespace, period),
             ).fetchall()
         reserved = dict(leases)
         result = {p: Spend(to_dollars(spent), to_dollars(reserved.pop(p, 0)), count) for p, spent, count in accounts}
@@ -190,20 +253,67 @@ class SQLiteLedger(Ledger):
 
     def get_state(self, key: str) -> dict[str, Any] | None:
         """See :meth:`Ledger.get_state`."""
-        with self._write("BEGIN") as conn:
-            row = conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        with self._write("get_state", "BEGIN") as conn:
+            row = conn.execute("SELECT value FROM ns_state WHERE ns = ? AND key = ?", (self.namespace, key)).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
     def put_state(self, key: str, value: dict[str, Any]) -> None:
         """See :meth:`Ledger.put_state`."""
         raw = json.dumps(value)
-        with self._write() as conn:
+        with self._write("put_state") as conn:
             conn.execute(
-                "INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, raw),
+                "INSERT INTO ns_state (ns, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value",
+                (self.namespace, key, raw),
             )
 
     def close(self) -> None:
         """Close the connection."""
         with self._lock:
-            self._conn.close()
+            if self._conn is not None:
+                self._drop(self._conn)
+
+    # -- async: the same work on a worker thread, so a lock held elsewhere never stalls the loop --
+
+    async def areserve(
+        self,
+        provider: str,
+        amount: float,
+        *,
+        limit: float | None,
+        period: str,
+        lease_seconds: float = 300.0,
+        now: float | None = None,
+    ) -> Reservation:
+        """See :meth:`Ledger.reserve`."""
+        return await asyncio.to_thread(
+            self.reserve, provider, amount, limit=limit, period=period, lease_seconds=lease_seconds, now=now
+        )
+
+    async def asettle(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
+        """See :meth:`Ledger.settle`."""
+        return await asyncio.to_thread(self.settle, reservation, actual_cost, now=now)
+
+    async def arecord_once(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
+        """See :meth:`Ledger.record_once`."""
+        return await asyncio.to_thread(self.record_once, reservation, actual_cost, now=now)
+
+    async def arelease(self, reservation: Reservation) -> None:
+        """See :meth:`Ledger.release`."""
+        await asyncio.to_thread(self.release, reservation)
+
+    async def asnapshot(self, period: str, *, now: float | None = None) -> dict[str, Spend]:
+        """See :meth:`Ledger.snapshot`."""
+        return await asyncio.to_thread(self.snapshot, period, now=now)
+
+    async def aget_state(self, key: str) -> dict[str, Any] | None:
+        """See :meth:`Ledger.get_state`."""
+        return await asyncio.to_thread(self.get_state, key)
+
+    async def aput_state(self, key: str, value: dict[str, Any]) -> None:
+        """See :meth:`Ledger.put_state`."""
+        await asyncio.to_thread(self.put_state, key, value)
+
+    async def aclose(self) -> None:
+        """See :meth:`Ledger.close`."""
+        await asyncio.to_thread(self.close)

@@ -187,12 +187,43 @@ def explain(args: argparse.Namespace) -> int:
 # -- budget ------------------------------------------------------------------------
 
 
+def _budget_config(path: str | None) -> tuple[AegisConfig, str]:
+    """:func:`resolve_config`, but a file is read for its ``budgets`` and provider names only.
+
+    Reading the ledger needs neither API keys nor hosts, so ``${VAR}`` references
+    outside ``budgets`` need not be set for ``aegis budget``.
+    """
+    from langchain_aegis.config import load_budgets
+
+    path = path or os.environ.get("AEGIS_CONFIG") or None
+    if path:
+        return load_budgets(path), path
+    if DEFAULT_CONFIG.is_file():
+        return load_budgets(DEFAULT_CONFIG), str(DEFAULT_CONFIG)
+    return resolve_config(None)
+
+
+def _replay_journal(path: str | None, ledger: Any) -> None:
+    """Settlements journaled while the ledger was down belong in the spend shown; a fault here is not fatal."""
+    from langchain_aegis.budget.journal import Journal
+    from langchain_aegis.budget.ledger import default_journal_path
+
+    journal = Journal(path or default_journal_path())
+    if journal.pending():
+        try:
+            journal.replay(ledger)
+        except OSError as exc:
+            print(f"aegis: cannot replay the ledger journal {journal.path}: {exc}", file=sys.stderr)
+
+
 def budget(args: argparse.Namespace) -> int:
     """``aegis budget``: this period's spend per provider against its cap."""
     from langchain_aegis.budget import budget_rows, open_ledger, render_budget_table
 
-    config, source = resolve_config(args.config)
-    with open_ledger(config.budgets.ledger) as ledger:
+    config, source = _budget_config(args.config)
+    budgets = config.budgets
+    with open_ledger(budgets.ledger, namespace=budgets.ledger_namespace, lock_timeout=budgets.lock_timeout) as ledger:
+        _replay_journal(budgets.journal, ledger)
         rows = budget_rows(config, ledger, datetime.now(UTC))
     period = rows[0]["period"] if rows else None
     ledger_url = _safe_url(config.budgets.ledger)
@@ -220,7 +251,8 @@ def rollout(args: argparse.Namespace) -> int:
     rollouts = config.routing.rollouts
     providers = {rule.name: rule.provider for rule in config.effective_rules()}
     now = time.time()
-    with open_ledger(config.budgets.ledger) as ledger:
+    budgets = config.budgets
+    with open_ledger(budgets.ledger, namespace=budgets.ledger_namespace, lock_timeout=budgets.lock_timeout) as ledger:
         if args.action == "status":
             entries = []
             for rule, cfg in rollouts.items():

@@ -417,7 +417,7 @@ def run_demo(config_path: str | None = None, *, progress: ProgressFn | None = No
             config, source = stand_in.config, "demo_config.yml (local stand-in)"
         else:
             config, source = load_config(config_path), config_path
-        ledger = stack.enter_context(open_ledger(config.budgets.ledger))
+        ledger = stack.enter_context(open_ledger(config.budgets.ledger, namespace=config.budgets.ledger_namespace))
         registry = CollectorRegistry()
         metrics = AegisMetrics(registry)
         llm = AegisChatModel(config=config, metrics=metrics, ledger=ledger, max_tokens=MAX_TOKENS, temperature=0)

@@ -82,5 +82,5 @@ def test_old_expired_leases_are_purged(tmp_path: Path) -> None:
         ledger.release(ledger.reserve("openai", 0.0, limit=None, period=P, lease_seconds=1, now=NOW + 2 * 86_400))
     assert ledger.settle(stale[0], 1.0, now=NOW + 2 * 86_400) is False
     with sqlite3.connect(tmp_path / "l.db") as conn:
-        assert conn.execute("SELECT COUNT(*) FROM leases").fetchone()[0] == 0
+        assert conn.execute("SELECT COUNT(*) FROM ns_leases").fetchone()[0] == 0
     ledger.close()

@@ -19,6 +19,7 @@ import pytest
 
 from langchain_aegis.budget import open_ledger, period_for
 from langchain_aegis.cli import main
+from langchain_aegis.config import namespace_for
 
 SECRET = "sk-test-never-print-me"
 
@@ -293,7 +294,8 @@ def test_budget_reads_the_sqlite_ledger(tmp_path: Path, dead_port: int, capsys: 
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     path = _config(tmp_path, dead_port, dead_port, ledger=url)
     period = period_for(datetime.now(UTC), "UTC")
-    with open_ledger(url) as ledger:
+    # Accounts are per config (budgets.namespace defaults to one derived from the file's path).
+    with open_ledger(url, namespace=namespace_for(path)) as ledger:
         ledger.record("openai", 8.5, period=period)
 
     code, out, _ = _run(capsys, "budget", "--config", path, "--json")
