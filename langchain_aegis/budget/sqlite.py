@@ -76,6 +76,9 @@ CREATE TABLE IF NOT EXISTS ns_recorded (
 ) WITHOUT ROWID;
 """
 
+# Marks a namespace that has taken over the spend recorded before namespaces existed.
+_LEGACY_KEY = "aegis:legacy-accounts-carried-over"
+
 # Expired leases are deleted by every this-many-th reserve, not by each one.
 _PURGE_EVERY = 256
 
@@ -135,12 +138,41 @@ class SQLiteLedger(Ledger):
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.executescript(_SCHEMA)
+                self._carry_over_legacy(conn)
                 return conn
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     conn.close()
                     raise
                 time.sleep(0.005)
+
+    def _carry_over_legacy(self, conn: sqlite3.Connection) -> None:
+        """Count spend from before namespaces (0.1's machine-wide ``accounts`` table) in this namespace too.
+
+        The old rows belong to no namespace, so each namespace that opens the file
+        takes them over once. That may count one bill in two namespaces, never in
+        none: the cap of every config holds across the upgrade.
+        """
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'accounts'").fetchone() is None:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            done = conn.execute(
+                "SELECT 1 FROM ns_state WHERE ns = ? AND key = ?", (self.namespace, _LEGACY_KEY)
+            ).fetchone()
+            if done is None:
+                conn.execute(
+                    "INSERT INTO ns_accounts (ns, provider, period, spent, count) "
+                    "SELECT ?, provider, period, spent, count FROM accounts WHERE true "
+                    "ON CONFLICT (ns, provider, period) DO UPDATE "
+                    "SET spent = spent + excluded.spent, count = count + excluded.count",
+                    (self.namespace,),
+                )
+                conn.execute("INSERT INTO ns_state (ns, key, value) VALUES (?, ?, '{}')", (self.namespace, _LEGACY_KEY))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def _write(self, operation: str, begin: str = "BEGIN IMMEDIATE") -> Iterator[sqlite3.Connection]:

@@ -84,3 +84,18 @@ def test_old_expired_leases_are_purged(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "l.db") as conn:
         assert conn.execute("SELECT COUNT(*) FROM ns_leases").fetchone()[0] == 0
     ledger.close()
+
+
+def test_spend_from_before_namespaces_still_counts_against_the_cap(tmp_path: Path) -> None:
+    path = tmp_path / "l.db"
+    with sqlite3.connect(path) as conn:  # the 0.1 schema: one machine-wide account per provider
+        conn.execute(
+            "CREATE TABLE accounts (provider TEXT NOT NULL, period TEXT NOT NULL, spent INTEGER NOT NULL DEFAULT 0,"
+            " count INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (provider, period)) WITHOUT ROWID"
+        )
+        conn.execute("INSERT INTO accounts VALUES ('openai', ?, 900000000, 7)", (P,))
+    for ns in ("prod", "prod", "script"):  # each namespace takes it over once, however often it opens
+        with SQLiteLedger(path, namespace=ns) as ledger:
+            assert ledger.snapshot(P, now=NOW)["openai"] == Spend(0.9, 0.0, 7)
+            with pytest.raises(BudgetExceededError):
+                ledger.reserve("openai", 0.2, limit=1.0, period=P, now=NOW)
