@@ -443,13 +443,10 @@ class AegisChatModel(BaseChatModel):
 
     def _plan(self, call: _Call, stop: list[str] | None, kwargs: Mapping[str, Any]) -> CallPlan:
         params = provider_params(self, stop if stop is not None else call.stop, kwargs)
-        return CallPlan(
-            call.decision,
-            to_provider_messages(call.messages),
-            params,
-            self._runtime.estimate_tokens(call.messages),
-            model_override=kwargs.get("model"),
-        )
+        messages = to_provider_messages(call.messages)
+        # Bounded from the payload itself: bound tools, schemas and stop sequences are billed too.
+        bound = self._runtime.estimate_tokens(messages, params)
+        return CallPlan(call.decision, messages, params, bound, model_override=kwargs.get("model"))
 
     def _finish(
         self, call: _Call, log: CallLog, message: BaseMessage | None, error: BaseException | None
