@@ -43,7 +43,7 @@ from langchain_aegis.errors import (
 from langchain_aegis.providers import ProviderRegistry
 from langchain_aegis.resilience import CircuitBreaker
 
-__all__ = ["Accounting", "CallLog", "CallPlan", "Dispatcher"]
+__all__ = ["Accounting", "CallLog", "CallPlan", "Dispatcher", "settle_abandoned", "settle_abandoned_sync"]
 
 logger = logging.getLogger("langchain_aegis")
 
