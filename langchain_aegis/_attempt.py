@@ -12,15 +12,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableConfig
 
-from langchain_aegis._convert import chunk_to_generation, completion_to_result
+from langchain_aegis._convert import chunk_to_generation, completion_to_result, usage_from
+from langchain_aegis._settlement import Exit, Meter, charge, exit_of
+from langchain_aegis._sync import iterate_sync, run_sync
 from langchain_aegis.attempts import Attempt
 from langchain_aegis.errors import (
     AegisError,
@@ -31,21 +32,23 @@ from langchain_aegis.errors import (
     ProviderCallError,
     StreamInterruptedError,
 )
-from langchain_aegis.providers import ProviderClient
 from langchain_aegis.resilience import RETRY_KINDS, backoff_delay, classify, falls_back
 from langchain_aegis.routing import RouteDecision
 
 if TYPE_CHECKING:
     from langchain_aegis.dispatch import Dispatcher
 
-__all__ = ["Accounting", "CallLog", "CallPlan", "ProviderAttempt"]
+__all__ = ["Accounting", "CallLog", "CallPlan", "ProviderAttempt", "settle_abandoned", "settle_abandoned_sync"]
 
 logger = logging.getLogger("langchain_aegis")
+
+_T = TypeVar("_T")
 
 
 class Accounting(Protocol):
     """Budget reservation and settlement for one attempt (see :mod:`langchain_aegis.accounting`)."""
 
+    def output_ceiling(self, provider: str, max_tokens: Any) -> int | None: ...
     def reserve(self, provider: str, prompt_tokens: int, max_tokens: int | None) -> Any: ...
     def settle(self, provider: str, reservation: Any, usage: Any) -> float: ...
     def release(self, reservation: Any) -> None: ...
@@ -81,6 +84,8 @@ class CallLog:
     deadline: float = 0.0
     context_window_failed: int | None = None
     context_failed: bool = False
+    streams: list[tuple[ProviderAttempt, _Books]] = field(default_factory=list)
+    """Committed streams, so the dispatcher settles one its caller abandoned without waiting for GC."""
 
 
 class _Fallback(Exception):  # noqa: N818 - a signal, not an error a user sees
@@ -217,13 +222,6 @@ class ProviderAttempt(Runnable[None, Any]):
             raise err
         raise err from exc
 
-    def _request_args(self) -> dict[str, Any]:
-        return {
-            "privacy": self.plan.decision.privacy,
-            "model": self.plan.model_for(self.provider),
-            "deadline": self._remaining(),
-        }
-
     def _result(self, completion: Any, provider_type: str) -> ChatResult:
         choices = getattr(completion, "choices", None)
         if not choices:
@@ -239,235 +237,183 @@ class ProviderAttempt(Runnable[None, Any]):
             return ProviderCallError(self.provider, "content_filter", "the answer was withheld by a content filter")
         return ProviderCallError(self.provider, "empty_stream", "the stream ended without content")
 
-    def _usage(self, result: ChatResult) -> Any:
-        return getattr(result.generations[0].message, "usage_metadata", None)
+    # -- the one attempt routine ---------------------------------------------
 
-    # -- sync ----------------------------------------------------------------
-
-    def _release(self, reservation: Any) -> None:
-        if reservation is not None and self.d.accounting is not None:
-            self.d.accounting.release(reservation)
-
-    def _reserve(self) -> Any:
+    def _output_ceiling(self) -> int | None:
+        """The ``max_tokens`` to send: the call's own, or the configured ceiling for a paid or capped provider."""
+        requested = self.plan.params.get("max_tokens")
         if self.d.accounting is None:
-            return None
-        return self.d.accounting.reserve(self.provider, self.plan.prompt_tokens, self.plan.params.get("max_tokens"))
+            return requested if isinstance(requested, int) else None
+        return self.d.accounting.output_ceiling(self.provider, requested)
 
-    def _settle(self, reservation: Any, usage: Any) -> float:
-        return self.d.accounting.settle(self.provider, reservation, usage) if self.d.accounting is not None else 0.0
+    def _request_args(self) -> dict[str, Any]:
+        return {
+            "privacy": self.plan.decision.privacy,
+            "model": self.plan.model_for(self.provider),
+            "deadline": self._remaining(),
+        }
 
-    def invoke(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> ChatResult:
-        started, retries, reservation = self.d.clock(), 0, None
-        client = self.d.registry[self.provider]
-        try:
-            self._precheck()
-            reservation = self._reserve()
-            while True:
-                try:
-                    completion = client.complete(self.plan.messages, self.plan.params, **self._request_args())
-                    result = self._result(completion, client.config.type)
-                    break
-                except Exception as exc:
-                    delay = self._retry_delay(exc, retries)
-                    retries += 1
-                    time.sleep(delay)
-            cost = self._settle(reservation, self._usage(result))
-            reservation = None
-            self._ok(started, retries, cost)
-            return result
-        except Exception as exc:
-            self._release(reservation)
-            raise self._fail(exc, started, retries) from exc
-        except BaseException:  # interrupted: not the provider's failure
-            self._release(reservation)
-            self._neutral()
-            raise
+    async def _reserve(self) -> _Books:
+        books = _Books(self._output_ceiling())
+        if self.d.accounting is not None:
+            books.reservation = await self.d.accounting.areserve(self.provider, self.plan.prompt_tokens, books.ceiling)
+        return books
 
-    def _open(self, client: ProviderClient) -> tuple[Iterator[Any], list[ChatGenerationChunk]]:
-        """Start a stream and read it up to its first chunk with content."""
-        raw = client.stream(self.plan.messages, self.plan.params, **self._request_args())
-        held: list[ChatGenerationChunk] = []
-        try:
-            for item in raw:
-                gen = chunk_to_generation(item, provider_type=client.config.type, saw_tool_calls=False)
-                if gen is not None:
-                    held.append(gen)
-                    if _has_content(gen):
-                        return raw, held
-            raise self._empty(held)
-        except BaseException:
-            _close(raw)
-            raise
+    async def _close_books(self, books: _Books, exc: BaseException | None, kind: str | None = None) -> float:
+        """Settle or release one request's reservation for how it ended; return the cost recorded.
 
-    def stream(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        started, retries, reservation = self.d.clock(), 0, None
-        client = self.d.registry[self.provider]
-        try:
-            self._precheck()
-            reservation = self._reserve()
-            while True:
-                try:
-                    raw, held = self._open(client)
-                    break
-                except Exception as exc:
-                    delay = self._retry_delay(exc, retries)
-                    retries += 1
-                    time.sleep(delay)
-        except Exception as exc:
-            self._release(reservation)
-            raise self._fail(exc, started, retries) from exc
-        except BaseException:
-            self._release(reservation)
-            self._neutral()
-            raise
-        # From here on the caller has content: no retry, no fallback.
-        tally = _Tally()
-        try:
-            for gen in held:
-                tally.add(gen)
-                yield gen
-            for item in raw:
-                more = chunk_to_generation(item, provider_type=client.config.type, saw_tool_calls=tally.saw_tools)
-                if more is not None:
-                    tally.add(more)
-                    yield more
-        except Exception as exc:
-            self._release(reservation)
-            self._fail(exc, started, retries)
-            raise StreamInterruptedError(self.provider, tally.delivered, tally.chars, exc) from exc
-        except BaseException:  # the caller stopped reading, or was interrupted
-            self._release(reservation)
-            self._neutral()
-            raise
-        finally:
-            _close(raw)
-        self._ok(started, retries, self._settle(reservation, tally.usage))
-
-    # -- async ---------------------------------------------------------------
-
-    async def _arelease(self, reservation: Any) -> None:
-        if reservation is not None and self.d.accounting is not None:
-            await self.d.accounting.arelease(reservation)
-
-    async def _areserve(self) -> Any:
-        if self.d.accounting is None:
-            return None
-        return await self.d.accounting.areserve(
-            self.provider, self.plan.prompt_tokens, self.plan.params.get("max_tokens")
-        )
-
-    async def _asettle(self, reservation: Any, usage: Any) -> float:
-        if self.d.accounting is None:
+        The one place every path charges a request (see :mod:`langchain_aegis._settlement`).
+        Shielded, so a cancelled caller still leaves the books right.
+        """
+        if books.closed:
             return 0.0
-        return await self.d.accounting.asettle(self.provider, reservation, usage)
+        books.closed = True
+        exit = exit_of(exc, books.meter, kind=kind)
+        usage = charge(exit, books.meter, prompt_bound=self.plan.prompt_tokens, output_ceiling=books.ceiling)
+        accounting = self.d.accounting
+        if accounting is None:
+            return 0.0
+        if exit is not Exit.COMPLETE:
+            logger.info("aegis: provider %s request ended %s; charged %s", self.provider, exit, usage)
+        if usage is None:
+            if books.reservation is not None:
+                await asyncio.shield(accounting.arelease(books.reservation))
+            return 0.0
+        return await asyncio.shield(accounting.asettle(self.provider, books.reservation, usage))
 
-    async def ainvoke(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> ChatResult:
-        started, retries, reservation = self.d.clock(), 0, None
-        client = self.d.registry[self.provider]
+    async def _run(self, send: Callable[[_Books], Awaitable[_T]]) -> tuple[_T, _Books]:
+        """Check, then send with retries; each try reserves its own budget and closes its books if it fails.
+
+        The loop is hand-written rather than tenacity's: the wait depends on the
+        classified error (its ``Retry-After``) and on the call's deadline, and a
+        failed try must settle or release its reservation before the next one
+        reserves, which tenacity would need three callbacks for.
+        """
+        self._started, self._retries = self.d.clock(), 0
         try:
             self._precheck()
-            reservation = await self._areserve()
             while True:
+                books = await self._reserve()
                 try:
-                    completion = await client.acomplete(self.plan.messages, self.plan.params, **self._request_args())
-                    result = self._result(completion, client.config.type)
-                    break
+                    return await send(books), books
                 except Exception as exc:
-                    delay = self._retry_delay(exc, retries)
-                    retries += 1
+                    kind = getattr(exc, "kind", None)
+                    if not isinstance(exc, AegisError):
+                        kind = classify(self.provider, exc, url=self._url()).kind
+                    await self._close_books(books, exc, kind)
+                    delay = self._retry_delay(exc, self._retries)
+                    self._retries += 1
                     await asyncio.sleep(delay)
-            cost = await self._asettle(reservation, self._usage(result))
-            reservation = None
-            self._ok(started, retries, cost)
-            return result
+                except BaseException as exc:  # cancelled while waiting for the provider
+                    await self._close_books(books, exc)
+                    raise
         except Exception as exc:
-            await self._arelease(reservation)
-            raise self._fail(exc, started, retries) from exc
-        except BaseException:  # cancelled: let the cancellation through untouched
+            raise self._fail(exc, self._started, self._retries) from exc
+        except BaseException:  # interrupted: not the provider's failure
             self._neutral()
-            if reservation is not None and self.d.accounting is not None:
-                await asyncio.shield(self.d.accounting.arelease(reservation))
             raise
 
-    async def _aopen(self, client: ProviderClient) -> tuple[AsyncIterator[Any], list[ChatGenerationChunk]]:
+    async def _complete(self, books: _Books) -> ChatResult:
+        client = self.d.registry[self.provider]
+        completion = await client.acomplete(self.plan.messages, self._params(books), **self._request_args())
+        books.meter.usage = usage_from(getattr(completion, "usage", None))
+        result = self._result(completion, client.config.type)
+        books.meter.add_message(result.generations[0].message)
+        cost = await self._close_books(books, None)
+        self._ok(self._started, self._retries, cost)
+        return result
+
+    def _params(self, books: _Books) -> dict[str, Any]:
+        if books.ceiling is None or self.plan.params.get("max_tokens") == books.ceiling:
+            return self.plan.params
+        return {**self.plan.params, "max_tokens": books.ceiling}
+
+    async def _open(self, books: _Books) -> tuple[AsyncIterator[Any], list[ChatGenerationChunk]]:
         """Start a stream and read it up to its first chunk with content."""
-        raw = await client.astream(self.plan.messages, self.plan.params, **self._request_args())
+        client = self.d.registry[self.provider]
+        raw = await client.astream(self.plan.messages, self._params(books), **self._request_args())
         held: list[ChatGenerationChunk] = []
         try:
             async for item in raw:
                 gen = chunk_to_generation(item, provider_type=client.config.type, saw_tool_calls=False)
                 if gen is not None:
                     held.append(gen)
+                    books.meter.add(gen)  # received, not yet delivered: held back until content
                     if _has_content(gen):
                         return raw, held
             raise self._empty(held)
         except BaseException:
             await _aclose(raw)
             raise
+
+    async def ainvoke(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> ChatResult:
+        result, _ = await self._run(self._complete)
+        return result
+
+    def invoke(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> ChatResult:
+        return run_sync(self.ainvoke(input, config, **kwargs))
 
     async def astream(
         self, input: None, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[ChatGenerationChunk]:
-        started, retries, reservation = self.d.clock(), 0, None
-        client = self.d.registry[self.provider]
-        try:
-            self._precheck()
-            reservation = await self._areserve()
-            while True:
-                try:
-                    raw, held = await self._aopen(client)
-                    break
-                except Exception as exc:
-                    delay = self._retry_delay(exc, retries)
-                    retries += 1
-                    await asyncio.sleep(delay)
-        except Exception as exc:
-            await self._arelease(reservation)
-            raise self._fail(exc, started, retries) from exc
-        except BaseException:
-            self._neutral()
-            if reservation is not None and self.d.accounting is not None:
-                await asyncio.shield(self.d.accounting.arelease(reservation))
-            raise
-        tally = _Tally()
+        (raw, held), books = await self._run(self._open)
+        # From here on the caller has content: no retry, no fallback; every way out closes the books.
+        self.log.streams.append((self, books))
+        meter, provider_type = books.meter, self.d.registry[self.provider].config.type
         try:
             for gen in held:
-                tally.add(gen)
+                meter.deliver(gen)
                 yield gen
             async for item in raw:
-                more = chunk_to_generation(item, provider_type=client.config.type, saw_tool_calls=tally.saw_tools)
+                more = chunk_to_generation(item, provider_type=provider_type, saw_tool_calls=meter.saw_tools)
                 if more is not None:
-                    tally.add(more)
+                    meter.add(more)
+                    meter.deliver(more)
                     yield more
+            if not meter.finished:
+                raise ProviderCallError(self.provider, "truncated", "the stream ended without its end marker")
         except Exception as exc:
-            await self._arelease(reservation)
-            self._fail(exc, started, retries)
-            raise StreamInterruptedError(self.provider, tally.delivered, tally.chars, exc) from exc
-        except BaseException:  # the caller stopped reading, or was cancelled
+            await self._close_books(books, exc, getattr(exc, "kind", None))
+            self._fail(exc, self._started, self._retries)
+            raise StreamInterruptedError(self.provider, meter.delivered, meter.chars, exc) from exc
+        except BaseException as exc:  # the caller stopped reading (break, aclose, GC), or was cancelled
+            await self._close_books(books, exc)
             self._neutral()
-            if reservation is not None and self.d.accounting is not None:
-                await asyncio.shield(self.d.accounting.arelease(reservation))
             raise
         finally:
             await _aclose(raw)
-        self._ok(started, retries, await self._asettle(reservation, tally.usage))
+        self._ok(self._started, self._retries, await self._close_books(books, None))
+
+    def stream(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        yield from iterate_sync(self.astream(input, config, **kwargs))
+
+    async def abandon(self, books: _Books) -> None:
+        """Settle a committed stream its caller left, as stopped; the generator, once collected, finds it closed."""
+        if not books.closed:
+            await self._close_books(books, GeneratorExit())
+            self._neutral()
+
+
+async def settle_abandoned(log: CallLog) -> None:
+    """Settle every committed stream of ``log`` that did not close its own books."""
+    for attempt, books in log.streams:
+        await attempt.abandon(books)
+
+
+def settle_abandoned_sync(log: CallLog) -> None:
+    """Sync :func:`settle_abandoned`; runs only when a stream was left open."""
+    if any(not books.closed for _, books in log.streams):
+        run_sync(settle_abandoned(log))
 
 
 @dataclass
-class _Tally:
-    """What a committed stream has delivered so far."""
+class _Books:
+    """One request's reservation, what it produced, and whether it is settled."""
 
-    delivered: int = 0
-    chars: int = 0
-    usage: Any = None
-    saw_tools: bool = False
-
-    def add(self, gen: ChatGenerationChunk) -> None:
-        message = gen.message
-        self.delivered += 1
-        self.chars += len(str(message.content))
-        self.usage = getattr(message, "usage_metadata", None) or self.usage
-        self.saw_tools = self.saw_tools or bool(getattr(message, "tool_call_chunks", None))
+    ceiling: int | None
+    reservation: Any = None
+    meter: Meter = field(default_factory=Meter)
+    closed: bool = False
 
 
 def _close(raw: object) -> None:

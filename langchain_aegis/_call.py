@@ -179,13 +179,18 @@ class CallRuntime:
         self.observe(record)
         return served_metadata(decision, log, self.config)
 
-    def estimate_tokens(self, messages: Sequence[BaseMessage]) -> int:
-        """A conservative prompt-token estimate, used only to reserve budget."""
+    def estimate_tokens(self, messages: Sequence[Mapping[str, Any]], params: Mapping[str, Any]) -> int:
+        """An upper bound of the prompt tokens of the request as sent, used to reserve and settle budget.
+
+        Args:
+            messages: the provider-format messages.
+            params: the call's parameters (tools, schemas, stop...), as sent.
+        """
         if self.accounting is None:
             return 0
-        from langchain_aegis.pricing import estimate_tokens
+        from langchain_aegis._bound import prompt_bound
 
-        return estimate_tokens(messages)
+        return prompt_bound(messages, params)
 
     def observe(self, record: CallRecord) -> None:
         """Hand a finished call to every observer (metrics, rollout guard); never raise."""

@@ -175,6 +175,19 @@ class LedgerAccounting:
         except OSError as err:
             logger.error("aegis: cannot replay the ledger journal %s: %s", self.journal.path, err)
 
+    def output_ceiling(self, provider: str, max_tokens: Any) -> int | None:
+        """The ``max_tokens`` to send to ``provider``: the call's own, else a ceiling if output costs money.
+
+        A capped or priced provider gets ``budgets.default_max_tokens`` when the
+        call sets no limit, so the output a reservation covers is what the
+        provider may generate; a free, uncapped one is left unbounded.
+        """
+        if isinstance(max_tokens, int) and not isinstance(max_tokens, bool) and max_tokens > 0:
+            return max_tokens
+        if provider in self.config.budgets.monthly_limits or self._prices[provider].output > 0:
+            return self.config.budgets.default_max_tokens
+        return None
+
     # -- sync ------------------------------------------------------------------
 
     def reserve(self, provider: str, prompt_tokens: int, max_tokens: int | None) -> Reservation | None:

@@ -26,7 +26,7 @@ from langchain_aegis._env import mask_url
 from langchain_aegis._stream_usage import StreamUsage
 from langchain_aegis._trace_guard import guard_call
 from langchain_aegis.config import AegisConfig, load_config
-from langchain_aegis.dispatch import CallLog, CallPlan
+from langchain_aegis.dispatch import CallLog, CallPlan, settle_abandoned, settle_abandoned_sync
 from langchain_aegis.errors import AegisError, ConfigError
 from langchain_aegis.facts import RequestFacts, parse_facts, run_metadata
 from langchain_aegis.routing import RouteDecision
@@ -53,6 +53,8 @@ class _Call:
     """A shielded call's stop sequences, kept here so LangChain never traces them."""
     traced: list[tuple[list[Any], Any]] = field(default_factory=list)
     """The LangSmith tracers and run id of this call, once found (see ``_mark_served``)."""
+    logs: list[CallLog] = field(default_factory=list)
+    """The call's logs, so a stream its caller leaves is settled at once (LangChain does not close ``_stream``)."""
 
 
 class AegisChatModel(BaseChatModel):
@@ -371,10 +373,14 @@ class AegisChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[AIMessageChunk]:
         shown, config, call = self._prepare(input, config, kwargs, stop)
-        for chunk in super().stream(shown, config, stop=None if call.shield else stop, **kwargs):
-            real = call.shield.real_chunk(chunk) if call.shield else chunk
-            if real is not None:
-                yield real
+        try:
+            for chunk in super().stream(shown, config, stop=None if call.shield else stop, **kwargs):
+                real = call.shield.real_chunk(chunk) if call.shield else chunk
+                if real is not None:
+                    yield real
+        finally:  # break, close(), GC: the provider's bill is settled before this returns
+            for log in call.logs:
+                settle_abandoned_sync(log)
 
     async def astream(
         self,
@@ -385,10 +391,14 @@ class AegisChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> AsyncIterator[AIMessageChunk]:
         shown, config, call = self._prepare(input, config, kwargs, stop)
-        async for chunk in super().astream(shown, config, stop=None if call.shield else stop, **kwargs):
-            real = call.shield.real_chunk(chunk) if call.shield else chunk
-            if real is not None:
-                yield real
+        try:
+            async for chunk in super().astream(shown, config, stop=None if call.shield else stop, **kwargs):
+                real = call.shield.real_chunk(chunk) if call.shield else chunk
+                if real is not None:
+                    yield real
+        finally:  # aclose(), GC, cancellation: the provider's bill is settled before this returns
+            for log in call.logs:
+                await settle_abandoned(log)
 
     # -- LangChain plumbing -----------------------------------------------------
 
@@ -446,13 +456,10 @@ class AegisChatModel(BaseChatModel):
 
     def _plan(self, call: _Call, stop: list[str] | None, kwargs: Mapping[str, Any]) -> CallPlan:
         params = provider_params(self, stop if stop is not None else call.stop, kwargs)
-        return CallPlan(
-            call.decision,
-            to_provider_messages(call.messages),
-            params,
-            self._runtime.estimate_tokens(call.messages),
-            model_override=kwargs.get("model"),
-        )
+        messages = to_provider_messages(call.messages)
+        # Bounded from the payload itself: bound tools, schemas and stop sequences are billed too.
+        bound = self._runtime.estimate_tokens(messages, params)
+        return CallPlan(call.decision, messages, params, bound, model_override=kwargs.get("model"))
 
     def _finish(
         self, call: _Call, log: CallLog, message: BaseMessage | None, error: BaseException | None
@@ -565,6 +572,7 @@ class AegisChatModel(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         call = self._call_for(messages, run_manager, kwargs)
         log = CallLog()
+        call.logs.append(log)
         usage, reals = StreamUsage(), []
         try:
             for chunk in self._runtime.dispatcher.stream(self._plan(call, stop, kwargs), log):
@@ -590,6 +598,7 @@ class AegisChatModel(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         call = self._call_for(messages, run_manager, kwargs)
         log = CallLog()
+        call.logs.append(log)
         usage, reals = StreamUsage(), []
         try:
             async for chunk in self._runtime.dispatcher.astream(self._plan(call, stop, kwargs), log):

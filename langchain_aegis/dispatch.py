@@ -22,7 +22,17 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableConfig
 from langsmith.run_helpers import tracing_context
 
-from langchain_aegis._attempt import Accounting, CallLog, CallPlan, ProviderAttempt, _aclose, _close, _Fallback
+from langchain_aegis._attempt import (
+    Accounting,
+    CallLog,
+    CallPlan,
+    ProviderAttempt,
+    _aclose,
+    _close,
+    _Fallback,
+    settle_abandoned,
+    settle_abandoned_sync,
+)
 from langchain_aegis.config import AegisConfig
 from langchain_aegis.errors import (
     AegisError,
@@ -33,7 +43,7 @@ from langchain_aegis.errors import (
 from langchain_aegis.providers import ProviderRegistry
 from langchain_aegis.resilience import CircuitBreaker
 
-__all__ = ["Accounting", "CallLog", "CallPlan", "Dispatcher"]
+__all__ = ["Accounting", "CallLog", "CallPlan", "Dispatcher", "settle_abandoned", "settle_abandoned_sync"]
 
 logger = logging.getLogger("langchain_aegis")
 
@@ -147,6 +157,7 @@ class Dispatcher:
                 yield chunk
         finally:
             _close(iterator)  # a caller that stops reading frees the provider's connection now, not at GC
+            settle_abandoned_sync(log)  # and its bill is settled now: fallbacks leave the inner stream to GC
 
     async def astream(self, plan: CallPlan, log: CallLog) -> AsyncIterator[ChatGenerationChunk]:
         """Stream the call asynchronously; failover happens only before the first chunk."""
@@ -170,3 +181,4 @@ class Dispatcher:
                 yield chunk
         finally:
             await _aclose(iterator)
+            await settle_abandoned(log)

@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 _TOKEN = re.compile(r"\s*\S+\s*")
+_SCHEMA_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 def split_tokens(text: str) -> list[str]:
@@ -179,8 +180,19 @@ class ChatRequest:
 
     @property
     def prompt_tokens(self) -> int:
-        """Deterministic prompt token count: the words of every message."""
-        return sum(count_tokens(m.content) for m in self.messages)
+        """Deterministic prompt token count: the words of every message, plus tools and schema.
+
+        Real providers bill the tools and the response schema they render into
+        the prompt; here each word and each punctuation mark of their JSON is
+        a token, so tests of budget reservations meet schema-heavy bills.
+        """
+        words = sum(count_tokens(m.content) for m in self.messages)
+        specs: list[Any] = [
+            {"name": t.name, "description": t.description, "parameters": t.parameters} for t in self.tools
+        ]
+        if self.response_format.schema is not None:
+            specs.append(self.response_format.schema)
+        return words + sum(len(_SCHEMA_TOKEN.findall(json.dumps(s, default=str))) for s in specs)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,9 @@ pipeline's retry, fallback and breaker logic can be exercised offline::
     ├── filtered_completion 200, empty content, finish reason ``content_filter``
     ├── malformed           200 whose body (or stream line) is not valid JSON
     ├── empty_stream        200 with no chunks (OpenAI: only ``data: [DONE]``)
-    └── stream_cut          the connection closes after ``after_chunks`` chunks
+    ├── stream_cut          the connection closes after ``after_chunks`` chunks
+    └── truncate            the stream closes cleanly without its end marker (Ollama's
+                            ``done: true``; OpenAI's finish reason, usage and ``[DONE]``)
     Network
     ├── disconnect          the socket is reset before any byte is sent
     ├── hang                nothing is sent for ``delay`` seconds, then the socket closes
@@ -59,6 +61,7 @@ class FaultKind(StrEnum):
     MALFORMED = "malformed"
     EMPTY_STREAM = "empty_stream"
     STREAM_CUT = "stream_cut"
+    TRUNCATE = "truncate"
     DISCONNECT = "disconnect"
     HANG = "hang"
     SLOW = "slow"

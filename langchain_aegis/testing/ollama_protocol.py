@@ -261,6 +261,10 @@ class OllamaProtocol(WireProtocol):
             headers["retry-after"] = f"{fault.retry_after:g}"
         return HttpResponse.json(status, {"error": message or "invalid request"}, headers)
 
+    def ends_stream(self, chunk: bytes) -> bool:
+        """The final NDJSON line, ``"done": true``."""
+        return b'"done":true' in chunk
+
     def render_malformed(self, chat: ChatRequest) -> HttpResponse:
         """A 200 whose body (or first NDJSON line) is cut-off JSON.
 

@@ -294,6 +294,10 @@ class OpenAIProtocol(WireProtocol):
         error = {"message": message or default.format(model=model), "type": kind, "param": param, "code": code}
         return HttpResponse.json(status, {"error": error}, headers)
 
+    def ends_stream(self, chunk: bytes) -> bool:
+        """The chunk with a finish reason, the usage chunk after it, and ``data: [DONE]``."""
+        return b'"finish_reason":"' in chunk or b'"choices":[]' in chunk or chunk.startswith(b"data: [DONE]")
+
     def render_malformed(self, chat: ChatRequest) -> HttpResponse:
         """A 200 whose body (or first event) is cut-off JSON.
 

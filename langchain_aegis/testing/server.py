@@ -309,6 +309,8 @@ class FakeLLMServer:
             response = self.protocol.render_malformed(chat)
         elif kind is FaultKind.EMPTY_STREAM:
             response = self.protocol.render_empty(chat)
+        elif kind is FaultKind.TRUNCATE:
+            response = self.protocol.render_truncated(chat, self._answer(chat))
         elif kind is FaultKind.FILTERED_COMPLETION:
             response = self.protocol.render_chat(chat, Reply(finish_reason="content_filter"))
         else:

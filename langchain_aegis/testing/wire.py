@@ -12,7 +12,7 @@ import asyncio
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
@@ -171,6 +171,17 @@ class WireProtocol(ABC):
     @abstractmethod
     def render_malformed(self, chat: ChatRequest) -> HttpResponse:
         """A 200 response whose body (or first stream line) is not valid JSON."""
+
+    def render_truncated(self, chat: ChatRequest, reply: Reply) -> HttpResponse:
+        """``reply`` streamed without the protocol's end marker, closed cleanly (a non-stream answer is whole)."""
+        response = self.render_chat(chat, reply)
+        if not chat.stream:
+            return response
+        return replace(response, chunks=[c for c in response.chunks or () if not self.ends_stream(c)])
+
+    def ends_stream(self, chunk: bytes) -> bool:
+        """Whether a streamed chunk is (part of) the end marker; see :meth:`render_truncated`."""
+        raise NotImplementedError
 
     @abstractmethod
     def render_empty(self, chat: ChatRequest) -> HttpResponse:
