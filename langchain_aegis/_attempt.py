@@ -90,10 +90,10 @@ class _Fallback(Exception):  # noqa: N818 - a signal, not an error a user sees
         self.cause = cause
 
 
-_SKIPPED = frozenset({"circuit_open", "context_window", "deadline", "budget", "privacy"})
+_SKIPPED = frozenset({"circuit_open", "context_window", "deadline", "budget", "privacy", "concurrency"})
 """Outcomes of a provider that was passed over without a request."""
 
-_NOT_HEALTH = frozenset({"invalid_request", "content_filter", "context_length"})
+_NOT_HEALTH = frozenset({"invalid_request", "content_filter", "context_length", "quota_exhausted"})
 """Failures that say something about the request, not about the provider's health."""
 
 
@@ -253,7 +253,7 @@ class ProviderAttempt(Runnable[None, Any]):
 
     def invoke(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> ChatResult:
         started, retries, reservation = self.d.clock(), 0, None
-        client = self.d.registry[self.provider]
+        client = self.d.limits.guard(self.d.registry[self.provider])  # quota skip, concurrency slot
         try:
             self._precheck()
             reservation = self._reserve()
@@ -296,7 +296,7 @@ class ProviderAttempt(Runnable[None, Any]):
 
     def stream(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         started, retries, reservation = self.d.clock(), 0, None
-        client = self.d.registry[self.provider]
+        client = self.d.limits.guard(self.d.registry[self.provider])  # quota skip, concurrency slot
         try:
             self._precheck()
             reservation = self._reserve()
@@ -358,7 +358,7 @@ class ProviderAttempt(Runnable[None, Any]):
 
     async def ainvoke(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> ChatResult:
         started, retries, reservation = self.d.clock(), 0, None
-        client = self.d.registry[self.provider]
+        client = self.d.limits.guard(self.d.registry[self.provider])  # quota skip, concurrency slot
         try:
             self._precheck()
             reservation = await self._areserve()
@@ -404,7 +404,7 @@ class ProviderAttempt(Runnable[None, Any]):
         self, input: None, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[ChatGenerationChunk]:
         started, retries, reservation = self.d.clock(), 0, None
-        client = self.d.registry[self.provider]
+        client = self.d.limits.guard(self.d.registry[self.provider])  # quota skip, concurrency slot
         try:
             self._precheck()
             reservation = await self._areserve()

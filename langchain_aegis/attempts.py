@@ -7,7 +7,7 @@ from typing import Any
 
 __all__ = ["SKIPPED_OUTCOMES", "Attempt", "CallRecord"]
 
-SKIPPED_OUTCOMES = frozenset({"circuit_open", "context_window", "deadline", "budget", "privacy"})
+SKIPPED_OUTCOMES = frozenset({"circuit_open", "context_window", "deadline", "budget", "privacy", "concurrency"})
 """Outcomes of a provider that was passed over without a request."""
 
 
@@ -18,8 +18,9 @@ class Attempt:
     Attributes:
         provider: configured provider name.
         outcome: ``ok`` or the error kind (``rate_limit``, ``timeout``, ``budget``, ...).
-            ``budget``, ``privacy``, ``circuit_open``, ``context_window`` and
-            ``deadline`` mean no request was sent to the provider.
+            ``budget``, ``privacy``, ``circuit_open``, ``context_window``,
+            ``concurrency`` and ``deadline`` mean no request was sent to the
+            provider; so does ``quota_exhausted`` without a ``status``.
         status: HTTP status when known.
         duration_ms: wall time of the attempt, retries included.
         retries: how many times this provider was retried within the attempt.

@@ -190,16 +190,28 @@ def explain(args: argparse.Namespace) -> int:
 def budget(args: argparse.Namespace) -> int:
     """``aegis budget``: this period's spend per provider against its cap."""
     from langchain_aegis.budget import budget_rows, open_ledger, render_budget_table
+    from langchain_aegis.budget.report import quota_rows
+    from langchain_aegis.cli._usage import fetch_usage, render_usage
 
+    if args.timeout <= 0:
+        raise CommandError(f"--timeout must be > 0, got {args.timeout}", EXIT_USAGE)
     config, source = resolve_config(args.config)
+    now = datetime.now(UTC)
     with open_ledger(config.budgets.ledger) as ledger:
-        rows = budget_rows(config, ledger, datetime.now(UTC))
+        rows = budget_rows(config, ledger, now)
+        skipped = quota_rows(config, ledger, now)
+    usage = [] if args.no_usage else fetch_usage(config, timeout=args.timeout)
     period = rows[0]["period"] if rows else None
     ledger_url = _safe_url(config.budgets.ledger)
     text = f"config: {source}, ledger: {ledger_url}\n\n{render_budget_table(rows)}"
+    text += "".join(f"\n\nquota: {q['provider']} skipped until {q['until']} ({q['reason']})" for q in skipped)
+    if usage:
+        text += f"\n\nOllama Cloud usage (GET /api/usage):\n{render_usage(usage)}"
     if ledger_url.startswith("memory:"):
         text += "\n\nnote: a memory:// ledger lives inside one process, so this command always sees it empty"
-    _emit(args, {"config": source, "ledger": ledger_url, "period": period, "rows": rows}, text)
+    data = {"config": source, "ledger": ledger_url, "period": period, "rows": rows, "quota": skipped}
+    data["usage"] = [u.as_dict() for u in usage]
+    _emit(args, data, text)
     return EXIT_OK
 
 
