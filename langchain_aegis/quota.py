@@ -65,6 +65,8 @@ _UNIT_SECONDS = {"d": 86_400.0, "h": 3_600.0, "m": 60.0, "s": 1.0}
 _SESSION_SECONDS = 5 * 3600.0
 _WEEK_SECONDS = 7 * 86_400.0
 _UNKNOWN_SECONDS = 3600.0
+# No plan window is longer than a month: a stated reset further out is misread text, not a plan.
+_MAX_SKIP_SECONDS = 40 * 86_400.0
 _WINDOWS = {
     "hourly": "hourly",
     "hour": "hourly",
@@ -107,6 +109,7 @@ class UsageLimit:
             until = now + retry_after
         else:
             until = _window_end(self.window, now)
+        until = min(until, now + _MAX_SKIP_SECONDS)
         return min(until, now + recheck) if recheck is not None else until
 
 

@@ -72,7 +72,10 @@ def _when(value: Any) -> str | None:
     number = _number(value)
     if number is not None and number > 1e9:  # Unix seconds (or milliseconds)
         seconds = number / 1000 if number > 1e12 else number
-        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%MZ")
+        try:
+            return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%MZ")
+        except (OverflowError, OSError, ValueError):
+            return None
     return str(value)[:40] if isinstance(value, str) and value else None
 
 

@@ -46,8 +46,8 @@ class GatedOllama(OllamaServer):
         try:
             loop = asyncio.get_running_loop()
             until = loop.time() + self.hold
-            while not self.opened and self.in_flight < self.open_at and loop.time() < until:
-                await asyncio.sleep(0.005)
+            while not self.opened and self.in_flight < self.open_at and loop.time() < until:  # noqa: ASYNC110
+                await asyncio.sleep(0.005)  # polls a count other requests change; an Event would need one per count
             self.opened = self.opened or self.in_flight >= self.open_at
             return await super()._respond(request, writer)
         finally:

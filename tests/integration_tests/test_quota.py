@@ -69,9 +69,7 @@ def _cloud_requests(servers: Servers) -> int:
 
 
 @pytest.mark.parametrize("mode", ["invoke", "ainvoke", "stream", "astream"])
-async def test_usage_limit_falls_back_at_once_without_retry(
-    servers: Servers, tmp_path: Path, mode: str
-) -> None:
+async def test_usage_limit_falls_back_at_once_without_retry(servers: Servers, tmp_path: Path, mode: str) -> None:
     model = _model(servers, tmp_path, Clock())
     servers.ollama_cloud.inject("usage_limit")
 
@@ -153,7 +151,13 @@ def test_an_ordinary_rate_limit_is_still_retried(servers: Servers, tmp_path: Pat
     reply = model.invoke(PROMPT, CLOUD)
     meta = reply.response_metadata["aegis"]
     assert meta["provider"] == "ollama_cloud"
-    assert meta["attempts"] == [{"provider": "ollama_cloud", "outcome": "ok", "duration_ms": pytest.approx(
-        meta["attempts"][0]["duration_ms"]), "retries": 1}]
+    assert meta["attempts"] == [
+        {
+            "provider": "ollama_cloud",
+            "outcome": "ok",
+            "duration_ms": pytest.approx(meta["attempts"][0]["duration_ms"]),
+            "retries": 1,
+        }
+    ]
     assert _cloud_requests(servers) == 2
     assert "skipped" not in model.invoke(PROMPT, CLOUD).response_metadata["aegis"]["reason"]

@@ -11,7 +11,8 @@ from langchain_aegis.concurrency import Slots, slots_for
 def test_no_more_than_the_limit_and_a_full_wait_gives_up() -> None:
     slots = Slots(2)
     a, b = slots.acquire(0), slots.acquire(0)
-    assert a is not None and b is not None
+    assert a is not None
+    assert b is not None
     assert slots.acquire(0.01) is None
     a.release()
     a.release()  # a second release gives nothing back twice
@@ -30,7 +31,8 @@ def test_a_waiting_thread_gets_the_slot_another_thread_frees() -> None:
     waiter.start()
     held.release()
     waiter.join(30)
-    assert got and got[0] is not None
+    assert got
+    assert got[0] is not None
 
 
 async def test_threads_and_coroutines_share_one_cap() -> None:

@@ -118,6 +118,8 @@ def test_the_window_is_read(text: str, window: str) -> None:
         ("weekly usage limit reached", "2026-12-17T14:25"),  # 7 days
         ("monthly usage limit reached", "2027-01-01T00:00"),
         ("usage limit reached", "2026-12-10T15:25"),  # unknown window: look again in an hour
+        ("usage limit reached, resets in 999999999999 days", "2027-01-19T14:25"),  # misread: at most 40 days
+        ("usage limit reached, resets at 9999-12-31T00:00Z", "2027-01-19T14:25"),
     ],
 )
 def test_the_reset_is_the_stated_time_else_the_window_end(text: str, expected: str) -> None:
@@ -163,7 +165,7 @@ def test_books_on_one_store_share_the_skip_until_it_ends() -> None:
     assert error.kind == "quota_exhausted"
     assert str(error).endswith("hourly usage limit reached; skipped until 2026-12-10T15:00Z")
 
-    with pytest.raises(ProviderCallError, match="quota_exhausted.*skipped until 2026-12-10T15:00Z"):
+    with pytest.raises(ProviderCallError, match=r"quota_exhausted.*skipped until 2026-12-10T15:00Z"):
         b.check("cloud")
     assert b.skips() == {"cloud": "quota_exhausted (hourly usage limit reached) until 2026-12-10T15:00Z"}
     b.check("local")  # local providers are never skipped
@@ -186,3 +188,10 @@ def test_the_key_is_per_account_and_hides_the_api_key() -> None:
     assert quota_key(_cloud(api_key="k1")) == quota_key(_cloud(api_key="k1", model="other:20b"))
     assert quota_key(_cloud(api_key="k1")) != quota_key(_cloud(api_key="k2"))
     assert "sk-live-1234" not in quota_key(_cloud(api_key="sk-live-1234"))
+
+
+@given(st.text(max_size=200), st.floats(min_value=0, max_value=4e9))
+def test_any_text_is_read_without_raising_and_skips_at_most_40_days(text: str, now: float) -> None:
+    limit = usage_limit_in("you have reached your usage limit " + text, now=now)
+    assert limit is not None
+    assert now < limit.reset(now) <= now + 40 * 86_400
