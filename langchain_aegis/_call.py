@@ -225,7 +225,8 @@ _SAID = {
 
 
 def _attempt_story(attempt: Attempt) -> str:
-    said = _SAID.get(attempt.error or "")
+    # A usage-limit 429 is raised as the SDK's RateLimitError, but it is no rate limit.
+    said = None if attempt.outcome == "quota_exhausted" else _SAID.get(attempt.error or "")
     if said is None and attempt.status:
         said = f"HTTP {attempt.status}"
     detail = f"{attempt.outcome}: {said}" if said else attempt.outcome

@@ -144,3 +144,31 @@ async def test_streams_hold_their_slot_until_they_end(local: OllamaServer) -> No
         assert slots.in_flight == 0  # every stream gave its slot back
     assert cloud.max_in_flight <= 2
     assert _check(list(replies), cloud) == CALLS
+
+
+def test_a_sync_stream_stopped_early_gives_its_slot_back_at_once(local: OllamaServer) -> None:
+    with OllamaServer() as cloud:
+        model = _model(cloud, local, max_concurrency=1, queue_timeout=0.0)  # no waiting: a held slot falls back
+        for _ in range(3):
+            for _chunk in model.stream("tell me a long story", CLOUD):
+                break
+            assert model.invoke("and now?", CLOUD).response_metadata["aegis"]["provider"] == "ollama_cloud"
+        assert model._runtime.dispatcher.limits.slots["ollama_cloud"].in_flight == 0
+
+
+async def test_an_async_stream_stopped_early_gives_its_slot_back(local: OllamaServer) -> None:
+    with OllamaServer() as cloud:
+        # After ``break`` an async generator is closed by the loop's finalizer a few steps later, not
+        # at once (Python's rule): the next call waits briefly for the slot, then gets it.
+        model = _model(cloud, local, max_concurrency=1, queue_timeout=10.0)
+        for _ in range(3):
+            async for _chunk in model.astream("tell me a long story", CLOUD):
+                break
+            reply = await model.ainvoke("and now?", CLOUD)
+            assert reply.response_metadata["aegis"]["provider"] == "ollama_cloud"
+            stream = model.astream("tell me a long story", CLOUD)
+            await anext(stream)
+            await stream.aclose()  # LangChain finishes closing its inner iterators on the next loop steps
+            reply = await model.ainvoke("and now?", CLOUD)
+            assert reply.response_metadata["aegis"]["provider"] == "ollama_cloud"
+        assert model._runtime.dispatcher.limits.slots["ollama_cloud"].in_flight == 0
