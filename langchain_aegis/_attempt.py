@@ -37,6 +37,7 @@ from langchain_aegis.routing import RouteDecision
 
 if TYPE_CHECKING:
     from langchain_aegis.dispatch import Dispatcher
+    from langchain_aegis.providers import ProviderClient
 
 __all__ = ["Accounting", "CallLog", "CallPlan", "ProviderAttempt", "settle_abandoned", "settle_abandoned_sync"]
 
@@ -96,10 +97,10 @@ class _Fallback(Exception):  # noqa: N818 - a signal, not an error a user sees
         self.cause = cause
 
 
-_SKIPPED = frozenset({"circuit_open", "context_window", "deadline", "budget", "privacy", "ledger"})
+_SKIPPED = frozenset({"circuit_open", "context_window", "deadline", "budget", "privacy", "ledger", "concurrency"})
 """Outcomes of a provider that was passed over without a request."""
 
-_NOT_HEALTH = frozenset({"invalid_request", "content_filter", "context_length"})
+_NOT_HEALTH = frozenset({"invalid_request", "content_filter", "context_length", "quota_exhausted"})
 """Failures that say something about the request, not about the provider's health."""
 
 
@@ -313,8 +314,12 @@ class ProviderAttempt(Runnable[None, Any]):
             self._neutral()
             raise
 
+    def _client(self) -> ProviderClient:
+        """The provider's client, with its quota skip and concurrency slot around each request."""
+        return self.d.limits.guard(self.d.registry[self.provider])
+
     async def _complete(self, books: _Books) -> ChatResult:
-        client = self.d.registry[self.provider]
+        client = self._client()
         completion = await client.acomplete(self.plan.messages, self._params(books), **self._request_args())
         books.meter.usage = usage_from(getattr(completion, "usage", None))
         result = self._result(completion, client.config.type)
@@ -330,7 +335,7 @@ class ProviderAttempt(Runnable[None, Any]):
 
     async def _open(self, books: _Books) -> tuple[AsyncIterator[Any], list[ChatGenerationChunk]]:
         """Start a stream and read it up to its first chunk with content."""
-        client = self.d.registry[self.provider]
+        client = self._client()
         raw = await client.astream(self.plan.messages, self._params(books), **self._request_args())
         held: list[ChatGenerationChunk] = []
         try:

@@ -27,6 +27,7 @@ from langchain_aegis.dispatch import Accounting, CallLog, CallPlan, Dispatcher
 from langchain_aegis.errors import ConfigError, PrivacyViolationError
 from langchain_aegis.eval.online import OnlineQuality
 from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts, parse_facts
+from langchain_aegis.limits import ProviderLimits
 from langchain_aegis.providers import ProviderRegistry, preload_any_llm
 from langchain_aegis.resilience import CircuitBreaker, SharedCircuitBreaker
 from langchain_aegis.routing import FactLayers, RouteDecision, RouterState, decide, needs_detection, privacy_verdict
@@ -145,6 +146,7 @@ class CallRuntime:
             open_circuits=self.breaker.open_providers(),
             rollout_shares={rule: share for rule, (share, _) in view.items()},
             rollout_reasons={rule: why for rule, (_, why) in view.items()},
+            quota_skips=self.dispatcher.limits.skips(),
         )
         return decide(cfg, layers, verdict, state=state, random_draw=random.random())
 
@@ -230,7 +232,8 @@ _SAID = {
 
 
 def _attempt_story(attempt: Attempt) -> str:
-    said = _SAID.get(attempt.error or "")
+    # A usage-limit 429 is raised as the SDK's RateLimitError, but it is no rate limit.
+    said = None if attempt.outcome == "quota_exhausted" else _SAID.get(attempt.error or "")
     if said is None and attempt.status:
         said = f"HTTP {attempt.status}"
     detail = f"{attempt.outcome}: {said}" if said else attempt.outcome
@@ -413,7 +416,8 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
 
         observers.append(_observe_rollout)
         rollouts = guard.view
-    dispatcher = Dispatcher(config, registry, breaker, accounting)
+    # Quota state is shared through the ledger (its in-memory cache when there is one).
+    dispatcher = Dispatcher(config, registry, breaker, accounting, limits=ProviderLimits(config, state or ledger))
     quality.start_shadow(dispatcher)
     return CallRuntime(
         config=config,

@@ -7,7 +7,9 @@ from typing import Any
 
 __all__ = ["SKIPPED_OUTCOMES", "Attempt", "CallRecord"]
 
-SKIPPED_OUTCOMES = frozenset({"circuit_open", "context_window", "deadline", "budget", "privacy", "ledger"})
+SKIPPED_OUTCOMES = frozenset(
+    {"circuit_open", "context_window", "deadline", "budget", "privacy", "ledger", "concurrency"}
+)
 """Outcomes of a provider that was passed over without a request."""
 
 
@@ -19,8 +21,9 @@ class Attempt:
         provider: configured provider name.
         outcome: ``ok`` or the error kind (``rate_limit``, ``timeout``, ``budget``, ...).
             ``budget``, ``ledger`` (the spend ledger was unavailable), ``privacy``,
-            ``circuit_open``, ``context_window`` and ``deadline`` mean no request
-            was sent to the provider.
+            ``circuit_open``, ``context_window``, ``concurrency`` and ``deadline``
+            mean no request was sent to the provider; so does ``quota_exhausted``
+            without a ``status``.
         status: HTTP status when known.
         duration_ms: wall time of the attempt, retries included.
         retries: how many times this provider was retried within the attempt.

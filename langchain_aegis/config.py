@@ -133,6 +133,15 @@ class ProviderConfig(_Frozen):
         context_window: tokens the model accepts; a context-length failure
             falls back only to a provider with a larger window.
         client_args: extra keyword arguments for the SDK client.
+        max_concurrency: at most this many requests in flight to the provider
+            from this process; a request beyond it waits up to ``queue_timeout``
+            seconds for a free slot, then the call falls back. Unlimited by default.
+        queue_timeout: seconds a request waits for a free ``max_concurrency`` slot
+            (never longer than the call's deadline).
+        quota_recheck: after a "usage limit reached" answer, try the provider
+            again after at most this many seconds, even when its window may not
+            have reset yet (one more unbilled 429 at worst). By default the
+            provider is skipped until the stated reset, else the window's end.
     """
 
     type: str
@@ -145,6 +154,9 @@ class ProviderConfig(_Frozen):
     pricing: Pricing | None = None
     context_window: int | None = Field(default=None, gt=0)
     client_args: dict[str, Any] = Field(default_factory=dict)
+    max_concurrency: int | None = Field(default=None, gt=0)
+    queue_timeout: float = Field(default=1.0, ge=0)
+    quota_recheck: float | None = Field(default=None, gt=0)
 
     @field_validator("type")
     @classmethod

@@ -40,6 +40,7 @@ from langchain_aegis.errors import (
     PrivacyViolationError,
     StreamInterruptedError,
 )
+from langchain_aegis.limits import ProviderLimits
 from langchain_aegis.providers import ProviderRegistry
 from langchain_aegis.resilience import CircuitBreaker
 
@@ -59,6 +60,7 @@ class Dispatcher:
         breaker: circuit breakers shared by every call of this model.
         accounting: budget reservation and settlement, or ``None`` for none.
         clock: a monotonic clock, injectable for tests.
+        limits: provider quotas and concurrency slots (quota state in memory when ``None``).
     """
 
     def __init__(
@@ -68,8 +70,10 @@ class Dispatcher:
         breaker: CircuitBreaker,
         accounting: Accounting | None = None,
         clock: Callable[[], float] = time.monotonic,
+        limits: ProviderLimits | None = None,
     ) -> None:
         self.config = config
+        self.limits = limits or ProviderLimits(config)
         self.registry = registry
         self.breaker = breaker
         self.accounting = accounting

@@ -127,7 +127,9 @@ class ProviderCallError(AegisError):
             ``content_filter``, ``empty_stream``, ``malformed``, ``circuit_open``,
             ``context_window`` (skipped: its window is not larger than one that
             overflowed), ``deadline``, ``not_installed`` (the provider's SDK is
-            missing: ``pip install any-llm-sdk[<type>]``) or ``unknown``.
+            missing: ``pip install any-llm-sdk[<type>]``), ``quota_exhausted``
+            (the plan's usage limit is used up; skipped until it resets),
+            ``concurrency`` (no free ``max_concurrency`` slot in time) or ``unknown``.
         status: the HTTP status when one is known.
         retry_after: seconds the provider asked us to wait, when it said.
     """

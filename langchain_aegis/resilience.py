@@ -22,6 +22,8 @@ from typing import Any, Protocol
 
 from langchain_aegis.config import ResilienceConfig
 from langchain_aegis.errors import BudgetExceededError, CircuitOpenError, PrivacyViolationError, ProviderCallError
+from langchain_aegis.quota import KIND as QUOTA_KIND
+from langchain_aegis.quota import usage_limit_of
 
 logger = logging.getLogger("langchain_aegis")
 
@@ -51,6 +53,8 @@ FALLBACK_KINDS = frozenset(
         "malformed",
         "circuit_open",
         "not_installed",
+        "quota_exhausted",
+        "concurrency",
     }
 )
 # Kinds worth one more try at the same provider.
@@ -163,6 +167,13 @@ def classify(provider: str, exc: BaseException, *, url: str | None = None) -> Pr
         # any-llm imports a provider's SDK on first use; its message names the extra to install.
         return ProviderCallError(provider, "not_installed", str(exc).split(". Specific error")[0])
     status = _status_of(exc)
+    # A plan's used-up usage limit (Ollama Cloud: a plain-text 429, no Retry-After) is no
+    # rate limit: retrying before the window resets only draws the same answer.
+    limit = usage_limit_of(exc) if status in (None, 402, 403, 429) else None
+    if limit is not None:
+        return ProviderCallError(
+            provider, QUOTA_KIND, limit.describe(), status=status, retry_after=_retry_after_of(exc)
+        )
     kind = _kind_by_name(exc)
     text = str(exc).lower()
     if kind in (None, "invalid_request") and (

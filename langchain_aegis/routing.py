@@ -93,6 +93,8 @@ class RouterState:
     rollout_shares: Mapping[str, float] = field(default_factory=dict)
     rollout_reasons: Mapping[str, str] = field(default_factory=dict)
     """Why each rule under rollout has its share, e.g. the last rollback's cause."""
+    quota_skips: Mapping[str, str] = field(default_factory=dict)
+    """Providers whose usage limit is used up, each with why and until when."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +307,7 @@ def decide(
 
     # Budgets are not skipped here: a reservation that does not fit is refused at attempt
     # time (no request is sent) and the chain moves on, which the attempts record.
-    unavailable = {p: "circuit open" for p in state.open_circuits}
+    unavailable = {p: "circuit open" for p in state.open_circuits} | dict(state.quota_skips)
     if chosen in unavailable and fallbacks:
         usable = [p for p in fallbacks if p not in unavailable]
         if usable:

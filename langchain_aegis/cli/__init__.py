@@ -4,7 +4,7 @@ Usage::
 
     aegis check    [--config FILE] [--timeout S] [--json]
     aegis explain  TEXT [--config FILE] [--metadata JSON] [--node NAME] [--json]
-    aegis budget   [--config FILE] [--json]
+    aegis budget   [--config FILE] [--json] [--timeout S] [--no-usage]
     aegis rollout  status|advance RULE|rollback RULE [--config FILE] [--reason TEXT] [--json]
     aegis demo     [--config FILE] [--json] [--no-progress] [--wide]
     aegis eval     DATASET [--providers A,B] [--baseline NAME] [--scorer NAME] [--config FILE] [--json|--markdown]
@@ -101,8 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
         "budget",
         parents=[common],
         help="show this month's spend per provider",
-        description="Show each provider's spend in the current budget period against its monthly limit.",
+        description="Show each provider's spend in the current budget period against its monthly limit, "
+        "providers skipped for a used-up usage limit, and Ollama Cloud's own usage (GET {base_url}/api/usage "
+        "for each ollama provider with an api_key).",
     )
+    p.add_argument(
+        "--timeout", type=float, default=3.0, metavar="S", help="seconds for each /api/usage request (default: 3)"
+    )
+    p.add_argument("--no-usage", action="store_true", help="do not ask Ollama Cloud for its usage")
     p.set_defaults(handler=budget)
 
     p = commands.add_parser(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_aegis.cli._table import render_table, shorten
 from langchain_aegis.config import AegisConfig, load_config
+from langchain_aegis.errors import ConfigError
 
 if TYPE_CHECKING:
     from langchain_aegis.demo.pipeline import Document
@@ -203,6 +204,14 @@ def _budget_config(path: str | None) -> tuple[AegisConfig, str]:
     return resolve_config(None)
 
 
+def _full_config(path: str | None) -> tuple[AegisConfig | None, str | None]:
+    """The whole config, or ``None`` and why (an unset ``${VAR}``, say): ``aegis budget`` goes on without it."""
+    try:
+        return resolve_config(path)[0], None
+    except ConfigError as exc:
+        return None, str(exc).splitlines()[0]
+
+
 def _replay_journal(path: str | None, ledger: Any) -> None:
     """Settlements journaled while the ledger was down belong in the spend shown; a fault here is not fatal."""
     from langchain_aegis.budget.journal import Journal
@@ -219,18 +228,35 @@ def _replay_journal(path: str | None, ledger: Any) -> None:
 def budget(args: argparse.Namespace) -> int:
     """``aegis budget``: this period's spend per provider against its cap."""
     from langchain_aegis.budget import budget_rows, open_ledger, render_budget_table
+    from langchain_aegis.budget.report import quota_rows
+    from langchain_aegis.cli._usage import fetch_usage, render_usage
 
+    if args.timeout <= 0:
+        raise CommandError(f"--timeout must be > 0, got {args.timeout}", EXIT_USAGE)
     config, source = _budget_config(args.config)
     budgets = config.budgets
+    now = datetime.now(UTC)
+    # Quota skips and Ollama Cloud's usage need the providers' URLs and keys: the whole config,
+    # when its ${VAR}s resolve. The spend table never needs them.
+    full, unresolved = _full_config(args.config)
     with open_ledger(budgets.ledger, namespace=budgets.ledger_namespace, lock_timeout=budgets.lock_timeout) as ledger:
         _replay_journal(budgets.journal, ledger)
-        rows = budget_rows(config, ledger, datetime.now(UTC))
+        rows = budget_rows(config, ledger, now)
+        skipped = quota_rows(full, ledger, now) if full is not None else []
+    usage = [] if args.no_usage or full is None else fetch_usage(full, timeout=args.timeout)
     period = rows[0]["period"] if rows else None
     ledger_url = _safe_url(config.budgets.ledger)
     text = f"config: {source}, ledger: {ledger_url}\n\n{render_budget_table(rows)}"
+    text += "".join(f"\n\nquota: {q['provider']} skipped until {q['until']} ({q['reason']})" for q in skipped)
+    if usage:
+        text += f"\n\nOllama Cloud usage (GET /api/usage):\n{render_usage(usage)}"
+    if unresolved and not args.no_usage:
+        text += f"\n\nnote: provider quotas and usage not shown ({unresolved})"
     if ledger_url.startswith("memory:"):
         text += "\n\nnote: a memory:// ledger lives inside one process, so this command always sees it empty"
-    _emit(args, {"config": source, "ledger": ledger_url, "period": period, "rows": rows}, text)
+    data = {"config": source, "ledger": ledger_url, "period": period, "rows": rows, "quota": skipped}
+    data["usage"] = [u.as_dict() for u in usage]
+    _emit(args, data, text)
     return EXIT_OK
 
 

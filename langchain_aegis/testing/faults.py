@@ -6,6 +6,7 @@ pipeline's retry, fallback and breaker logic can be exercised offline::
 
     HTTP errors, rendered in the provider's own error format
     ├── rate_limit          429 with a ``Retry-After`` header
+    ├── usage_limit         429, plain text, no ``Retry-After``: a plan's usage limit (Ollama Cloud)
     ├── server_error        500
     ├── bad_gateway         502
     ├── unavailable         503
@@ -41,13 +42,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-__all__ = ["ERROR_STATUS", "Fault", "FaultKind", "FaultPlan"]
+__all__ = ["ERROR_STATUS", "USAGE_LIMIT_TEXT", "Fault", "FaultKind", "FaultPlan"]
+
+#: What Ollama Cloud answers (HTTP 429, plain text) once a plan's session limit is used up;
+#: the weekly and hourly limits read the same with ``weekly`` / ``hourly``.
+USAGE_LIMIT_TEXT = (
+    "you (user) have reached your session usage limit, upgrade for higher limits: https://ollama.com/upgrade"
+)
 
 
 class FaultKind(StrEnum):
     """The failure modes a fake server can produce. See the module docstring for the tree."""
 
     RATE_LIMIT = "rate_limit"
+    USAGE_LIMIT = "usage_limit"
     SERVER_ERROR = "server_error"
     BAD_GATEWAY = "bad_gateway"
     UNAVAILABLE = "unavailable"
@@ -70,6 +78,7 @@ class FaultKind(StrEnum):
 #: HTTP status for every fault that is answered with an error body.
 ERROR_STATUS: dict[FaultKind, int] = {
     FaultKind.RATE_LIMIT: 429,
+    FaultKind.USAGE_LIMIT: 429,
     FaultKind.SERVER_ERROR: 500,
     FaultKind.BAD_GATEWAY: 502,
     FaultKind.UNAVAILABLE: 503,
@@ -127,8 +136,9 @@ class Fault:
     def of(cls, kind: FaultKind | str, **params: float | int | str | None) -> Fault:
         """Build a fault with the defaults that make each kind useful.
 
-        ``rate_limit`` gets ``retry_after=1``, ``hang`` a 10 s delay and ``slow``
-        a 0.5 s delay unless the caller says otherwise.
+        ``rate_limit`` gets ``retry_after=1``, ``usage_limit`` Ollama Cloud's
+        session-limit text, ``hang`` a 10 s delay and ``slow`` a 0.5 s delay
+        unless the caller says otherwise.
 
         Args:
             kind: a :class:`FaultKind` or its string value.
@@ -138,9 +148,11 @@ class Fault:
             The fault.
         """
         kind = FaultKind(kind)
-        defaults: dict[str, float] = {}
+        defaults: dict[str, float | str] = {}
         if kind is FaultKind.RATE_LIMIT:
             defaults["retry_after"] = 1.0
+        elif kind is FaultKind.USAGE_LIMIT:
+            defaults["message"] = USAGE_LIMIT_TEXT
         elif kind is FaultKind.HANG:
             defaults["delay"] = 10.0
         elif kind is FaultKind.SLOW:

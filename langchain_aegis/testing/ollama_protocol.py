@@ -1,8 +1,13 @@
-"""The Ollama REST API, faked: ``/api/chat``, ``/api/generate`` and the model catalogue.
+"""The Ollama REST API, faked: ``/api/chat``, ``/api/generate``, the model catalogue and ``/api/usage``.
 
 Streams are NDJSON, one JSON object per line, and ``stream`` defaults to
 ``true`` as in Ollama itself. Errors are ``{"error": "..."}`` with the HTTP
-status, which the ``ollama`` client raises as ``ollama.ResponseError``.
+status, which the ``ollama`` client raises as ``ollama.ResponseError``;
+Ollama Cloud's usage-limit 429 is plain text, as ollama.com sends it.
+
+``GET /api/usage`` stands in for ollama.com's account usage endpoint: it
+answers 401 without an ``Authorization: Bearer`` header, else the JSON in
+:attr:`OllamaProtocol.usage` (set it to shape the answer).
 """
 
 from __future__ import annotations
@@ -27,8 +32,13 @@ from langchain_aegis.testing.faults import Fault, FaultKind
 from langchain_aegis.testing.server import FakeLLMServer
 from langchain_aegis.testing.wire import HttpRequest, HttpResponse, WireProtocol
 
-__all__ = ["DEFAULT_OLLAMA_MODELS", "OllamaProtocol", "OllamaServer"]
+__all__ = ["DEFAULT_OLLAMA_MODELS", "DEFAULT_USAGE", "OllamaProtocol", "OllamaServer"]
 
+#: What ``/api/usage`` answers unless told otherwise: a share used per limit window.
+DEFAULT_USAGE: dict[str, Any] = {
+    "session": {"used_percent": 12.5, "resets_at": "2026-12-01T15:00:00Z"},
+    "weekly": {"used_percent": 40.0, "resets_at": "2026-12-07T00:00:00Z"},
+}
 #: What ``/api/tags`` lists unless told otherwise.
 DEFAULT_OLLAMA_MODELS = ("llama3.2:latest", "qwen3:0.6b", "smollm2:135m")
 _VERSION = "0.12.6"
@@ -79,6 +89,17 @@ class OllamaProtocol(WireProtocol):
 
     name = "ollama"
     generation_paths = frozenset({"/api/chat", "/api/generate"})
+
+    def __init__(self, models: Sequence[str], *, strict_models: bool = False) -> None:
+        """Configure the model catalogue; ``/api/usage`` answers :data:`DEFAULT_USAGE`.
+
+        Args:
+            models: the models the server lists.
+            strict_models: answer 404 to chat requests for models not listed.
+        """
+        super().__init__(models, strict_models=strict_models)
+        self.usage: Any = dict(DEFAULT_USAGE)
+        """What ``GET /api/usage`` answers with a bearer key (any JSON value)."""
 
     def parse_chat(self, request: HttpRequest) -> ChatRequest:
         """Parse an ``/api/chat`` or ``/api/generate`` body.
@@ -251,6 +272,10 @@ class OllamaProtocol(WireProtocol):
         Returns:
             The error response.
         """
+        if fault is not None and fault.kind is FaultKind.USAGE_LIMIT:
+            # ollama.com sends the usage-limit answer as plain text, with no Retry-After.
+            text = (message or fault.message or "").encode()
+            return HttpResponse(status=status, body=text, content_type="text/plain; charset=utf-8")
         if not message and fault is not None:
             if fault.kind is FaultKind.MODEL_NOT_FOUND:
                 message = f'model "{model}" not found, try pulling it first'
@@ -295,7 +320,7 @@ class OllamaProtocol(WireProtocol):
     # -- catalogue -------------------------------------------------------------------
 
     def route(self, request: HttpRequest) -> HttpResponse:
-        """Answer ``/``, ``/api/version``, ``/api/tags``, ``/api/ps`` and ``/api/show``.
+        """Answer ``/``, ``/api/version``, ``/api/tags``, ``/api/ps``, ``/api/show`` and ``/api/usage``.
 
         Args:
             request: the HTTP request.
@@ -308,6 +333,11 @@ class OllamaProtocol(WireProtocol):
             return HttpResponse(status=200, body=b"Ollama is running", content_type="text/plain; charset=utf-8")
         if path == "/api/version":
             return HttpResponse.json(200, {"version": _VERSION})
+        if path == "/api/usage" and request.method == "GET":
+            scheme, _, key = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not key.strip():
+                return HttpResponse.json(401, {"error": "unauthorized"})
+            return HttpResponse.json(200, self.usage)
         if path in ("/api/tags", "/api/ps"):
             return HttpResponse.json(200, {"models": [self._model_entry(m) for m in self.models]})
         if path == "/api/show" and request.method == "POST":
