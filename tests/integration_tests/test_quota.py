@@ -129,10 +129,10 @@ def test_a_second_model_on_the_same_ledger_skips_it_too(servers: Servers, tmp_pa
 
 def test_a_stated_reset_time_is_used_and_named(servers: Servers, tmp_path: Path) -> None:
     model = _model(servers, tmp_path, Clock())
-    servers.ollama_cloud.inject("usage_limit", message=USAGE_LIMIT_TEXT + " (resets at 2027-03-01T12:30:00Z)")
+    servers.ollama_cloud.inject("usage_limit", message=USAGE_LIMIT_TEXT + " (resets at 2027-01-20T12:30:00Z)")
     model.invoke(PROMPT, CLOUD)
     reason = model.invoke(PROMPT, CLOUD).response_metadata["aegis"]["reason"]
-    assert "(session usage limit reached) until 2027-03-01T12:30Z" in reason
+    assert "(session usage limit reached) until 2027-01-20T12:30Z" in reason
 
 
 def test_quota_recheck_shortens_the_skip(servers: Servers, tmp_path: Path) -> None:

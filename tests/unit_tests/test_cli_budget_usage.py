@@ -124,7 +124,7 @@ def test_a_provider_skipped_for_its_usage_limit_is_listed(
 ) -> None:
     path = _config(tmp_path, server.origin)
     config = load_config(path)
-    with open_ledger(config.budgets.ledger) as ledger:
+    with open_ledger(config.budgets.ledger, namespace=config.budgets.ledger_namespace) as ledger:
         QuotaBook(config.providers, ledger, clock=lambda: 4_000_000_000.0).record(
             "ollama_cloud", UsageLimit("weekly"), status=429, retry_after=None
         )
