@@ -13,7 +13,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from langchain_core.messages import BaseMessage
@@ -26,7 +26,7 @@ from langchain_aegis.config import AegisConfig
 from langchain_aegis.dispatch import Accounting, CallLog, CallPlan, Dispatcher
 from langchain_aegis.errors import ConfigError, PrivacyViolationError
 from langchain_aegis.eval.online import OnlineQuality
-from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts, parse_facts
+from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts, most_restrictive, parse_facts, top_level_privacy
 from langchain_aegis.limits import ProviderLimits
 from langchain_aegis.providers import ProviderRegistry, preload_any_llm
 from langchain_aegis.resilience import CircuitBreaker, SharedCircuitBreaker
@@ -119,7 +119,7 @@ class CallRuntime:
         if self._default_facts is None:
             self._default_facts = cfg.default_facts()
         layers = FactLayers(
-            call=parse_facts(metadata.get(AEGIS_METADATA_KEY)),
+            call=_call_facts(metadata),
             node=node_facts,
             instance=instance,
             defaults=self._default_facts,
@@ -439,3 +439,12 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         ledger=ledger,
         shared_ledger=borrowed,
     )
+
+
+def _call_facts(metadata: Mapping[str, Any]) -> RequestFacts:
+    """The call's facts: ``metadata["aegis"]``, plus a privacy fact written at the top of ``metadata``."""
+    facts = parse_facts(metadata.get(AEGIS_METADATA_KEY))
+    private = top_level_privacy(metadata)
+    if private is None:
+        return facts
+    return replace(facts, data_classification=most_restrictive(facts.data_classification, private))

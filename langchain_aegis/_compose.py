@@ -22,11 +22,12 @@ from typing import Any, cast
 
 from langchain_core.language_models.chat_models import _ChatModelBinding
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableWithFallbacks
+from langchain_core.runnables.retry import RunnableRetry
 
 from langchain_aegis.errors import PrivacyViolationError
 from langchain_aegis.facts import AEGIS_METADATA_KEY, merge_aegis_metadata, run_metadata
 
-__all__ = ["AegisBinding", "PrivateFallbacks"]
+__all__ = ["AegisBinding", "PrivateFallbacks", "PrivateRetry"]
 
 
 class AegisBinding(_ChatModelBinding):
@@ -57,6 +58,51 @@ class AegisBinding(_ChatModelBinding):
     def with_fallbacks(self, fallbacks: Sequence[Runnable[Any, Any]], **kwargs: Any) -> PrivateFallbacks:
         """As ``Runnable.with_fallbacks``, but a ``PrivacyViolationError`` never reaches a fallback."""
         return private_fallbacks(self, fallbacks, **kwargs)
+
+    def with_retry(self, **kwargs: Any) -> PrivateRetry:
+        """As ``Runnable.with_retry``; the retried model keeps private fallbacks."""
+        return private_retry(self, **kwargs)
+
+
+class PrivateRetry(RunnableRetry[Any, Any]):
+    """``with_retry`` for AegisChatModel: ``llm.with_retry().with_fallbacks([...])`` stays private.
+
+    LangChain's ``RunnableRetry`` inherits the generic ``with_fallbacks``, which
+    would hand a local-only call that no local provider could serve to the
+    fallback. A privacy failure is not retried either: no retry can make a
+    local-only call leave the machine, and the chain already tried every local
+    provider.
+    """
+
+    def with_fallbacks(self, fallbacks: Sequence[Runnable[Any, Any]], **kwargs: Any) -> PrivateFallbacks:
+        """As ``Runnable.with_fallbacks``, but a ``PrivacyViolationError`` never reaches a fallback."""
+        return private_fallbacks(self, fallbacks, **kwargs)
+
+
+def private_retry(
+    runnable: Runnable[Any, Any],
+    *,
+    retry_if_exception_type: tuple[type[BaseException], ...] | Any = (Exception,),
+    wait_exponential_jitter: bool = True,
+    exponential_jitter_params: Any = None,
+    stop_after_attempt: int = 3,
+) -> PrivateRetry:
+    """Build ``runnable.with_retry(...)`` as a :class:`PrivateRetry` (the same arguments)."""
+    retry_on = retry_if_exception_type
+    if isinstance(retry_on, tuple):
+        # Retrying a privacy failure cannot help; let it through at once.
+        def retry_on(exc: BaseException, _types: tuple[type[BaseException], ...] = retry_on) -> bool:
+            return isinstance(exc, _types) and not isinstance(exc, PrivacyViolationError)
+
+    return PrivateRetry(
+        bound=runnable,
+        kwargs={},
+        config={},
+        retry_exception_types=retry_on,
+        wait_exponential_jitter=wait_exponential_jitter,
+        max_attempt_number=stop_after_attempt,
+        exponential_jitter_params=exponential_jitter_params,
+    )
 
 
 class _Stop(BaseException):

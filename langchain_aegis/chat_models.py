@@ -20,7 +20,14 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
 from langchain_aegis import _structured
 from langchain_aegis._call import CallRuntime, build_runtime
-from langchain_aegis._compose import AegisBinding, PrivateFallbacks, bind, private_fallbacks
+from langchain_aegis._compose import (
+    AegisBinding,
+    PrivateFallbacks,
+    PrivateRetry,
+    bind,
+    private_fallbacks,
+    private_retry,
+)
 from langchain_aegis._convert import provider_params, to_provider_messages
 from langchain_aegis._env import mask_url
 from langchain_aegis._stream_usage import StreamUsage
@@ -660,6 +667,10 @@ class AegisChatModel(BaseChatModel):
         fallbacks composed around a chain instead of the model.
         """
         return private_fallbacks(self, fallbacks, **kwargs)
+
+    def with_retry(self, **kwargs: Any) -> PrivateRetry:
+        """As ``Runnable.with_retry``; ``llm.with_retry().with_fallbacks([...])`` keeps a local-only call local."""
+        return private_retry(self, **kwargs)
 
     # -- tools and structured output ---------------------------------------------
 

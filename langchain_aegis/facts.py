@@ -154,6 +154,44 @@ def _enum_value(enum: type[StrEnum], key: str, value: Any, where: str) -> Any:
         raise RoutingError(f"{where}{key}={value!r} is not valid; allowed values: {allowed}") from None
 
 
+_PRIVACY_KEYS = ("data_classification", "contains_pii")
+_KNOWN_KEYS = frozenset({f.name for f in fields(RequestFacts)} | {"contains_pii"})
+
+
+def _read_privacy_keys(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    """``raw`` with privacy facts written loosely read as such; a near miss fails closed.
+
+    ``Data_Classification`` or ``contains-pii`` mean what they say, so they count
+    (the most restrictive value wins). ``data_clasification`` is a privacy fact
+    routing cannot read: it raises, naming the key, rather than let a call the
+    user marked private be routed as an ordinary one.
+    """
+    odd = [k for k in raw if k not in _KNOWN_KEYS]
+    if not odd:
+        return raw
+    import difflib
+
+    out = dict(raw)
+    for key in odd:
+        norm = str(key).strip().lower().replace("-", "_").replace(" ", "_")
+        if norm in _PRIVACY_KEYS:
+            value = out.pop(key)
+            if norm == "contains_pii":
+                out[norm] = True if _contains_pii(value, where) or _contains_pii(out.get(norm), where) else value
+            else:
+                current = out.get(norm)
+                chosen = [_enum_value(DataClass, norm, v, where) for v in (value, current) if v is not None]
+                out[norm] = most_restrictive(*chosen)
+            continue
+        close = difflib.get_close_matches(norm, _PRIVACY_KEYS, n=1, cutoff=0.8)
+        if close:
+            raise RoutingError(
+                f"{where}{key!r}: unknown key, close to the privacy fact {close[0]!r} (value {raw[key]!r}); "
+                f"a privacy fact routing cannot read is never ignored: write {close[0]!r}"
+            )
+    return out
+
+
 def parse_facts(raw: Mapping[str, Any] | None, *, where: str = "aegis metadata: ") -> RequestFacts:
     """Read request facts from a metadata mapping.
 
@@ -168,6 +206,7 @@ def parse_facts(raw: Mapping[str, Any] | None, *, where: str = "aegis metadata: 
         return RequestFacts()
     if not isinstance(raw, Mapping):
         raise RoutingError(f"{where}expected a mapping of facts, got {type(raw).__name__}")
+    raw = _read_privacy_keys(raw, where)
     data_class = raw.get("data_classification")
     if data_class is not None:
         data_class = _enum_value(DataClass, "data_classification", data_class, where)
@@ -190,6 +229,20 @@ def parse_facts(raw: Mapping[str, Any] | None, *, where: str = "aegis metadata: 
         provider=str(provider) if provider is not None else None,
         routing_key=str(routing_key) if routing_key is not None else None,
     )
+
+
+def top_level_privacy(metadata: Mapping[str, Any]) -> DataClass | None:
+    """A ``pii``/``phi`` privacy fact written at the top of ``metadata`` instead of under ``aegis``.
+
+    Facts are read under ``metadata["aegis"]`` (the rest only draws a typo
+    warning), but a privacy fact means what it says wherever it stands: it can
+    only make a call more private, never less (``public`` here changes nothing).
+    """
+    found = {k: metadata[k] for k in _PRIVACY_KEYS if k in metadata}
+    if not found:
+        return None
+    data_class = parse_facts(found, where="metadata: ").data_classification
+    return data_class if data_class in PRIVATE_CLASSES else None
 
 
 def merge_facts(*layers: RequestFacts) -> RequestFacts:

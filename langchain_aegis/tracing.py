@@ -48,6 +48,19 @@ HIDDEN = "[hidden: local_only]"
 _MIN_NEEDLE = 3  # shorter raw values are not stripped from other runs: they would match everywhere
 
 
+def _without_cue(value: str) -> str | None:
+    """The name in a removed person span, without the salutation or label before it, if it has one."""
+    from langchain_aegis.privacy._names import CUES
+
+    cue = CUES.match(value)
+    if cue is None:
+        return None
+    name = value[cue.end() :].lstrip(" \t\n.:")
+    for title in ("Dr. ", "Prof. ", "Herr ", "Frau ", "Mr. ", "Mrs. ", "Ms. "):
+        name = name.removeprefix(title)
+    return name if " " in name.strip() or len(name) >= 6 else None
+
+
 class Removed:
     """The raw values a shield removed, and what replaced them: what the trace guard strips elsewhere.
 
@@ -61,8 +74,14 @@ class Removed:
 
     def add(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Remember ``(raw value, replacement)`` pairs; values too short to be specific are skipped."""
+        found: dict[str, str] = {}
+        for value, replacement in pairs:
+            found[value] = replacement
+            # "Patient Anna Kowalczyk" was removed; a prompt's input dict holds "Anna Kowalczyk".
+            if (name := _without_cue(value)) is not None:
+                found.setdefault(name, replacement)
         with self._lock:
-            self._pairs.update((v, r) for v, r in pairs if len(v.strip()) >= _MIN_NEEDLE)
+            self._pairs.update((v, r) for v, r in found.items() if len(v.strip()) >= _MIN_NEEDLE)
 
     def pairs(self) -> tuple[tuple[str, str], ...]:
         """A snapshot of the pairs (safe to read while another thread adds)."""

@@ -74,10 +74,15 @@ def unknown_fact_keys(
     """
     unknown = [str(k) for k in raw if k not in KNOWN_FACT_KEYS]
     for key in unknown:
-        message = (
-            f"{where}.{key}: unknown key (value {shown(raw[key], key)}){suggest(key, KNOWN_FACT_KEYS)}; "
-            f"routing ignores it (known: {', '.join(sorted(KNOWN_FACT_KEYS))})"
-        )
+        norm = key.strip().lower().replace("-", "_").replace(" ", "_")
+        if norm in ("data_classification", "contains_pii"):
+            # A privacy fact written loosely still counts (parse_facts reads it); say how to write it.
+            message = f"{where}.{key}: read as the privacy fact {norm!r}; write {norm!r}"
+        else:
+            message = (
+                f"{where}.{key}: unknown key (value {shown(raw[key], key)}){suggest(key, KNOWN_FACT_KEYS)}; "
+                f"routing ignores it (known: {', '.join(sorted(KNOWN_FACT_KEYS))})"
+            )
         _report(where, key, message, strict=strict, error=error)
     return unknown
 
@@ -93,8 +98,13 @@ def check_metadata(metadata: Mapping[str, Any], *, strict: bool) -> None:
         unknown_fact_keys(facts, where=f"metadata[{AEGIS_METADATA_KEY!r}]", strict=strict, error=RoutingError)
     if not KNOWN_FACT_KEYS.isdisjoint(metadata):
         for key in [k for k in metadata if k in KNOWN_FACT_KEYS]:
+            read = (
+                "only a pii/phi privacy fact counts here (it can only make the call more private)"
+                if key in ("data_classification", "contains_pii")
+                else f"request facts are read only under metadata[{AEGIS_METADATA_KEY!r}]"
+            )
             message = (
-                f"metadata[{key!r}]: request facts are read only under metadata[{AEGIS_METADATA_KEY!r}]; "
+                f"metadata[{key!r}]: {read}; "
                 f"write {{{AEGIS_METADATA_KEY!r}: {{{key!r}: {shown(metadata[key], key)}}}}} or use aegis_config()"
             )
             _report("metadata", key, message, strict=strict, error=RoutingError)

@@ -25,7 +25,9 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import contextlib
 import dataclasses
+import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
@@ -54,6 +56,20 @@ _KNOWN_KEYS = _STRUCTURAL | frozenset(
 """Keys of the request format itself: they hold no one's data, so they are not scanned."""
 _MESSAGE_SKIP = frozenset({"response_metadata", "usage_metadata", "type", "id", "artifact", "example"})
 """Message fields that are never sent to a provider (``artifact`` stays with the tool)."""
+
+
+_PROSE_KEYS = frozenset({"content", "tool_calls", "arguments", "args"})
+"""What a model reads as the conversation's running text: message content and the tool calls' arguments
+(an address begun in the content and finished in a tool call is one address to its reader)."""
+_ARGUMENTS = frozenset({"arguments"})
+"""Keys whose string value is JSON (OpenAI's tool-call arguments): read as the values it holds."""
+
+
+def _json_or_text(value: str) -> Any:
+    if value[:1] in "{[":
+        with contextlib.suppress(ValueError):
+            return json.loads(value)
+    return value
 
 
 Path = tuple[Any, ...]
@@ -85,15 +101,36 @@ def path_parts(path: Path) -> list[str | int]:
 
 
 def _decode_text(raw: bytes) -> str | None:
-    """``raw`` as text if it is UTF-8 and (nearly all) printable, else ``None``."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
+    """``raw`` as text if it is text in a common encoding and (nearly all) printable, else ``None``.
+
+    UTF-8 first; then UTF-16/32 by their byte-order mark, or UTF-16 without one
+    when every other byte is NUL; then Windows-1252 (a CSV exported by Excel on
+    German or English Windows) when there is no NUL byte. Binary data (images,
+    audio, compressed PDF streams) fails the printable test in every encoding.
+    """
+    if not raw:
         return None
-    if not text:
-        return None
-    readable = sum(1 for ch in text[:_SNIFF] if ch.isprintable() or ch in "\t\n\r\f")
-    return text if readable >= 0.95 * min(len(text), _SNIFF) else None
+    for text in _decodings(raw):
+        readable = sum(1 for ch in text[:_SNIFF] if ch.isprintable() or ch in "\t\n\r\f")
+        if text and readable >= 0.95 * min(len(text), _SNIFF):
+            return text
+    return None
+
+
+def _decodings(raw: bytes) -> Iterator[str]:
+    with contextlib.suppress(UnicodeDecodeError):
+        yield raw.decode("utf-8")
+        return
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        yield raw.decode("utf-32", errors="replace")
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        yield raw.decode("utf-16", errors="replace")
+    elif len(raw) > 1 and raw[1::2].count(0) >= 0.9 * (len(raw) // 2):
+        yield raw.decode("utf-16-le", errors="replace")
+    elif len(raw) > 1 and raw[0::2].count(0) >= 0.9 * (len(raw) // 2):
+        yield raw.decode("utf-16-be", errors="replace")
+    elif 0 not in raw:
+        yield raw.decode("cp1252", errors="replace")
 
 
 def _b64decode(value: str) -> bytes | None:
@@ -114,13 +151,27 @@ def _base64_text(value: str) -> str | bool | None:
     raw = _b64decode(head)
     if raw is None:
         return False
-    # A cut inside a multi-byte character is not binary: decode the sniffed head incrementally.
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(raw, final=head is value)
-    except UnicodeDecodeError:
+    # Decide text or binary on the sniffed head (a cut inside a multi-byte character is not binary).
+    if _decode_text(raw if head is value else raw[: max(1, len(raw) - 4)]) is None:
         return None
     full = raw if head is value else _b64decode(value)
     return _decode_text(full) if full is not None else False
+
+
+# Base64 inside running text ("Decode this: SUJBTiBERTg5..."): a model decodes it at once.
+_INLINE_BASE64 = re.compile(r"(?<![\w+/=])[A-Za-z0-9+/]{20,}={0,2}(?![\w+/=])")
+
+
+def _inline_base64(value: str) -> list[str]:
+    texts = []
+    for m in _INLINE_BASE64.finditer(value):
+        token = m.group()
+        if token.isalpha():
+            continue  # a long word, not an encoding
+        decoded = _base64_text(token)
+        if isinstance(decoded, str):
+            texts.append(decoded)
+    return texts
 
 
 def text_views(value: str, key: str | int | None = None) -> tuple[str, ...]:
@@ -144,6 +195,8 @@ def text_views(value: str, key: str | int | None = None) -> tuple[str, ...]:
             return (value, decoded)
         if decoded is None and len(value) >= _MIN_BLOB and key in _BINARY_FIELDS:
             return ()
+    elif len(value) > 20:
+        return (value, *_inline_base64(value))
     return (value,)
 
 
@@ -187,7 +240,9 @@ def _collect(value: Any, path: Path, prose: bool, out: list[Segment]) -> None:
             else:
                 _collect(key, path, False, out)
                 key = str(key)
-            _collect(item, (path, key), prose or key == "content", out)
+            if key in _ARGUMENTS and type(item) is str:
+                item = _json_or_text(item)
+            _collect(item, (path, key), prose or key in _PROSE_KEYS, out)
         return
     if kind is list or kind is tuple:
         for i, item in enumerate(value):
@@ -218,7 +273,7 @@ def _collect_object(value: Any, path: Path, prose: bool, out: list[Segment]) -> 
     if isinstance(value, BaseMessage):
         for name, item in vars(value).items():
             if name not in _MESSAGE_SKIP and item:
-                _collect(item, (path, name), name == "content", out)
+                _collect(item, (path, name), name in _PROSE_KEYS, out)
         return
     if isinstance(value, BaseModel):
         _collect(value.model_dump(mode="python"), path, prose, out)

@@ -1,0 +1,1 @@
+"""Red-team tests: each failing test is a leak of the privacy guarantee; passing ones are attacks that held."""
