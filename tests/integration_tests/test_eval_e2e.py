@@ -19,7 +19,7 @@ import yaml
 from langchain_aegis.budget import budget_rows, open_ledger
 from langchain_aegis.chat_models import AegisChatModel
 from langchain_aegis.cli import main
-from langchain_aegis.config import parse_config
+from langchain_aegis.config import load_config, parse_config
 from langchain_aegis.eval.dataset import EvalItem, load_dataset
 from langchain_aegis.eval.scorers import resolve_scorer
 from langchain_aegis.testing import ChatRequest, OllamaServer, OpenAIServer
@@ -145,8 +145,9 @@ def test_budgets_apply_to_evaluation_calls(
     assert summary["scored"] - len(refused) > 0  # and some were answered
     assert all("BudgetExceeded" in o["error"] or "fallback" in o["error"] for o in refused)
     assert summary["cost_usd"] <= limit
-    with open_ledger(ledger_url) as ledger:
-        row = next(r for r in budget_rows(parse_config(data), ledger, datetime.now(UTC)) if r["provider"] == "openai")
+    loaded = load_config(cfg)  # the file's budgets live in its own namespace
+    with open_ledger(ledger_url, namespace=loaded.budgets.ledger_namespace) as ledger:
+        row = next(r for r in budget_rows(loaded, ledger, datetime.now(UTC)) if r["provider"] == "openai")
     assert 0 < row["spent"] <= limit
     assert row["reserved"] == 0
     assert len(cloud.chat_requests()) == len(PUBLIC) - len(refused)
