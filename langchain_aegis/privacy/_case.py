@@ -105,8 +105,12 @@ def recase(text: str) -> str:
 
 
 # A salutation typed in lower case or capitals inside otherwise cased text ("Please process: frau müller").
+# It runs over the whole text, so it starts with a plain class (re skips ahead in C to the few
+# letters a salutation can start with) and only then checks the word boundary and the rest;
+# ``\b`` first, or IGNORECASE on the whole pattern, would make re try every position.
 _ANY_CASE_CUE = re.compile(
-    r"\b(?:herrn?|frau|mrs?|ms|dr|prof)\.?[ \t]+([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?", re.IGNORECASE
+    r"[HhFfMmDdPp](?<!\w.)(?i:(?<=h)errn?|(?<=f)rau|(?<=m)rs?|(?<=m)s|(?<=d)r|(?<=p)rof)"
+    r"\.?[ \t]+([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?"
 )
 
 

@@ -32,6 +32,7 @@ from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._case import recase, recase_around, uncased
 from langchain_aegis.privacy._names import addressee, cue_persons, lexicon_persons
 from langchain_aegis.privacy._numbers import Span, lower_window
+from langchain_aegis.privacy._prefilter import KeywordScan, vocabulary
 
 __all__ = ["scan_people"]
 
@@ -52,7 +53,12 @@ _OLD_YEAR = re.compile(
     r"|(?:[(*†\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|in|im Jahr|seit|um|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"  # noqa: E501
     r"|Mai|May|Jun\w*|Jul\w*|Aug\w*|Sep\w*|Okt\w*|Oct\w*|Nov\w*|Dez\w*|Dec\w*)[ ])1[0-9]{3}(?![0-9])"
 )
+_OLD_YEAR_HINT = re.compile(r"1[0-9]{3}")
 _LIVING_FROM = date.today().year - 120
+# Health, special-category and street words are found through the text's distinct words
+# (see :mod:`._prefilter`): the same spans as a scan of every character, at a fraction of it.
+_PEOPLE_TERMS = KeywordScan(p.PEOPLE_TERMS, p.PEOPLE_KEYWORDS)
+_STREET_HINTS = KeywordScan(p.STREET_HINT, p.STREET_KEYWORDS)
 
 
 def scan_people(text: str, out: list[Span]) -> None:
@@ -60,13 +66,12 @@ def scan_people(text: str, out: list[Span]) -> None:
     n = len(text)
     low = lower_window(text, 0, n)
     # One keyword pass for both lists: the matched keyword says which list it is from.
-    terms = [t.span() for t in p.PEOPLE_TERMS.finditer(low)]
+    words = vocabulary(low)
+    terms = _PEOPLE_TERMS.spans(low, words)
+    streets = _STREET_HINTS.spans(low, words)
     # Names are read by their capitals; text typed without them gets them back (same positions):
     # all of it when it has no case at all, else the salutations and the reach of each term.
-    if uncased(text):
-        text = recase(text)
-    else:
-        text = recase_around(text, terms + [h.span() for h in p.STREET_HINT.finditer(low)], _REACH)
+    text = recase(text) if uncased(text) else recase_around(text, terms + streets, _REACH)
     cues = cue_persons(text)
     health: list[tuple[int, int]] = []
     special: list[tuple[int, int]] = []
@@ -99,7 +104,7 @@ def scan_people(text: str, out: list[Span]) -> None:
                 used.update(persons)
     if health:
         _lab_values(text, cues, out)
-    for a, b in _addresses(text, low):
+    for a, b in _addresses(text, streets):
         lo = max(0, a - 80)
         persons = [c for c in cues if lo <= c[0] < a] + lexicon_persons(text, lo, a)
         if not persons:
@@ -134,7 +139,7 @@ def _lab_values(text: str, cues: list[tuple[int, int]], out: list[Span]) -> None
                 out.extend(("HEALTH", ts, te) for ts, te in terms if te <= a or ts >= b)
 
 
-def _addresses(text: str, low: str) -> list[tuple[int, int]]:
+def _addresses(text: str, streets: list[tuple[int, int]]) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     # Postcode and city ("10115 Berlin"), with the street line before it ("Am Markt 19, ").
     for m in p.POSTCODE.finditer(text):
@@ -144,8 +149,7 @@ def _addresses(text: str, low: str) -> list[tuple[int, int]]:
         street = p.STREET_BEFORE.search(text, max(0, a - 60), a)
         if street:
             found.append((street.start(), m.end()))
-    for hint in p.STREET_HINT.finditer(low):
-        h = hint.start()
+    for h, _ in streets:
         lo = max(0, h - 40)
         for sm in (
             p.STREET.search(text, lo, min(len(text), h + 60)),
@@ -167,15 +171,19 @@ def _aged_persons(text: str, out: list[Span]) -> None:
                 out.append(("PERSON", ps, pe))
 
 
-_AGE_SEX_ANCHOR = re.compile(r"[0-9]{1,3}[ ]?(?:[MFWmfw]|J\.|Jahre|jährige|-jährige|years|-year-old|yo|y/o)(?![\w])")
+# Tried at every digit: the look-ahead rejects a digit with three more after it at once (the
+# match, of at most three digits, could not start there), before the units are tried.
+_AGE_SEX_ANCHOR = re.compile(
+    r"[0-9](?![0-9]{3})[0-9]{0,2}[ ]?(?:[MFWmfw]|J\.|Jahre|jährige|-jährige|years|-year-old|yo|y/o)(?![\w])"
+)
 
 
 def _historical(text: str, a: int, b: int) -> bool:
     """Whether a year before living memory stands near the name (encyclopedic text)."""
-    for m in _OLD_YEAR.finditer(text, max(0, a - 200), min(len(text), b + 200)):
-        if int(m.group()[-4:]) <= _LIVING_FROM:
-            return True
-    return False
+    lo, hi = max(0, a - 200), min(len(text), b + 200)
+    if _OLD_YEAR_HINT.search(text, lo, hi) is None:
+        return False  # _OLD_YEAR has no prefix and is tried at every position; every match holds this
+    return any(int(m.group()[-4:]) <= _LIVING_FROM for m in _OLD_YEAR.finditer(text, lo, hi))
 
 
 def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:

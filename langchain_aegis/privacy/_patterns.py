@@ -255,12 +255,11 @@ _SPECIAL_ARGS: dict[str, tuple[str, ...]] = dict(
 )  # fmt: skip
 """Special categories of personal data (GDPR Art. 9) and pay, next to a named person."""
 
-STREET_HINT = keyword_pattern(
-    substrings=(
-        "straße", "strasse", "str.", "weg ", "gasse", "allee", "platz ", "ring ", "damm ", "ufer ", "chaussee",
-        "street", "road", " ave", " lane", " drive", "boulevard", " blvd",
-    ),
+STREET_KEYWORDS = (
+    "straße", "strasse", "str.", "weg ", "gasse", "allee", "platz ", "ring ", "damm ", "ufer ", "chaussee",
+    "street", "road", " ave", " lane", " drive", "boulevard", " blvd",
 )  # fmt: skip
+STREET_HINT = keyword_pattern(substrings=STREET_KEYWORDS)
 """Street words; an address is one with a house number, checked by ``STREET``/``EN_STREET``."""
 STREET = re.compile(
     r"[A-ZÄÖÜ][\w\-äöüß]*(?:[Ss]traße|[Ss]trasse|[Ss]tr\.|[Ww]eg|[Gg]asse|[Aa]llee|[Pp]latz|[Rr]ing|[Dd]amm|[Uu]fer"
@@ -287,4 +286,11 @@ PEOPLE_TERMS = keyword_pattern(
     words=(*_HEALTH_ARGS["words"], *_SPECIAL_ARGS["words"]),
 )
 """Health and special-category keywords in one pass; :data:`SPECIAL_KEYWORDS` tells them apart."""
+PEOPLE_KEYWORDS = (
+    *_HEALTH_ARGS["substrings"],
+    *_SPECIAL_ARGS["substrings"],
+    *_HEALTH_ARGS["words"],
+    *_SPECIAL_ARGS["words"],
+)
+"""The keywords of :data:`PEOPLE_TERMS`."""
 SPECIAL_KEYWORDS = frozenset(_SPECIAL_ARGS["substrings"]) | frozenset(_SPECIAL_ARGS["words"])
