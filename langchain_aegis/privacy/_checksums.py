@@ -14,6 +14,8 @@ the ICAO 9303 check digit of German ID cards and passports.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from stdnum import iban as _iban
 from stdnum.at import vnr as _at_vnr
 from stdnum.ch import ssn as _ch_ssn
@@ -63,6 +65,11 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+# Letters to their mod-97 values (A=10 ... Z=35), so the checksum is one int() of a digit string.
+_IBAN_DIGITS = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
+
+
+@lru_cache(maxsize=4096)
 def iban_ok(iban: str) -> bool:
     """Whether a compact, upper-case IBAN has a valid length and mod-97 remainder of 1.
 
@@ -75,6 +82,10 @@ def iban_ok(iban: str) -> bool:
     if expected is not None and expected != len(iban):
         return False
     if not iban.isascii() or not iban.isalnum():
+        return False
+    # mod-97 first: stdnum checks it first too, and the scanner tries several lengths of an
+    # IBAN from an unknown country; stdnum's registry look-up runs only for the right one.
+    if int((iban[4:] + iban[:4]).translate(_IBAN_DIGITS)) % 97 != 1:
         return False
     # stdnum checks mod-97 and, for countries it knows, the BBAN's format (a German
     # IBAN has 18 digits after the check digits, never letters).

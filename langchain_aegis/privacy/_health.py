@@ -32,7 +32,7 @@ from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._case import recase, recase_around, uncased
 from langchain_aegis.privacy._names import addressee, cue_persons, lexicon_persons
 from langchain_aegis.privacy._numbers import Span, lower_window
-from langchain_aegis.privacy._prefilter import KeywordScan, vocabulary
+from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
 __all__ = ["scan_people"]
 
@@ -64,9 +64,8 @@ _STREET_HINTS = KeywordScan(p.STREET_HINT, p.STREET_KEYWORDS)
 def scan_people(text: str, out: list[Span]) -> None:
     """Append persons and what is said about them to ``out``."""
     n = len(text)
-    low = lower_window(text, 0, n)
+    low, words = lowered(text)
     # One keyword pass for both lists: the matched keyword says which list it is from.
-    words = vocabulary(low)
     terms = _PEOPLE_TERMS.spans(low, words)
     streets = _STREET_HINTS.spans(low, words)
     # Names are read by their capitals; text typed without them gets them back (same positions):

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from bisect import bisect_right
 from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._ids import scan_national_ids
 from langchain_aegis.privacy._phones import phone_ok
+from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
 __all__ = ["Span", "glued_left", "glued_right", "lower_window", "nearest_label", "scan_numbers"]
 
@@ -35,6 +37,7 @@ _COUNTING = "012345678901234567890"  # "0123456789" is a placeholder or a digit 
 _IBAN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _PHONE_START = re.compile(r"[+(0-9]")
 _DROP_SEPARATORS = str.maketrans("", "", " .-/")
+_ANY_LITERAL = KeywordScan(p.ANY_KEYWORD_LITERAL, p.ANY_KEYWORD_TEXT)
 
 
 def glued_left(text: str, i: int) -> bool:
@@ -92,16 +95,24 @@ def nearest_label(low: str, labels: tuple[tuple[str, re.Pattern[str]], ...]) -> 
 def scan_numbers(text: str, out: list[Span]) -> None:
     """Append every number-shaped entity in ``text`` to ``out``."""
     n = len(text)
+    low_text, words = lowered(text)
+    # Where a keyword may stand, found once for the whole text: a run with none in its
+    # look-back skips the keyword test (a trie tried at each of its 48 characters).
+    # Every match of ANY_KEYWORD in a look-back is a literal that either starts a match of
+    # the boundary-free pattern or lies inside one, so that match overlaps the look-back.
+    keywords = _ANY_LITERAL.spans(low_text, words)
+    keyword_starts = [a for a, _ in keywords]
+    keyword_ends = [b for _, b in keywords]
     # This loop runs once per digit run, so the common case ("2024", "12:03:44.123")
     # must cost a handful of C calls: no lists, cheap gates before every validator.
     for m in p.NUMBER_RUN.finditer(text):
         s, e = m.span()
         lo = s - _LOOKBACK if s > _LOOKBACK else 0
-        low = text[lo:s].lower()
-        if len(low) != s - lo:
-            low = lower_window(text, lo, s)
-        if p.ANY_KEYWORD.search(low):
-            _keyword_bound(text, s, e, lo, low, out)
+        low = low_text[lo:s]
+        if keyword_ends:
+            k = bisect_right(keyword_ends, lo)
+            if k < len(keyword_starts) and keyword_starts[k] < s and p.ANY_KEYWORD.search(low):
+                _keyword_bound(text, s, e, lo, low, out)
         raw = m.group()
         digit_count = len(raw) if raw.isdecimal() else len(raw.translate(_DROP_SEPARATORS))  # most runs are bare
         if digit_count >= 6 or (s >= 2 and text[s - 1] in " ABCDEFGHIJKLMNOPQRSTUVWXYZ"):

@@ -184,14 +184,16 @@ PASSPORT_KEYWORDS = keyword_pattern(
     substrings=("reisepass", "passnummer", "pass-nr", "passport"), words=("pass", "pass nr", "pass-no")
 )
 SSN_KEYWORDS = keyword_pattern(substrings=("social security",), words=("ssn",))
-ANY_KEYWORD = keyword_pattern(
-    substrings=(
-        "geburts", "geboren", "birth", "fall", "patient", "record", "aufnahme", "versicherten", "case",
-        "ausweis", "id card", "id-card", "identity", "pass", "social security",
-    ),
-    words=("geb.", "dob", "d.o.b.", "born", "gebdat", "mrn", "ssn", "jahrgang", "jg.", "b."),
+_ANY_SUBSTRINGS = (
+    "geburts", "geboren", "birth", "fall", "patient", "record", "aufnahme", "versicherten", "case",
+    "ausweis", "id card", "id-card", "identity", "pass", "social security",
 )  # fmt: skip
+_ANY_WORDS = ("geb.", "dob", "d.o.b.", "born", "gebdat", "mrn", "ssn", "jahrgang", "jg.", "b.")
+ANY_KEYWORD = keyword_pattern(substrings=_ANY_SUBSTRINGS, words=_ANY_WORDS)
 """Any keyword of the lists above: one cheap test before the specific ones."""
+ANY_KEYWORD_TEXT = (*_ANY_SUBSTRINGS, *_ANY_WORDS)
+ANY_KEYWORD_LITERAL = keyword_pattern(substrings=ANY_KEYWORD_TEXT)
+"""The keywords of :data:`ANY_KEYWORD` without their word boundaries: where any of them may stand."""
 
 _HEALTH_ARGS: dict[str, tuple[str, ...]] = dict(
     substrings=(

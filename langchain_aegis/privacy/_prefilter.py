@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["KeywordScan", "vocabulary"]
+__all__ = ["KeywordScan", "lowered", "vocabulary"]
 
 _CACHE_LIMIT = 200_000  # distinct words remembered per pattern; cleared when full (a bounded memory)
 
@@ -35,6 +35,27 @@ _CACHE_LIMIT = 200_000  # distinct words remembered per pattern; cleared when fu
 def vocabulary(low: str) -> set[str]:
     """The distinct whitespace-separated words of ``low``."""
     return set(low.split())
+
+
+# The last text lowered, its lower-cased copy and its words: the number and people scanners
+# both need them for the same text, within one ``detect`` call. One entry, replaced whole
+# (a tuple), so concurrent callers at worst compute their own.
+_last: tuple[str, str, set[str]] = ("", "", set())
+
+
+def lowered(text: str) -> tuple[str, set[str]]:
+    """``text`` lower-cased with every character at its index, and its :func:`vocabulary`."""
+    global _last  # noqa: PLW0603 - a one-entry cache, see above
+    last = _last
+    if last[0] is text:
+        return last[1], last[2]
+    low = text.lower()
+    if len(low) != len(text):
+        # A few capitals lower to two characters ("İ"); keep those so positions hold.
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    words = vocabulary(low)
+    _last = (text, low, words)
+    return low, words
 
 
 class KeywordScan:
