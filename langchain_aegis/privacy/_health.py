@@ -31,7 +31,7 @@ from datetime import date
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._case import recase, recase_around, uncased
 from langchain_aegis.privacy._names import addressee, cue_persons, lexicon_persons
-from langchain_aegis.privacy._numbers import Span, lower_window
+from langchain_aegis.privacy._numbers import Span
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
 __all__ = ["scan_people"]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["KeywordScan", "lowered", "vocabulary"]
+__all__ = ["KeywordScan", "lowered", "release", "vocabulary"]
 
 _CACHE_LIMIT = 200_000  # distinct words remembered per pattern; cleared when full (a bounded memory)
 
@@ -38,14 +38,16 @@ def vocabulary(low: str) -> set[str]:
 
 
 # The last text lowered, its lower-cased copy and its words: the number and people scanners
-# both need them for the same text, within one ``detect`` call. One entry, replaced whole
-# (a tuple), so concurrent callers at worst compute their own.
-_last: tuple[str, str, set[str]] = ("", "", set())
+# both need them for the same text, within one ``detect`` call, which calls :func:`release`
+# when done (so no text is kept, and the next call on an equal text pays in full). One entry,
+# replaced whole (a tuple), so concurrent callers at worst compute their own.
+_EMPTY: tuple[str, str, set[str]] = ("", "", set())
+_last = _EMPTY
 
 
 def lowered(text: str) -> tuple[str, set[str]]:
     """``text`` lower-cased with every character at its index, and its :func:`vocabulary`."""
-    global _last  # noqa: PLW0603 - a one-entry cache, see above
+    global _last
     last = _last
     if last[0] is text:
         return last[1], last[2]
@@ -56,6 +58,13 @@ def lowered(text: str) -> tuple[str, set[str]]:
     words = vocabulary(low)
     _last = (text, low, words)
     return low, words
+
+
+def release(text: str) -> None:
+    """Forget what :func:`lowered` kept for ``text``."""
+    global _last
+    if _last[0] is text:
+        _last = _EMPTY
 
 
 class KeywordScan:

@@ -43,6 +43,7 @@ from langchain_aegis.privacy._health import scan_people
 from langchain_aegis.privacy._ids import scan_plates_and_licences
 from langchain_aegis.privacy._normalize import normalize, to_original
 from langchain_aegis.privacy._numbers import Span, scan_numbers
+from langchain_aegis.privacy._prefilter import release
 from langchain_aegis.privacy._tokens import scan_documents, scan_emails, scan_ipv6
 
 __all__ = ["ENTITY_TYPES", "Finding", "detect"]
@@ -126,6 +127,7 @@ def detect(text: str) -> list[Finding]:
     scan_documents(text, spans)
     scan_plates_and_licences(text, spans)
     scan_people(text, spans)
+    release(text)
     resolved = _resolve(spans)
     if not maps:
         return [Finding(entity, start, end) for entity, start, end in resolved]
