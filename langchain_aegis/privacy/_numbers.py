@@ -109,10 +109,8 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         s, e = m.span()
         lo = s - _LOOKBACK if s > _LOOKBACK else 0
         low = low_text[lo:s]
-        if keyword_ends:
-            k = bisect_right(keyword_ends, lo)
-            if k < len(keyword_starts) and keyword_starts[k] < s and p.ANY_KEYWORD.search(low):
-                _keyword_bound(text, s, e, lo, low, out)
+        if keyword_ends and keyword_near(keyword_starts, keyword_ends, lo, s) and p.ANY_KEYWORD.search(low):
+            _keyword_bound(text, s, e, lo, low, out)
         raw = m.group()
         digit_count = len(raw) if raw.isdecimal() else len(raw.translate(_DROP_SEPARATORS))  # most runs are bare
         if digit_count >= 6 or (s >= 2 and text[s - 1] in " ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
@@ -149,6 +147,12 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             _separated_numbers(text, s, raw, out)
         if "*" in low[-3:] and not glued_right(text, e):
             _starred_date(text, s, e, out)
+
+
+def keyword_near(starts: list[int], ends: list[int], lo: int, hi: int) -> bool:
+    """Whether one of the sorted, disjoint spans ``zip(starts, ends)`` overlaps ``[lo, hi)``."""
+    k = bisect_right(ends, lo)
+    return k < len(starts) and starts[k] < hi
 
 
 def _keyword_bound(text: str, s: int, e: int, lo: int, low: str, out: list[Span]) -> None:
