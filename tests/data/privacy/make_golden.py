@@ -19,7 +19,7 @@ import hashlib
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from langchain_aegis.privacy import detect
@@ -27,7 +27,7 @@ from langchain_aegis.privacy import detect
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 GOLDEN = HERE / "golden_findings.json"
-VARIANTS = {"orig": str, "lower": str.lower, "upper": str.upper}
+VARIANTS: dict[str, Callable[[str], str]] = {"orig": str, "lower": str.lower, "upper": str.upper}
 
 
 def texts() -> Iterator[tuple[str, str]]:
