@@ -35,6 +35,7 @@ from langchain_aegis.privacy._checksums import (
     uk_nino_ok,
 )
 from langchain_aegis.privacy._patterns import keyword_pattern
+from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
 __all__ = ["ID_ENTITIES", "scan_national_ids", "scan_plates_and_licences"]
 
@@ -339,6 +340,13 @@ _DL_VALUE = re.compile(
 )
 
 
+# Every plate and licence word, lower-cased: found through the text's distinct words (see
+# :mod:`._prefilter`), so a text without any of them skips the str.find per word below. A word
+# written in any case lowers to one of these, so none is missed.
+_ANY_WORD_TEXT = tuple({w.lower() for w in (*_PLATE_WORDS, *_DL_WORDS)})
+_ANY_WORD = KeywordScan(keyword_pattern(substrings=_ANY_WORD_TEXT), _ANY_WORD_TEXT)
+
+
 def scan_plates_and_licences(text: str, out: list[Span]) -> None:
     """Append German licence plates and driver's licence numbers to ``out``."""
     n = len(text)
@@ -352,6 +360,8 @@ def scan_plates_and_licences(text: str, out: list[Span]) -> None:
                 continue
             if text[a:h] in _DISTRICTS:
                 out.append(("DE_LICENSE_PLATE", a, m.end()))
+    if not _ANY_WORD.spans(*lowered(text)):
+        return  # no plate or licence word: the finds below would find nothing
     for word in _PLATE_WORDS:
         i = text.find(word)
         while i != -1:

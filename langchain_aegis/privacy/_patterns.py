@@ -269,7 +269,8 @@ STREET = re.compile(
     r"(?:(?:,?[ ]+|[ ]*\r?\n[ ]*|[ ]+in[ ]+)(?:[0-9]{5}|[A-Z]-[0-9]{4,5}|[0-9]{4})[ ]+[A-ZÄÖÜ][\w\-äöüß]+"
     r"(?:[ ][A-ZÄÖÜa-z][\w\-äöüß.]+)?)?"
 )
-POSTCODE = re.compile(r"[0-9]{5}(?![0-9])[ ]+[A-ZÄÖÜ][a-zäöüß]+(?:[ \-][a-zA-ZÄÖÜ(][\w.)äöüß]+)?")
+# One digit, then four: a pattern that starts with a repeat has no prefix re can skip ahead to.
+POSTCODE = re.compile(r"[0-9][0-9]{4}(?![0-9])[ ]+[A-ZÄÖÜ][a-zäöüß]+(?:[ \-][a-zA-ZÄÖÜ(][\w.)äöüß]+)?")
 STREET_BEFORE = re.compile(
     r"(?:[A-ZÄÖÜ][\w\-äöüß.]*[ ]){0,3}?[A-ZÄÖÜ][\w\-äöüß.]*[ ][0-9]{1,4}[a-z]?(?:,[ ]?|[ ]+in[ ]+|[ \t]*\r?\n[ \t]*)\Z"
 )

@@ -17,6 +17,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from langchain_aegis.privacy import _case as case
 from langchain_aegis.privacy import _normalize as norm
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._health import _PEOPLE_TERMS, _STREET_HINTS
@@ -129,3 +130,16 @@ def test_number_runs_skip_the_keyword_test_only_where_no_keyword_can_be(text: st
         for lo in range(max(0, s - 48), s):
             if p.ANY_KEYWORD.search(low[lo:s]):
                 assert keyword_near(starts, ends, lo, s)
+
+
+_CUE_PIECES = ["frau", "Frau", "FRAU", "herrn", "Herr", "dr", "Dr.", "DR", "mrs", "Mr", "mſ", "ms", "prof", "PROF",
+               "müller", "Anna", "SCHMIDT", "x", "é", "1", "_", "-", ".", " ", " ", "\t", "\n"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=30).map("".join))
+def test_salutation_recasing_tries_only_where_the_prefilter_points(text: str) -> None:
+    low = text.lower()
+    starts = [a for a, _ in case._LOW_CUES.spans(low, set(low.split()))]
+    assert [m.span() for m in case._match_at(text, starts)] == [m.span() for m in case._search_all(text)]
+    assert case.recase_cues(text, starts) == case.recase_cues(text)
