@@ -170,10 +170,12 @@ def _aged_persons(text: str, out: list[Span]) -> None:
                 out.append(("PERSON", ps, pe))
 
 
-# Tried at every digit: the look-ahead rejects a digit with three more after it at once (the
-# match, of at most three digits, could not start there), before the units are tried.
+# Tried at every digit, so a failing digit must fail fast: the look-ahead rejects a digit with
+# three more after it (a match has at most three), the possessive quantifiers give nothing back
+# (no unit starts with a digit or a space), and one class test stands before the units.
 _AGE_SEX_ANCHOR = re.compile(
-    r"[0-9](?![0-9]{3})[0-9]{0,2}[ ]?(?:[MFWmfw]|J\.|Jahre|jährige|-jährige|years|-year-old|yo|y/o)(?![\w])"
+    r"[0-9](?![0-9]{3})[0-9]{0,2}+[ ]?+(?=[MFWmfwJjy\-])"
+    r"(?:[MFWmfw]|J\.|Jahre|jährige|-jährige|years|-year-old|yo|y/o)(?![\w])"
 )
 
 

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from langchain_aegis.privacy import _case as case
+from langchain_aegis.privacy import _health as health
 from langchain_aegis.privacy import _normalize as norm
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._health import _PEOPLE_TERMS, _STREET_HINTS
@@ -143,3 +144,17 @@ def test_salutation_recasing_tries_only_where_the_prefilter_points(text: str) ->
     starts = [a for a, _ in case._LOW_CUES.spans(low, set(low.split()))]
     assert [m.span() for m in case._match_at(text, starts)] == [m.span() for m in case._search_all(text)]
     assert case.recase_cues(text, starts) == case.recase_cues(text)
+
+
+_AGE_PIECES = ["1", "23", "4567", " ", "M", "f", "w", "J.", "Jahre", "jährige", "-jährige", "years", "-year-old",
+               "yo", "y/o", "x", "-", "y", "(", ","]  # fmt: skip
+_AGE_REFERENCE = re.compile(r"[0-9]{1,3}[ ]?(?:[MFWmfw]|J\.|Jahre|jährige|-jährige|years|-year-old|yo|y/o)(?![\w])")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_AGE_PIECES), max_size=20).map("".join))
+def test_age_anchor_finds_what_the_plain_pattern_finds(text: str) -> None:
+    # The anchor is written to fail fast at each digit; it must match exactly where the plain one does.
+    assert [m.span() for m in health._AGE_SEX_ANCHOR.finditer(text)] == [
+        m.span() for m in _AGE_REFERENCE.finditer(text)
+    ]
