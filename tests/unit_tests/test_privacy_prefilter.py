@@ -158,3 +158,18 @@ def test_age_anchor_finds_what_the_plain_pattern_finds(text: str) -> None:
     assert [m.span() for m in health._AGE_SEX_ANCHOR.finditer(text)] == [
         m.span() for m in _AGE_REFERENCE.finditer(text)
     ]
+
+
+_YEAR_PIECES = ["1685", "1961", "1906", "1907", "2001", "12", "(", ")", "-", "*", " ", "geb.", "born", "in", "Mar",
+                "wurde", "1", "0", ".", ",", "x", "Bach"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_YEAR_PIECES), max_size=24).map("".join))
+def test_historical_check_agrees_with_the_full_year_scan(text: str) -> None:
+    def reference(a: int, b: int) -> bool:
+        window = health._OLD_YEAR.finditer(text, max(0, a - 200), min(len(text), b + 200))
+        return any(int(m.group()[-4:]) <= health._LIVING_FROM for m in window)
+
+    for a in range(0, len(text) + 1, 7):
+        assert health._historical(text, a, a) == reference(a, a)
