@@ -37,6 +37,7 @@ _COUNTING = "012345678901234567890"  # "0123456789" is a placeholder or a digit 
 _IBAN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _PHONE_START = re.compile(r"[+(0-9]")
 _DROP_SEPARATORS = str.maketrans("", "", " .-/")
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _ANY_LITERAL = KeywordScan(p.ANY_KEYWORD_LITERAL, p.ANY_KEYWORD_TEXT)
 
 
@@ -113,8 +114,14 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             _keyword_bound(text, s, e, lo, low, out)
         raw = m.group()
         digit_count = len(raw) if raw.isdecimal() else len(raw.translate(_DROP_SEPARATORS))  # most runs are bare
-        if digit_count >= 6 or (s >= 2 and text[s - 1] in " ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
+        if digit_count >= 6:
             scan_national_ids(text, s, e, digit_count, low, out)
+        elif s >= 2 and text[s - 1] in " ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+            # Four or five digits can only be the middle of a NINO ("AB 12 34 56 C"): its two
+            # letters must stand before the run, tested here before the call.
+            a = s - 3 if s >= 3 and text[s - 1] == " " else s - 2
+            if a >= 0 and text[a] in _CAPITALS and text[a + 1] in _CAPITALS:
+                scan_national_ids(text, s, e, digit_count, low, out)
         if digit_count == 4 and s and text[s - 1] in "*r" and _year_of_birth(text, s, e, low):
             out.append(("DATE_OF_BIRTH", s, e))
         if (
