@@ -5,7 +5,10 @@ validating pattern per entity over the whole text, a few cheap prefilter
 passes find the few places where an entity can be (runs of four or more
 digits, ``@``, IPv6 colons, document-number tokens, salutations), and the
 validating patterns, checksums and keyword look-ups run only inside small
-windows around those places. All patterns are compiled once, at import.
+windows around those places. Keyword lists (health and special-category terms,
+streets, labels, salutations) are looked up in the text's distinct words rather
+than tried at every character (:mod:`._prefilter`). All patterns are compiled
+once, at import.
 
 Entity types, in the order they win when two findings overlap:
 
