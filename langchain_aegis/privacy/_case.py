@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from functools import cache
 
 from langchain_aegis.privacy._names import first_names, surnames
-from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
 __all__ = ["recase", "recase_around", "recase_cues", "uncased"]
 
@@ -127,30 +126,16 @@ def _title(word: str) -> str:
     return word[:1].upper() + _lower(word[1:])
 
 
-# Where _ANY_CASE_CUE can start, in lower-cased text: the same cue words and boundary (with
-# the long s, which IGNORECASE matches to "s"). Its matches, found through the text's distinct
-# words (see :mod:`._prefilter`), are the only places the whole-text search could match: a cue
-# hidden inside an earlier match of this pattern follows a letter, so fails the boundary.
-_LOW_CUE = re.compile(r"[hfmdp](?<!\w.)(?:(?<=h)errn?|(?<=f)rau|(?<=m)r[s\u017f]?|(?<=m)[s\u017f]|(?<=d)r|(?<=p)rof)")
-_LOW_CUES = KeywordScan(_LOW_CUE, ("herrn", "frau", "mrs", "ms", "dr", "prof"))
-
-
-def recase_cues(text: str, starts: list[int] | None = None) -> str:
+def recase_cues(text: str) -> str:
     """``text`` with a salutation typed in one case, and the lexicon name after it, written as a name.
 
     "frau müller" and "FRAU MÜLLER" become "Frau Müller" when "Müller" is in the
     lexicon. Only salutations count here, not labels such as "patient" or
     "name": in cased text those are ordinary nouns ("the patient will ...").
-
-    Args:
-        text: the text.
-        starts: where a salutation may start, sorted (from :data:`_LOW_CUES`); the
-            whole text is searched when not given.
     """
-    matches = _search_all(text) if starts is None else _match_at(text, starts)
     names = _names()
     edits: list[tuple[int, int, str]] = []
-    for m in matches:
+    for m in _search_all(text):
         groups = [g for g in (1, 2) if m.group(g) and _title(m.group(g)) in names]
         if groups and groups[0] == 1 and any(m.group(g) != _title(m.group(g)) for g in groups):
             cue_end = m.start(1)
@@ -160,12 +145,21 @@ def recase_cues(text: str, starts: list[int] | None = None) -> str:
                 fixed = word[:1].upper() + _lower(word[1:])
                 if len(fixed) == len(word):
                     edits.append((a, b, fixed))
-    if not edits:
-        return text
-    # The edits are in order and disjoint; the text is copied once, by slices.
+    return _apply(text, edits) if edits else text
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """``text`` with same-length ``edits`` applied, in order; copied once, by slices where they are disjoint."""
     parts: list[str] = []
     pos = 0
     for a, b, fixed in edits:
+        if a < pos:
+            # Overlapping edits (the name after one salutation is the next salutation, were the
+            # lexicon to hold such a word): applied one after the other, a later one winning.
+            chars = list(text)
+            for a2, b2, fixed2 in edits:
+                chars[a2:b2] = fixed2
+            return "".join(chars)
         parts += (text[pos:a], fixed)
         pos = b
     parts.append(text[pos:])
@@ -180,17 +174,6 @@ def _search_all(text: str) -> Iterator[re.Match[str]]:
         m = _ANY_CASE_CUE.search(text, m.end(1))
 
 
-def _match_at(text: str, starts: list[int]) -> Iterator[re.Match[str]]:
-    """What :func:`_search_all` yields, trying only ``starts`` (sorted; every match starts at one)."""
-    resume = 0
-    for start in starts:
-        if start >= resume:
-            m = _ANY_CASE_CUE.match(text, start)
-            if m is not None:
-                yield m
-                resume = m.end(1)
-
-
 def recase_around(text: str, spans: list[tuple[int, int]], reach: int) -> str:
     """Cased ``text`` with salutations re-cased, and lower-case words re-cased within ``reach`` of ``spans``.
 
@@ -199,8 +182,7 @@ def recase_around(text: str, spans: list[tuple[int, int]], reach: int) -> str:
     ("Please process: müller hat diabetes"); where the writer uses capitals,
     they are the signal and stay as they are. Positions are unchanged.
     """
-    low, words = lowered(text)
-    text = recase_cues(text, [a for a, _ in _LOW_CUES.spans(low, words)])
+    text = recase_cues(text)
     if not spans:
         return text
     n = len(text)
@@ -230,12 +212,4 @@ def recase_around(text: str, spans: list[tuple[int, int]], reach: int) -> str:
             merged = "".join(c if c.isupper() and w.islower() else w for c, w in zip(fixed, window, strict=True))
             if merged != window:
                 changed.append((lo, merged))
-    if not changed:
-        return text
-    parts: list[str] = []
-    pos = 0
-    for lo, merged in changed:
-        parts += (text[pos:lo], merged)
-        pos = lo + len(merged)
-    parts.append(text[pos:])
-    return "".join(parts)
+    return _apply(text, [(lo, lo + len(merged), merged) for lo, merged in changed]) if changed else text
