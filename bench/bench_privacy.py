@@ -5,6 +5,8 @@ Usage::
     python bench/bench_privacy.py                 # table of MB/s and ms per prompt
     python bench/bench_privacy.py --json out.json # also write the results
     python bench/bench_privacy.py --rounds 31     # more rounds, steadier medians
+    python bench/bench_privacy.py --cpu           # CPU time instead of wall time (a shared machine)
+    python bench/bench_privacy.py --against 66becda  # CPU time against the detector of a commit
 
 Measures ``detect`` on 1 KB, 10 KB and 100 KB prompts of mixed German and
 English text (prose, source code, log lines, numbers), once without personal
@@ -18,10 +20,13 @@ tests never assert on them.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -89,16 +94,16 @@ def make_prompt(size: int, *, with_pii: bool, seed: int = 7) -> str:
     return "\n".join(parts)[:size]
 
 
-def _median_seconds(fn: Callable[[str], Any], text: str, rounds: int) -> float:
+def _median_seconds(fn: Callable[[str], Any], text: str, rounds: int, clock: Callable[[], float]) -> float:
     # Repeat small inputs inside a round so each round lasts a few milliseconds.
     inner = max(1, 200_000 // max(len(text), 1))
     fn(text)  # warm caches
     timings = []
     for _ in range(rounds):
-        start = time.perf_counter()
+        start = clock()
         for _ in range(inner):
             fn(text)
-        timings.append((time.perf_counter() - start) / inner)
+        timings.append((clock() - start) / inner)
     return statistics.median(timings)
 
 
@@ -127,15 +132,22 @@ def _presidio() -> Callable[[str], Any] | None:
     return analyze
 
 
-def run(rounds: int) -> dict[str, Any]:
-    """Measure every size with and without PII; returns JSON-friendly results."""
+def run(rounds: int, *, cpu: bool = False) -> dict[str, Any]:
+    """Measure every size with and without PII; returns JSON-friendly results.
+
+    Args:
+        rounds: rounds per measurement; the median is reported.
+        cpu: measure CPU time of this process (``time.process_time``) instead of wall time,
+            which on a shared, loaded machine also counts the time other processes ran.
+    """
+    clock = time.process_time if cpu else time.perf_counter
     presidio = _presidio()
     rows = []
     for size in SIZES:
         for with_pii in (False, True):
             text = make_prompt(size, with_pii=with_pii)
             nbytes = len(text.encode("utf-8"))
-            seconds = _median_seconds(detect, text, rounds)
+            seconds = _median_seconds(detect, text, rounds, clock)
             row: dict[str, Any] = {
                 "size": size,
                 "with_pii": with_pii,
@@ -146,20 +158,87 @@ def run(rounds: int) -> dict[str, Any]:
                 "mb_per_s": nbytes / seconds / 1e6,
             }
             if presidio is not None:
-                p_seconds = _median_seconds(presidio, text, max(3, rounds // 3))
+                p_seconds = _median_seconds(presidio, text, max(3, rounds // 3), clock)
                 row["presidio_ms"] = p_seconds * 1e3
                 row["presidio_mb_per_s"] = nbytes / p_seconds / 1e6
                 row["speedup_vs_presidio"] = p_seconds / seconds
             rows.append(row)
-    return {"python": sys.version.split()[0], "rounds": rounds, "presidio": presidio is not None, "results": rows}
+    return {
+        "python": sys.version.split()[0],
+        "rounds": rounds,
+        "clock": "cpu" if cpu else "wall",
+        "presidio": presidio is not None,
+        "results": rows,
+    }
+
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def detector_at(ref: str) -> Callable[[str], Any]:
+    """``detect`` of ``langchain_aegis/privacy`` as of git commit ``ref``, importable next to today's.
+
+    The package is copied out of git into a temporary directory under another name, its
+    imports of itself renamed, so both detectors run in one process and see the same load.
+    """
+    name = "aegis_privacy_" + "".join(c for c in ref if c.isalnum())
+    target = Path(tempfile.mkdtemp(prefix="aegis-bench-")) / name
+    listing = subprocess.run(
+        ["git", "-C", str(_ROOT), "ls-tree", "-r", "--name-only", ref, "langchain_aegis/privacy"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    for path in listing:
+        content = subprocess.run(["git", "-C", str(_ROOT), "show", f"{ref}:{path}"], check=True, capture_output=True)
+        out = target / Path(path).relative_to("langchain_aegis/privacy")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        data = content.stdout
+        if path.endswith(".py"):
+            data = data.replace(b"langchain_aegis.privacy", name.encode())
+        out.write_bytes(data)
+    sys.path.append(str(target.parent))
+    return importlib.import_module(f"{name}.detector").detect  # type: ignore[no-any-return]
+
+
+def compare(ref: str, rounds: int) -> list[dict[str, Any]]:
+    """CPU time of today's detector against the one at ``ref``, alternating round by round."""
+    before = detector_at(ref)
+    rows = []
+    for size in SIZES:
+        for with_pii in (False, True):
+            timings: dict[str, list[float]] = {"before": [], "after": []}
+            for i in range(rounds):
+                text = make_prompt(size, with_pii=with_pii, seed=1000 + i)  # a fresh prompt each round
+                inner = max(1, 50_000 // size)
+                for key, fn in (("before", before), ("after", detect)):
+                    start = time.process_time()
+                    for _ in range(inner):
+                        fn(text)
+                    timings[key].append((time.process_time() - start) / inner)
+            b, a = statistics.median(timings["before"]), statistics.median(timings["after"])
+            rows.append(
+                {"size": size, "with_pii": with_pii, "before_ms": b * 1e3, "after_ms": a * 1e3, "speedup": b / a}
+            )
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=15, help="rounds per measurement (median is reported)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
+    parser.add_argument("--cpu", action="store_true", help="CPU time of this process instead of wall time")
+    parser.add_argument("--against", metavar="REF", help="compare CPU time with the detector at git commit REF")
     args = parser.parse_args()
-    report = run(args.rounds)
+    if args.against:
+        print(f"{'prompt':>8} {'PII':>4} {'before ms':>10} {'after ms':>9} {'speed-up':>9}")
+        for row in compare(args.against, args.rounds):
+            print(
+                f"{row['size'] // 1000:>6}KB {'yes' if row['with_pii'] else 'no':>4} {row['before_ms']:>10.3f} "
+                f"{row['after_ms']:>9.3f} {row['speedup']:>8.2f}x"
+            )
+        return
+    report = run(args.rounds, cpu=args.cpu)
     header = f"{'prompt':>8} {'PII':>4} {'findings':>8} {'ms':>9} {'ms/KB':>8} {'MB/s':>8}"
     if report["presidio"]:
         header += f" {'presidio MB/s':>14} {'speed-up':>9}"

@@ -22,6 +22,8 @@ no library restores case for a lexicon; it is a few lines.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import cache
 
 from langchain_aegis.privacy._names import first_names, surnames
 
@@ -57,6 +59,12 @@ _CUES = frozenset(
 )
 
 
+@cache
+def _names() -> frozenset[str]:
+    """First names and surnames in one set (built once: the union copies thousands of names)."""
+    return first_names() | surnames()
+
+
 def uncased(text: str) -> bool:
     """Whether ``text`` has letters, all of one case (so capitals say nothing about names)."""
     return text.islower() or text.isupper()
@@ -73,7 +81,7 @@ def _lower(text: str) -> str:
 def recase(text: str) -> str:
     """``text`` written as a careful writer would case it (same length, same positions)."""
     low = _lower(text)
-    names = first_names() | surnames()
+    names = _names()
     out = list(low)
     n = len(low)
     for m in _WORD.finditer(low):
@@ -105,8 +113,12 @@ def recase(text: str) -> str:
 
 
 # A salutation typed in lower case or capitals inside otherwise cased text ("Please process: frau müller").
+# It runs over the whole text, so it starts with a plain class (re skips ahead in C to the few
+# letters a salutation can start with) and only then checks the word boundary and the rest;
+# ``\b`` first, or IGNORECASE on the whole pattern, would make re try every position.
 _ANY_CASE_CUE = re.compile(
-    r"\b(?:herrn?|frau|mrs?|ms|dr|prof)\.?[ \t]+([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?", re.IGNORECASE
+    r"[HhFfMmDdPp](?<!\w.)(?i:(?<=h)errn?|(?<=f)rau|(?<=m)rs?|(?<=m)s|(?<=d)r|(?<=p)rof)"
+    r"\.?[ \t]+([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?"
 )
 
 
@@ -121,24 +133,45 @@ def recase_cues(text: str) -> str:
     lexicon. Only salutations count here, not labels such as "patient" or
     "name": in cased text those are ordinary nouns ("the patient will ...").
     """
-    m = _ANY_CASE_CUE.search(text)
-    if m is None:
-        return text
-    names = first_names() | surnames()
-    out: list[str] | None = None
-    while m is not None:
+    names = _names()
+    edits: list[tuple[int, int, str]] = []
+    for m in _search_all(text):
         groups = [g for g in (1, 2) if m.group(g) and _title(m.group(g)) in names]
         if groups and groups[0] == 1 and any(m.group(g) != _title(m.group(g)) for g in groups):
-            out = out if out is not None else list(text)
             cue_end = m.start(1)
             spans = [(m.start(), cue_end), *((m.start(g), m.end(g)) for g in groups)]
             for a, b in spans:
                 word = text[a:b]
                 fixed = word[:1].upper() + _lower(word[1:])
                 if len(fixed) == len(word):
-                    out[a:b] = list(fixed)
+                    edits.append((a, b, fixed))
+    return _apply(text, edits) if edits else text
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """``text`` with same-length ``edits`` applied, in order; copied once, by slices where they are disjoint."""
+    parts: list[str] = []
+    pos = 0
+    for a, b, fixed in edits:
+        if a < pos:
+            # Overlapping edits (the name after one salutation is the next salutation, were the
+            # lexicon to hold such a word): applied one after the other, a later one winning.
+            chars = list(text)
+            for a2, b2, fixed2 in edits:
+                chars[a2:b2] = fixed2
+            return "".join(chars)
+        parts += (text[pos:a], fixed)
+        pos = b
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _search_all(text: str) -> Iterator[re.Match[str]]:
+    """Each match of _ANY_CASE_CUE, the next searched from the end of the name after the cue."""
+    m = _ANY_CASE_CUE.search(text)
+    while m is not None:
+        yield m
         m = _ANY_CASE_CUE.search(text, m.end(1))
-    return text if out is None else "".join(out)
 
 
 def recase_around(text: str, spans: list[tuple[int, int]], reach: int) -> str:
@@ -164,14 +197,19 @@ def recase_around(text: str, spans: list[tuple[int, int]], reach: int) -> str:
             windows[-1][1] = max(windows[-1][1], hi)
         else:
             windows.append([lo, hi])
-    out = list(text)
+    # Rewritten windows only; the text is copied once, by slices, if any window changes.
+    changed: list[tuple[int, str]] = []
     for lo, hi in windows:
         # Capitals against words (spaces, a cheap count): one capital per ten words is a sentence's first.
         if _CAPITAL.search(text, lo, hi) and len(_CAPITAL.findall(text, lo, hi)) > max(
             1, text.count(" ", lo, hi) // 10
         ):
             continue  # the writer uses capitals here: they are the signal, keep them
-        for i, c in enumerate(recase(text[lo:hi]), lo):
-            if c.isupper() and text[i].islower():
-                out[i] = c
-    return "".join(out)
+        window = text[lo:hi]
+        fixed = recase(window)
+        if fixed != window:
+            # Only capitals are added: a lower-case letter of the text that recase capitalised.
+            merged = "".join(c if c.isupper() and w.islower() else w for c, w in zip(fixed, window, strict=True))
+            if merged != window:
+                changed.append((lo, merged))
+    return _apply(text, [(lo, lo + len(merged), merged) for lo, merged in changed]) if changed else text

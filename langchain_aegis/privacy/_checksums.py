@@ -14,6 +14,8 @@ the ICAO 9303 check digit of German ID cards and passports.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from stdnum import iban as _iban
 from stdnum.at import vnr as _at_vnr
 from stdnum.ch import ssn as _ch_ssn
@@ -63,6 +65,15 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+# The stdnum validators below are pure and cost tens of microseconds each; the same numbers
+# come back on every call of a conversation (its history is sent again), so their answers
+# are kept (bounded caches of string -> bool).
+
+# Letters to their mod-97 values (A=10 ... Z=35), so the checksum is one int() of a digit string.
+_IBAN_DIGITS = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
+
+
+@lru_cache(maxsize=4096)
 def iban_ok(iban: str) -> bool:
     """Whether a compact, upper-case IBAN has a valid length and mod-97 remainder of 1.
 
@@ -75,6 +86,10 @@ def iban_ok(iban: str) -> bool:
     if expected is not None and expected != len(iban):
         return False
     if not iban.isascii() or not iban.isalnum():
+        return False
+    # mod-97 first: stdnum checks it first too, and the scanner tries several lengths of an
+    # IBAN from an unknown country; stdnum's registry look-up runs only for the right one.
+    if int((iban[4:] + iban[:4]).translate(_IBAN_DIGITS)) % 97 != 1:
         return False
     # stdnum checks mod-97 and, for countries it knows, the BBAN's format (a German
     # IBAN has 18 digits after the check digits, never letters).
@@ -89,6 +104,7 @@ def iban_ok(iban: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)
 def de_tax_id_ok(digits: str) -> bool:
     """Whether 11 digits form a valid German Steuer-Identifikationsnummer.
 
@@ -117,6 +133,7 @@ def de_tax_id_ok(digits: str) -> bool:
     return check == int(digits[10])
 
 
+@lru_cache(maxsize=4096)
 def us_ssn_ok(area: str, group: str, serial: str) -> bool:
     """Whether the three parts of a US Social Security number are issuable.
 
@@ -136,21 +153,25 @@ def icao_check_digit(chars: str) -> int:
     return sum(int(ch, 36) * weights[i % 3] for i, ch in enumerate(chars)) % 10
 
 
+@lru_cache(maxsize=4096)
 def de_tax_number_ok(digits: str) -> bool:
     """Whether 10 to 13 digits form a German Steuernummer (any state's format)."""
     return digits.isascii() and digits.isdecimal() and bool(_de_stnr.is_valid(digits))
 
 
+@lru_cache(maxsize=4096)
 def ch_ahv_ok(digits: str) -> bool:
     """Whether 13 digits form a Swiss AHV number (756 prefix, EAN-13 check digit)."""
     return len(digits) == 13 and digits.isascii() and digits.isdecimal() and bool(_ch_ssn.is_valid(digits))
 
 
+@lru_cache(maxsize=4096)
 def at_svnr_ok(digits: str) -> bool:
     """Whether 10 digits form an Austrian Sozialversicherungsnummer (check digit and birth date)."""
     return len(digits) == 10 and digits.isascii() and digits.isdecimal() and bool(_at_vnr.is_valid(digits))
 
 
+@lru_cache(maxsize=4096)
 def uk_nhs_ok(digits: str) -> bool:
     """Whether 10 digits form a UK NHS number (mod 11 check digit)."""
     return len(digits) == 10 and digits.isascii() and digits.isdecimal() and bool(_gb_nhs.is_valid(digits))

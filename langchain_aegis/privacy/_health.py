@@ -31,7 +31,8 @@ from datetime import date
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._case import recase, recase_around, uncased
 from langchain_aegis.privacy._names import addressee, cue_persons, lexicon_persons
-from langchain_aegis.privacy._numbers import Span, lower_window
+from langchain_aegis.privacy._numbers import Span
+from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
 __all__ = ["scan_people"]
 
@@ -52,21 +53,24 @@ _OLD_YEAR = re.compile(
     r"|(?:[(*†\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|in|im Jahr|seit|um|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"  # noqa: E501
     r"|Mai|May|Jun\w*|Jul\w*|Aug\w*|Sep\w*|Okt\w*|Oct\w*|Nov\w*|Dez\w*|Dec\w*)[ ])1[0-9]{3}(?![0-9])"
 )
+_OLD_YEAR_HINT = re.compile(r"1(?<![0-9]1)[0-9]{3}(?![0-9])")
 _LIVING_FROM = date.today().year - 120
+# Health, special-category and street words are found through the text's distinct words
+# (see :mod:`._prefilter`): the same spans as a scan of every character, at a fraction of it.
+_PEOPLE_TERMS = KeywordScan(p.PEOPLE_TERMS, p.PEOPLE_KEYWORDS)
+_STREET_HINTS = KeywordScan(p.STREET_HINT, p.STREET_KEYWORDS)
 
 
 def scan_people(text: str, out: list[Span]) -> None:
     """Append persons and what is said about them to ``out``."""
     n = len(text)
-    low = lower_window(text, 0, n)
+    low, words = lowered(text)
     # One keyword pass for both lists: the matched keyword says which list it is from.
-    terms = [t.span() for t in p.PEOPLE_TERMS.finditer(low)]
+    terms = _PEOPLE_TERMS.spans(low, words)
+    streets = _STREET_HINTS.spans(low, words)
     # Names are read by their capitals; text typed without them gets them back (same positions):
     # all of it when it has no case at all, else the salutations and the reach of each term.
-    if uncased(text):
-        text = recase(text)
-    else:
-        text = recase_around(text, terms + [h.span() for h in p.STREET_HINT.finditer(low)], _REACH)
+    text = recase(text) if uncased(text) else recase_around(text, terms + streets, _REACH)
     cues = cue_persons(text)
     health: list[tuple[int, int]] = []
     special: list[tuple[int, int]] = []
@@ -99,7 +103,7 @@ def scan_people(text: str, out: list[Span]) -> None:
                 used.update(persons)
     if health:
         _lab_values(text, cues, out)
-    for a, b in _addresses(text, low):
+    for a, b in _addresses(text, streets):
         lo = max(0, a - 80)
         persons = [c for c in cues if lo <= c[0] < a] + lexicon_persons(text, lo, a)
         if not persons:
@@ -134,7 +138,7 @@ def _lab_values(text: str, cues: list[tuple[int, int]], out: list[Span]) -> None
                 out.extend(("HEALTH", ts, te) for ts, te in terms if te <= a or ts >= b)
 
 
-def _addresses(text: str, low: str) -> list[tuple[int, int]]:
+def _addresses(text: str, streets: list[tuple[int, int]]) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     # Postcode and city ("10115 Berlin"), with the street line before it ("Am Markt 19, ").
     for m in p.POSTCODE.finditer(text):
@@ -144,8 +148,7 @@ def _addresses(text: str, low: str) -> list[tuple[int, int]]:
         street = p.STREET_BEFORE.search(text, max(0, a - 60), a)
         if street:
             found.append((street.start(), m.end()))
-    for hint in p.STREET_HINT.finditer(low):
-        h = hint.start()
+    for h, _ in streets:
         lo = max(0, h - 40)
         for sm in (
             p.STREET.search(text, lo, min(len(text), h + 60)),
@@ -167,15 +170,23 @@ def _aged_persons(text: str, out: list[Span]) -> None:
                 out.append(("PERSON", ps, pe))
 
 
-_AGE_SEX_ANCHOR = re.compile(r"[0-9]{1,3}[ ]?(?:[MFWmfw]|J\.|Jahre|jährige|-jährige|years|-year-old|yo|y/o)(?![\w])")
+# Tried at every digit, so a failing digit must fail fast: the look-ahead rejects a digit with
+# three more after it (a match has at most three), the possessive quantifiers give nothing back
+# (no unit starts with a digit or a space), and one class test stands before the units.
+_AGE_SEX_ANCHOR = re.compile(
+    r"[0-9](?![0-9]{3})[0-9]{0,2}+[ ]?+(?=[MFWmfwJjy\-])"
+    r"(?:[MFWmfw]|J\.|Jahre|jährige|-jährige|years|-year-old|yo|y/o)(?![\w])"
+)
 
 
 def _historical(text: str, a: int, b: int) -> bool:
     """Whether a year before living memory stands near the name (encyclopedic text)."""
-    for m in _OLD_YEAR.finditer(text, max(0, a - 200), min(len(text), b + 200)):
-        if int(m.group()[-4:]) <= _LIVING_FROM:
-            return True
-    return False
+    lo, hi = max(0, a - 200), min(len(text), b + 200)
+    # _OLD_YEAR has no prefix and is tried at every position; each of its matches ends in a
+    # four-digit year standing alone, which this literal-led pattern finds far cheaper.
+    if not any(int(h.group()) <= _LIVING_FROM for h in _OLD_YEAR_HINT.finditer(text, lo, hi)):
+        return False
+    return any(int(m.group()[-4:]) <= _LIVING_FROM for m in _OLD_YEAR.finditer(text, lo, hi))
 
 
 def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:

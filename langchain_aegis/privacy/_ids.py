@@ -35,6 +35,7 @@ from langchain_aegis.privacy._checksums import (
     uk_nino_ok,
 )
 from langchain_aegis.privacy._patterns import keyword_pattern
+from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
 __all__ = ["ID_ENTITIES", "scan_national_ids", "scan_plates_and_licences"]
 
@@ -69,6 +70,7 @@ _STNR_WORDS = keyword_pattern(
     substrings=("steuernummer", "steuer-nr", "steuernr", "st.-nr", "st-nr", "stnr", "tax number"),
     words=("st.nr.", "st. nr."),
 )
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # [A-Z]; a set, so "" (past the end) is not in it
 _COMPANY = re.compile(r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bInc\.|\bLtd\.?|\bLLC\b|\be\.K\.|\bSE\b|& Co")
 
 
@@ -91,17 +93,21 @@ def scan_national_ids(text: str, s: int, e: int, digit_count: int, low: str, out
     if digit_count in (6, 8) or 2 <= digit_count <= 6:
         # NINO "AB 12 34 56 C": the run is the digits, the letters stand around it.
         a = s - 3 if s >= 3 and text[s - 1] == " " else s - 2
-        if a >= 0:
+        if a >= 0 and text[a] in _CAPITALS and text[a + 1] in _CAPITALS:  # _NINO's first two characters
             m = _NINO.match(text, a, min(n, e + 3))
             if m and (a == 0 or not text[a - 1].isalnum()) and uk_nino_ok("".join(m.groups())):
                 out.append(("UK_NINO", a, m.end()))
     if digit_count >= 8 and s >= 1:
         # KVNR "A123456780": a capital letter glued to (or one space before) nine digits.
         a = s - 2 if s >= 2 and text[s - 1] == " " else s - 1
-        m = _KVNR.match(text, a, min(n, e + 1))
+        m = _KVNR.match(text, a, min(n, e + 1)) if text[a] in _CAPITALS else None
         if m and (a == 0 or not text[a - 1].isalnum()) and de_kvnr_ok(m.group(1) + m.group(2)):
             out.append(("DE_KVNR", a, m.end()))
-    if digit_count == 8 or (6 <= digit_count <= 8 and text[e : e + 1] in (" ", "")):
+    if (digit_count == 8 or (6 <= digit_count <= 8 and text[e : e + 1] in (" ", ""))) and (
+        text[e : e + 1] in _CAPITALS or (text[e : e + 1] == " " and text[e + 1 : e + 2] in _CAPITALS)
+    ):
+        # The run ends where _RVNR's eight digits do (a run goes on through digits and single
+        # spaces), and its letter stands right after, or after one space: tested before the match.
         m = _RVNR.match(text, s, min(n, s + 16))
         if m and not _glued_before(text, s) and de_rvnr_ok("".join(m.groups())):
             out.append(("DE_PENSION_ID", s, m.end()))
@@ -334,6 +340,13 @@ _DL_VALUE = re.compile(
 )
 
 
+# Every plate and licence word, lower-cased: found through the text's distinct words (see
+# :mod:`._prefilter`), so a text without any of them skips the str.find per word below. A word
+# written in any case lowers to one of these, so none is missed.
+_ANY_WORD_TEXT = tuple({w.lower() for w in (*_PLATE_WORDS, *_DL_WORDS)})
+_ANY_WORD = KeywordScan(keyword_pattern(substrings=_ANY_WORD_TEXT), _ANY_WORD_TEXT)
+
+
 def scan_plates_and_licences(text: str, out: list[Span]) -> None:
     """Append German licence plates and driver's licence numbers to ``out``."""
     n = len(text)
@@ -347,6 +360,8 @@ def scan_plates_and_licences(text: str, out: list[Span]) -> None:
                 continue
             if text[a:h] in _DISTRICTS:
                 out.append(("DE_LICENSE_PLATE", a, m.end()))
+    if not _ANY_WORD.spans(*lowered(text)):
+        return  # no plate or licence word: the finds below would find nothing
     for word in _PLATE_WORDS:
         i = text.find(word)
         while i != -1:

@@ -123,13 +123,46 @@ _SUSPICIOUS = re.compile(f"[^{_STABLE}]")
 _SUSPICIOUS_RUN = re.compile(f"[^{_STABLE}]+")
 
 
+_ASCII_BYTES = bytes(range(128))
+_FEW = 32  # distinct suspicious characters up to which each is found with str.find
+
+
+def _suspicious_runs(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_SUSPICIOUS_RUN.finditer(text)``, found without a regex test per character.
+
+    A class test per character is the one cost of this module that grows with all of the
+    text; but the non-ASCII characters of a text are few and of few kinds. Encoding to
+    UTF-8 and dropping the ASCII bytes (both in C) leaves only them; the kinds that are
+    suspicious are then found with ``str.find``, and consecutive ones joined into runs.
+    """
+    others = set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+    kinds = [c for c in others if _SUSPICIOUS.match(c)]
+    if not kinds:
+        return []  # most German and English text: umlauts are NFKC already and fold to nothing
+    if len(kinds) > _FEW:
+        return [run.span() for run in _SUSPICIOUS_RUN.finditer(text)]  # e.g. CJK text: scan it all
+    positions: list[int] = []
+    for c in kinds:
+        i = text.find(c)
+        while i != -1:
+            positions.append(i)
+            i = text.find(c, i + 1)
+    positions.sort()
+    runs: list[tuple[int, int]] = []
+    start = end = positions[0]
+    for i in positions[1:]:
+        if i != end + 1:
+            runs.append((start, end + 1))
+            start = i
+        end = i
+    runs.append((start, end + 1))
+    return runs
+
+
 def _unicode_edits(text: str) -> list[Edit]:
     """Edits for NFKC and the fold table, on the non-ASCII runs of ``text`` only."""
-    if _SUSPICIOUS.search(text) is None:
-        return []  # most German and English text: umlauts are NFKC already and fold to nothing
     edits: list[Edit] = []
-    for run in _SUSPICIOUS_RUN.finditer(text):
-        start, end = run.span()
+    for start, end in _suspicious_runs(text):
         # A combining mark composes with the (ASCII) letter before it: "u" + U+0308 is "ü".
         if start and unicodedata.combining(text[start]):
             start -= 1
@@ -232,10 +265,33 @@ _TLDS = frozenset(
 _NUMBER_BREAK = re.compile(r"\n(?:(?<=[0-9]{3}\n)|(?<=[0-9]{3}[ \t\r]\n))[ \t]*(?=[0-9]{3})")
 
 
+_OPENERS = "[({<"
+_AT_SPACED = tuple(lit for lit in _AT_LITERALS if lit[0] not in _OPENERS)
+_AT_BRACKETED = tuple(lit for lit in _AT_LITERALS if lit[0] in _OPENERS)
+_DOT_SPACED = tuple(lit for lit in _DOT_LITERALS if lit[0] not in _OPENERS)
+_DOT_BRACKETED = tuple(lit for lit in _DOT_LITERALS if lit[0] in _OPENERS)
+# Every bracketed literal: one pass that stops only at an opening bracket (a rare character,
+# so re skips ahead in C) instead of one str.find over the whole text per literal. Matches
+# cannot hide one another: a literal's body holds no opening bracket.
+_BRACKETED = re.compile(r"[\[({<] ?(?:at|AT|dot|DOT|punkt|[@.]) ?[\])}>]")
+
+
+def _bracketed(text: str) -> tuple[list[tuple[int, int]], bool]:
+    """``_occurrences(text, _AT_BRACKETED)``, and whether any of ``_DOT_BRACKETED`` occurs."""
+    at_hits: list[tuple[int, int]] = []
+    dot = False
+    for m in _BRACKETED.finditer(text):
+        i = m.start()
+        at_hits += [(i, i + len(lit)) for lit in _AT_BRACKETED if text.startswith(lit, i)]
+        dot = dot or any(text.startswith(lit, i) for lit in _DOT_BRACKETED)
+    return at_hits, dot
+
+
 def _text_edits(text: str, plain_at_ok: frozenset[str]) -> list[Edit]:
     edits: list[Edit] = []
-    at_hits = _occurrences(text, _AT_LITERALS)
-    if any(lit in text for lit in _DOT_LITERALS):
+    at_hits, dot = _bracketed(text)
+    at_hits += _occurrences(text, _AT_SPACED)
+    if dot or any(lit in text for lit in _DOT_SPACED):
         at_hits += _occurrences(text, ("@",))  # "anna@web [dot] de"
     if at_hits:
         edits += _email_edits(text, sorted(at_hits), plain_at_ok)

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from bisect import bisect_right
 from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._ids import scan_national_ids
 from langchain_aegis.privacy._phones import phone_ok
+from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
 __all__ = ["Span", "glued_left", "glued_right", "lower_window", "nearest_label", "scan_numbers"]
 
@@ -35,6 +37,8 @@ _COUNTING = "012345678901234567890"  # "0123456789" is a placeholder or a digit 
 _IBAN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _PHONE_START = re.compile(r"[+(0-9]")
 _DROP_SEPARATORS = str.maketrans("", "", " .-/")
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ANY_LITERAL = KeywordScan(p.ANY_KEYWORD_LITERAL, p.ANY_KEYWORD_TEXT)
 
 
 def glued_left(text: str, i: int) -> bool:
@@ -92,20 +96,32 @@ def nearest_label(low: str, labels: tuple[tuple[str, re.Pattern[str]], ...]) -> 
 def scan_numbers(text: str, out: list[Span]) -> None:
     """Append every number-shaped entity in ``text`` to ``out``."""
     n = len(text)
+    low_text, words = lowered(text)
+    # Where a keyword may stand, found once for the whole text: a run with none in its
+    # look-back skips the keyword test (a trie tried at each of its 48 characters).
+    # Every match of ANY_KEYWORD in a look-back is a literal that either starts a match of
+    # the boundary-free pattern or lies inside one, so that match overlaps the look-back.
+    keywords = _ANY_LITERAL.spans(low_text, words)
+    keyword_starts = [a for a, _ in keywords]
+    keyword_ends = [b for _, b in keywords]
     # This loop runs once per digit run, so the common case ("2024", "12:03:44.123")
     # must cost a handful of C calls: no lists, cheap gates before every validator.
     for m in p.NUMBER_RUN.finditer(text):
         s, e = m.span()
         lo = s - _LOOKBACK if s > _LOOKBACK else 0
-        low = text[lo:s].lower()
-        if len(low) != s - lo:
-            low = lower_window(text, lo, s)
-        if p.ANY_KEYWORD.search(low):
+        low = low_text[lo:s]
+        if keyword_ends and keyword_near(keyword_starts, keyword_ends, lo, s) and p.ANY_KEYWORD.search(low):
             _keyword_bound(text, s, e, lo, low, out)
         raw = m.group()
         digit_count = len(raw) if raw.isdecimal() else len(raw.translate(_DROP_SEPARATORS))  # most runs are bare
-        if digit_count >= 6 or (s >= 2 and text[s - 1] in " ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
+        if digit_count >= 6:
             scan_national_ids(text, s, e, digit_count, low, out)
+        elif s >= 2 and text[s - 1] in " ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+            # Four or five digits can only be the middle of a NINO ("AB 12 34 56 C"): its two
+            # letters must stand before the run, tested here before the call.
+            a = s - 3 if s >= 3 and text[s - 1] == " " else s - 2
+            if a >= 0 and text[a] in _CAPITALS and text[a + 1] in _CAPITALS:
+                scan_national_ids(text, s, e, digit_count, low, out)
         if digit_count == 4 and s and text[s - 1] in "*r" and _year_of_birth(text, s, e, low):
             out.append(("DATE_OF_BIRTH", s, e))
         if (
@@ -138,6 +154,12 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             _separated_numbers(text, s, raw, out)
         if "*" in low[-3:] and not glued_right(text, e):
             _starred_date(text, s, e, out)
+
+
+def keyword_near(starts: list[int], ends: list[int], lo: int, hi: int) -> bool:
+    """Whether one of the sorted, disjoint spans ``zip(starts, ends)`` overlaps ``[lo, hi)``."""
+    k = bisect_right(ends, lo)
+    return k < len(starts) and starts[k] < hi
 
 
 def _keyword_bound(text: str, s: int, e: int, lo: int, low: str, out: list[Span]) -> None:

@@ -189,14 +189,16 @@ PASSPORT_KEYWORDS = keyword_pattern(
     substrings=("reisepass", "passnummer", "pass-nr", "passport"), words=("pass", "pass nr", "pass-no")
 )
 SSN_KEYWORDS = keyword_pattern(substrings=("social security",), words=("ssn",))
-ANY_KEYWORD = keyword_pattern(
-    substrings=(
-        "geburts", "geboren", "birth", "fall", "patient", "record", "aufnahme", "versicherten", "case",
-        "ausweis", "id card", "id-card", "identity", "pass", "social security",
-    ),
-    words=("geb.", "dob", "d.o.b.", "born", "gebdat", "mrn", "ssn", "jahrgang", "jg.", "b."),
+_ANY_SUBSTRINGS = (
+    "geburts", "geboren", "birth", "fall", "patient", "record", "aufnahme", "versicherten", "case",
+    "ausweis", "id card", "id-card", "identity", "pass", "social security",
 )  # fmt: skip
+_ANY_WORDS = ("geb.", "dob", "d.o.b.", "born", "gebdat", "mrn", "ssn", "jahrgang", "jg.", "b.")
+ANY_KEYWORD = keyword_pattern(substrings=_ANY_SUBSTRINGS, words=_ANY_WORDS)
 """Any keyword of the lists above: one cheap test before the specific ones."""
+ANY_KEYWORD_TEXT = (*_ANY_SUBSTRINGS, *_ANY_WORDS)
+ANY_KEYWORD_LITERAL = keyword_pattern(substrings=ANY_KEYWORD_TEXT)
+"""The keywords of :data:`ANY_KEYWORD` without their word boundaries: where any of them may stand."""
 
 _HEALTH_ARGS: dict[str, tuple[str, ...]] = dict(
     substrings=(
@@ -260,12 +262,11 @@ _SPECIAL_ARGS: dict[str, tuple[str, ...]] = dict(
 )  # fmt: skip
 """Special categories of personal data (GDPR Art. 9) and pay, next to a named person."""
 
-STREET_HINT = keyword_pattern(
-    substrings=(
-        "straße", "strasse", "str.", "weg ", "gasse", "allee", "platz ", "ring ", "damm ", "ufer ", "chaussee",
-        "street", "road", " ave", " lane", " drive", "boulevard", " blvd",
-    ),
+STREET_KEYWORDS = (
+    "straße", "strasse", "str.", "weg ", "gasse", "allee", "platz ", "ring ", "damm ", "ufer ", "chaussee",
+    "street", "road", " ave", " lane", " drive", "boulevard", " blvd",
 )  # fmt: skip
+STREET_HINT = keyword_pattern(substrings=STREET_KEYWORDS)
 """Street words; an address is one with a house number, checked by ``STREET``/``EN_STREET``."""
 STREET = re.compile(
     r"[A-ZÄÖÜ][\w\-äöüß]*(?:[Ss]traße|[Ss]trasse|[Ss]tr\.|[Ww]eg|[Gg]asse|[Aa]llee|[Pp]latz|[Rr]ing|[Dd]amm|[Uu]fer"
@@ -273,7 +274,8 @@ STREET = re.compile(
     r"(?:(?:,?[ ]+|[ ]*\r?\n[ ]*|[ ]+in[ ]+)(?:[0-9]{5}|[A-Z]-[0-9]{4,5}|[0-9]{4})[ ]+[A-ZÄÖÜ][\w\-äöüß]+"
     r"(?:[ ][A-ZÄÖÜa-z][\w\-äöüß.]+)?)?"
 )
-POSTCODE = re.compile(r"[0-9]{5}(?![0-9])[ ]+[A-ZÄÖÜ][a-zäöüß]+(?:[ \-][a-zA-ZÄÖÜ(][\w.)äöüß]+)?")
+# One digit, then four: a pattern that starts with a repeat has no prefix re can skip ahead to.
+POSTCODE = re.compile(r"[0-9][0-9]{4}(?![0-9])[ ]+[A-ZÄÖÜ][a-zäöüß]+(?:[ \-][a-zA-ZÄÖÜ(][\w.)äöüß]+)?")
 STREET_BEFORE = re.compile(
     r"(?:[A-ZÄÖÜ][\w\-äöüß.]*[ ]){0,3}?[A-ZÄÖÜ][\w\-äöüß.]*[ ][0-9]{1,4}[a-z]?(?:,[ ]?|[ ]+in[ ]+|[ \t]*\r?\n[ \t]*)\Z"
 )
@@ -292,4 +294,11 @@ PEOPLE_TERMS = keyword_pattern(
     words=(*_HEALTH_ARGS["words"], *_SPECIAL_ARGS["words"]),
 )
 """Health and special-category keywords in one pass; :data:`SPECIAL_KEYWORDS` tells them apart."""
+PEOPLE_KEYWORDS = (
+    *_HEALTH_ARGS["substrings"],
+    *_SPECIAL_ARGS["substrings"],
+    *_HEALTH_ARGS["words"],
+    *_SPECIAL_ARGS["words"],
+)
+"""The keywords of :data:`PEOPLE_TERMS`."""
 SPECIAL_KEYWORDS = frozenset(_SPECIAL_ARGS["substrings"]) | frozenset(_SPECIAL_ARGS["words"])

@@ -5,7 +5,10 @@ validating pattern per entity over the whole text, a few cheap prefilter
 passes find the few places where an entity can be (runs of four or more
 digits, ``@``, IPv6 colons, document-number tokens, salutations), and the
 validating patterns, checksums and keyword look-ups run only inside small
-windows around those places. All patterns are compiled once, at import.
+windows around those places. Keyword lists (health and special-category terms,
+streets, labels, salutations) are looked up in the text's distinct words rather
+than tried at every character (:mod:`._prefilter`). All patterns are compiled
+once, at import.
 
 Entity types, in the order they win when two findings overlap:
 
@@ -43,6 +46,7 @@ from langchain_aegis.privacy._health import scan_people
 from langchain_aegis.privacy._ids import scan_plates_and_licences
 from langchain_aegis.privacy._normalize import normalize, to_original
 from langchain_aegis.privacy._numbers import Span, scan_numbers
+from langchain_aegis.privacy._prefilter import release
 from langchain_aegis.privacy._tokens import scan_documents, scan_emails, scan_ipv6
 
 __all__ = ["ENTITY_TYPES", "Finding", "detect"]
@@ -126,6 +130,7 @@ def detect(text: str) -> list[Finding]:
     scan_documents(text, spans)
     scan_plates_and_licences(text, spans)
     scan_people(text, spans)
+    release(text)
     resolved = _resolve(spans)
     if not maps:
         return [Finding(entity, start, end) for entity, start, end in resolved]

@@ -1,0 +1,134 @@
+"""Keyword lists found through the text's vocabulary instead of a scan of every character.
+
+A keyword pattern (a trie, see :func:`._patterns.keyword_pattern`) whose
+keywords start with common letters is tried by ``re`` at almost every position
+of the text: the costliest whole-text pass of the detector. Yet a text of
+100 KB has only a few thousand distinct words, and a keyword can only start
+inside a word that contains it. So :class:`KeywordScan`:
+
+1. splits the lower-cased text at whitespace (one C call) and keeps each
+   distinct word once;
+2. asks, once per distinct word and then from a cache, whether the pattern
+   can match starting inside it (the pattern itself, on the word between
+   spaces) or run on past its end (the word ends with the part before the
+   space of a keyword like "blood pressure");
+3. runs the real pattern only at the occurrences of the words that can.
+
+The result is exactly what ``pattern.finditer`` over the whole text returns:
+every match starts inside (or at the space just before) a word of step 2, the
+windows are searched in order from the end of the previous match, and each
+window reaches far enough past its word for the longest keyword and its
+look-ahead. ``tests/unit_tests/test_privacy_prefilter.py`` checks this against
+the whole-text scan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = ["KeywordScan", "lowered", "release", "vocabulary"]
+
+_CACHE_LIMIT = 200_000  # distinct words remembered per pattern; cleared when full (a bounded memory)
+
+
+def vocabulary(low: str) -> set[str]:
+    """The distinct whitespace-separated words of ``low``."""
+    return set(low.split())
+
+
+# The last text lowered, its lower-cased copy and its words: the number and people scanners
+# both need them for the same text, within one ``detect`` call, which calls :func:`release`
+# when done (so no text is kept, and the next call on an equal text pays in full). One entry,
+# replaced whole (a tuple), so concurrent callers at worst compute their own.
+_EMPTY: tuple[str, str, set[str]] = ("", "", set())
+_last = _EMPTY
+
+
+def lowered(text: str) -> tuple[str, set[str]]:
+    """``text`` lower-cased with every character at its index, and its :func:`vocabulary`."""
+    global _last
+    last = _last
+    if last[0] is text:
+        return last[1], last[2]
+    low = text.lower()
+    if len(low) != len(text):
+        # A few capitals lower to two characters ("İ"); keep those so positions hold.
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    words = vocabulary(low)
+    _last = (text, low, words)
+    return low, words
+
+
+def release(text: str) -> None:
+    """Forget what :func:`lowered` kept for ``text``."""
+    global _last
+    if _last[0] is text:
+        _last = _EMPTY
+
+
+class KeywordScan:
+    """``pattern.finditer(low)``'s spans, found from the distinct words of ``low``.
+
+    Args:
+        pattern: a keyword pattern for lower-cased text; every keyword starts
+            with a non-space character or with a single space.
+        keywords: the keywords it was built from, as written (used for the
+            longest reach and for the keywords with an inner space).
+    """
+
+    __slots__ = ("_cache", "_pattern", "_reach", "_runs_on")
+
+    def __init__(self, pattern: re.Pattern[str], keywords: Iterable[str]) -> None:
+        keywords = tuple(keywords)
+        self._pattern = pattern
+        # A match starting in a word spans at most the longest keyword; one more character
+        # for its look-ahead, one for a keyword that starts at the space before the word.
+        self._reach = max(len(k) for k in keywords) + 2
+        heads = sorted({k.strip().split()[0] for k in keywords if " " in k.strip()})
+        self._runs_on = re.compile("(?:" + "|".join(map(re.escape, heads)) + r")\Z") if heads else None
+        self._cache: dict[str, bool] = {}
+
+    def _can_match(self, word: str) -> bool:
+        hit = self._cache.get(word)
+        if hit is None:
+            # The word between spaces: whitespace surrounds it in the text too, and no
+            # keyword boundary counts a space as part of a word.
+            hit = self._pattern.search(f" {word} ") is not None or (
+                self._runs_on is not None and self._runs_on.search(word) is not None
+            )
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[word] = hit
+        return hit
+
+    def spans(self, low: str, words: set[str]) -> list[tuple[int, int]]:
+        """The spans of ``pattern.finditer(low)``; ``words`` is :func:`vocabulary` of ``low``."""
+        starts: list[tuple[int, int]] = []
+        find = low.find
+        for word in words:
+            if self._can_match(word):
+                size = len(word)
+                i = find(word)
+                while i != -1:
+                    starts.append((i, size))
+                    i = find(word, i + 1)
+        if not starts:
+            return []
+        starts.sort()
+        search = self._pattern.search
+        reach, n = self._reach, len(low)
+        found: list[tuple[int, int]] = []
+        last_end = 0
+        for i, size in starts:
+            # From the space before the word (" ave"), up to the end of the word.
+            first = i - 1 if i else 0
+            stop = i + size
+            pos = first if first > last_end else last_end
+            while pos < stop:
+                m = search(low, pos, min(n, stop + reach))
+                if m is None or m.start() >= stop:
+                    break
+                found.append(m.span())
+                pos = last_end = m.end()
+        return found

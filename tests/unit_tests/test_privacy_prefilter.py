@@ -1,0 +1,176 @@
+# ruff: noqa: RUF001
+# (the text this module handles is Unicode on purpose)
+"""The detector's shortcuts find exactly what the whole-text scans they replace find.
+
+Each shortcut (keywords through the text's distinct words, suspicious characters
+through their UTF-8 bytes, bracketed e-mail obfuscations in one pass, the number
+scanner's keyword gate) is compared with the plain scan on generated text built
+from the pieces that matter: keywords and their fragments, spaces and line
+breaks, digits, brackets, non-ASCII letters. A shortcut that missed a single
+match would let personal data through unnoticed, so equality is the test.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from langchain_aegis.privacy import _case as case
+from langchain_aegis.privacy import _health as health
+from langchain_aegis.privacy import _normalize as norm
+from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy._health import _PEOPLE_TERMS, _STREET_HINTS
+from langchain_aegis.privacy._numbers import _ANY_LITERAL, keyword_near
+from langchain_aegis.privacy._prefilter import KeywordScan, lowered, release
+
+_FRAGMENTS = [
+    "diabetes", "hiv", "hiv-positiv", "blood pressure", "blood", "pressure", "behandelt wegen", "gay ", "gay",
+    "ct", "op", "ass", "class", "mg/dl", "hba1c", "krebs", "brust", "straße", "weg ", "weg", " ave", "ave",
+    "lane", " drive", "road", "str.", "platz ", "geb.", "b.", "dob", "d.o.b.", "pass", "id card", "case no",
+    "social security", "born", "jg.", "ssn", "fall", "therapie", "gehalt", "afd", "grüne", "a", "x", "ä", "0",
+    "1", ".", ",", "-", "/", ":", "(", ")",
+]  # fmt: skip
+_GLUE = [" ", " ", "", "\n", "\t", "  "]
+
+
+@st.composite
+def keyword_text(draw: st.DrawFn) -> str:
+    pieces = draw(st.lists(st.tuples(st.sampled_from(_FRAGMENTS), st.sampled_from(_GLUE)), max_size=30))
+    return "".join(a + b for a, b in pieces)
+
+
+def _plain(pattern: re.Pattern[str], low: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(low)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(keyword_text())
+def test_keyword_scans_match_the_whole_text_scan(text: str) -> None:
+    low = text.lower()
+    words = set(low.split())
+    for scan, pattern in (
+        (_PEOPLE_TERMS, p.PEOPLE_TERMS),
+        (_STREET_HINTS, p.STREET_HINT),
+        (_ANY_LITERAL, p.ANY_KEYWORD_LITERAL),
+    ):
+        assert scan.spans(low, words) == _plain(pattern, low)
+
+
+@settings(max_examples=200, deadline=None)
+@given(keyword_text(), keyword_text())
+def test_keyword_scan_with_a_warm_cache_matches_too(first: str, second: str) -> None:
+    # The per-word cache is shared between texts: a word seen before must answer the same.
+    scan = KeywordScan(p.PEOPLE_TERMS, p.PEOPLE_KEYWORDS)
+    for text in (first, second, first + " " + second):
+        low = text.lower()
+        assert scan.spans(low, set(low.split())) == _plain(p.PEOPLE_TERMS, low)
+
+
+def test_keyword_scan_finds_keywords_inside_compounds_and_across_a_space() -> None:
+    low = "brustkrebs, blood pressure 140/90, hiv-positiv; x gay y; 12 main ave"
+    words = set(low.split())
+    found = [low[a:b] for a, b in _PEOPLE_TERMS.spans(low, words)]
+    assert found == ["krebs", "blood pressure", "hiv-positiv", "gay "]
+    assert [low[a:b] for a, b in _STREET_HINTS.spans(low, words)] == [" ave"]
+
+
+def test_lowered_keeps_positions_and_is_released() -> None:
+    text = "İstanbul Straße"  # "İ" lowers to two characters; it stays as it is
+    low, words = lowered(text)
+    assert len(low) == len(text)
+    assert low.endswith("straße")
+    assert "straße" in words
+    release(text)
+    assert lowered(text)[0] == low
+
+
+_UNICODE = "aä€ \n\u00a0\u200bＡ１ſĳ\u0301e\u2028x漢字é\u00adß"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_UNICODE, max_size=60))
+def test_suspicious_runs_match_the_character_scan(text: str) -> None:
+    assert norm._suspicious_runs(text) == [m.span() for m in norm._SUSPICIOUS_RUN.finditer(text)]
+
+
+def test_suspicious_runs_of_text_with_many_kinds_fall_back_to_the_scan() -> None:
+    text = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 200)) + " ok ＡＢ"
+    assert norm._suspicious_runs(text) == [m.span() for m in norm._SUSPICIOUS_RUN.finditer(text)]
+
+
+_BRACKET_PIECES = ["[", "(", "{", "<", "]", ")", "}", ">", " ", "at", "AT", "dot", "DOT", "punkt", "@", ".", "x"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_BRACKET_PIECES), max_size=30).map("".join))
+def test_bracketed_obfuscations_match_one_find_per_literal(text: str) -> None:
+    at_hits, dot = norm._bracketed(text)
+    assert sorted(at_hits) == sorted(norm._occurrences(text, norm._AT_BRACKETED))
+    assert dot == any(lit in text for lit in norm._DOT_BRACKETED)
+
+
+def test_bracketed_obfuscation_still_becomes_an_address() -> None:
+    text, _ = norm.normalize("anna.schmidt [at] web [dot] de")
+    assert text == "anna.schmidt@web.de"
+
+
+@settings(max_examples=400, deadline=None)
+@given(keyword_text(), st.lists(st.integers(min_value=0, max_value=200), max_size=4))
+def test_number_runs_skip_the_keyword_test_only_where_no_keyword_can_be(text: str, cuts: list[int]) -> None:
+    # The number scanner tests its look-back for a keyword only where the whole-text
+    # prefilter saw one; wherever the look-back test would succeed, the gate must be open.
+    for cut in cuts:
+        text = text[:cut] + " 1234567 " + text[cut:]
+    low = text.lower()
+    spans = _ANY_LITERAL.spans(low, set(low.split()))
+    starts, ends = [a for a, _ in spans], [b for _, b in spans]
+    for m in p.NUMBER_RUN.finditer(text):
+        s = m.start()
+        for lo in range(max(0, s - 48), s):
+            if p.ANY_KEYWORD.search(low[lo:s]):
+                assert keyword_near(starts, ends, lo, s)
+
+
+_AGE_PIECES = ["1", "23", "4567", " ", "M", "f", "w", "J.", "Jahre", "jährige", "-jährige", "years", "-year-old",
+               "yo", "y/o", "x", "-", "y", "(", ","]  # fmt: skip
+_AGE_REFERENCE = re.compile(r"[0-9]{1,3}[ ]?(?:[MFWmfw]|J\.|Jahre|jährige|-jährige|years|-year-old|yo|y/o)(?![\w])")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_AGE_PIECES), max_size=20).map("".join))
+def test_age_anchor_finds_what_the_plain_pattern_finds(text: str) -> None:
+    # The anchor is written to fail fast at each digit; it must match exactly where the plain one does.
+    assert [m.span() for m in health._AGE_SEX_ANCHOR.finditer(text)] == [
+        m.span() for m in _AGE_REFERENCE.finditer(text)
+    ]
+
+
+_YEAR_PIECES = ["1685", "1961", "1906", "1907", "2001", "12", "(", ")", "-", "*", " ", "geb.", "born", "in", "Mar",
+                "wurde", "1", "0", ".", ",", "x", "Bach"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_YEAR_PIECES), max_size=24).map("".join))
+def test_historical_check_agrees_with_the_full_year_scan(text: str) -> None:
+    def reference(a: int, b: int) -> bool:
+        window = health._OLD_YEAR.finditer(text, max(0, a - 200), min(len(text), b + 200))
+        return any(int(m.group()[-4:]) <= health._LIVING_FROM for m in window)
+
+    for a in range(0, len(text) + 1, 7):
+        assert health._historical(text, a, a) == reference(a, a)
+
+
+def test_salutation_recasing_keeps_positions_when_a_name_is_also_a_salutation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The re-cased copy must keep every position, even where two salutations' edits overlap
+    # ("frau anna herr müller" with "Herr" in the lexicon: "herr" is the second name after
+    # "frau" and the salutation before "müller").
+    monkeypatch.setattr(case, "_names", lambda: frozenset({"Anna", "Herr", "Müller"}))
+    text = "bitte an frau anna herr müller schreiben"
+    fixed = case.recase_cues(text)
+    assert len(fixed) == len(text)
+    assert fixed == "bitte an Frau Anna Herr Müller schreiben"
