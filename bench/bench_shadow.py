@@ -73,7 +73,7 @@ def run(rounds: int) -> dict[str, Any]:
         models = {"share 0": _model(local, cloud, 0.0), "share 1": _model(local, cloud, 1.0)}
         config = aegis_config(task_type="summarization", data_classification="internal")
         times: dict[str, list[float]] = {name: [] for name in models}
-        for name, model in models.items():  # warm up: clients, loops, imports
+        for model in models.values():  # warm up: clients, loops, imports
             for _ in range(10):
                 model.invoke("Summarise the minutes of the last meeting.", config=config)
         for i in range(rounds):

@@ -159,10 +159,31 @@ def _suspicious_runs(text: str) -> list[tuple[int, int]]:
     return runs
 
 
+# Cyrillic and Greek letters that look like Latin ones ("DЕ89" with a Cyrillic Е). They are read as
+# Latin only inside a word that also has ASCII letters or digits: Russian or Greek text stays as it is.
+_LOOKALIKES = str.maketrans(
+    "АВЕКМНОРСТУХаеорсухіјѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοναικ",
+    "ABEKMHOPCTYXaeopcyxijsdqwABEZHIKMNOPTYXovaik",
+)
+
+
+def _mixed_script(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum())
+
+
 def _unicode_edits(text: str) -> list[Edit]:
-    """Edits for NFKC and the fold table, on the non-ASCII runs of ``text`` only."""
+    """Edits for NFKC, the fold table and look-alike letters, on the non-ASCII runs of ``text`` only."""
     edits: list[Edit] = []
     for start, end in _suspicious_runs(text):
+        run = text[start:end]
+        latin = run.translate(_LOOKALIKES)
+        if latin != run and _mixed_script(text, start, end):
+            edits.extend(
+                (start + k, start + k + 1, c) for k, (c, o) in enumerate(zip(latin, run, strict=True)) if c != o
+            )
+            continue
         # A combining mark composes with the (ASCII) letter before it: "u" + U+0308 is "ü".
         if start and unicodedata.combining(text[start]):
             start -= 1
@@ -186,8 +207,16 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9A-Fa-f]{1,6};?|[A-Za-z][A-Za-z
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")  # a literal first: re skips ahead in C
 
 
+_JSON_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}")  # "anna.schmidt\u0040gmail.com" in JSON text
+
+
 def _markup_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
+    if "\\u" in text:
+        for m in _JSON_ESCAPE.finditer(text):
+            code = int(m.group()[2:], 16)
+            if not 0xD800 <= code <= 0xDFFF:  # a lone surrogate is no character to read
+                edits.append((m.start(), m.end(), _clean(chr(code))))
     if "&" in text:
         for m in _ENTITY.finditer(text):
             decoded = html.unescape(m.group())
@@ -198,7 +227,7 @@ def _markup_edits(text: str) -> list[Edit]:
             decoded = unquote(m.group(), errors="replace")
             if "\ufffd" not in decoded:  # not UTF-8: leave it alone rather than guess
                 edits.append((m.start(), m.end(), _clean(decoded)))
-    if len(edits) > 1 and "&" in text and "%" in text:
+    if len(edits) > 1:
         edits = _disjoint(edits)
     return edits
 
@@ -220,9 +249,9 @@ def _disjoint(edits: Iterable[Edit]) -> list[Edit]:
 
 # The separators are found with ``str.find`` (a C substring search, far cheaper than a
 # regex whose first character is a space class, which re tries at every space).
-_AT_LITERALS = (" at ", " AT ", "[at]", "(at)", "{at}", "<at>", "[ at ]", "( at )", "[AT]", "(AT)", "[@]", "(@)")
+_AT_LITERALS = (" @ ", " at ", " AT ", "[at]", "(at)", "{at}", "<at>", "[ at ]", "( at )", "[AT]", "(AT)", "[@]", "(@)")
 _DOT_LITERALS = ("[dot]", "(dot)", "{dot}", "<dot>", " dot ", " DOT ", "[DOT]", "(DOT)", "[.]", "(.)", "(punkt)")
-_DOT_SEP = r"(?:\s?[\[({<] ?(?:dot|DOT|Dot|punkt|Punkt|\.) ?[\])}>]\s?|\s(?:dot|DOT|punkt)\s|\.)"
+_DOT_SEP = r"(?:\s?[\[({<] ?(?:dot|DOT|Dot|punkt|Punkt|\.) ?[\])}>]\s?|\s(?:dot|DOT|punkt)\s|\s?\.\s?)"
 _DOMAIN = re.compile(rf"\s?([A-Za-z0-9](?:[\w\-]{{0,62}})(?:{_DOT_SEP}[A-Za-z0-9][\w\-]{{0,62}})+)")
 _DOT_IN_DOMAIN = re.compile(_DOT_SEP)
 # Common top-level domains: a plain " at " becomes "@" only before a domain ending in one.
@@ -287,6 +316,9 @@ def _bracketed(text: str) -> tuple[list[tuple[int, int]], bool]:
     return at_hits, dot
 
 
+_DEFANGED_DOT = re.compile(r"(?<=[0-9A-Za-z])[\[(](?:\.|dot|DOT)[\])](?=[0-9A-Za-z])")
+
+
 def _text_edits(text: str, plain_at_ok: frozenset[str]) -> list[Edit]:
     edits: list[Edit] = []
     at_hits, dot = _bracketed(text)
@@ -295,6 +327,8 @@ def _text_edits(text: str, plain_at_ok: frozenset[str]) -> list[Edit]:
         at_hits += _occurrences(text, ("@",))  # "anna@web [dot] de"
     if at_hits:
         edits += _email_edits(text, sorted(at_hits), plain_at_ok)
+    if dot:  # a defanged address or host: "81[.]2[.]69[.]142", "evil[dot]example"
+        edits += [(m.start(), m.end(), ".") for m in _DEFANGED_DOT.finditer(text)]
     if "\n" in text:
         for m in _NUMBER_BREAK.finditer(text):
             a = m.start()
@@ -379,7 +413,7 @@ def normalize(text: str, first_names: frozenset[str] = frozenset()) -> tuple[str
         if edits:
             text = apply_edits(text, edits)
             maps.append(OffsetMap(edits))
-    if "&" in text or "%" in text:
+    if "&" in text or "%" in text or "\\u" in text:
         edits = _markup_edits(text)
         if edits:
             text = apply_edits(text, edits)

@@ -47,6 +47,7 @@ from langchain_aegis.privacy._ids import scan_plates_and_licences
 from langchain_aegis.privacy._normalize import normalize, to_original
 from langchain_aegis.privacy._numbers import Span, scan_numbers
 from langchain_aegis.privacy._prefilter import release
+from langchain_aegis.privacy._spread import scan_spread_numbers
 from langchain_aegis.privacy._tokens import scan_documents, scan_emails, scan_ipv6
 
 __all__ = ["ENTITY_TYPES", "Finding", "detect"]
@@ -125,6 +126,7 @@ def detect(text: str) -> list[Finding]:
     text, maps = normalize(text)
     spans: list[Span] = []
     scan_numbers(text, spans)
+    scan_spread_numbers(text, spans)
     scan_emails(text, spans)
     scan_ipv6(text, spans)
     scan_documents(text, spans)

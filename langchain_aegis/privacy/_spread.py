@@ -1,0 +1,92 @@
+"""Numbers written spread out: ``DE89-3704-0044-...``, ``4111.1111.1111.1111``, ``D E 8 9 3 7 ...``.
+
+The number scanners (:mod:`._numbers`) read identifiers in the layouts people
+usually type: groups joined by single spaces, or dashes for cards. A reader
+reads the same number through any separator: dashes, dots, slashes,
+underscores, two spaces from a PDF copy, pairs read aloud, one character at
+a time from a speech transcript, and the letter ``O`` typed for a zero. This
+scanner finds such runs, drops the separators and checks what is left with
+the same checksums:
+
+* an IBAN whose mod-97 check holds (strong enough on its own);
+* a card number with a known first digit, its Luhn check, and card-like
+  grouping (groups of four, or Amex's 4-6-5);
+* a German tax ID (Steuer-ID) or a US SSN only after its keyword, because
+  their checksums alone would accept too many phone or order numbers.
+
+It reports only what the ordinary scanners do not already cover better (the
+resolver keeps the best of overlapping findings), and runs one pattern over
+the text; the checksums run only on candidate runs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy._checksums import de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
+from langchain_aegis.privacy._numbers import Span, lower_window
+
+__all__ = ["scan_spread_numbers"]
+
+# A run: an optional two-letter country code (letters may stand apart: "D E"), then at least nine
+# digits (or O typed for 0) joined by up to three separator characters each.
+_SEP = r"[ \t._/\-]{0,3}"
+_RUN = re.compile(rf"(?<![\w])(?:[A-Za-z]{_SEP}[A-Za-z]{_SEP})?[0-9](?:{_SEP}[0-9O]){{8,40}}(?![\w])")
+_DROP = str.maketrans("O", "0", " \t._/-")
+_GROUPS = re.compile(r"[0-9O]+")
+_CARD_FIRST = frozenset("23456")
+_TAX_KEYWORDS = re.compile(r"steuer|idnr|identifikationsnummer|tax|\btin\b")
+_REACH = 40  # characters before the run in which a keyword counts
+
+
+def scan_spread_numbers(text: str, out: list[Span]) -> None:
+    """Append IBANs, cards, tax IDs and SSNs written with unusual separators to ``out``."""
+    for m in _RUN.finditer(text):
+        run = m.group()
+        s, e = m.span()
+        compact = run.translate(_DROP)
+        if compact[:2].isalpha():
+            # mod-97 is strong enough on its own, whatever the layout ("DE 89 37 04 ...").
+            if 15 <= len(compact) <= 34 and iban_ok(compact.upper()):
+                out.append(("IBAN", s, e))
+                continue
+            first = next(i for i, c in enumerate(run) if c.isdigit())  # "ID 860-957-...": the letters are a label
+            run, s = run[first:], s + first
+            compact = run.translate(_DROP)
+        if _plain(run):
+            continue  # single spaces or none: the ordinary scanners read it
+        groups = [len(g) for g in _GROUPS.findall(run)]
+        if 13 <= len(compact) <= 19 and compact[0] in _CARD_FIRST and _card_grouping(groups) and luhn_ok(compact):
+            out.append(("CREDIT_CARD", s, e))
+        elif len(compact) == 11 and de_tax_id_ok(compact) and _keyword(text, s, _TAX_KEYWORDS):
+            out.append(("DE_TAX_ID", s, e))
+        elif (
+            len(compact) == 9
+            and us_ssn_ok(compact[:3], compact[3:5], compact[5:])
+            and p.SSN_KEYWORDS.search(lower_window(text, max(0, s - _REACH), s))
+        ):
+            out.append(("US_SSN", s, e))
+
+
+def _plain(run: str) -> bool:
+    """Whether the run uses only the layout every ordinary scanner reads: digit groups and single spaces."""
+    return "O" not in run and "  " not in run and not any(c in run for c in "-._/\t") and not _single_chars(run)
+
+
+def _single_chars(run: str) -> bool:
+    """One character at a time ("8 9 3 7 0 4"): most groups are a single character."""
+    groups = run.split()
+    return len(groups) >= 8 and sum(len(g) == 1 for g in groups) * 2 > len(groups)
+
+
+def _card_grouping(groups: list[int]) -> bool:
+    if len(groups) == 1:
+        return True
+    if groups == [4, 6, 5]:  # American Express
+        return True
+    return all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4
+
+
+def _keyword(text: str, s: int, pattern: re.Pattern[str]) -> bool:
+    return pattern.search(lower_window(text, max(0, s - _REACH), s)) is not None
