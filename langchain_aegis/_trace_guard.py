@@ -71,7 +71,7 @@ _traces_lock = threading.Lock()
 # -- registry -------------------------------------------------------------------------
 
 
-def guard_call(callbacks: Any, shield: TraceShield) -> None:
+def guard_call(callbacks: Any, shield: TraceShield, root_run_id: str | None = None) -> None:
     """Guard the LangSmith tracers among ``callbacks`` and register a local-only call with its trace.
 
     Called by the chat model before its run starts. ``callbacks`` is the
@@ -83,9 +83,14 @@ def guard_call(callbacks: Any, shield: TraceShield) -> None:
     for tracer in tracers:
         guard_tracer(tracer)
         if parent is None:
-            continue  # the model's run is the root: the shield covers the whole trace
-        run = tracer.run_map.get(str(parent))
-        trace_id = str(getattr(run, "trace_id", None) or parent)
+            # The model's run is the root: the shield covers its content; the run's own labels
+            # (the user's metadata, a run name) are scrubbed by the guard, under the run's id.
+            if root_run_id is None:
+                continue
+            trace_id = root_run_id
+        else:
+            run = tracer.run_map.get(str(parent))
+            trace_id = str(getattr(run, "trace_id", None) or parent)
         with _traces_lock:
             records = _traces.setdefault(trace_id, [])
             if shield.removed not in records:
@@ -309,9 +314,31 @@ def scrub_run(kwargs: dict[str, Any], shields: Sequence[Removed], *, redact_all:
     for field in ("extra", "events", "serialized", "tags"):
         if out.get(field) is not None:
             out[field] = _walk(_plain(out[field]), redact, redact)
+    if hide and isinstance(extra := out.get("extra"), dict) and isinstance(extra.get("metadata"), dict):
+        # The user's own labels on a private trace ({"patient": "Anna K."}) are content too; what
+        # LangChain, LangGraph, LangSmith and Aegis put there identifies runs and stays readable.
+        extra["metadata"] = {
+            k: v if k.startswith(_SYSTEM_METADATA) or not isinstance(v, str | list | dict) else _hidden_value(v)
+            for k, v in extra["metadata"].items()
+        }
     if isinstance(name := out.get("name"), str):
-        out["name"] = redact(name)
+        # A run name like "RunnableSequence" or "aegis:local" names code; "handover Anna K." is content.
+        out["name"] = HIDDEN if hide and not _RUN_NAME.fullmatch(name) else redact(name)
     return out
+
+
+_SYSTEM_METADATA = ("ls_", "aegis", "langgraph_", "checkpoint", "thread_id", "revision_id", "__", "lc_", "run_")
+_RUN_NAME = re.compile(r"[\w.:<>\-]{1,80}")
+
+
+def _hidden_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return HIDDEN if value else value
+    if isinstance(value, list):
+        return [_hidden_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _hidden_value(v) for k, v in value.items()}
+    return value
 
 
 def _plain(value: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -337,7 +338,9 @@ class AegisChatModel(BaseChatModel):
         if decision.privacy == "local_only" and (mode := self._cfg.privacy.tracing) != "allow":
             # Private by metadata: the detector has nothing to mask, so redacting would show it all.
             shield = TraceShield("hide" if decision.local_only_source != "detector" else mode)
-            guard_call(cfg.get("callbacks"), shield)
+            if cfg.get("run_id") is None and getattr(cfg.get("callbacks"), "parent_run_id", None) is None:
+                cfg["run_id"] = uuid.uuid4()  # a root run: its id is the trace id the guard files it under
+            guard_call(cfg.get("callbacks"), shield, str(cfg["run_id"]) if cfg.get("run_id") else None)
         tracers = tuple(tracers_in(cfg.get("callbacks")))
         call = _Call(decision, messages, time.perf_counter(), shield, tracers, stop)
         kwargs[_CALL_KEY] = call

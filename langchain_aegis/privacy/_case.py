@@ -174,6 +174,37 @@ def _search_all(text: str) -> Iterator[re.Match[str]]:
         m = _ANY_CASE_CUE.search(text, m.end(1))
 
 
+_PIECE = re.compile(r"[^\n.!?:;]+")
+
+
+def _shouted(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The pieces of ``text[lo:hi]`` written all in capitals that hold a name or a salutation.
+
+    A line of acronyms ("COPD GOLD 2", "ICD-10 F32.1") is left alone: capitals
+    are its normal spelling, and there is no name in it to find.
+    """
+    names = first_names() | surnames()
+    out = []
+    for m in _PIECE.finditer(text, lo, hi):
+        piece = m.group()
+        if piece.isupper() and sum(c.isalpha() for c in piece) >= 3:
+            words = [w.lower() for w in _WORD.findall(piece)]
+            if any(w in _SALUTATIONS or w in _CUES or _title(w) in names for w in words):
+                out.append(m.span())
+    return out
+
+
+_CODE = re.compile(r"\w*[0-9]\w*")
+
+
+def _recase_shouted(piece: str) -> str:
+    """:func:`recase` for a piece in capitals, keeping codes with digits as written ("HBA1C", "J44", "54M")."""
+    fixed = list(recase(piece))
+    for m in _CODE.finditer(piece):
+        fixed[m.start() : m.end()] = piece[m.start() : m.end()]
+    return "".join(fixed)
+
+
 def recase_around(text: str, spans: list[tuple[int, int]], reach: int) -> str:
     """Cased ``text`` with salutations re-cased, and lower-case words re-cased within ``reach`` of ``spans``.
 
@@ -204,7 +235,10 @@ def recase_around(text: str, spans: list[tuple[int, int]], reach: int) -> str:
         if _CAPITAL.search(text, lo, hi) and len(_CAPITAL.findall(text, lo, hi)) > max(
             1, text.count(" ", lo, hi) // 10
         ):
-            continue  # the writer uses capitals here: they are the signal, keep them
+            # The writer uses capitals here, and they are the signal; but a line or sentence written
+            # all in capitals ("PATIENT: ANNA SCHMIDT, DEPRESSION") says nothing about names.
+            changed += [(a, _recase_shouted(text[a:b])) for a, b in _shouted(text, lo, hi)]
+            continue
         window = text[lo:hi]
         fixed = recase(window)
         if fixed != window:

@@ -74,7 +74,8 @@ _AFTER_CUE = re.compile(  # the name may follow on the next line ("Frau\nMüller
 )
 _GREETINGS = frozenset({"Hallo", "Hi", "Hey", "Liebe", "Lieber", "Dear", "Moin", "Servus", "Guten Tag"})
 _SIGN_OFFS = re.compile(
-    r"(?:Grüße|Grüßen|Gruß|Regards|Best|Cheers|Thanks|Danke|Sincerely|Yours|MfG|Beste Grüße|Herzlich)[,!.]?[ \t]*\r?\n"
+    # The closing word in any case ("Best regards", "Kind regards,", "viele grüße"); the name keeps its capitals.
+    r"(?i:grüße|grüßen|gruß|regards|best|cheers|thanks|danke|sincerely|yours|mfg|herzlich)[,!.]?[ \t]*\r?\n"
     rf"[ \t]*(?:(?:Dr\.|Prof\.)[ \t]+)?({_NAME_WORD}(?:[ \t]+{_NAME_WORD})?)"
 )
 # Words a greeting or label is often followed by that are not names.

@@ -109,6 +109,8 @@ _FOLD = str.maketrans(
         **dict.fromkeys(_DASHES, "-"),
         **dict.fromkeys(_SPACES, " "),
         **dict.fromkeys(_INVISIBLE, ""),
+        "\u3002": ".",  # ideographic full stops: "anna@gmail。com"
+        "\uff61": ".",
         "\u2028": "\n",
         "\u2029": "\n",
         "\u0085": "\n",
@@ -167,6 +169,13 @@ _LOOKALIKES = str.maketrans(
 )
 
 
+def _ascii_digits(text: str) -> str:
+    """Decimal digits of any script as ASCII digits ("٠٣٠" is "030"); NFKC keeps them."""
+    if text.isascii() or not any(c.isdecimal() for c in text):
+        return text
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
+
+
 def _mixed_script(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
@@ -193,7 +202,7 @@ def _unicode_edits(text: str) -> list[Edit]:
             while j < end and unicodedata.combining(text[j]):
                 j += 1
             cluster = text[i:j]
-            folded = unicodedata.normalize("NFKC", cluster).translate(_FOLD)
+            folded = _ascii_digits(unicodedata.normalize("NFKC", cluster).translate(_FOLD))
             if folded != cluster:
                 # NFKC may produce more fold targets (U+2011 -> U+2010); one more pass settles it.
                 edits.append((i, j, unicodedata.normalize("NFKC", folded).translate(_FOLD)))
@@ -249,7 +258,23 @@ def _disjoint(edits: Iterable[Edit]) -> list[Edit]:
 
 # The separators are found with ``str.find`` (a C substring search, far cheaper than a
 # regex whose first character is a space class, which re tries at every space).
-_AT_LITERALS = (" @ ", " at ", " AT ", "[at]", "(at)", "{at}", "<at>", "[ at ]", "( at )", "[AT]", "(AT)", "[@]", "(@)")
+_AT_LITERALS = (
+    " @ ",
+    " (Klammeraffe) ",
+    " (klammeraffe) ",
+    " at ",
+    " AT ",
+    "[at]",
+    "(at)",
+    "{at}",
+    "<at>",
+    "[ at ]",
+    "( at )",
+    "[AT]",
+    "(AT)",
+    "[@]",
+    "(@)",
+)
 _DOT_LITERALS = ("[dot]", "(dot)", "{dot}", "<dot>", " dot ", " DOT ", "[DOT]", "(DOT)", "[.]", "(.)", "(punkt)")
 _DOT_SEP = r"(?:\s?[\[({<] ?(?:dot|DOT|Dot|punkt|Punkt|\.) ?[\])}>]\s?|\s(?:dot|DOT|punkt)\s|\s?\.\s?)"
 _DOMAIN = re.compile(rf"\s?([A-Za-z0-9](?:[\w\-]{{0,62}})(?:{_DOT_SEP}[A-Za-z0-9][\w\-]{{0,62}})+)")

@@ -12,7 +12,9 @@ the same checksums:
 * a card number with a known first digit, its Luhn check, and card-like
   grouping (groups of four, or Amex's 4-6-5);
 * a German tax ID (Steuer-ID) or a US SSN only after its keyword, because
-  their checksums alone would accept too many phone or order numbers.
+  their checksums alone would accept too many phone or order numbers;
+* a phone number after its keyword (``Tel.``, ``phone``, ``Handy``), when
+  ``phonenumbers`` says it is valid.
 
 It reports only what the ordinary scanners do not already cover better (the
 resolver keeps the best of overlapping findings), and runs one pattern over
@@ -26,14 +28,16 @@ import re
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._numbers import Span, lower_window
+from langchain_aegis.privacy._phones import phone_ok
 
 __all__ = ["scan_spread_numbers"]
 
 # A run: an optional two-letter country code (letters may stand apart: "D E"), then at least nine
 # digits (or O typed for 0) joined by up to three separator characters each.
 _SEP = r"[ \t._/\-]{0,3}"
-_RUN = re.compile(rf"(?<![\w])(?:[A-Za-z]{_SEP}[A-Za-z]{_SEP})?[0-9](?:{_SEP}[0-9O]){{8,40}}(?![\w])")
-_DROP = str.maketrans("O", "0", " \t._/-")
+_RUN = re.compile(rf"(?<![\w+])(?:[A-Za-z]{_SEP}[A-Za-z]{_SEP}|\+{_SEP})?[0-9O](?:{_SEP}[0-9O]){{8,40}}(?![\w])")
+_DROP = str.maketrans("O", "0", " \t._/-+")
+_PHONE_KEYWORDS = re.compile(r"tel|phone|fon|mobil|handy|ruf|call|fax|whatsapp")
 _GROUPS = re.compile(r"[0-9O]+")
 _CARD_FIRST = frozenset("23456")
 _TAX_KEYWORDS = re.compile(r"steuer|idnr|identifikationsnummer|tax|\btin\b")
@@ -46,6 +50,8 @@ def scan_spread_numbers(text: str, out: list[Span]) -> None:
         run = m.group()
         s, e = m.span()
         compact = run.translate(_DROP)
+        if not compact.isdecimal() and not compact[:2].isalpha():
+            continue
         if compact[:2].isalpha():
             # mod-97 is strong enough on its own, whatever the layout ("DE 89 37 04 ...").
             if 15 <= len(compact) <= 34 and iban_ok(compact.upper()):
@@ -56,6 +62,9 @@ def scan_spread_numbers(text: str, out: list[Span]) -> None:
             compact = run.translate(_DROP)
         if _plain(run):
             continue  # single spaces or none: the ordinary scanners read it
+        if _keyword(text, s, _PHONE_KEYWORDS) and phone_ok(run.replace("O", "0")):
+            out.append(("PHONE", s, e))
+            continue
         groups = [len(g) for g in _GROUPS.findall(run)]
         if 13 <= len(compact) <= 19 and compact[0] in _CARD_FIRST and _card_grouping(groups) and luhn_ok(compact):
             out.append(("CREDIT_CARD", s, e))
@@ -75,9 +84,9 @@ def _plain(run: str) -> bool:
 
 
 def _single_chars(run: str) -> bool:
-    """One character at a time ("8 9 3 7 0 4"): most groups are a single character."""
+    """One or two characters at a time ("8 9 3 7 0 4", "03 01 23 45 67"): most groups are that short."""
     groups = run.split()
-    return len(groups) >= 8 and sum(len(g) == 1 for g in groups) * 2 > len(groups)
+    return len(groups) >= 5 and sum(len(g) <= 2 for g in groups) * 5 > len(groups) * 3
 
 
 def _card_grouping(groups: list[int]) -> bool:

@@ -205,6 +205,13 @@ def is_binary(value: str) -> bool:
     return not text_views(value, "data")
 
 
+def _number_text(value: float) -> str:
+    """A number as its digits: a JSON float that is a whole number ("4111111111111111.0") as an int."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    return str(value)
+
+
 def walk(value: Any, path: Path = (), *, prose: bool = False) -> list[Segment]:
     """Every readable string in ``value``, depth first, in the order a serializer writes it.
 
@@ -251,14 +258,14 @@ def _collect(value: Any, path: Path, prose: bool, out: list[Segment]) -> None:
     if value is None or kind is bool:
         return
     if kind is int or kind is float:
-        out.append(Segment(path, str(value), False))
+        out.append(Segment(path, _number_text(value), False))
         return
     if isinstance(value, str):  # a str subclass (an enum member)
         _collect(str(value), path, prose, out)
     elif isinstance(value, list | tuple):
         _collect(list(value), path, prose, out)
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        out.append(Segment(path, str(value), False))
+        out.append(Segment(path, _number_text(value), False))
     elif isinstance(value, set | frozenset):
         for item in sorted(value, key=repr):
             _collect(item, path, prose, out)
