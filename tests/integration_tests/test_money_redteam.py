@@ -1,0 +1,290 @@
+"""Red-team tests of the money guarantee: a cap is never exceeded, and every bill is recorded.
+
+Each test plays a provider (or a caller, or a ledger) the way it can behave in
+production, counts what the loopback server billed from the replies it sent,
+and compares it with what the ledger recorded and with the cap. Attacks
+already covered by ``test_money_exits.py``, ``test_ledger_faults.py`` and
+friends are not repeated here.
+
+"Billed" is the fake server's own count (words, see
+:mod:`langchain_aegis.testing.exchange`) of what it generated, which is what
+a provider charges for: a real provider bills the tokens it produced even
+when the client stopped reading them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from langchain_core.messages import HumanMessage
+
+from langchain_aegis import aegis_config
+from langchain_aegis.budget import Ledger, open_ledger, period_for
+from langchain_aegis.budget.memory import MemoryLedger
+from langchain_aegis.chat_models import AegisChatModel
+from langchain_aegis.config import Pricing
+from langchain_aegis.errors import LedgerUnavailableError
+from langchain_aegis.testing import OllamaServer, OpenAIServer, Reply
+from langchain_aegis.testing.exchange import ChatRequest, count_tokens
+from tests.integration_tests.privacy_fixtures import Deployment, deployment
+
+CLOUDS = ("openai", "ollama_cloud")
+PROMPT = "Tell me a story about a dragon."
+CEILING = 64  # budgets.default_max_tokens: small, so one reservation is easy to reason about
+IN_PRICE, OUT_PRICE = 1.0, 2.0  # USD per 1M tokens
+PER_M = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def dep() -> Iterator[Deployment]:
+    with deployment() as d:
+        yield d
+
+
+@pytest.fixture(autouse=True)
+def _clean(dep: Deployment) -> None:
+    dep.reset()
+
+
+def _server(dep: Deployment, cloud: str) -> OllamaServer | OpenAIServer:
+    return dep.openai if cloud == "openai" else dep.ollama_cloud
+
+
+def _model(
+    dep: Deployment,
+    cloud: str,
+    limit: float,
+    *,
+    price: Pricing | None = None,
+    ledger: Ledger | None = None,
+    budgets: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> tuple[AegisChatModel, Ledger]:
+    cfg = dep.config(
+        budgets={
+            "monthly_limits": {cloud: limit},
+            "ledger": "memory://",
+            "default_max_tokens": CEILING,
+            **(budgets or {}),
+        },
+        routing={"fallback_chain": [cloud, "local_ollama"]},
+    )
+    providers = dict(cfg.providers)
+    providers[cloud] = providers[cloud].model_copy(
+        update={"pricing": price or Pricing(input=IN_PRICE, output=OUT_PRICE)}
+    )
+    ledger = ledger or open_ledger("memory://")
+    return dep.model(config=cfg.model_copy(update={"providers": providers}), ledger=ledger, **kwargs), ledger
+
+
+def _spend(ledger: Ledger, cloud: str, now: float | None = None) -> tuple[float, float]:
+    when = datetime.now(UTC) if now is None else datetime.fromtimestamp(now, UTC)
+    found = ledger.snapshot(period_for(when, "UTC"), now=now).get(cloud)
+    return (found.spent, found.reserved) if found else (0.0, 0.0)
+
+
+def _words(n: int) -> str:
+    return " ".join(f"w{i}" for i in range(n))
+
+
+def _billed(prompt_words: int, output_words: int, price: Pricing | None = None) -> float:
+    """USD the fake server charges for a request: its word counts at the provider's price."""
+    p = price or Pricing(input=IN_PRICE, output=OUT_PRICE)
+    return (prompt_words * p.input + output_words * p.output) / PER_M
+
+
+def _reservation(model: AegisChatModel, text: str, max_tokens: int = CEILING, price: Pricing | None = None) -> float:
+    from langchain_aegis._bound import prompt_bound
+    from langchain_aegis._convert import to_provider_messages
+    from langchain_aegis.pricing import worst_case_cost
+
+    messages = to_provider_messages(model._convert_input(text).to_messages())
+    return worst_case_cost(prompt_bound(messages, {}), max_tokens, price or Pricing(input=IN_PRICE, output=OUT_PRICE))
+
+
+def _on(cloud: str) -> Any:
+    return aegis_config(provider=cloud)
+
+
+# -- 1. a stopped stream: the provider billed the whole generation ---------------------
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("how", ["break", "aclose"])
+async def test_a_stopped_stream_records_what_the_provider_already_generated(
+    dep: Deployment, cloud: str, how: str
+) -> None:
+    """The server wrote the whole answer before the caller read its first chunk; it bills all of it."""
+    model, ledger = _model(dep, cloud, 10.0, budgets={"default_max_tokens": 2048})
+    server = _server(dep, cloud)
+    answer = _words(1500)  # fits the output ceiling: the server generates every word
+    server.script(answer)
+    if how == "break":
+        for _ in model.stream(PROMPT, config=_on(cloud)):
+            break
+    else:
+        agen = model.astream(PROMPT, config=_on(cloud))
+        await anext(agen)
+        await agen.aclose()
+    billed = _billed(count_tokens(PROMPT), count_tokens(answer))
+    spent, reserved = _spend(ledger, cloud)
+    assert reserved == pytest.approx(0.0, abs=1e-15)
+    assert spent >= billed, (
+        f"{cloud} generated and billed {count_tokens(answer)} output tokens (${billed:.9f}); "
+        f"the ledger recorded ${spent:.9f} for the stopped stream"
+    )
+
+
+# -- 2. money held by an open stream: the lease expires while the caller holds it ------------
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_stream_held_past_its_lease_does_not_let_others_spend_its_money(dep: Deployment, cloud: str) -> None:
+    """A UI that stalls on a stream for longer than ``lease_seconds``: its money is given to others."""
+    price = Pricing(input=0.0, output=OUT_PRICE)  # each full answer costs exactly one reservation
+    per_call = CEILING * OUT_PRICE / PER_M
+    limit = 3 * per_call
+    model, ledger = _model(dep, cloud, limit, price=price)
+    accounting: Any = model._runtime.accounting
+    now = [datetime(2026, 12, 4, 12, tzinfo=UTC).timestamp()]
+    accounting.clock = lambda: now[0]
+    server = _server(dep, cloud)
+    server.script(*([_words(CEILING)] * 4))  # every answer fills the ceiling
+    held = model.stream(PROMPT, config=_on(cloud))
+    next(held)  # the caller reads one chunk, then stalls
+    now[0] += model.aegis_config.budgets.lease_seconds + 1
+    for _ in range(3):
+        reply = model.invoke(PROMPT, config=_on(cloud))
+        assert reply.response_metadata["aegis"]["served_by"] == cloud
+    held.close()
+    spent, _ = _spend(ledger, cloud, now[0])
+    cloud_calls = len(server.chat_requests())
+    assert spent <= limit + 1e-12, (
+        f"{cloud_calls} paid requests under a cap that fits 3: spent ${spent:.9f} > cap ${limit:.9f}"
+    )
+
+
+# -- 3. a journaled settlement is not counted by the next reservation ----------------------------
+
+
+class _SwitchLedger(MemoryLedger):
+    """A memory ledger that can be made unreachable, as Redis going down."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = False
+        self.url = "redis://ledger.invalid:6379/0"
+
+    def _check(self, op: str) -> None:
+        if self.down:
+            raise LedgerUnavailableError(self.url, op, ConnectionError("connection refused"))
+
+    def reserve(self, *args: Any, **kwargs: Any) -> Any:
+        self._check("reserve")
+        return super().reserve(*args, **kwargs)
+
+    def settle(self, *args: Any, **kwargs: Any) -> bool:
+        self._check("settle")
+        return super().settle(*args, **kwargs)
+
+    def record_once(self, *args: Any, **kwargs: Any) -> bool:
+        self._check("record_once")
+        return super().record_once(*args, **kwargs)
+
+    def release(self, *args: Any, **kwargs: Any) -> None:
+        self._check("release")
+        super().release(*args, **kwargs)
+
+
+def test_a_journaled_settlement_counts_before_the_next_reservation(dep: Deployment, tmp_path: Any) -> None:
+    """The ledger fails between the answer and settle, stays down past the lease, then comes back."""
+    cloud = "openai"
+    price = Pricing(input=0.0, output=OUT_PRICE)
+    per_call = CEILING * OUT_PRICE / PER_M
+    limit = 1.5 * per_call  # fits one full answer
+    ledger = _SwitchLedger()
+    model, _ = _model(dep, cloud, limit, price=price, ledger=ledger, budgets={"journal": str(tmp_path / "j.jsonl")})
+    accounting: Any = model._runtime.accounting
+    now = [datetime(2026, 12, 4, 12, tzinfo=UTC).timestamp()]
+    accounting.clock = lambda: now[0]
+    server = _server(dep, cloud)
+
+    def answer_then_ledger_down(chat: ChatRequest) -> Reply:
+        ledger.down = True  # the provider has the request; the ledger dies before settle
+        return Reply(content=_words(CEILING))
+
+    server.script(answer_then_ledger_down, _words(CEILING))
+    first = model.invoke(PROMPT, config=_on(cloud))
+    assert first.response_metadata["aegis"]["served_by"] == cloud
+    assert accounting.journal.pending(), "the first settlement should wait in the journal"
+    now[0] += model.aegis_config.budgets.lease_seconds + 60  # a long outage
+    ledger.down = False
+    second = model.invoke(PROMPT, config=_on(cloud))
+    spent, _ = _spend(ledger, cloud, now[0])
+    served = [r.response_metadata["aegis"]["served_by"] for r in (first, second)]
+    assert spent <= limit + 1e-12, (
+        f"served by {served}: spent ${spent:.9f} > cap ${limit:.9f} (the journaled answer was not counted "
+        "when the second call reserved)"
+    )
+
+
+# -- 4. images billed at the model's own rate -------------------------------------------------
+
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+GPT_4O_MINI_HIGH_DETAIL = 25_501  # 2,833 base + 4 tiles x 5,667: a 2048x2048 image on gpt-4o-mini
+
+
+def test_an_image_billed_at_gpt_4o_mini_rates_stays_under_the_cap(
+    dep: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cloud = "openai"  # gpt-4o-mini in the deployment
+    server = dep.openai
+    original = server.protocol._usage  # type: ignore[attr-defined]
+
+    def usage(chat: ChatRequest, reply: Reply) -> dict[str, Any]:
+        found = original(chat, reply)
+        images = json.dumps(chat.body).count('"type": "image_url"')
+        found["prompt_tokens"] += GPT_4O_MINI_HIGH_DETAIL * images
+        found["total_tokens"] = found["prompt_tokens"] + found["completion_tokens"]
+        return found
+
+    monkeypatch.setattr(server.protocol, "_usage", usage)
+    message = HumanMessage(
+        content=[
+            {"type": "text", "text": "Describe the image."},
+            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}", "detail": "high"}},
+        ]
+    )
+    probe, _ = _model(dep, cloud, 1.0)
+    from langchain_aegis._bound import prompt_bound
+    from langchain_aegis._convert import to_provider_messages
+    from langchain_aegis.pricing import worst_case_cost
+
+    reservation = worst_case_cost(
+        prompt_bound(to_provider_messages([message]), {}), CEILING, Pricing(input=IN_PRICE, output=OUT_PRICE)
+    )
+    limit = 5 * reservation
+    model, ledger = _model(dep, cloud, limit)
+
+    async def run() -> list[Any]:
+        return list(await asyncio.gather(*(model.ainvoke([message], config=_on(cloud)) for _ in range(10))))
+
+    replies = asyncio.run(run())
+    on_cloud = [r for r in replies if r.response_metadata["aegis"]["served_by"] == cloud]
+    billed = (
+        sum(
+            r.usage_metadata["input_tokens"] * IN_PRICE + r.usage_metadata["output_tokens"] * OUT_PRICE
+            for r in on_cloud
+        )
+        / PER_M
+    )
+    spent, _ = _spend(ledger, cloud)
+    assert spent >= billed - 1e-12
+    assert spent <= limit + 1e-12, (
+        f"{len(on_cloud)} image calls admitted; billed ${billed:.6f}, recorded ${spent:.6f}, cap ${limit:.6f}"
+    )
