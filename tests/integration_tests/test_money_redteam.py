@@ -15,8 +15,10 @@ when the client stopped reading them.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
-from collections.abc import Callable, Iterator
+import math
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -260,7 +262,6 @@ def test_an_image_billed_at_gpt_4o_mini_rates_stays_under_the_cap(
             {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}", "detail": "high"}},
         ]
     )
-    probe, _ = _model(dep, cloud, 1.0)
     from langchain_aegis._bound import prompt_bound
     from langchain_aegis._convert import to_provider_messages
     from langchain_aegis.pricing import worst_case_cost
@@ -287,4 +288,114 @@ def test_an_image_billed_at_gpt_4o_mini_rates_stays_under_the_cap(
     assert spent >= billed - 1e-12
     assert spent <= limit + 1e-12, (
         f"{len(on_cloud)} image calls admitted; billed ${billed:.6f}, recorded ${spent:.6f}, cap ${limit:.6f}"
+    )
+
+
+# -- 5. a provider that ignores max_tokens ------------------------------------------------------
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_stream_past_the_output_ceiling_is_not_read_past_the_cap(
+    dep: Deployment, cloud: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An OpenAI-compatible gateway (or a model) that does not honour ``max_tokens``.
+
+    A non-streamed answer cannot be stopped by the client, but a stream can:
+    the client counts the output bytes and knows when the ceiling it reserved
+    for has been passed.
+    """
+    import langchain_aegis.testing.server as server_module
+    from langchain_aegis.testing.exchange import finalize
+
+    def ignore_cap(reply: Any, request: ChatRequest) -> Reply:
+        return finalize(reply, dataclasses.replace(request, max_tokens=None))
+
+    monkeypatch.setattr(server_module, "finalize", ignore_cap)
+    probe, _ = _model(dep, cloud, 1.0)
+    limit = 2 * _reservation(probe, PROMPT)
+    model, ledger = _model(dep, cloud, limit)
+    server = _server(dep, cloud)
+    answer = _words(10 * CEILING)
+    server.script(answer)
+    chunks = list(model.stream(PROMPT, config=_on(cloud)))
+    billed = _billed(count_tokens(PROMPT), count_tokens(answer))
+    spent, reserved = _spend(ledger, cloud)
+    assert reserved == pytest.approx(0.0, abs=1e-15)
+    assert spent >= billed - 1e-12, "the provider's own count must be recorded"
+    assert spent <= limit + 1e-12, (
+        f"{len(chunks)} chunks read past a ceiling of {CEILING}: billed ${billed:.9f}, recorded ${spent:.9f}, "
+        f"cap ${limit:.9f}"
+    )
+
+
+# -- 6. usage reports that cannot be right --------------------------------------------------------
+
+
+def _bad_usage(server: OllamaServer | OpenAIServer, variant: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    protocol: Any = server.protocol
+    if isinstance(server, OpenAIServer):
+        original = protocol._usage
+
+        def usage(chat: ChatRequest, reply: Reply) -> dict[str, Any]:
+            found = dict(original(chat, reply))
+            if variant == "zero":
+                found.update(prompt_tokens=0, completion_tokens=0, total_tokens=0)
+            elif variant == "negative":
+                found.update(prompt_tokens=-500, completion_tokens=-500, total_tokens=-1000)
+            elif variant == "nan":
+                found.update(prompt_tokens=math.nan, completion_tokens=math.nan, total_tokens=math.nan)
+            return found
+
+        monkeypatch.setattr(protocol, "_usage", usage)
+        return
+    original_final = protocol._final
+
+    def final(chat: ChatRequest, reply: Reply) -> dict[str, Any]:
+        found = dict(original_final(chat, reply))
+        if variant == "zero":
+            found.update(prompt_eval_count=0, eval_count=0)
+        elif variant == "negative":
+            found.update(prompt_eval_count=-500, eval_count=-500)
+        elif variant == "missing":  # Ollama leaves the counts out (e.g. a prompt served from its cache)
+            found.pop("prompt_eval_count", None)
+            found.pop("eval_count", None)
+        return found
+
+    monkeypatch.setattr(protocol, "_final", final)
+
+
+@pytest.mark.parametrize(
+    ("cloud", "variant"),
+    [
+        ("openai", "zero"),
+        ("openai", "negative"),
+        ("openai", "nan"),
+        ("ollama_cloud", "zero"),
+        ("ollama_cloud", "negative"),
+        ("ollama_cloud", "missing"),
+    ],
+)
+@pytest.mark.parametrize("path", ["invoke", "stream"])
+def test_an_answer_with_an_impossible_usage_report_is_not_recorded_at_zero(
+    dep: Deployment, cloud: str, variant: str, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """40 words came back; the usage says 0 (or less, or NaN, or nothing): the estimate must be charged."""
+    server = _server(dep, cloud)
+    _bad_usage(server, variant, monkeypatch)
+    model, ledger = _model(dep, cloud, 10.0)
+    answer = _words(40)
+    server.script(answer)
+    text = ""
+    try:
+        if path == "invoke":
+            text = str(model.invoke(PROMPT, config=_on(cloud)).content)
+        else:
+            text = "".join(str(c.content) for c in model.stream(PROMPT, config=_on(cloud)))
+    except Exception as exc:  # an unusable answer may fail; it must still be charged, and typed
+        assert type(exc).__module__.startswith("langchain_aegis"), f"untyped error {exc!r}"
+    billed = _billed(count_tokens(PROMPT), count_tokens(answer))
+    spent, reserved = _spend(ledger, cloud)
+    assert reserved == pytest.approx(0.0, abs=1e-15)
+    assert spent >= billed, (
+        f"{cloud} answered {len(text.split())} words with {variant} usage: billed ${billed:.9f}, recorded ${spent:.9f}"
     )
