@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import HumanMessage
+from pydantic import BaseModel, Field
 
 from langchain_aegis import aegis_config
 from langchain_aegis.budget import Ledger, open_ledger, period_for
@@ -385,17 +386,285 @@ def test_an_answer_with_an_impossible_usage_report_is_not_recorded_at_zero(
     model, ledger = _model(dep, cloud, 10.0)
     answer = _words(40)
     server.script(answer)
-    text = ""
+    text, error = "", None
     try:
         if path == "invoke":
             text = str(model.invoke(PROMPT, config=_on(cloud)).content)
         else:
             text = "".join(str(c.content) for c in model.stream(PROMPT, config=_on(cloud)))
     except Exception as exc:  # an unusable answer may fail; it must still be charged, and typed
-        assert type(exc).__module__.startswith("langchain_aegis"), f"untyped error {exc!r}"
+        error = exc
+    assert error is None or type(error).__module__.startswith("langchain_aegis"), f"untyped error {error!r}"
     billed = _billed(count_tokens(PROMPT), count_tokens(answer))
     spent, reserved = _spend(ledger, cloud)
     assert reserved == pytest.approx(0.0, abs=1e-15)
     assert spent >= billed, (
         f"{cloud} answered {len(text.split())} words with {variant} usage: billed ${billed:.9f}, recorded ${spent:.9f}"
+    )
+
+
+# -- attacks that held ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_usage_above_the_reservation_is_recorded_in_full_and_closes_the_cap(dep: Deployment, cloud: str) -> None:
+    """A provider bills more than was reserved: the excess is recorded, not capped, and no call follows."""
+    server = _server(dep, cloud)
+    protocol: Any = server.protocol
+    big = 50_000
+    with pytest.MonkeyPatch.context() as mp:
+        if isinstance(server, OpenAIServer):
+            original = protocol._usage
+
+            def usage(chat: ChatRequest, reply: Reply) -> dict[str, Any]:
+                return {**original(chat, reply), "prompt_tokens": big, "total_tokens": big}
+
+            mp.setattr(protocol, "_usage", usage)
+        else:
+            original_final = protocol._final
+
+            def final(chat: ChatRequest, reply: Reply) -> dict[str, Any]:
+                return {**original_final(chat, reply), "prompt_eval_count": big}
+
+            mp.setattr(protocol, "_final", final)
+        probe, _ = _model(dep, cloud, 1.0)
+        limit = 3 * _reservation(probe, PROMPT)
+        model, ledger = _model(dep, cloud, limit)
+        first = model.invoke(PROMPT, config=_on(cloud))
+    billed = (
+        first.usage_metadata["input_tokens"] * IN_PRICE + first.usage_metadata["output_tokens"] * OUT_PRICE
+    ) / PER_M
+    spent, _ = _spend(ledger, cloud)
+    assert first.usage_metadata["input_tokens"] == big
+    assert spent == pytest.approx(billed, abs=1e-12)
+    second = model.invoke(PROMPT, config=_on(cloud))
+    assert second.response_metadata["aegis"]["served_by"] == "local_ollama"
+    assert len(server.chat_requests()) == 1
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("how", ["bind_max_tokens", "kwarg_max_tokens", "bind_num_predict", "max_completion_tokens"])
+async def test_a_callers_output_limit_is_reserved_and_sent(dep: Deployment, cloud: str, how: str) -> None:
+    """Ten concurrent long streams under a cap that fits two of their reservations."""
+    big = 1000
+    answer = _words(900)
+    probe, _ = _model(dep, cloud, 1.0)
+    reserved_for = CEILING if how == "max_completion_tokens" else big
+    limit = 2 * _reservation(probe, PROMPT, max_tokens=reserved_for)
+    model, ledger = _model(dep, cloud, limit)
+    server = _server(dep, cloud)
+    server.script(*([answer] * 10))
+    runnable: Any = model
+    kwargs: dict[str, Any] = {}
+    if how == "bind_max_tokens":
+        runnable = model.bind(max_tokens=big)
+    elif how == "kwarg_max_tokens":
+        kwargs = {"max_tokens": big}
+    elif how == "bind_num_predict":
+        runnable = model.bind(num_predict=big)
+    else:  # not a parameter the providers take: dropped, and the default ceiling is sent instead
+        runnable = model.bind(max_completion_tokens=100_000)
+
+    async def one() -> str:
+        return "".join([str(c.content) async for c in runnable.astream(PROMPT, config=_on(cloud), **kwargs)])
+
+    await asyncio.gather(*(one() for _ in range(10)))
+    sent = server.chat_requests()
+    assert sent
+    for entry in sent:
+        body = entry.body
+        cap = (
+            body.get("max_completion_tokens", body.get("max_tokens"))
+            if cloud == "openai"
+            else body["options"]["num_predict"]
+        )
+        assert cap == reserved_for
+    spent, reserved = _spend(ledger, cloud)
+    assert spent <= limit + 1e-12
+    assert reserved == pytest.approx(0.0, abs=1e-15)
+    billed = len(sent) * _billed(count_tokens(PROMPT), min(900, reserved_for))
+    assert spent >= billed - 1e-12
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+async def test_abatch_of_50_under_a_cap_that_fits_5(dep: Deployment, cloud: str) -> None:
+    probe, _ = _model(dep, cloud, 1.0)
+    limit = 5 * _reservation(probe, PROMPT)
+    model, ledger = _model(dep, cloud, limit)
+    server = _server(dep, cloud)
+    replies = await model.abatch([PROMPT] * 50, config=_on(cloud))
+    on_cloud = [r for r in replies if r.response_metadata["aegis"]["served_by"] == cloud]
+    billed = sum(r.response_metadata["aegis"]["cost_usd"] for r in on_cloud)
+    spent, reserved = _spend(ledger, cloud)
+    assert len(server.chat_requests()) == len(on_cloud)
+    assert 0 < len(on_cloud) <= 50
+    assert spent == pytest.approx(billed, abs=1e-12)
+    assert spent <= limit + 1e-12
+    assert reserved == pytest.approx(0.0, abs=1e-15)
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_keyboard_interrupt_in_a_sync_stream_consumer_is_charged(dep: Deployment, cloud: str) -> None:
+    model, ledger = _model(dep, cloud, 10.0)
+    with pytest.raises(KeyboardInterrupt):  # noqa: PT012 - the interrupt comes from the consumer's body
+        for _ in model.stream(PROMPT, config=_on(cloud)):
+            raise KeyboardInterrupt
+    spent, reserved = _spend(ledger, cloud)
+    assert spent > 0
+    assert reserved == pytest.approx(0.0, abs=1e-15)
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+async def test_astream_events_stopped_after_the_first_token_is_charged(dep: Deployment, cloud: str) -> None:
+    model, ledger = _model(dep, cloud, 10.0)
+    events = model.astream_events(PROMPT, config=_on(cloud), version="v2")
+    async for event in events:
+        if event["event"] == "on_chat_model_stream":
+            break
+    await events.aclose()  # type: ignore[attr-defined]
+    spent, reserved = _spend(ledger, cloud)
+    assert spent > 0
+    assert reserved == pytest.approx(0.0, abs=1e-15)
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("path", ["invoke", "stream"])
+def test_a_429_then_success_is_recorded_once(dep: Deployment, cloud: str, path: str) -> None:
+    model, ledger = _model(dep, cloud, 10.0, max_retries=2)
+    server = _server(dep, cloud)
+    server.inject("rate_limit", retry_after=0.01)
+    if path == "invoke":
+        reply = model.invoke(PROMPT, config=_on(cloud))
+        usage = reply.usage_metadata
+    else:
+        merged: Any = None
+        for chunk in model.stream(PROMPT, config=_on(cloud)):
+            merged = chunk if merged is None else merged + chunk
+        usage = merged.usage_metadata
+    assert len(server.chat_requests()) == 2
+    spent, reserved = _spend(ledger, cloud)
+    assert usage is not None
+    assert spent == pytest.approx((usage["input_tokens"] * IN_PRICE + usage["output_tokens"] * OUT_PRICE) / PER_M)
+    assert reserved == pytest.approx(0.0, abs=1e-15)
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_deadline_that_passes_while_waiting_for_a_paid_answer_charges_the_reservation(
+    dep: Deployment, cloud: str
+) -> None:
+    model, ledger = _model(dep, cloud, 10.0, timeout=0.5)
+    server = _server(dep, cloud)
+    server.inject("hang", delay=3.0)
+    reply = model.invoke(PROMPT, config=_on(cloud))
+    assert reply.response_metadata["aegis"]["served_by"] == "local_ollama"
+    spent, reserved = _spend(ledger, cloud)
+    assert spent == pytest.approx(_reservation(model, PROMPT), abs=1e-12)
+    assert reserved == pytest.approx(0.0, abs=1e-15)
+    assert len(dep.ollama_cloud.chat_requests()) + len(dep.openai.chat_requests()) == 1, "no second paid call"
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_cache_hit_costs_nothing_and_a_miss_is_recorded(dep: Deployment, cloud: str) -> None:
+    from langchain_core.caches import InMemoryCache
+
+    model, ledger = _model(dep, cloud, 10.0, cache=InMemoryCache())
+    first = model.invoke(PROMPT, config=_on(cloud))
+    after_miss = _spend(ledger, cloud)[0]
+    second = model.invoke(PROMPT, config=_on(cloud))
+    assert second.content == first.content
+    assert len(_server(dep, cloud).chat_requests()) == 1
+    assert after_miss == pytest.approx(first.response_metadata["aegis"]["cost_usd"], abs=1e-12)
+    assert after_miss > 0
+    assert _spend(ledger, cloud)[0] == after_miss
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_stream_that_crosses_month_end_counts_in_the_month_it_reserved(dep: Deployment, cloud: str) -> None:
+    per_call = _reservation(_model(dep, cloud, 1.0)[0], PROMPT)
+    model, ledger = _model(dep, cloud, 1.5 * per_call)
+    accounting: Any = model._runtime.accounting
+    november = datetime(2026, 11, 30, 23, 59, 59, tzinfo=UTC).timestamp()
+    now = [november]
+    accounting.clock = lambda: now[0]
+    stream = model.stream(PROMPT, config=_on(cloud))
+    next(stream)
+    now[0] = november + 2  # December
+    for _ in stream:
+        pass
+    nov_spent, nov_reserved = _spend(ledger, cloud, november)
+    dec_spent, dec_reserved = _spend(ledger, cloud, now[0])
+    assert nov_spent > 0
+    assert nov_reserved == dec_reserved == pytest.approx(0.0, abs=1e-15)
+    assert dec_spent == 0
+    reply = model.invoke(PROMPT, config=_on(cloud))  # December's cap is whole
+    assert reply.response_metadata["aegis"]["served_by"] == cloud
+
+
+# -- 7. tools and schemas the SDK expands after the bound was taken --------------------------------
+
+
+def lookup_customer_record(  # noqa: PLR0913 - a tool with many arguments, as agents have
+    customer_id: str, region: str, include_history: bool, max_rows: int, sort_by: str, language: str
+) -> str:
+    """Look up a customer's record in the archive."""
+    return "ok"
+
+
+lookup_customer_record.__doc__ = (lookup_customer_record.__doc__ or "") + (
+    " The archive holds every order, invoice, delivery note and support ticket since 1998. " * 60
+)
+
+
+class Invoice(BaseModel):
+    """An invoice extracted from the text."""
+
+    number: str = Field(description="The invoice number, as printed on the invoice. " * 20)
+    total: float = Field(description="The grand total including every tax and fee. " * 20)
+    currency: str = Field(description="The ISO 4217 code of the currency of the total. " * 20)
+    lines: list[str] = Field(description="Each line item as it appears, in order. " * 20)
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("how", ["bind_tools_callable", "invoke_tools_callable", "response_format_class"])
+async def test_python_tools_and_schema_classes_the_sdk_expands_are_reserved(
+    dep: Deployment, cloud: str, how: str
+) -> None:
+    """any-llm turns a callable in ``tools`` (and a pydantic ``response_format``) into a JSON schema.
+
+    The bound is taken from the params as the chat model holds them, where a
+    callable is ``str(callable)``: a few dozen bytes for a schema the provider
+    bills in thousands of tokens.
+    """
+    probe, _ = _model(dep, cloud, 1.0)
+    limit = 5 * _reservation(probe, PROMPT)
+    model, ledger = _model(dep, cloud, limit)
+    server = _server(dep, cloud)
+    runnable: Any = model
+    kwargs: dict[str, Any] = {}
+    if how == "bind_tools_callable":
+        runnable = model.bind(tools=[lookup_customer_record])
+    elif how == "invoke_tools_callable":
+        kwargs = {"tools": [lookup_customer_record]}
+    else:
+        kwargs = {"response_format": Invoice}
+    replies = await asyncio.gather(*(runnable.ainvoke(PROMPT, config=_on(cloud), **kwargs) for _ in range(10)))
+    on_cloud = [r for r in replies if r.response_metadata["aegis"]["served_by"] == cloud]
+    sent = server.chat_requests()
+    assert on_cloud, "no call reached the provider"
+    assert all(e.body.get("tools") or e.body.get("response_format") or e.body.get("format") for e in sent), (
+        "the SDK should send the expanded schema"
+    )
+    billed = (
+        sum(
+            r.usage_metadata["input_tokens"] * IN_PRICE + r.usage_metadata["output_tokens"] * OUT_PRICE
+            for r in on_cloud
+        )
+        / PER_M
+    )
+    spent, reserved = _spend(ledger, cloud)
+    assert reserved == pytest.approx(0.0, abs=1e-15)
+    assert spent >= billed - 1e-12
+    assert spent <= limit + 1e-12, (
+        f"{len(on_cloud)} calls admitted; each billed ~{on_cloud[0].usage_metadata['input_tokens']} prompt tokens; "
+        f"billed ${billed:.9f}, recorded ${spent:.9f}, cap ${limit:.9f}"
     )
