@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from langchain_core.messages import HumanMessage
 from pydantic import BaseModel, Field
 
@@ -131,7 +133,7 @@ async def test_a_stopped_stream_records_what_the_provider_already_generated(
         for _ in model.stream(PROMPT, config=_on(cloud)):
             break
     else:
-        agen = model.astream(PROMPT, config=_on(cloud))
+        agen: Any = model.astream(PROMPT, config=_on(cloud))
         await anext(agen)
         await agen.aclose()
     billed = _billed(count_tokens(PROMPT), count_tokens(answer))
@@ -158,7 +160,7 @@ def test_a_stream_held_past_its_lease_does_not_let_others_spend_its_money(dep: D
     accounting.clock = lambda: now[0]
     server = _server(dep, cloud)
     server.script(*([_words(CEILING)] * 4))  # every answer fills the ceiling
-    held = model.stream(PROMPT, config=_on(cloud))
+    held: Any = model.stream(PROMPT, config=_on(cloud))
     next(held)  # the caller reads one chunk, then stalls
     now[0] += model.aegis_config.budgets.lease_seconds + 1
     for _ in range(3):
@@ -250,7 +252,7 @@ def test_an_image_billed_at_gpt_4o_mini_rates_stays_under_the_cap(
     original = server.protocol._usage  # type: ignore[attr-defined]
 
     def usage(chat: ChatRequest, reply: Reply) -> dict[str, Any]:
-        found = original(chat, reply)
+        found: dict[str, Any] = dict(original(chat, reply))
         images = json.dumps(chat.body).count('"type": "image_url"')
         found["prompt_tokens"] += GPT_4O_MINI_HIGH_DETAIL * images
         found["total_tokens"] = found["prompt_tokens"] + found["completion_tokens"]
@@ -431,11 +433,11 @@ def test_usage_above_the_reservation_is_recorded_in_full_and_closes_the_cap(dep:
         limit = 3 * _reservation(probe, PROMPT)
         model, ledger = _model(dep, cloud, limit)
         first = model.invoke(PROMPT, config=_on(cloud))
-    billed = (
-        first.usage_metadata["input_tokens"] * IN_PRICE + first.usage_metadata["output_tokens"] * OUT_PRICE
-    ) / PER_M
+    got = first.usage_metadata
+    assert got is not None
+    billed = (got["input_tokens"] * IN_PRICE + got["output_tokens"] * OUT_PRICE) / PER_M
     spent, _ = _spend(ledger, cloud)
-    assert first.usage_metadata["input_tokens"] == big
+    assert got["input_tokens"] == big
     assert spent == pytest.approx(billed, abs=1e-12)
     second = model.invoke(PROMPT, config=_on(cloud))
     assert second.response_metadata["aegis"]["served_by"] == "local_ollama"
@@ -603,7 +605,7 @@ def test_a_stream_that_crosses_month_end_counts_in_the_month_it_reserved(dep: De
 # -- 7. tools and schemas the SDK expands after the bound was taken --------------------------------
 
 
-def lookup_customer_record(  # noqa: PLR0913 - a tool with many arguments, as agents have
+def lookup_customer_record(
     customer_id: str, region: str, include_history: bool, max_rows: int, sort_by: str, language: str
 ) -> str:
     """Look up a customer's record in the archive."""
@@ -668,3 +670,85 @@ async def test_python_tools_and_schema_classes_the_sdk_expands_are_reserved(
         f"{len(on_cloud)} calls admitted; each billed ~{on_cloud[0].usage_metadata['input_tokens']} prompt tokens; "
         f"billed ${billed:.9f}, recorded ${spent:.9f}, cap ${limit:.9f}"
     )
+
+
+# -- fallbacks between two paid providers --------------------------------------------------------
+
+
+@pytest.mark.parametrize("after_chunks", [0, 1, 3])
+def test_a_paid_stream_cut_mid_answer_never_pays_a_second_provider_for_the_same_answer(
+    dep: Deployment, after_chunks: int
+) -> None:
+    """openai breaks mid-stream; ollama_cloud (paid too) may take over only if openai delivered nothing."""
+    from langchain_aegis import StreamInterruptedError
+
+    cfg = dep.config(
+        budgets={
+            "monthly_limits": {"openai": 10.0, "ollama_cloud": 10.0},
+            "ledger": "memory://",
+            "default_max_tokens": CEILING,
+        },
+        routing={"fallback_chain": ["openai", "ollama_cloud", "local_ollama"]},
+    )
+    providers = {
+        name: p.model_copy(update={"pricing": Pricing(input=IN_PRICE, output=OUT_PRICE)})
+        if name != "local_ollama"
+        else p
+        for name, p in cfg.providers.items()
+    }
+    ledger = open_ledger("memory://")
+    model = dep.model(config=cfg.model_copy(update={"providers": providers}), ledger=ledger)
+    dep.openai.inject("stream_cut", after_chunks=after_chunks)
+    delivered: list[str] = []
+    error: BaseException | None = None
+    try:
+        for chunk in model.stream(PROMPT, config=_on("openai")):
+            delivered.append(str(chunk.content))
+    except StreamInterruptedError as exc:
+        error = exc
+    openai_spent, openai_reserved = _spend(ledger, "openai")
+    cloud_spent, _ = _spend(ledger, "ollama_cloud")
+    second = len(dep.ollama_cloud.chat_requests())
+    assert openai_spent > 0, "the cut request was sent and may be billed"
+    assert openai_reserved == pytest.approx(0.0, abs=1e-15)
+    if error is not None:  # openai delivered content: the caller has it, no second paid answer
+        assert second == 0
+        assert cloud_spent == 0
+    else:
+        assert second == 1
+        assert cloud_spent > 0
+
+
+# -- non-Latin scripts ----------------------------------------------------------------------------
+
+_SCRIPTS = st.text(
+    alphabet=st.sampled_from(list('你好世界日本語한국어👩‍👩‍👧🎉ﷺ𒀀́e a\n\t"\\')) | st.characters(),
+    min_size=1,
+    max_size=300,
+).filter(lambda t: t.strip() and "\x00" not in t)
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_prompts_in_any_script_are_billed_within_their_reservation(dep: Deployment, cloud: str) -> None:
+    """CJK (3 bytes a character), emoji sequences (up to 25 bytes), combining marks, escapes."""
+    from langchain_aegis._bound import prompt_bound
+    from langchain_aegis._convert import to_provider_messages
+
+    model, ledger = _model(dep, cloud, 10.0)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(text=_SCRIPTS)
+    def check(text: str) -> None:
+        before = _spend(ledger, cloud)[0]
+        reply = model.invoke(text, config=_on(cloud))
+        usage = reply.usage_metadata
+        assert usage is not None
+        bound = prompt_bound(to_provider_messages(model._convert_input(text).to_messages()), {})
+        assert usage["input_tokens"] <= bound
+        assert usage["output_tokens"] <= CEILING
+        recorded = _spend(ledger, cloud)[0] - before
+        assert recorded == pytest.approx(
+            (usage["input_tokens"] * IN_PRICE + usage["output_tokens"] * OUT_PRICE) / PER_M
+        )
+
+    check()
