@@ -49,6 +49,9 @@ _T = TypeVar("_T")
 class Accounting(Protocol):
     """Budget reservation and settlement for one attempt (see :mod:`langchain_aegis.accounting`)."""
 
+    clock: Callable[[], float]
+    """Wall-clock seconds: reservation leases expire by it."""
+
     def output_ceiling(self, provider: str, max_tokens: Any) -> int | None: ...
     def reserve(self, provider: str, prompt_tokens: int, max_tokens: int | None) -> Any: ...
     def settle(self, provider: str, reservation: Any, usage: Any) -> float: ...
@@ -100,7 +103,7 @@ class _Fallback(Exception):  # noqa: N818 - a signal, not an error a user sees
 _SKIPPED = frozenset({"circuit_open", "context_window", "deadline", "budget", "privacy", "ledger", "concurrency"})
 """Outcomes of a provider that was passed over without a request."""
 
-_NOT_HEALTH = frozenset({"invalid_request", "content_filter", "context_length", "quota_exhausted"})
+_NOT_HEALTH = frozenset({"invalid_request", "content_filter", "context_length", "quota_exhausted", "lease"})
 """Failures that say something about the request, not about the provider's health."""
 
 
@@ -369,12 +372,17 @@ class ProviderAttempt(Runnable[None, Any]):
             for gen in held:
                 meter.deliver(gen)
                 yield gen
+            expires = self._lease_end(books)
             async for item in raw:
                 more = chunk_to_generation(item, provider_type=provider_type, saw_tool_calls=meter.saw_tools)
                 if more is not None:
                     meter.add(more)
                     meter.deliver(more)
                     yield more
+                if expires is not None and self.d.accounting is not None and self.d.accounting.clock() >= expires:
+                    raise ProviderCallError(
+                        self.provider, "lease", "the stream outlived its budget reservation (budgets.lease_seconds)"
+                    )
             if not meter.finished:
                 raise ProviderCallError(self.provider, "truncated", "the stream ended without its end marker")
         except Exception as exc:
@@ -388,6 +396,19 @@ class ProviderAttempt(Runnable[None, Any]):
         finally:
             await _aclose(raw)
         self._ok(self._started, self._retries, await self._close_books(books, None))
+
+    @staticmethod
+    def _lease_end(books: _Books) -> float | None:
+        """When a held stream must end: a little before its reservation's lease would lapse.
+
+        A lapsed lease stops counting against the cap, so other calls could spend the money
+        this stream is still using; the stream is cut (and charged in full) before that.
+        """
+        expires = getattr(books.reservation, "expires_at", None)
+        amount = getattr(books.reservation, "amount", 0.0)
+        if not isinstance(expires, float | int) or not amount:
+            return None
+        return float(expires) - _LEASE_MARGIN
 
     def stream(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         yield from iterate_sync(self.astream(input, config, **kwargs))
@@ -409,6 +430,10 @@ def settle_abandoned_sync(log: CallLog) -> None:
     """Sync :func:`settle_abandoned`; runs only when a stream was left open."""
     if any(not books.closed for _, books in log.streams):
         run_sync(settle_abandoned(log))
+
+
+_LEASE_MARGIN = 5.0
+"""Seconds before a reservation's lease lapses at which a stream still holding it is cut."""
 
 
 @dataclass

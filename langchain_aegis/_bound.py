@@ -67,6 +67,28 @@ def _has_image(value: Any) -> bool:
     return False
 
 
+def _expanded(payload: dict[str, Any]) -> dict[str, Any]:
+    """Tools and schemas as the provider SDK will send them: a Python function or pydantic class
+    passed as a tool or ``response_format`` becomes its whole JSON schema on the wire, not its repr."""
+    out = dict(payload)
+    tools = out.get("tools")
+    if isinstance(tools, list | tuple) and any(not isinstance(t, Mapping) for t in tools):
+        from langchain_core.utils.function_calling import convert_to_openai_tool
+
+        out["tools"] = [t if isinstance(t, Mapping) else _schema_or_text(convert_to_openai_tool, t) for t in tools]
+    fmt = out.get("response_format")
+    if isinstance(fmt, type) and hasattr(fmt, "model_json_schema"):
+        out["response_format"] = fmt.model_json_schema()
+    return out
+
+
+def _schema_or_text(convert: Any, value: Any) -> Any:
+    try:
+        return convert(value)
+    except Exception:  # whatever cannot be converted is bounded by its text
+        return str(value)
+
+
 def prompt_bound(messages: Sequence[Mapping[str, Any]], params: Mapping[str, Any]) -> int:
     """An upper bound of the prompt tokens a provider can bill for this request.
 
@@ -80,6 +102,8 @@ def prompt_bound(messages: Sequence[Mapping[str, Any]], params: Mapping[str, Any
         allowance), plus template overhead per message and per request.
     """
     payload: dict[str, Any] = {"messages": messages, **{k: v for k, v in params.items() if v is not None}}
+    if "tools" in payload or "response_format" in payload:
+        payload = _expanded(payload)
     images = [0]
     if any(_has_image(m.get("content")) for m in messages):
         payload = _strip_images(payload, images)

@@ -10,6 +10,7 @@ langchain-openai and langchain-ollama do.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -35,13 +36,22 @@ def to_provider_messages(messages: Sequence[BaseMessage]) -> list[dict[str, Any]
     return converted
 
 
+def _count(value: Any) -> int:
+    """A token count from a provider's report; what is no finite number counts as 0 (see ``_settlement``)."""
+    try:
+        number = float(value or 0)
+    except (TypeError, ValueError):
+        return 0
+    return int(number) if math.isfinite(number) else 0
+
+
 def usage_from(usage: Any) -> UsageMetadata | None:
     """LangChain ``UsageMetadata`` from an OpenAI-shaped usage object, or ``None``."""
     if usage is None:
         return None
-    prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
-    completion = int(getattr(usage, "completion_tokens", 0) or 0)
-    total = int(getattr(usage, "total_tokens", 0) or 0) or prompt + completion
+    prompt = _count(getattr(usage, "prompt_tokens", 0))
+    completion = _count(getattr(usage, "completion_tokens", 0))
+    total = _count(getattr(usage, "total_tokens", 0)) or prompt + completion
     result = UsageMetadata(input_tokens=prompt, output_tokens=completion, total_tokens=total)
     prompt_details = getattr(usage, "prompt_tokens_details", None)
     cached = getattr(prompt_details, "cached_tokens", None) if prompt_details is not None else None

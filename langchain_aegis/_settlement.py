@@ -12,21 +12,25 @@ exit                   charged
 ``complete``           the provider's usage; without one, the estimate
 ``stopped``            the caller stopped reading (``break``, ``close``,
                        ``aclose``, garbage collection, cancellation): the
-                       prompt bound plus the output delivered so far
+                       whole reservation (prompt bound and output ceiling),
+                       since the provider may have generated more than the
+                       caller read
 ``cut``                the stream broke or ended without its end marker:
                        as ``stopped``
 ``unusable``           the provider answered but the answer was malformed,
                        empty or withheld: as ``stopped``
 ``in_flight``          the request was sent and no answer came (timeout, a
-                       connection lost after sending): the whole reservation
+                       connection lost after sending): as ``stopped``
 ``not_sent``           refused before any generation (HTTP error status, no
                        connection, the egress gate): released, $0
 =====================  =====================================================
 
 "Estimate" means upper bound: the prompt bound of :mod:`langchain_aegis._bound`
-and the UTF-8 bytes of the output received (at most the output ceiling that
-was sent), so a request the provider may bill is never recorded at $0 and
-never below what it can have cost for the part the caller saw.
+and, for a whole answer, the UTF-8 bytes of its output; for any other exit the
+output ceiling that was sent. A usage report that cannot be true (no prompt
+tokens, negative counts, no output tokens for output received) counts as
+missing. So a request the provider may bill is never recorded at $0, and
+never below what the provider can have billed.
 """
 
 from __future__ import annotations
@@ -156,10 +160,24 @@ def charge(exit: Exit, meter: Meter, *, prompt_bound: int, output_ceiling: int |
     """
     if exit is Exit.NOT_SENT:
         return None
-    if meter.usage:
+    if _believable(meter.usage, meter):
         return meter.usage  # the provider's own count, which arrives with its end marker
-    if exit is Exit.IN_FLIGHT:
-        output = output_ceiling if output_ceiling is not None else max(meter.output_bytes, 0)
+    if exit is Exit.COMPLETE:
+        # Usage missing (or impossible): the answer is whole, so its bytes bound its tokens.
+        output = meter.output_bytes
     else:
-        output = meter.output_bytes if output_ceiling is None else min(meter.output_bytes, output_ceiling)
+        # Stopped, cut, unusable or unanswered: the provider may have generated more than
+        # arrived (a stream is written ahead of what the caller reads, and generation goes on
+        # until the provider notices), so the whole output ceiling it was allowed.
+        output = output_ceiling if output_ceiling is not None else meter.output_bytes
     return UsageMetadata(input_tokens=prompt_bound, output_tokens=output, total_tokens=prompt_bound + output)
+
+
+def _believable(usage: UsageMetadata | None, meter: Meter) -> bool:
+    """Whether a provider's usage report can be true: a prompt has tokens, and so has received output."""
+    if not usage:
+        return False
+    prompt, output = usage.get("input_tokens", 0), usage.get("output_tokens", 0)
+    if not isinstance(prompt, int) or not isinstance(output, int) or prompt <= 0 or output < 0:
+        return False
+    return output > 0 or meter.output_bytes == 0

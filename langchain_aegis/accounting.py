@@ -89,6 +89,7 @@ class LedgerAccounting:
         self._published: dict[str, float] = {}
         self._next_replay = 0.0  # the first success looks at the journal: left over from an earlier run?
         self._warned = float("-inf")
+        self._owed = False  # settlements this process journaled and has not replayed yet
 
     def _period(self, now: float) -> str:
         return period_for(datetime.fromtimestamp(now, UTC), self.config.budgets.timezone)
@@ -160,6 +161,7 @@ class LedgerAccounting:
             )
             return
         self._next_replay = 0.0
+        self._owed = True
         self._warn(exc, f"the {op} is kept in {self.journal.path} until the ledger is back")
 
     def _replay_due(self) -> bool:
@@ -168,6 +170,21 @@ class LedgerAccounting:
             return False
         self._next_replay = now + _REPLAY_EVERY
         return self.journal.pending()
+
+    def _settle_owed(self) -> None:
+        """Replay this ledger's journaled settlements before a reservation, so admission counts them.
+
+        Without it, a call admitted right after the ledger comes back would not see the spend
+        journaled while it was down, and the cap could be passed by that much.
+        """
+        from langchain_aegis.budget.journal import ledger_identity
+
+        self._replay()
+        me = ledger_identity(self.ledger)
+        try:
+            self._owed = any(item.get("ledger") == me for item in self.journal.entries())
+        except OSError:
+            self._owed = True
 
     def _replay(self) -> None:
         try:
@@ -204,6 +221,8 @@ class LedgerAccounting:
             return None
         now = self.clock()
         period = self._period(now)
+        if self._owed:
+            self._settle_owed()
         try:
             r = self.ledger.reserve(
                 provider, amount, limit=limit, period=period, lease_seconds=self.config.budgets.lease_seconds, now=now
@@ -254,6 +273,8 @@ class LedgerAccounting:
             return None
         now = self.clock()
         period = self._period(now)
+        if self._owed:
+            await asyncio.to_thread(self._settle_owed)
         try:
             r = await self.ledger.areserve(
                 provider, amount, limit=limit, period=period, lease_seconds=self.config.budgets.lease_seconds, now=now

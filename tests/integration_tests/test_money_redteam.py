@@ -103,13 +103,20 @@ def _billed(prompt_words: int, output_words: int, price: Pricing | None = None) 
     return (prompt_words * p.input + output_words * p.output) / PER_M
 
 
-def _reservation(model: AegisChatModel, text: str, max_tokens: int = CEILING, price: Pricing | None = None) -> float:
+def _reservation(
+    model: AegisChatModel,
+    text: str,
+    max_tokens: int = CEILING,
+    price: Pricing | None = None,
+    params: dict[str, Any] | None = None,
+) -> float:
     from langchain_aegis._bound import prompt_bound
     from langchain_aegis._convert import to_provider_messages
     from langchain_aegis.pricing import worst_case_cost
 
     messages = to_provider_messages(model._convert_input(text).to_messages())
-    return worst_case_cost(prompt_bound(messages, {}), max_tokens, price or Pricing(input=IN_PRICE, output=OUT_PRICE))
+    bound = prompt_bound(messages, params or {})
+    return worst_case_cost(bound, max_tokens, price or Pricing(input=IN_PRICE, output=OUT_PRICE))
 
 
 def _on(cloud: str) -> Any:
@@ -638,7 +645,8 @@ async def test_python_tools_and_schema_classes_the_sdk_expands_are_reserved(
     bills in thousands of tokens.
     """
     probe, _ = _model(dep, cloud, 1.0)
-    limit = 5 * _reservation(probe, PROMPT)
+    expanded = {"response_format": Invoice} if how == "response_format_class" else {"tools": [lookup_customer_record]}
+    limit = 5 * _reservation(probe, PROMPT, params=expanded)  # a cap that fits 5 calls as they are sent
     model, ledger = _model(dep, cloud, limit)
     server = _server(dep, cloud)
     runnable: Any = model
