@@ -81,11 +81,15 @@ def test_each_exit_is_charged() -> None:
     usage = {"input_tokens": 7, "output_tokens": 3, "total_tokens": 10}
     done = _meter(usage=usage, finished=True, output_bytes=12)
     assert charge(Exit.COMPLETE, done, prompt_bound=100, output_ceiling=50) == usage
-    no_usage = _meter(finished=True, output_bytes=12)
-    assert charge(Exit.COMPLETE, no_usage, prompt_bound=100, output_ceiling=50)["input_tokens"] == 100
-    stopped = _meter(delivered=2, output_bytes=80)
-    assert charge(Exit.STOPPED, stopped, prompt_bound=100, output_ceiling=50)["output_tokens"] == 50  # capped
-    assert charge(Exit.IN_FLIGHT, Meter(), prompt_bound=100, output_ceiling=50)["output_tokens"] == 50
+    estimated = charge(Exit.COMPLETE, _meter(finished=True, output_bytes=12), prompt_bound=100, output_ceiling=50)
+    assert estimated is not None
+    assert estimated["input_tokens"] == 100
+    capped = charge(Exit.STOPPED, _meter(delivered=2, output_bytes=80), prompt_bound=100, output_ceiling=50)
+    assert capped is not None
+    assert capped["output_tokens"] == 50
+    in_flight = charge(Exit.IN_FLIGHT, Meter(), prompt_bound=100, output_ceiling=50)
+    assert in_flight is not None
+    assert in_flight["output_tokens"] == 50
     assert charge(Exit.NOT_SENT, Meter(), prompt_bound=100, output_ceiling=50) is None
 
 
