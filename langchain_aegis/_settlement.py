@@ -44,6 +44,7 @@ from langchain_core.outputs import ChatGenerationChunk
 
 from langchain_aegis._bound import output_bytes
 from langchain_aegis.errors import AegisError, ProviderCallError
+from langchain_aegis.resilience import _status_of
 
 __all__ = ["Exit", "Meter", "charge", "exit_of"]
 
@@ -137,7 +138,8 @@ def exit_of(exc: BaseException | None, meter: Meter, *, kind: str | None = None)
         return Exit.CUT
     if isinstance(exc, AegisError) and not isinstance(exc, ProviderCallError):
         return Exit.NOT_SENT  # budget, privacy: refused before the request left
-    status = exc.status if isinstance(exc, ProviderCallError) else None
+    # The attempt passes the SDK's own exception: its status is on it (or on what it wraps).
+    status = exc.status if isinstance(exc, ProviderCallError) else _status_of(exc)
     if status is not None:
         return Exit.NOT_SENT  # an error status: providers do not bill a refused request
     if kind in _UNUSABLE_KINDS or meter.usage is not None or meter.output_bytes:

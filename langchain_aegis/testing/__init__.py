@@ -21,12 +21,15 @@ Pieces:
 
 - :class:`OllamaServer`, :class:`OpenAIServer`: the servers (context managers
   with ``base_url``, ``start()``, ``stop()``, ``inject()``, ``chaos()``,
-  ``script()``, ``journal``, ``request_count``, ``reset()``).
+  ``script()``, ``journal``, ``request_count``, ``bills``, ``billed_tokens()``,
+  ``reset()``).
 - :class:`DeterministicBrain`: the default answers; any callable taking a
   :class:`ChatRequest` and returning a :class:`Reply` (or text) can replace it.
 - :class:`Fault`, :class:`FaultKind`: what can go wrong.
+- :class:`Bill`: one line of a server's invoice (``server.bills``).
 """
 
+from langchain_aegis.testing.billing import Bill
 from langchain_aegis.testing.brain import DeterministicBrain
 from langchain_aegis.testing.exchange import (
     Brain,
@@ -46,6 +49,7 @@ from langchain_aegis.testing.schema_sample import sample_from_schema
 from langchain_aegis.testing.server import FakeLLMServer
 
 __all__ = [
+    "Bill",
     "Brain",
     "ChatMessage",
     "ChatRequest",

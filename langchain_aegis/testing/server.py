@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Self
 
+from langchain_aegis.testing.billing import Bill, Billing
 from langchain_aegis.testing.brain import DeterministicBrain
 from langchain_aegis.testing.exchange import Brain, ChatRequest, Reply, ReplyLike, finalize
 from langchain_aegis.testing.faults import Fault, FaultKind, FaultPlan
@@ -43,7 +44,9 @@ class FakeLLMServer:
 
     Use a protocol-specific subclass (:class:`OllamaServer`, :class:`OpenAIServer`).
     Every generation request is answered, in order of precedence, by an
-    injected fault, the next scripted reply, or the brain.
+    injected fault, the next scripted reply, or the brain, and the tokens a
+    real provider would bill for it are kept in :attr:`bills` (see
+    :mod:`langchain_aegis.testing.billing`).
 
     Args:
         protocol: the wire format to speak.
@@ -60,6 +63,7 @@ class FakeLLMServer:
                 server.inject("rate_limit", times=2)
                 ...
                 assert server.request_count == 3
+                prompt, completion = server.billed_tokens()  # what the answered request cost
     """
 
     def __init__(
@@ -78,6 +82,7 @@ class FakeLLMServer:
         self.chunk_delay = chunk_delay
         self.faults = FaultPlan()
         self._journal = Journal()
+        self._billing = Billing()
         self._script: deque[ScriptItem] = deque()
         self._script_lock = threading.Lock()
         self._requested_port = port
@@ -217,9 +222,23 @@ class FakeLLMServer:
         """The journal entries of generation requests only."""
         return [e for e in self._journal.entries() if self._is_generation_path(e.path)]
 
+    @property
+    def bills(self) -> list[Bill]:
+        """One bill per generation request the server began answering, oldest first (a snapshot)."""
+        return self._billing.bills()
+
+    def billed_tokens(self) -> tuple[int, int]:
+        """Prompt and completion tokens billed so far, as a provider's invoice would count them.
+
+        Returns:
+            ``(prompt_tokens, completion_tokens)`` summed over :attr:`bills`.
+        """
+        return self._billing.tokens()
+
     def reset(self) -> None:
-        """Clear the journal, queued faults, chaos and scripted replies."""
+        """Clear the journal, the bills, queued faults, chaos and scripted replies."""
         self._journal.clear()
+        self._billing.clear()
         self.faults.clear()
         with self._script_lock:
             self._script.clear()
@@ -284,7 +303,9 @@ class FakeLLMServer:
         fault = self.faults.next()
         self._record(request, fault)
         if fault is None:
-            response = self.protocol.render_chat(chat, self._answer(chat))
+            reply = self._answer(chat)
+            self._bill(chat, reply.completion_tokens, None)
+            response = self.protocol.render_chat(chat, reply)
             return await write_response(writer, response, keep_alive=request.keep_alive, chunk_delay=self.chunk_delay)
         return await self._respond_with_fault(chat, fault, request, writer)
 
@@ -298,23 +319,29 @@ class FakeLLMServer:
             writer.transport.abort()
             return False
         if kind is FaultKind.HANG:
+            # The prompt was taken in; the model never answers (a stuck generation is billed its prompt).
+            self._bill(chat, 0, kind)
             await asyncio.sleep(fault.delay)
             return False
         if kind is FaultKind.SLOW:
             await asyncio.sleep(fault.delay)
         delay = fault.chunk_delay or self.chunk_delay
         if fault.status is not None:
+            # Refused before any generation: providers do not bill an error status.
             response = self.protocol.render_error(fault.status, fault, fault.message or "", chat.model)
-        elif kind is FaultKind.MALFORMED:
-            response = self.protocol.render_malformed(chat)
-        elif kind is FaultKind.EMPTY_STREAM:
-            response = self.protocol.render_empty(chat)
-        elif kind is FaultKind.TRUNCATE:
-            response = self.protocol.render_truncated(chat, self._answer(chat))
+        elif kind in (FaultKind.MALFORMED, FaultKind.EMPTY_STREAM):
+            # The answer broke on the way out: the prompt was processed, what was generated is unknown.
+            self._bill(chat, 0, kind)
+            render = self.protocol.render_malformed if kind is FaultKind.MALFORMED else self.protocol.render_empty
+            response = render(chat)
         elif kind is FaultKind.FILTERED_COMPLETION:
+            self._bill(chat, 0, kind)
             response = self.protocol.render_chat(chat, Reply(finish_reason="content_filter"))
-        else:
-            response = self.protocol.render_chat(chat, self._answer(chat))
+        else:  # slow, truncate, stream_cut: the whole reply is generated, whatever reaches the client
+            reply = self._answer(chat)
+            self._bill(chat, reply.completion_tokens, kind)
+            truncated = kind is FaultKind.TRUNCATE
+            response = (self.protocol.render_truncated if truncated else self.protocol.render_chat)(chat, reply)
         cut = fault.after_chunks if kind is FaultKind.STREAM_CUT else None
         return await write_response(writer, response, keep_alive=request.keep_alive, cut_after=cut, chunk_delay=delay)
 
@@ -328,6 +355,17 @@ class FakeLLMServer:
         else:
             produced = item
         return finalize(produced, chat)
+
+    def _bill(self, chat: ChatRequest, completion_tokens: int, fault: FaultKind | None) -> None:
+        bill = Bill(
+            model=chat.model,
+            path=chat.path,
+            stream=chat.stream,
+            prompt_tokens=chat.prompt_tokens,
+            completion_tokens=completion_tokens,
+            fault=fault,
+        )
+        self._billing.add(bill)
 
     def _record(self, request: HttpRequest, fault: Fault | None) -> None:
         entry = JournalEntry(

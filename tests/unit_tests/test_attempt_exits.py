@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -80,11 +81,15 @@ def test_each_exit_is_charged() -> None:
     usage = {"input_tokens": 7, "output_tokens": 3, "total_tokens": 10}
     done = _meter(usage=usage, finished=True, output_bytes=12)
     assert charge(Exit.COMPLETE, done, prompt_bound=100, output_ceiling=50) == usage
-    no_usage = _meter(finished=True, output_bytes=12)
-    assert charge(Exit.COMPLETE, no_usage, prompt_bound=100, output_ceiling=50)["input_tokens"] == 100
-    stopped = _meter(delivered=2, output_bytes=80)
-    assert charge(Exit.STOPPED, stopped, prompt_bound=100, output_ceiling=50)["output_tokens"] == 50  # capped
-    assert charge(Exit.IN_FLIGHT, Meter(), prompt_bound=100, output_ceiling=50)["output_tokens"] == 50
+    estimated = charge(Exit.COMPLETE, _meter(finished=True, output_bytes=12), prompt_bound=100, output_ceiling=50)
+    assert estimated is not None
+    assert estimated["input_tokens"] == 100
+    capped = charge(Exit.STOPPED, _meter(delivered=2, output_bytes=80), prompt_bound=100, output_ceiling=50)
+    assert capped is not None
+    assert capped["output_tokens"] == 50
+    in_flight = charge(Exit.IN_FLIGHT, Meter(), prompt_bound=100, output_ceiling=50)
+    assert in_flight is not None
+    assert in_flight["output_tokens"] == 50
     assert charge(Exit.NOT_SENT, Meter(), prompt_bound=100, output_ceiling=50) is None
 
 
@@ -101,3 +106,25 @@ def test_exits_are_classified() -> None:
         pass
 
     assert exit_of(ConnectError("refused"), Meter(), kind="connection") is Exit.NOT_SENT
+
+
+class _SdkError(Exception):
+    """What an SDK raises for an HTTP error: the status on the exception, or on the one it wraps."""
+
+    def __init__(self, status: int, *, wrapped: bool = False) -> None:
+        super().__init__(f"HTTP {status}")
+        if wrapped:
+            self.original_exception = _SdkError(status)
+        else:
+            self.status_code = status
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_an_sdk_error_with_an_error_status_is_not_charged(status: int, wrapped: bool) -> None:
+    # The attempt hands exit_of the SDK's exception, not a ProviderCallError: a 5xx refusal is
+    # released, not charged as a request in flight (its whole reservation).
+    kind = "timeout" if status == 504 else "server"
+    exit = exit_of(_SdkError(status, wrapped=wrapped), Meter(), kind=kind)
+    assert exit is Exit.NOT_SENT
+    assert charge(exit, Meter(), prompt_bound=100, output_ceiling=50) is None
