@@ -69,6 +69,8 @@ class CallPlan:
     messages: list[dict[str, Any]]
     params: dict[str, Any]
     prompt_tokens: int
+    images: int = 0
+    """Image blocks in the messages: each is bounded per provider (``pricing.image_tokens_for``)."""
     model_override: str | None = None
     """A per-call ``model=`` override; it applies to the first provider of the chain only."""
 
@@ -260,7 +262,7 @@ class ProviderAttempt(Runnable[None, Any]):
     async def _reserve(self) -> _Books:
         books = _Books(self._output_ceiling())
         if self.d.accounting is not None:
-            books.reservation = await self.d.accounting.areserve(self.provider, self.plan.prompt_tokens, books.ceiling)
+            books.reservation = await self.d.accounting.areserve(self.provider, self._prompt_bound(), books.ceiling)
         return books
 
     async def _close_books(self, books: _Books, exc: BaseException | None, kind: str | None = None) -> float:
@@ -273,7 +275,7 @@ class ProviderAttempt(Runnable[None, Any]):
             return 0.0
         books.closed = True
         exit = exit_of(exc, books.meter, kind=kind)
-        usage = charge(exit, books.meter, prompt_bound=self.plan.prompt_tokens, output_ceiling=books.ceiling)
+        usage = charge(exit, books.meter, prompt_bound=self._prompt_bound(), output_ceiling=books.ceiling)
         accounting = self.d.accounting
         if accounting is None:
             return 0.0
@@ -396,6 +398,16 @@ class ProviderAttempt(Runnable[None, Any]):
         finally:
             await _aclose(raw)
         self._ok(self._started, self._retries, await self._close_books(books, None))
+
+    def _prompt_bound(self) -> int:
+        """The plan's prompt bound, with this provider's own bound for each image instead of the allowance."""
+        if not self.plan.images:
+            return self.plan.prompt_tokens
+        from langchain_aegis._bound import IMAGE_TOKENS
+        from langchain_aegis.pricing import image_tokens_for
+
+        per_image = image_tokens_for(self.d.config.providers[self.provider], self.plan.model_for(self.provider))
+        return self.plan.prompt_tokens + self.plan.images * (per_image - IMAGE_TOKENS)
 
     @staticmethod
     def _lease_end(books: _Books) -> float | None:

@@ -29,7 +29,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["IMAGE_TOKENS", "PER_MESSAGE", "PER_REQUEST", "output_bytes", "prompt_bound"]
+__all__ = ["IMAGE_TOKENS", "PER_MESSAGE", "PER_REQUEST", "count_images", "output_bytes", "prompt_bound"]
 
 PER_MESSAGE = 8
 """Template tokens a chat format may add per message beyond its JSON text (ChatML adds 3 to 5)."""
@@ -89,6 +89,15 @@ def _schema_or_text(convert: Any, value: Any) -> Any:
         return str(value)
 
 
+def count_images(messages: Sequence[Mapping[str, Any]]) -> int:
+    """How many image blocks the provider-format messages hold."""
+    found = [0]
+    for m in messages:
+        if _has_image(m.get("content")):
+            _strip_images(m.get("content"), found)
+    return found[0]
+
+
 def prompt_bound(messages: Sequence[Mapping[str, Any]], params: Mapping[str, Any]) -> int:
     """An upper bound of the prompt tokens a provider can bill for this request.
 
@@ -108,7 +117,7 @@ def prompt_bound(messages: Sequence[Mapping[str, Any]], params: Mapping[str, Any
     if any(_has_image(m.get("content")) for m in messages):
         payload = _strip_images(payload, images)
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
-    return len(text.encode("utf-8")) + PER_MESSAGE * len(messages) + PER_REQUEST + IMAGE_TOKENS * images[0]
+    return len(text.encode("utf-8", "surrogatepass")) + PER_MESSAGE * len(messages) + PER_REQUEST + IMAGE_TOKENS * images[0]
 
 
 def output_bytes(content: Any, tool_calls: Sequence[Any] = (), reasoning: Any = None) -> int:
@@ -120,13 +129,13 @@ def output_bytes(content: Any, tool_calls: Sequence[Any] = (), reasoning: Any = 
         reasoning: reasoning text, when the provider returns it.
     """
     text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False, default=str)
-    total = len(text.encode("utf-8"))
+    total = len(text.encode("utf-8", "surrogatepass"))
     for call in tool_calls:
         get = call.get if isinstance(call, Mapping) else lambda key, c=call: getattr(c, key, None)
         args = get("args")
-        total += len(str(get("name") or "").encode("utf-8"))
+        total += len(str(get("name") or "").encode("utf-8", "surrogatepass"))
         text = args if isinstance(args, str) else json.dumps(args or {}, ensure_ascii=False, default=str)
-        total += len(text.encode("utf-8"))
+        total += len(text.encode("utf-8", "surrogatepass"))
     if isinstance(reasoning, str):
-        total += len(reasoning.encode("utf-8"))
+        total += len(reasoning.encode("utf-8", "surrogatepass"))
     return total

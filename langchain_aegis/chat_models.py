@@ -20,6 +20,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
 from langchain_aegis import _structured
+from langchain_aegis._bound import count_images
 from langchain_aegis._call import CallRuntime, build_runtime
 from langchain_aegis._compose import (
     AegisBinding,
@@ -469,7 +470,8 @@ class AegisChatModel(BaseChatModel):
         messages = to_provider_messages(call.messages)
         # Bounded from the payload itself: bound tools, schemas and stop sequences are billed too.
         bound = self._runtime.estimate_tokens(messages, params)
-        return CallPlan(call.decision, messages, params, bound, model_override=kwargs.get("model"))
+        images = count_images(messages) if bound else 0
+        return CallPlan(call.decision, messages, params, bound, images, model_override=kwargs.get("model"))
 
     def _finish(
         self, call: _Call, log: CallLog, message: BaseMessage | None, error: BaseException | None

@@ -90,6 +90,24 @@ def price_for_model(model: str, table: Mapping[str, Pricing] = PRICE_TABLE) -> P
     return table[max(prefixes, key=len)] if prefixes else None
 
 
+# The most prompt tokens one image can be billed, by model family (OpenAI's published image rules:
+# a high-detail image is scaled to fit 2048x2048, then to 768 on its short side, so at most 8 tiles
+# of 512 px). gpt-4o-mini counts each tile ~33 times: 2,833 + 8 x 5,667. The 4.1 and o4 minis count
+# patches (at most 1,536) times a multiplier. Other models get IMAGE_TOKENS, gpt-4o's 85 + 8 x 170
+# rounded up: an allowance for models whose rules are not known, which ``pricing.image_tokens`` overrides.
+_IMAGE_TOKENS_BY_MODEL = (("gpt-4o-mini", 48_200), ("gpt-4.1-nano", 3_800), ("gpt-4.1-mini", 2_500), ("o4-mini", 2_700))
+
+
+def image_tokens_for(provider: ProviderConfig, model: str | None = None) -> int:
+    """The most prompt tokens one image sent to ``provider`` (or to ``model`` there) can be billed."""
+    from langchain_aegis._bound import IMAGE_TOKENS
+
+    if provider.pricing is not None and provider.pricing.image_tokens is not None:
+        return provider.pricing.image_tokens
+    name = (model or provider.model).lower()
+    return next((tokens for family, tokens in _IMAGE_TOKENS_BY_MODEL if family in name), IMAGE_TOKENS)
+
+
 def pricing_for(provider: ProviderConfig) -> Pricing:
     """The price of one configured provider.
 
