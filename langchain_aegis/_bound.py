@@ -117,7 +117,8 @@ def prompt_bound(messages: Sequence[Mapping[str, Any]], params: Mapping[str, Any
     if any(_has_image(m.get("content")) for m in messages):
         payload = _strip_images(payload, images)
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
-    return len(text.encode("utf-8", "surrogatepass")) + PER_MESSAGE * len(messages) + PER_REQUEST + IMAGE_TOKENS * images[0]
+    size = len(text.encode("utf-8", "surrogatepass"))
+    return size + PER_MESSAGE * len(messages) + PER_REQUEST + IMAGE_TOKENS * images[0]
 
 
 def output_bytes(content: Any, tool_calls: Sequence[Any] = (), reasoning: Any = None) -> int:
