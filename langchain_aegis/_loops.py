@@ -31,9 +31,9 @@ import logging
 import threading
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["POOL", "LoopPool", "close_with_loop", "run_on"]
+__all__ = ["POOL", "LoopPool", "close_with_loop", "off_loop", "on_private_loop", "run_on"]
 
 logger = logging.getLogger("langchain_aegis")
 
@@ -176,6 +176,7 @@ class LoopPool:
                     self._leased.add(loop)
                     return loop
             loop = asyncio.new_event_loop()
+            loop._aegis_private = True  # type: ignore[attr-defined]  # see on_private_loop()
             self._leased.add(loop)
             return loop
 
@@ -233,3 +234,28 @@ POOL = LoopPool()
 """The process's loops for sync calls."""
 
 atexit.register(_at_exit)
+
+
+def on_private_loop() -> bool:
+    """Whether the running loop is one of :data:`POOL`'s, which serves one thread's sync call at a time.
+
+    Blocking such a loop blocks only the sync caller that is already waiting on it,
+    so blocking work (a SQLite call) can run on it directly instead of paying a
+    thread hop; a caller's own loop (an async app) must never be blocked.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return getattr(loop, "_aegis_private", False) is True
+
+
+_R = TypeVar("_R")
+
+
+async def off_loop(fn: Callable[..., _R], /, *args: Any, **kwargs: Any) -> _R:
+    """Run blocking ``fn`` without blocking a caller's event loop: in a worker thread, or directly
+    on a private loop of a sync call (see :func:`on_private_loop`), where a thread hop only adds cost."""
+    if on_private_loop():
+        return fn(*args, **kwargs)
+    return await asyncio.to_thread(fn, *args, **kwargs)

@@ -22,7 +22,6 @@ A ledger that cannot be reached is its own kind of failure
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from langchain_aegis._loops import off_loop
 from langchain_aegis.budget import Ledger, Reservation, period_for
 from langchain_aegis.budget.journal import Journal, Unconfirmed
 from langchain_aegis.budget.ledger import default_journal_path, new_reservation_id
@@ -274,7 +274,7 @@ class LedgerAccounting:
         now = self.clock()
         period = self._period(now)
         if self._owed:
-            await asyncio.to_thread(self._settle_owed)
+            await off_loop(self._settle_owed)
         try:
             r = await self.ledger.areserve(
                 provider, amount, limit=limit, period=period, lease_seconds=self.config.budgets.lease_seconds, now=now
@@ -282,7 +282,7 @@ class LedgerAccounting:
         except LedgerUnavailableError as exc:
             return self._unavailable(exc, provider, amount, period, now)
         if self._replay_due():
-            await asyncio.to_thread(self._replay)
+            await off_loop(self._replay)
         return r
 
     async def asettle(self, provider: str, reservation: Reservation | None, usage: Any) -> float:
@@ -299,12 +299,12 @@ class LedgerAccounting:
             else:
                 await self.ledger.asettle(reservation, cost, now=now)
         except LedgerUnavailableError as exc:
-            await asyncio.to_thread(self._journal, "settle", reservation, cost, exc)
+            await off_loop(self._journal, "settle", reservation, cost, exc)
             return cost
         if self.on_spend is not None and now - self._published.get(provider, float("-inf")) >= 1.0:
-            await asyncio.to_thread(self._publish, provider, reservation.period, now)
+            await off_loop(self._publish, provider, reservation.period, now)
         if self._replay_due():
-            await asyncio.to_thread(self._replay)
+            await off_loop(self._replay)
         return cost
 
     async def arelease(self, reservation: Reservation | None) -> None:
@@ -314,4 +314,4 @@ class LedgerAccounting:
         try:
             await self.ledger.arelease(reservation)
         except LedgerUnavailableError as exc:
-            await asyncio.to_thread(self._journal, "release", reservation, 0.0, exc)
+            await off_loop(self._journal, "release", reservation, 0.0, exc)

@@ -30,7 +30,6 @@ tables untouched; they are no longer read.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -42,6 +41,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from langchain_aegis._loops import off_loop
 from langchain_aegis.budget.ledger import (
     DEFAULT_NAMESPACE,
     EXPIRED_GRACE_SECONDS,
@@ -318,34 +318,34 @@ class SQLiteLedger(Ledger):
         now: float | None = None,
     ) -> Reservation:
         """See :meth:`Ledger.reserve`."""
-        return await asyncio.to_thread(
+        return await off_loop(
             self.reserve, provider, amount, limit=limit, period=period, lease_seconds=lease_seconds, now=now
         )
 
     async def asettle(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
         """See :meth:`Ledger.settle`."""
-        return await asyncio.to_thread(self.settle, reservation, actual_cost, now=now)
+        return await off_loop(self.settle, reservation, actual_cost, now=now)
 
     async def arecord_once(self, reservation: Reservation, actual_cost: float, *, now: float | None = None) -> bool:
         """See :meth:`Ledger.record_once`."""
-        return await asyncio.to_thread(self.record_once, reservation, actual_cost, now=now)
+        return await off_loop(self.record_once, reservation, actual_cost, now=now)
 
     async def arelease(self, reservation: Reservation) -> None:
         """See :meth:`Ledger.release`."""
-        await asyncio.to_thread(self.release, reservation)
+        await off_loop(self.release, reservation)
 
     async def asnapshot(self, period: str, *, now: float | None = None) -> dict[str, Spend]:
         """See :meth:`Ledger.snapshot`."""
-        return await asyncio.to_thread(self.snapshot, period, now=now)
+        return await off_loop(self.snapshot, period, now=now)
 
     async def aget_state(self, key: str) -> dict[str, Any] | None:
         """See :meth:`Ledger.get_state`."""
-        return await asyncio.to_thread(self.get_state, key)
+        return await off_loop(self.get_state, key)
 
     async def aput_state(self, key: str, value: dict[str, Any]) -> None:
         """See :meth:`Ledger.put_state`."""
-        await asyncio.to_thread(self.put_state, key, value)
+        await off_loop(self.put_state, key, value)
 
     async def aclose(self) -> None:
         """See :meth:`Ledger.close`."""
-        await asyncio.to_thread(self.close)
+        await off_loop(self.close)
