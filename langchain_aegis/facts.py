@@ -35,6 +35,8 @@ from langchain_aegis.errors import RoutingError
 
 __all__ = [
     "AEGIS_METADATA_KEY",
+    "KNOWN_FACT_KEYS",
+    "PRIVACY_KEYS",
     "Complexity",
     "DataClass",
     "Quality",
@@ -45,6 +47,7 @@ __all__ = [
     "merge_facts",
     "most_restrictive",
     "parse_facts",
+    "privacy_key",
     "run_metadata",
 ]
 
@@ -154,8 +157,19 @@ def _enum_value(enum: type[StrEnum], key: str, value: Any, where: str) -> Any:
         raise RoutingError(f"{where}{key}={value!r} is not valid; allowed values: {allowed}") from None
 
 
-_PRIVACY_KEYS = ("data_classification", "contains_pii")
-_KNOWN_KEYS = frozenset({f.name for f in fields(RequestFacts)} | {"contains_pii"})
+PRIVACY_KEYS = ("data_classification", "contains_pii")
+KNOWN_FACT_KEYS = frozenset({f.name for f in fields(RequestFacts)} | {"contains_pii"})
+"""Every key :func:`parse_facts` reads."""
+
+
+def _fold_key(key: object) -> str:
+    return str(key).strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def privacy_key(key: object) -> str | None:
+    """The privacy fact a loosely written key names (``Data_Classification``, ``contains-pii``), if any."""
+    norm = _fold_key(key)
+    return norm if norm in PRIVACY_KEYS else None
 
 
 def _read_privacy_keys(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
@@ -166,15 +180,15 @@ def _read_privacy_keys(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
     routing cannot read: it raises, naming the key, rather than let a call the
     user marked private be routed as an ordinary one.
     """
-    odd = [k for k in raw if k not in _KNOWN_KEYS]
+    odd = [k for k in raw if k not in KNOWN_FACT_KEYS]
     if not odd:
         return raw
     import difflib
 
     out = dict(raw)
     for key in odd:
-        norm = str(key).strip().lower().replace("-", "_").replace(" ", "_")
-        if norm in _PRIVACY_KEYS:
+        norm = privacy_key(key)
+        if norm is not None:
             value = out.pop(key)
             if norm == "contains_pii":
                 out[norm] = True if _contains_pii(value, where) or _contains_pii(out.get(norm), where) else value
@@ -183,7 +197,7 @@ def _read_privacy_keys(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
                 chosen = [_enum_value(DataClass, norm, v, where) for v in (value, current) if v is not None]
                 out[norm] = most_restrictive(*chosen)
             continue
-        close = difflib.get_close_matches(norm, _PRIVACY_KEYS, n=1, cutoff=0.8)
+        close = difflib.get_close_matches(_fold_key(key), PRIVACY_KEYS, n=1, cutoff=0.8)
         if close:
             raise RoutingError(
                 f"{where}{key!r}: unknown key, close to the privacy fact {close[0]!r} (value {raw[key]!r}); "
@@ -238,7 +252,7 @@ def top_level_privacy(metadata: Mapping[str, Any]) -> DataClass | None:
     warning), but a privacy fact means what it says wherever it stands: it can
     only make a call more private, never less (``public`` here changes nothing).
     """
-    found = {k: metadata[k] for k in _PRIVACY_KEYS if k in metadata}
+    found = {k: metadata[k] for k in PRIVACY_KEYS if k in metadata}
     if not found:
         return None
     data_class = parse_facts(found, where="metadata: ").data_classification

@@ -20,13 +20,12 @@ from __future__ import annotations
 import threading
 import warnings
 from collections.abc import Iterable, Mapping
-from dataclasses import fields
 from typing import Any
 
 from langchain_aegis._config_errors import shown
 from langchain_aegis._yaml import suggest
 from langchain_aegis.errors import RoutingError
-from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts
+from langchain_aegis.facts import AEGIS_METADATA_KEY, KNOWN_FACT_KEYS, PRIVACY_KEYS, privacy_key
 
 __all__ = [
     "KNOWN_FACT_KEYS",
@@ -37,8 +36,6 @@ __all__ = [
     "unknown_fact_keys",
 ]
 
-KNOWN_FACT_KEYS = frozenset({f.name for f in fields(RequestFacts)} | {"contains_pii"})
-"""Every key :func:`~langchain_aegis.facts.parse_facts` reads."""
 
 NODE_GRACE_CALLS = 50
 """Calls after which a configured node no graph call used is reported."""
@@ -74,8 +71,8 @@ def unknown_fact_keys(
     """
     unknown = [str(k) for k in raw if k not in KNOWN_FACT_KEYS]
     for key in unknown:
-        norm = key.strip().lower().replace("-", "_").replace(" ", "_")
-        if norm in ("data_classification", "contains_pii"):
+        norm = privacy_key(key)
+        if norm is not None:
             # A privacy fact written loosely still counts (parse_facts reads it); say how to write it.
             message = f"{where}.{key}: read as the privacy fact {norm!r}; write {norm!r}"
         else:
@@ -100,7 +97,7 @@ def check_metadata(metadata: Mapping[str, Any], *, strict: bool) -> None:
         for key in [k for k in metadata if k in KNOWN_FACT_KEYS]:
             read = (
                 "only a pii/phi privacy fact counts here (it can only make the call more private)"
-                if key in ("data_classification", "contains_pii")
+                if key in PRIVACY_KEYS
                 else f"request facts are read only under metadata[{AEGIS_METADATA_KEY!r}]"
             )
             message = (

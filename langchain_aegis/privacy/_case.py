@@ -183,7 +183,7 @@ def _shouted(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     A line of acronyms ("COPD GOLD 2", "ICD-10 F32.1") is left alone: capitals
     are its normal spelling, and there is no name in it to find.
     """
-    names = first_names() | surnames()
+    names = _names()
     out = []
     for m in _PIECE.finditer(text, lo, hi):
         piece = m.group()

@@ -27,7 +27,7 @@ import re
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
-from langchain_aegis.privacy._numbers import Span, lower_window
+from langchain_aegis.privacy._numbers import _CARD_FIRST, Span, lower_window
 from langchain_aegis.privacy._phones import phone_ok
 
 __all__ = ["scan_spread_numbers"]
@@ -39,7 +39,6 @@ _RUN = re.compile(rf"(?<![\w+])(?:[A-Za-z]{_SEP}[A-Za-z]{_SEP}|\+{_SEP})?[0-9O](
 _DROP = str.maketrans("O", "0", " \t._/-+")
 _PHONE_KEYWORDS = re.compile(r"tel|phone|fon|mobil|handy|ruf|call|fax|whatsapp")
 _GROUPS = re.compile(r"[0-9O]+")
-_CARD_FIRST = frozenset("23456")
 _TAX_KEYWORDS = re.compile(r"steuer|idnr|identifikationsnummer|tax|\btin\b")
 _REACH = 40  # characters before the run in which a keyword counts
 
@@ -73,7 +72,7 @@ def scan_spread_numbers(text: str, out: list[Span]) -> None:
         elif (
             len(compact) == 9
             and us_ssn_ok(compact[:3], compact[3:5], compact[5:])
-            and p.SSN_KEYWORDS.search(lower_window(text, max(0, s - _REACH), s))
+            and _keyword(text, s, p.SSN_KEYWORDS)
         ):
             out.append(("US_SSN", s, e))
 
