@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import json
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypedDict
 
@@ -27,10 +26,11 @@ from pydantic import BaseModel, Field
 
 from langchain_aegis import PrivacyViolationError, RoutingError
 from langchain_aegis.testing import Reply, ToolCall
-from langchain_aegis.tracing import redacting_langsmith_client
 from tests.integration_tests.privacy.cases import CLOUD_WISH, MARKER, Case, cloud_requests, leaked, run_case
+from tests.integration_tests.privacy.redteam.trace_capture import tracer as _tracer
+from tests.integration_tests.privacy.redteam.trace_capture import uploaded as _uploaded
 from tests.integration_tests.privacy_fixtures import Deployment
-from tests.langsmith_capture import DUMMY_API_KEY, LangSmithCapture, capture_langsmith
+from tests.langsmith_capture import LangSmithCapture
 
 IBAN = "DE89 3704 0044 0532 0130 00"
 PHI = {"aegis": {"data_classification": "phi"}}
@@ -484,25 +484,6 @@ def test_cache_never_turns_a_private_prompt_into_a_cloud_request(dep: Deployment
 
 SURNAME = "Anna Kowalczyk"  # no cue: the detector alone does not flag it
 ADDRESS = "Hans Meier, Lindenstrasse 7"  # private only because the call says so
-
-
-@pytest.fixture
-def capture() -> Iterator[LangSmithCapture]:
-    with capture_langsmith() as server:
-        yield server
-
-
-def _tracer(capture: LangSmithCapture) -> tuple[Any, Any]:
-    from langchain_core.tracers import LangChainTracer
-
-    client = redacting_langsmith_client(api_url=capture.url, api_key=DUMMY_API_KEY)
-    return client, LangChainTracer(client=client, project_name="aegis-tests")
-
-
-def _uploaded(capture: LangSmithCapture, client: Any, *, runs: int) -> bytes:
-    client.flush(timeout=10)
-    capture.wait_for_run(lambda _: len([r for r in capture.runs.values() if r.get("end_time")]) >= runs)
-    return b"".join(capture.bodies)
 
 
 def _holding(capture: LangSmithCapture, value: str) -> list[str]:

@@ -11,7 +11,6 @@ detector finds on its own.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,31 +18,13 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnableLambda, RunnableParallel
 from pydantic import BaseModel
 
-from langchain_aegis.tracing import redacting_langsmith_client
+from tests.integration_tests.privacy.redteam.trace_capture import tracer as _tracer
+from tests.integration_tests.privacy.redteam.trace_capture import uploaded as _uploaded
 from tests.integration_tests.privacy_fixtures import Deployment
-from tests.langsmith_capture import DUMMY_API_KEY, LangSmithCapture, capture_langsmith
+from tests.langsmith_capture import LangSmithCapture
 
 SURNAME = "Anna Kowalczyk"  # a name with no cue word: the detector alone does not flag it
 RECORD = f"Patient {SURNAME}, Diagnose F32.1, Sertralin 50 mg"
-
-
-@pytest.fixture
-def capture() -> Iterator[LangSmithCapture]:
-    with capture_langsmith() as server:
-        yield server
-
-
-def _tracer(capture: LangSmithCapture) -> tuple[Any, Any]:
-    from langchain_core.tracers import LangChainTracer
-
-    client = redacting_langsmith_client(api_url=capture.url, api_key=DUMMY_API_KEY)
-    return client, LangChainTracer(client=client, project_name="aegis-tests")
-
-
-def _uploaded(capture: LangSmithCapture, client: Any, *, runs: int) -> bytes:
-    client.flush(timeout=10)
-    capture.wait_for_run(lambda _: len([r for r in capture.runs.values() if r.get("end_time")]) >= runs)
-    return b"".join(capture.bodies)
 
 
 def _absent(blob: bytes, value: str, where: str) -> None:
