@@ -409,8 +409,7 @@ class ProviderAttempt(Runnable[None, Any]):
         per_image = image_tokens_for(self.d.config.providers[self.provider], self.plan.model_for(self.provider))
         return self.plan.prompt_tokens + self.plan.images * (per_image - IMAGE_TOKENS)
 
-    @staticmethod
-    def _lease_end(books: _Books) -> float | None:
+    def _lease_end(self, books: _Books) -> float | None:
         """When a held stream must end: a little before its reservation's lease would lapse.
 
         A lapsed lease stops counting against the cap, so other calls could spend the money
@@ -420,7 +419,8 @@ class ProviderAttempt(Runnable[None, Any]):
         amount = getattr(books.reservation, "amount", 0.0)
         if not isinstance(expires, float | int) or not amount:
             return None
-        return float(expires) - _LEASE_MARGIN
+        # A few seconds before, but never most of a short lease (a 6 s lease is not cut after 1 s).
+        return float(expires) - min(_LEASE_MARGIN, 0.2 * self.d.config.budgets.lease_seconds)
 
     def stream(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         yield from iterate_sync(self.astream(input, config, **kwargs))
@@ -445,7 +445,7 @@ def settle_abandoned_sync(log: CallLog) -> None:
 
 
 _LEASE_MARGIN = 5.0
-"""Seconds before a reservation's lease lapses at which a stream still holding it is cut."""
+"""Seconds before a lease lapses at which a stream still holding it is cut (at most a fifth of the lease)."""
 
 
 @dataclass

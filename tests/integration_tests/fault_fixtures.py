@@ -11,12 +11,13 @@ import asyncio
 import socket
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.runnables import RunnableConfig
 
+from langchain_aegis.attempts import CallRecord
 from langchain_aegis.chat_models import AegisChatModel
 from langchain_aegis.config import AegisConfig
 from langchain_aegis.testing import FakeLLMServer, OllamaServer, OpenAIServer
@@ -158,6 +159,19 @@ def _merge(chunks: list[AIMessageChunk]) -> AIMessage:
         response_metadata=merged.response_metadata,
         usage_metadata=merged.usage_metadata,
     )
+
+
+@dataclass
+class Recorder:
+    """Stands in for ``AegisMetrics``: keeps every finished call's record."""
+
+    records: list[CallRecord] = field(default_factory=list)
+
+    def observe(self, record: CallRecord) -> None:
+        self.records.append(record)
+
+    def set_budget(self, provider: str, spent: float, limit: float) -> None:
+        pass
 
 
 class StreamRecorder:

@@ -32,7 +32,7 @@ import time
 from collections.abc import AsyncGenerator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
@@ -41,14 +41,13 @@ import pytest
 from langchain_core.messages import AIMessageChunk
 from langchain_core.runnables import RunnableConfig
 
-from langchain_aegis.attempts import CallRecord
 from langchain_aegis.budget import Ledger, Spend, open_ledger, period_for
 from langchain_aegis.budget.journal import Journal
 from langchain_aegis.chat_models import AegisChatModel
 from langchain_aegis.config import AegisConfig, Pricing
 from langchain_aegis.errors import AegisError
 from langchain_aegis.pricing import cost_from_usage, pricing_for
-from tests.integration_tests.fault_fixtures import CHAIN, Servers, config_for, first, running_servers
+from tests.integration_tests.fault_fixtures import CHAIN, Recorder, Servers, config_for, first, running_servers
 from tests.integration_tests.test_ledger_faults import Redis, sqlite_lock
 
 pytestmark = pytest.mark.slow
@@ -92,19 +91,6 @@ PASSAGE = (
 )
 # Settlements are stored in integer nanodollars: each one may round by half a nanodollar.
 ROUNDING = 0.5e-9
-
-
-@dataclass
-class Recorder:
-    """Stands in for ``AegisMetrics``: keeps every finished call's record."""
-
-    records: list[CallRecord] = field(default_factory=list)
-
-    def observe(self, record: CallRecord) -> None:
-        self.records.append(record)
-
-    def set_budget(self, provider: str, spent: float, limit: float) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")

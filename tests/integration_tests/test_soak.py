@@ -11,17 +11,16 @@ import asyncio
 import collections
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 from langchain_core.runnables import RunnableConfig
 
-from langchain_aegis.attempts import CallRecord
 from langchain_aegis.chat_models import AegisChatModel
 from langchain_aegis.errors import AegisError
 from tests.integration_tests.fault_fixtures import (
     CHAIN,
     SKIPPED,
+    Recorder,
     Servers,
     call_async,
     config_for,
@@ -40,19 +39,6 @@ DEADLINE = 5.0
 # the request leaves the client would be an attempt the server never saw.
 TIMEOUT = 2.0
 PII_MARKER = "PII-MARKER"
-
-
-@dataclass
-class Recorder:
-    """Stands in for ``AegisMetrics``: keeps every finished call's record."""
-
-    records: list[CallRecord] = field(default_factory=list)
-
-    def observe(self, record: CallRecord) -> None:
-        self.records.append(record)
-
-    def set_budget(self, provider: str, spent: float, limit: float) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
