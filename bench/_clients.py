@@ -65,7 +65,7 @@ def aegis_config(
     ``detection`` and ``ledger`` (``sqlite``, ``memory`` or ``none``) override
     one feature each, for the ablation in ``profile_call.py``.
     """
-    from langchain_aegis.config import parse_config
+    from langchain_aegis.config.models import parse_config
 
     detection = features if detection is None else detection
     ledger = ledger or ("sqlite" if features else "none")
@@ -116,7 +116,7 @@ def aegis_model(
     if features if metrics_on is None else metrics_on:
         from prometheus_client import CollectorRegistry
 
-        from langchain_aegis.metrics import AegisMetrics
+        from langchain_aegis.observability.metrics import AegisMetrics
 
         metrics = AegisMetrics(CollectorRegistry())
     return AegisChatModel(config=cfg, metrics=metrics)

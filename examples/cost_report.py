@@ -32,7 +32,7 @@ from langchain_core.runnables import RunnableConfig
 from pydantic import SecretStr
 
 from langchain_aegis import AegisCostCallbackHandler, AegisError, load_config
-from langchain_aegis.config import ProviderConfig
+from langchain_aegis.config.models import ProviderConfig
 
 DEFAULT_CONFIG = Path(__file__).parent / "config" / "cost_report.yml"
 

@@ -8,17 +8,17 @@
     llm.invoke("...", config=aegis_config(quality=Quality.CRITICAL, complexity=Complexity.HIGH))
 
 Optional pieces that need extras are imported from their modules:
-``langchain_aegis.metrics`` (``prometheus-client``), ``langchain_aegis.testing``
+``langchain_aegis.observability.metrics`` (``prometheus-client``), ``langchain_aegis.testing``
 (loopback protocol servers) and ``langchain_aegis.demo``.
 """
 
 from importlib import metadata
 
-from langchain_aegis.attempts import Attempt, CallRecord
 from langchain_aegis.budget import Ledger, open_ledger
-from langchain_aegis.callbacks import AegisCostCallbackHandler
 from langchain_aegis.chat_models import AegisChatModel
-from langchain_aegis.config import AegisConfig, load_config
+from langchain_aegis.config.models import AegisConfig, load_config
+from langchain_aegis.config.typos import UnknownKeyWarning
+from langchain_aegis.dispatch.records import Attempt, CallRecord
 from langchain_aegis.errors import (
     AegisError,
     AllProvidersFailedError,
@@ -33,9 +33,9 @@ from langchain_aegis.errors import (
 )
 from langchain_aegis.eval.feedback import record_feedback
 from langchain_aegis.facts import Complexity, DataClass, Quality, RequestFacts, TaskType, aegis_config
-from langchain_aegis.routing import RouteDecision
-from langchain_aegis.tracing import redacting_langsmith_client
-from langchain_aegis.typos import UnknownKeyWarning
+from langchain_aegis.observability.callbacks import AegisCostCallbackHandler
+from langchain_aegis.observability.tracing import redacting_langsmith_client
+from langchain_aegis.routing.policy import RouteDecision
 
 try:
     __version__ = metadata.version(__package__ or "langchain_aegis")

@@ -20,8 +20,6 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
 from langchain_aegis import _structured
-from langchain_aegis._bound import count_images
-from langchain_aegis._call import CallRuntime, build_runtime
 from langchain_aegis._compose import (
     AegisBinding,
     PrivateFallbacks,
@@ -30,16 +28,19 @@ from langchain_aegis._compose import (
     private_fallbacks,
     private_retry,
 )
-from langchain_aegis._convert import provider_params, to_provider_messages
-from langchain_aegis._env import mask_url
-from langchain_aegis._stream_usage import StreamUsage
-from langchain_aegis._trace_guard import guard_call
-from langchain_aegis.config import AegisConfig, load_config
-from langchain_aegis.dispatch import CallLog, CallPlan, settle_abandoned, settle_abandoned_sync
+from langchain_aegis._secrets import mask_url
+from langchain_aegis.budget.bounds import count_images
+from langchain_aegis.config.models import AegisConfig, load_config
+from langchain_aegis.dispatch.dispatcher import CallLog, CallPlan, settle_abandoned, settle_abandoned_sync
 from langchain_aegis.errors import AegisError, ConfigError
 from langchain_aegis.facts import RequestFacts, parse_facts, run_metadata
-from langchain_aegis.routing import RouteDecision
-from langchain_aegis.tracing import TraceShield, mark_cost, mark_served, prompt_digest, tracers_in
+from langchain_aegis.observability.tracing import mark_cost, mark_served
+from langchain_aegis.privacy.trace_guard import guard_call
+from langchain_aegis.privacy.trace_shield import TraceShield, prompt_digest, tracers_in
+from langchain_aegis.providers.messages import provider_params, to_provider_messages
+from langchain_aegis.providers.stream_usage import StreamUsage
+from langchain_aegis.routing.policy import RouteDecision
+from langchain_aegis.runtime import CallRuntime, build_runtime
 
 __all__ = ["AegisChatModel"]
 
@@ -184,7 +185,7 @@ class AegisChatModel(BaseChatModel):
     streaming: bool = False
     """Stream internally even for ``invoke``."""
     metrics: Any = Field(default=None, exclude=True)
-    """An :class:`~langchain_aegis.metrics.AegisMetrics` to record Prometheus metrics, or ``True``
+    """An :class:`~langchain_aegis.observability.metrics.AegisMetrics` to record Prometheus metrics, or ``True``
     for one on the default registry."""
     ledger: Any = Field(default=None, exclude=True, repr=False)
     """A :class:`~langchain_aegis.budget.Ledger` or ledger URL, instead of ``budgets.ledger``."""
@@ -204,7 +205,7 @@ class AegisChatModel(BaseChatModel):
         self._instance_facts = parse_facts(self.defaults, where="AegisChatModel(defaults=...): ")
         metrics = self.metrics
         if metrics is True:
-            from langchain_aegis.metrics import AegisMetrics
+            from langchain_aegis.observability.metrics import AegisMetrics
 
             metrics = self.metrics = AegisMetrics()
         ledger = self.ledger
@@ -551,7 +552,7 @@ class AegisChatModel(BaseChatModel):
         """Hand the traced run its settled cost, split by LangSmith's input/output fields."""
         if not call.traced or not usage or log.served_by is None:
             return
-        from langchain_aegis.pricing import cost_from_usage, pricing_for
+        from langchain_aegis.budget.pricing import cost_from_usage, pricing_for
 
         # ``log.cost`` is what was settled; the price list only says how it splits.
         split = cost_from_usage(usage, pricing_for(self._cfg.providers[log.served_by]))

@@ -24,10 +24,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from langchain_aegis._env import mask_url
+from langchain_aegis._secrets import mask_url
 
 if TYPE_CHECKING:
-    from langchain_aegis.attempts import Attempt
+    from langchain_aegis.dispatch.records import Attempt
 
 __all__ = [
     "AegisError",
@@ -190,3 +190,21 @@ class StreamInterruptedError(AegisError):
             f"stream from provider {provider!r} broke after {chunks_delivered} chunks "
             f"({chars_delivered} characters): {type(cause).__name__}"
         )
+
+
+def _as_status(value: object) -> int | None:
+    # ollama's ResponseError says -1 for errors inside a stream; that is no HTTP status.
+    if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
+        return value
+    return None
+
+
+def status_of(exc: BaseException) -> int | None:
+    """The HTTP status a provider library's exception carries (on it or its ``original_exception``), if any."""
+    for obj in (exc, getattr(exc, "original_exception", None)):
+        candidates = [getattr(obj, "status_code", None), getattr(obj, "status", None)]
+        candidates.append(getattr(getattr(obj, "response", None), "status_code", None))
+        for value in candidates:
+            if (status := _as_status(value)) is not None:
+                return status
+    return None

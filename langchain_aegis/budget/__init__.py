@@ -4,7 +4,8 @@ The Redis backend is imported only by :func:`open_ledger` (it needs the
 ``redis`` extra).
 """
 
-from langchain_aegis.budget.ledger import Ledger, Reservation, Spend, default_sqlite_path, open_ledger
+from langchain_aegis.budget.backends import open_ledger
+from langchain_aegis.budget.ledger import Ledger, Reservation, Spend, default_sqlite_path
 from langchain_aegis.budget.memory import MemoryLedger
 from langchain_aegis.budget.periods import period_bounds, period_for
 from langchain_aegis.budget.report import budget_rows, render_budget_table

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from langchain_aegis._env import mask_url
+from langchain_aegis._secrets import mask_url
 from langchain_aegis.budget.ledger import EXPIRED_GRACE_SECONDS, Ledger, Reservation
 from langchain_aegis.errors import LedgerUnavailableError
 

@@ -1,16 +1,17 @@
-"""What ``aegis budget`` shows: each provider's spend against its monthly cap, and usage-limit skips."""
+"""What ``aegis budget`` shows: each provider's spend against its monthly cap."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from langchain_aegis._terminal import render_table
 from langchain_aegis.budget.ledger import Ledger, Spend
 from langchain_aegis.budget.periods import period_for
-from langchain_aegis.config import AegisConfig
+from langchain_aegis.config.models import AegisConfig
 
-__all__ = ["budget_rows", "quota_rows", "render_budget_table"]
+__all__ = ["budget_rows", "render_budget_table"]
 
 
 def budget_rows(config: AegisConfig, ledger: Ledger, now: datetime) -> list[dict[str, Any]]:
@@ -73,33 +74,4 @@ def render_budget_table(rows: Sequence[dict[str, Any]]) -> str:
         )
         for r in rows
     ]
-    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
-    # Names read left-aligned, numbers right-aligned.
-    left = {0, 1, 7}
-
-    def fmt(line: Sequence[str]) -> str:
-        cells = [c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))]
-        return "  ".join(cells).rstrip()
-
-    return "\n".join(fmt(line) for line in [header, *body])
-
-
-def quota_rows(config: AegisConfig, ledger: Ledger, now: datetime) -> list[dict[str, Any]]:
-    """Cloud providers skipped now because their plan's usage limit is used up (see :mod:`langchain_aegis.quota`).
-
-    Returns:
-        One JSON-ready dict per skipped provider: ``provider``, ``until``
-        (ISO time, UTC) and ``reason`` (e.g. ``weekly usage limit reached``).
-    """
-    from langchain_aegis.quota import quota_key
-
-    rows = []
-    for provider, cfg in config.providers.items():
-        if cfg.locality != "cloud":
-            continue
-        state = ledger.get_state(quota_key(cfg)) or {}
-        until = state.get("until")
-        if isinstance(until, int | float) and until > now.timestamp():
-            when = datetime.fromtimestamp(until, UTC).strftime("%Y-%m-%dT%H:%MZ")
-            rows.append({"provider": provider, "until": when, "reason": str(state.get("why", "usage limit reached"))})
-    return rows
+    return render_table(header, body, right=(2, 3, 4, 5, 6))

@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from langchain_aegis.cli._table import render_table, shorten
-from langchain_aegis.config import AegisConfig, load_config
+from langchain_aegis._terminal import render_table, shorten
+from langchain_aegis.config.models import AegisConfig, load_config
 from langchain_aegis.errors import ConfigError
 
 if TYPE_CHECKING:
     from langchain_aegis.demo.pipeline import Document
-    from langchain_aegis.routing import RouteDecision
+    from langchain_aegis.routing.policy import RouteDecision
 
 __all__ = ["CommandError", "budget", "check", "demo", "explain", "resolve_config", "rollout"]
 
@@ -73,7 +73,7 @@ def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
 
 def _safe_url(url: str) -> str:
     """``url`` with any password replaced, for display."""
-    from langchain_aegis._env import mask_url
+    from langchain_aegis._secrets import mask_url
 
     return mask_url(url)
 
@@ -86,7 +86,7 @@ def check(args: argparse.Namespace) -> int:
     import warnings
 
     from langchain_aegis.cli._probe import probe_all
-    from langchain_aegis.typos import UnknownKeyWarning
+    from langchain_aegis.config.typos import UnknownKeyWarning
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnknownKeyWarning)
@@ -127,9 +127,9 @@ def _metadata(raw: str | None) -> dict[str, Any]:
         raise CommandError(f"--metadata: not valid JSON ({exc})", EXIT_USAGE) from None
     if not isinstance(data, dict):
         raise CommandError(f"--metadata: expected a JSON object, got {type(data).__name__}", EXIT_USAGE)
+    from langchain_aegis.config.typos import unknown_fact_keys
     from langchain_aegis.errors import RoutingError
     from langchain_aegis.facts import parse_facts
-    from langchain_aegis.typos import unknown_fact_keys
 
     unknown_fact_keys(data, where="--metadata", strict=True, error=RoutingError)
     parse_facts(data, where="--metadata: ")  # a bad value raises RoutingError naming the key
@@ -158,7 +158,7 @@ def _decision_text(decision: RouteDecision, config: AegisConfig) -> str:
 
 def _known_node(node: str, config: AegisConfig) -> None:
     """Reject a ``--node`` that neither ``routing.nodes`` nor any rule's ``when.node`` names."""
-    from langchain_aegis._yaml import suggest
+    from langchain_aegis.config._yaml import suggest
 
     known = set(config.routing.nodes) | {n for r in config.effective_rules() for n in (r.when.node or [])}
     if node in known:
@@ -194,7 +194,7 @@ def _budget_config(path: str | None) -> tuple[AegisConfig, str]:
     Reading the ledger needs neither API keys nor hosts, so ``${VAR}`` references
     outside ``budgets`` need not be set for ``aegis budget``.
     """
-    from langchain_aegis.config import load_budgets
+    from langchain_aegis.config.models import load_budgets
 
     path = path or os.environ.get("AEGIS_CONFIG") or None
     if path:
@@ -228,8 +228,8 @@ def _replay_journal(path: str | None, ledger: Any) -> None:
 def budget(args: argparse.Namespace) -> int:
     """``aegis budget``: this period's spend per provider against its cap."""
     from langchain_aegis.budget import budget_rows, open_ledger, render_budget_table
-    from langchain_aegis.budget.report import quota_rows
     from langchain_aegis.cli._usage import fetch_usage, render_usage
+    from langchain_aegis.dispatch.quota import quota_rows
 
     if args.timeout <= 0:
         raise CommandError(f"--timeout must be > 0, got {args.timeout}", EXIT_USAGE)
@@ -270,8 +270,8 @@ def _when(ts: float) -> str:
 def rollout(args: argparse.Namespace) -> int:
     """``aegis rollout status|advance RULE|rollback RULE``."""
     from langchain_aegis.budget import open_ledger
-    from langchain_aegis.rollout import RolloutState
-    from langchain_aegis.rollout_store import RolloutGuard, load_state, state_to_dict
+    from langchain_aegis.rollout.guard import RolloutGuard, load_state, state_to_dict
+    from langchain_aegis.rollout.policy import RolloutState
 
     config, source = resolve_config(args.config)
     rollouts = config.routing.rollouts

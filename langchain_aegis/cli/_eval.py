@@ -4,47 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-import time
-from typing import TextIO
 
+from langchain_aegis._terminal import Progress
 from langchain_aegis.cli._commands import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError, resolve_config
 
-__all__ = ["Progress", "add_eval_parser", "eval_command"]
-
-
-class Progress:
-    """A one-line progress bar on a terminal stream, redrawn in place; silent when disabled.
-
-    Args:
-        stream: where to draw (stderr, so ``--json`` output stays clean).
-        enabled: draw at all.
-        width: characters of the bar itself.
-    """
-
-    def __init__(self, stream: TextIO | None = None, *, enabled: bool = True, width: int = 24) -> None:
-        self.stream = stream or sys.stderr
-        self.enabled = enabled
-        self.width = width
-        self._started = time.perf_counter()
-        self._drawn = False
-
-    def __call__(self, done: int, total: int, label: str) -> None:
-        """Redraw the bar after ``done`` of ``total`` calls; ``label`` names the last one."""
-        if not self.enabled or total <= 0:
-            return
-        filled = round(self.width * done / total)
-        elapsed = time.perf_counter() - self._started
-        line = f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {elapsed:5.1f}s {label[:40]:<40}"
-        self.stream.write(line)
-        self.stream.flush()
-        self._drawn = True
-
-    def close(self) -> None:
-        """End the bar's line."""
-        if self._drawn:
-            self.stream.write("\n")
-            self.stream.flush()
+__all__ = ["add_eval_parser", "eval_command"]
 
 
 def add_eval_parser(

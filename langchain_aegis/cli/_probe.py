@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from langchain_aegis.config import DEFAULT_OLLAMA_URL, AegisConfig, ProviderConfig
+from langchain_aegis.config.models import DEFAULT_OLLAMA_URL, AegisConfig, ProviderConfig
 
 __all__ = ["DEFAULT_BASE_URLS", "Probe", "probe_all", "probe_provider", "probe_request"]
 

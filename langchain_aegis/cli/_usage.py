@@ -20,9 +20,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from langchain_aegis._env import mask_url
-from langchain_aegis.cli._table import render_table
-from langchain_aegis.config import DEFAULT_OLLAMA_URL, AegisConfig
+from langchain_aegis._secrets import mask_url
+from langchain_aegis._terminal import render_table
+from langchain_aegis.config.models import DEFAULT_OLLAMA_URL, AegisConfig
 
 __all__ = ["ProviderUsage", "fetch_usage", "parse_usage", "render_usage"]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from langchain_aegis.config import AegisConfig
+    from langchain_aegis.config.models import AegisConfig
 
 __all__ = ["DEMO_ITEMS", "closing_eval_table", "dataset_path", "print_closing_eval"]
 
@@ -47,8 +47,8 @@ def closing_eval_table(config: AegisConfig, *, label: str, limit: int = DEMO_ITE
         limit: how many dataset items to run.
         progress: draw the progress bar on stderr.
     """
+    from langchain_aegis._terminal import Progress
     from langchain_aegis.chat_models import AegisChatModel
-    from langchain_aegis.cli._eval import Progress
     from langchain_aegis.eval.dataset import load_dataset
     from langchain_aegis.eval.report import render_table
     from langchain_aegis.eval.runner import run_eval

@@ -39,7 +39,7 @@ import yaml
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig
 
-from langchain_aegis.config import AegisConfig, load_config, parse_config
+from langchain_aegis.config.models import AegisConfig, load_config, parse_config
 from langchain_aegis.errors import AegisError
 from langchain_aegis.facts import aegis_config
 
@@ -407,7 +407,7 @@ def run_demo(config_path: str | None = None, *, progress: ProgressFn | None = No
 
     from langchain_aegis.budget import budget_rows, open_ledger
     from langchain_aegis.chat_models import AegisChatModel
-    from langchain_aegis.metrics import AegisMetrics
+    from langchain_aegis.observability.metrics import AegisMetrics
 
     documents = load_documents()
     with ExitStack() as stack:

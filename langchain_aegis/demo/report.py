@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from langchain_aegis._terminal import render_table
 from langchain_aegis.budget import render_budget_table
-from langchain_aegis.cli._table import render_table
 
 if TYPE_CHECKING:
     from langchain_aegis.demo.pipeline import CallRow, DemoRun, StandIn
@@ -70,7 +70,7 @@ def _fallback_counts(rows: Sequence[CallRow]) -> dict[str, int]:
 
 
 def _stand_in_note(stand_in: StandIn) -> list[str]:
-    from langchain_aegis.pricing import pricing_for
+    from langchain_aegis.budget.pricing import pricing_for
 
     def describe(name: str) -> str:
         provider = stand_in.config.providers[name]

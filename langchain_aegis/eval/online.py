@@ -17,10 +17,11 @@ from langchain_aegis.eval.store import QualityStore
 if TYPE_CHECKING:
     from langchain_core.outputs import ChatResult
 
-    from langchain_aegis.config import AegisConfig
-    from langchain_aegis.dispatch import CallLog, CallPlan, Dispatcher
+    from langchain_aegis.config.models import AegisConfig
+    from langchain_aegis.dispatch.dispatcher import CallLog, CallPlan, Dispatcher
     from langchain_aegis.eval.shadow import ShadowSampler
-    from langchain_aegis.rollout_store import RolloutGuard, StateStore
+    from langchain_aegis.rollout.guard import RolloutGuard
+    from langchain_aegis.state import StateStore
 
 __all__ = ["OnlineQuality"]
 
@@ -31,7 +32,7 @@ class OnlineQuality:
     Args:
         config: the validated config.
         store: the shared state store (the budget ledger) or an in-memory one.
-        metrics: the model's :class:`~langchain_aegis.metrics.AegisMetrics`, or ``None``.
+        metrics: the model's :class:`~langchain_aegis.observability.metrics.AegisMetrics`, or ``None``.
     """
 
     def __init__(self, config: AegisConfig, store: StateStore, metrics: Any = None) -> None:

@@ -67,7 +67,7 @@ class QualityMetrics:
     """Publishes quality scores and shadow calls.
 
     Args:
-        registry: the registry of the model's :class:`~langchain_aegis.metrics.AegisMetrics`.
+        registry: the registry of the model's :class:`~langchain_aegis.observability.metrics.AegisMetrics`.
     """
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from langchain_aegis.cli._table import render_table as _render
+from langchain_aegis._terminal import render_table as _render
 from langchain_aegis.eval.stats import Interval, bootstrap_mean, paired_bootstrap_delta, percentile
 
 if TYPE_CHECKING:

@@ -42,8 +42,8 @@ from langchain_aegis.eval.scorers import clamp_score, resolve_scorer
 if TYPE_CHECKING:
     from langchain_core.outputs import ChatResult
 
-    from langchain_aegis.config import AegisConfig, ShadowConfig
-    from langchain_aegis.dispatch import CallLog, CallPlan, Dispatcher
+    from langchain_aegis.config.models import AegisConfig, ShadowConfig
+    from langchain_aegis.dispatch.dispatcher import CallLog, CallPlan, Dispatcher
     from langchain_aegis.eval.quality_metrics import QualityMetrics
     from langchain_aegis.eval.scorers import Scorer
     from langchain_aegis.eval.store import QualityStore
@@ -153,7 +153,7 @@ class ShadowSampler:
                 self._queue.task_done()
 
     def _run(self, plan: CallPlan, answer: str, shadow: ShadowConfig) -> None:
-        from langchain_aegis.dispatch import CallLog
+        from langchain_aegis.dispatch.dispatcher import CallLog
 
         rule, baseline = plan.decision.rule, shadow.baseline
         log = CallLog()

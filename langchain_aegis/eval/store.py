@@ -19,10 +19,10 @@ import math
 import threading
 from typing import TYPE_CHECKING, Any
 
-from langchain_aegis.rollout import QualityStats, ScoreSums
+from langchain_aegis.rollout.policy import QualityStats, ScoreSums
 
 if TYPE_CHECKING:
-    from langchain_aegis.rollout_store import StateStore
+    from langchain_aegis.state import StateStore
 
 __all__ = ["ANY_RULE", "QualityStore"]
 
@@ -31,7 +31,7 @@ _PREFIX = "quality:"
 
 
 class QualityStore:
-    """Windowed quality sums in a :class:`~langchain_aegis.rollout_store.StateStore`.
+    """Windowed quality sums in a :class:`~langchain_aegis.rollout.guard.StateStore`.
 
     Args:
         store: the shared store (the budget ledger, or an in-memory one).

@@ -1,7 +1,7 @@
 """The egress gate: the last check on a request before it leaves for a cloud provider.
 
 Routing decides where a call should go and explains why; this gate makes the
-guarantee. :class:`~langchain_aegis.providers.ProviderClient` calls
+guarantee. :class:`~langchain_aegis.providers.registry.ProviderClient` calls
 :func:`check_egress` at the one place every request goes through (sync and
 async, streaming or not), on the exact keyword arguments handed to any-llm:
 ``model``, ``messages``, ``tools``, ``response_format``, ``stop`` and every
@@ -10,7 +10,7 @@ tool-call id, a tool's JSON schema, a stop sequence, a text data URL), the
 gate reads it, because it reads everything that is sent.
 
 Two checks, for a provider whose locality is cloud (its declared locality, or
-the model actually requested: see :func:`~langchain_aegis.config.is_cloud_model`):
+the model actually requested: see :func:`~langchain_aegis.config.models.is_cloud_model`):
 
 1. the call's privacy: a ``local_only`` call never passes;
 2. the detector, on every string of the payload, each on its own and message

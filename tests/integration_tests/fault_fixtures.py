@@ -17,9 +17,9 @@ from typing import Any
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.runnables import RunnableConfig
 
-from langchain_aegis.attempts import CallRecord
 from langchain_aegis.chat_models import AegisChatModel
-from langchain_aegis.config import AegisConfig
+from langchain_aegis.config.models import AegisConfig
+from langchain_aegis.dispatch.records import CallRecord
 from langchain_aegis.testing import FakeLLMServer, OllamaServer, OpenAIServer
 
 CHAIN = ("openai", "ollama_cloud", "local_ollama")

@@ -16,7 +16,7 @@ import pytest
 
 from langchain_aegis import BudgetExceededError, aegis_config
 from langchain_aegis.budget import open_ledger, period_for
-from langchain_aegis.config import Pricing
+from langchain_aegis.config.models import Pricing
 from tests.integration_tests.privacy_fixtures import Deployment, deployment
 from tests.redis_server import redis_server_fixture, redis_url_fixture  # noqa: F401 - fixtures
 

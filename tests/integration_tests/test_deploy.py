@@ -16,9 +16,9 @@ import yaml
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from langchain_aegis.attempts import Attempt, CallRecord
+from langchain_aegis.dispatch.records import Attempt, CallRecord
 from langchain_aegis.eval.quality_metrics import QualityMetrics
-from langchain_aegis.metrics import AegisMetrics
+from langchain_aegis.observability.metrics import AegisMetrics
 
 REPO = Path(__file__).resolve().parents[2]
 DASHBOARD = REPO / "deploy" / "grafana" / "aegis-dashboard.json"

@@ -15,7 +15,7 @@ import pytest
 from langchain_core.runnables import RunnableLambda
 
 from langchain_aegis import aegis_config
-from langchain_aegis.tracing import HIDDEN
+from langchain_aegis.privacy.trace_shield import HIDDEN
 from tests.integration_tests.privacy_fixtures import Deployment, deployment
 from tests.langsmith_capture import LangSmithCapture, capture_langsmith, new_tracer
 
@@ -183,7 +183,7 @@ def test_redaction_applies_inside_a_traced_chain(dep: Deployment, capture: LangS
 def test_redacting_client_masks_the_chain_runs_around_the_model(dep: Deployment, capture: LangSmithCapture) -> None:
     from langchain_core.tracers import LangChainTracer
 
-    from langchain_aegis.tracing import redacting_langsmith_client
+    from langchain_aegis.observability.tracing import redacting_langsmith_client
 
     client = redacting_langsmith_client(api_url=capture.url, api_key="test-key")
     tracer = LangChainTracer(client=client, project_name="aegis-tests")

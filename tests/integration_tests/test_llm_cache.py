@@ -149,7 +149,7 @@ def test_prompt_digest_is_keyed(monkeypatch: pytest.MonkeyPatch) -> None:
 
     from langchain_core.messages import HumanMessage
 
-    from langchain_aegis import tracing
+    from langchain_aegis.privacy import trace_shield as tracing
 
     messages = [HumanMessage(f"IBAN {IBAN}")]
     digest = tracing.prompt_digest(messages)

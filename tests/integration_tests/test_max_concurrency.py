@@ -19,7 +19,7 @@ import pytest
 from langchain_core.messages import AIMessage
 
 from langchain_aegis.chat_models import AegisChatModel
-from langchain_aegis.config import AegisConfig
+from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.testing import OllamaServer
 from langchain_aegis.testing.wire import HttpRequest
 from tests.integration_tests.fault_fixtures import first

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, create_model
 from langchain_aegis import StreamInterruptedError, aegis_config
 from langchain_aegis.budget import Ledger, open_ledger, period_for
 from langchain_aegis.chat_models import AegisChatModel
-from langchain_aegis.config import Pricing
+from langchain_aegis.config.models import Pricing
 from langchain_aegis.testing import OllamaServer, OpenAIServer
 from tests.integration_tests.privacy_fixtures import Deployment, deployment
 
@@ -63,9 +63,9 @@ def _server(dep: Deployment, cloud: str) -> OllamaServer | OpenAIServer:
 
 def _one_call_reservation(model: AegisChatModel, cloud: str) -> float:
     """What one call of PROMPT reserves, read from the ledger while it is reserved."""
-    from langchain_aegis._bound import prompt_bound
-    from langchain_aegis._convert import to_provider_messages
-    from langchain_aegis.pricing import worst_case_cost
+    from langchain_aegis.budget.bounds import prompt_bound
+    from langchain_aegis.budget.pricing import worst_case_cost
+    from langchain_aegis.providers.messages import to_provider_messages
 
     messages = to_provider_messages(model._convert_input(PROMPT).to_messages())
     return worst_case_cost(prompt_bound(messages, {}), model.aegis_config.budgets.default_max_tokens, PRICE)
@@ -214,9 +214,9 @@ def _big_tools(count: int = 20) -> list[StructuredTool]:
 async def test_large_tool_schemas_at_50_concurrent_calls_stay_under_the_cap(dep: Deployment, cloud: str) -> None:
     tools = _big_tools()
     probe, _ = _single_provider(dep, cloud)
-    from langchain_aegis._bound import prompt_bound
-    from langchain_aegis._convert import provider_params, to_provider_messages
-    from langchain_aegis.pricing import worst_case_cost
+    from langchain_aegis.budget.bounds import prompt_bound
+    from langchain_aegis.budget.pricing import worst_case_cost
+    from langchain_aegis.providers.messages import provider_params, to_provider_messages
 
     bound = probe.bind_tools(tools)
     kwargs = dict(bound.kwargs)  # type: ignore[attr-defined]

@@ -32,7 +32,7 @@ from langchain_aegis import aegis_config
 from langchain_aegis.budget import Ledger, open_ledger, period_for
 from langchain_aegis.budget.memory import MemoryLedger
 from langchain_aegis.chat_models import AegisChatModel
-from langchain_aegis.config import Pricing
+from langchain_aegis.config.models import Pricing
 from langchain_aegis.errors import LedgerUnavailableError
 from langchain_aegis.testing import OllamaServer, OpenAIServer, Reply
 from langchain_aegis.testing.exchange import ChatRequest, count_tokens
@@ -110,9 +110,9 @@ def _reservation(
     price: Pricing | None = None,
     params: dict[str, Any] | None = None,
 ) -> float:
-    from langchain_aegis._bound import prompt_bound
-    from langchain_aegis._convert import to_provider_messages
-    from langchain_aegis.pricing import worst_case_cost
+    from langchain_aegis.budget.bounds import prompt_bound
+    from langchain_aegis.budget.pricing import worst_case_cost
+    from langchain_aegis.providers.messages import to_provider_messages
 
     messages = to_provider_messages(model._convert_input(text).to_messages())
     bound = prompt_bound(messages, params or {})
@@ -277,9 +277,9 @@ def test_an_image_billed_at_gpt_4o_mini_rates_stays_under_the_cap(
             {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}", "detail": "high"}},
         ]
     )
-    from langchain_aegis._bound import prompt_bound
-    from langchain_aegis._convert import to_provider_messages
-    from langchain_aegis.pricing import worst_case_cost
+    from langchain_aegis.budget.bounds import prompt_bound
+    from langchain_aegis.budget.pricing import worst_case_cost
+    from langchain_aegis.providers.messages import to_provider_messages
 
     reservation = worst_case_cost(
         prompt_bound(to_provider_messages([message]), {}), CEILING, Pricing(input=IN_PRICE, output=OUT_PRICE)
@@ -750,8 +750,8 @@ _SCRIPTS = st.text(
 @pytest.mark.parametrize("cloud", CLOUDS)
 def test_prompts_in_any_script_are_billed_within_their_reservation(dep: Deployment, cloud: str) -> None:
     """CJK (3 bytes a character), emoji sequences (up to 25 bytes), combining marks, escapes."""
-    from langchain_aegis._bound import prompt_bound
-    from langchain_aegis._convert import to_provider_messages
+    from langchain_aegis.budget.bounds import prompt_bound
+    from langchain_aegis.providers.messages import to_provider_messages
 
     model, ledger = _model(dep, cloud, 10.0)
 

@@ -43,10 +43,10 @@ from langchain_core.runnables import RunnableConfig
 
 from langchain_aegis.budget import Ledger, Spend, open_ledger, period_for
 from langchain_aegis.budget.journal import Journal
+from langchain_aegis.budget.pricing import cost_from_usage, pricing_for
 from langchain_aegis.chat_models import AegisChatModel
-from langchain_aegis.config import AegisConfig, Pricing
+from langchain_aegis.config.models import AegisConfig, Pricing
 from langchain_aegis.errors import AegisError
-from langchain_aegis.pricing import cost_from_usage, pricing_for
 from tests.integration_tests.fault_fixtures import CHAIN, Recorder, Servers, config_for, first, running_servers
 from tests.integration_tests.test_ledger_faults import Redis, sqlite_lock
 

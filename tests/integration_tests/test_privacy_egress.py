@@ -112,7 +112,7 @@ def test_private_call_with_failing_local_provider_raises_and_never_tries_cloud(d
 
 
 def test_cloud_adapter_refuses_a_local_only_call_even_if_routing_were_wrong(dep: Deployment) -> None:
-    from langchain_aegis.providers import ProviderClient
+    from langchain_aegis.providers.registry import ProviderClient
 
     client = ProviderClient("openai", dep.config().providers["openai"])
     with pytest.raises(PrivacyViolationError):

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from prometheus_client import CollectorRegistry
 
-from langchain_aegis.attempts import Attempt, CallRecord
-from langchain_aegis.metrics import AegisMetrics, start_metrics_server
+from langchain_aegis.dispatch.records import Attempt, CallRecord
+from langchain_aegis.observability.metrics import AegisMetrics, start_metrics_server
 
 REPO = Path(__file__).resolve().parents[2]
 DASHBOARD = REPO / "deploy" / "grafana" / "aegis-dashboard.json"

@@ -16,7 +16,7 @@ from prometheus_client import CollectorRegistry
 
 from langchain_aegis import aegis_config
 from langchain_aegis.chat_models import AegisChatModel
-from langchain_aegis.metrics import AegisMetrics
+from langchain_aegis.observability.metrics import AegisMetrics
 from tests.integration_tests.privacy_fixtures import Deployment, deployment
 
 RULE = "summaries_to_openai"
@@ -113,7 +113,7 @@ def test_rollout_advances_rolls_back_and_recovers(dep: Deployment, caplog: pytes
 def test_a_rollout_rolled_back_to_zero_waits_for_an_operator(dep: Deployment) -> None:
     import time
 
-    from langchain_aegis.rollout_store import RolloutGuard
+    from langchain_aegis.rollout.guard import RolloutGuard
 
     registry = CollectorRegistry()
     model = _model(dep, registry)

@@ -20,7 +20,7 @@ from langchain_aegis import aegis_config, record_feedback
 from langchain_aegis.budget import budget_rows
 from langchain_aegis.chat_models import AegisChatModel
 from langchain_aegis.eval.shadow import ShadowSampler
-from langchain_aegis.metrics import AegisMetrics
+from langchain_aegis.observability.metrics import AegisMetrics
 from langchain_aegis.testing import ChatRequest
 from tests.integration_tests.privacy_fixtures import Deployment, deployment
 from tests.redis_server import redis_server_fixture, redis_url_fixture  # noqa: F401 - fixtures

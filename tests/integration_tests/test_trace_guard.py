@@ -22,8 +22,9 @@ from langchain_core.tracers import LangChainTracer
 from pydantic import BaseModel
 
 from langchain_aegis import aegis_config
+from langchain_aegis.observability.tracing import redacting_langsmith_client
+from langchain_aegis.privacy.trace_shield import HIDDEN
 from langchain_aegis.testing import Reply, ToolCall
-from langchain_aegis.tracing import HIDDEN, redacting_langsmith_client
 from tests.integration_tests.privacy_fixtures import Deployment, deployment
 from tests.langsmith_capture import (
     DUMMY_API_KEY,
@@ -345,7 +346,7 @@ def test_runs_still_held_at_exit_are_uploaded_scrubbed(capture: LangSmithCapture
     script = textwrap.dedent(
         f"""
         import uuid
-        from langchain_aegis.tracing import redacting_langsmith_client
+        from langchain_aegis.observability.tracing import redacting_langsmith_client
         client = redacting_langsmith_client(api_url={capture.url!r}, api_key={DUMMY_API_KEY!r})
         root = uuid.uuid4()
         # A trace whose root never ends in this process: held until exit, then released.

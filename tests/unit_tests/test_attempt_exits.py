@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from langchain_aegis._bound import prompt_bound
-from langchain_aegis._settlement import Exit, Meter, charge, exit_of
+from langchain_aegis.budget.bounds import prompt_bound
+from langchain_aegis.budget.settlement import Exit, Meter, charge, exit_of
 from langchain_aegis.errors import BudgetExceededError, ProviderCallError
 from langchain_aegis.testing.exchange import ChatMessage, ChatRequest, ResponseFormat, ToolSpec
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from langchain_aegis.budget import MemoryLedger, budget_rows, render_budget_table
-from langchain_aegis.config import AegisConfig
+from langchain_aegis.config.models import AegisConfig
 
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
 

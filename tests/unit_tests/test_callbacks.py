@@ -14,8 +14,8 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, Generation, LLMResult
 
 from langchain_aegis.budget import MemoryLedger
-from langchain_aegis.callbacks import INTERNAL_TAG, AegisCostCallbackHandler, CostTotals
-from langchain_aegis.config import Pricing
+from langchain_aegis.config.models import Pricing
+from langchain_aegis.observability.callbacks import INTERNAL_TAG, AegisCostCallbackHandler, CostTotals
 
 
 def _reply(model: str = "gpt-4o-mini", **usage: Any) -> AIMessage:

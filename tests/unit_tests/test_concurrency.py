@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from langchain_aegis.concurrency import Slots, slots_for
+from langchain_aegis.dispatch.concurrency import Slots, slots_for
 
 
 def test_no_more_than_the_limit_and_a_full_wait_gives_up() -> None:

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from langchain_core.load import dumpd
 
 from langchain_aegis import AegisChatModel
-from langchain_aegis._env import mask_url
-from langchain_aegis.config import AegisConfig, load_config, parse_config
+from langchain_aegis._secrets import mask_url
+from langchain_aegis.config.models import AegisConfig, load_config, parse_config
 from langchain_aegis.errors import ConfigError
 
 BASE = """\

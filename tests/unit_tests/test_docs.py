@@ -29,7 +29,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from langchain_aegis import errors
-from langchain_aegis.config import AegisConfig, parse_config
+from langchain_aegis.config.models import AegisConfig, parse_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -197,7 +197,7 @@ def test_yaml_examples_load(doc: str, line: int, block: str) -> None:
 
 
 def test_example_config_file_loads() -> None:
-    from langchain_aegis.config import load_config
+    from langchain_aegis.config.models import load_config
 
     load_config(ROOT / "config" / "llm_config.yml", env={})
 
@@ -217,7 +217,7 @@ def test_every_chat_model_argument_is_documented() -> None:
 
 
 def test_built_in_prices_are_documented() -> None:
-    from langchain_aegis.pricing import PRICE_TABLE
+    from langchain_aegis.budget.pricing import PRICE_TABLE
 
     text = _doc("configuration.md")
     for model, price in PRICE_TABLE.items():
@@ -236,7 +236,7 @@ def test_built_in_prices_are_documented() -> None:
 def _exposed_metric_names() -> list[str]:
     from prometheus_client import CollectorRegistry
 
-    from langchain_aegis.metrics import AegisMetrics
+    from langchain_aegis.observability.metrics import AegisMetrics
 
     registry = CollectorRegistry()
     AegisMetrics(registry)
@@ -261,7 +261,7 @@ def test_every_alert_rule_is_documented() -> None:
 
 
 def test_every_failure_kind_is_documented() -> None:
-    from langchain_aegis.resilience import FALLBACK_KINDS, RETRY_KINDS
+    from langchain_aegis.dispatch.resilience import FALLBACK_KINDS, RETRY_KINDS
 
     text = _doc("operations.md")
     kinds = FALLBACK_KINDS | RETRY_KINDS | {"invalid_request", "content_filter", "unknown"}
@@ -345,13 +345,13 @@ def test_every_entity_type_is_documented() -> None:
 
 
 def test_privacy_tracing_modes_are_documented() -> None:
-    from langchain_aegis.config import PrivacyConfig
+    from langchain_aegis.config.models import PrivacyConfig
 
     modes = typing.get_args(PrivacyConfig.model_fields["tracing"].annotation)
     text = _doc("privacy.md")
     assert modes
     assert all(_ticked(m, text) for m in modes)
-    from langchain_aegis.tracing import HIDDEN
+    from langchain_aegis.privacy.trace_shield import HIDDEN
 
     assert HIDDEN in text
 

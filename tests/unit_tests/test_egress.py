@@ -9,10 +9,10 @@ from urllib.parse import quote
 
 import pytest
 
-from langchain_aegis.config import ProviderConfig, is_cloud_model
+from langchain_aegis.config.models import ProviderConfig, is_cloud_model
 from langchain_aegis.errors import PrivacyViolationError
 from langchain_aegis.privacy.egress import check_egress, egress_findings
-from langchain_aegis.providers import ProviderClient
+from langchain_aegis.providers.registry import ProviderClient
 
 IBAN = "DE89 3704 0044 0532 0130 00"
 EMAIL = "anna.schmidt@example.org"

@@ -22,12 +22,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from langchain_aegis.accounting import LedgerAccounting
 from langchain_aegis.budget import SQLiteLedger, open_ledger, period_for
+from langchain_aegis.budget.accounting import LedgerAccounting
 from langchain_aegis.budget.journal import Journal, Unconfirmed
 from langchain_aegis.budget.ledger import Ledger, Reservation
 from langchain_aegis.cli import main
-from langchain_aegis.config import AegisConfig, load_config, namespace_for
+from langchain_aegis.config.models import AegisConfig, load_config, namespace_for
 from langchain_aegis.errors import AegisError, LedgerUnavailableError
 from tests.redis_server import redis_server_fixture, redis_url_fixture  # noqa: F401
 

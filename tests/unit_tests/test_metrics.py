@@ -8,8 +8,8 @@ import pytest
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from langchain_aegis.attempts import Attempt, CallRecord
-from langchain_aegis.metrics import LATENCY_BUCKETS, AegisMetrics, start_metrics_server
+from langchain_aegis.dispatch.records import Attempt, CallRecord
+from langchain_aegis.observability.metrics import LATENCY_BUCKETS, AegisMetrics, start_metrics_server
 
 SUCCESS = CallRecord(
     requested_provider="openai",

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ollama._client import _parse_host
 
-from langchain_aegis._ollama_host import ollama_host, parse_ollama_host
 from langchain_aegis.chat_models import AegisChatModel
+from langchain_aegis.config._ollama_host import ollama_host, parse_ollama_host
 
 CASES = [
     "",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from langchain_aegis.config import Pricing, ProviderConfig
-from langchain_aegis.pricing import (
+from langchain_aegis.budget.pricing import (
     FREE,
     PRICE_TABLE,
     Cost,
@@ -16,6 +15,7 @@ from langchain_aegis.pricing import (
     pricing_for,
     worst_case_cost,
 )
+from langchain_aegis.config.models import Pricing, ProviderConfig
 
 MINI = Pricing(input=0.15, output=0.60, cached_input=0.075)
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from langchain_aegis.config import ProviderConfig
+from langchain_aegis.config.models import ProviderConfig
+from langchain_aegis.dispatch.quota import QuotaBook, UsageLimit, quota_key, usage_limit_in
+from langchain_aegis.dispatch.resilience import FALLBACK_KINDS, RETRY_KINDS, classify
 from langchain_aegis.errors import ProviderCallError
-from langchain_aegis.quota import QuotaBook, UsageLimit, quota_key, usage_limit_in
-from langchain_aegis.resilience import FALLBACK_KINDS, RETRY_KINDS, classify
-from langchain_aegis.rollout_store import InMemoryStateStore
+from langchain_aegis.state import InMemoryStateStore
 
 NOW = datetime(2026, 12, 10, 14, 25, tzinfo=UTC).timestamp()
 

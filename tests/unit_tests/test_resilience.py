@@ -1,4 +1,4 @@
-"""Tables for :mod:`langchain_aegis.resilience`: classify, falls_back, backoff_delay, CircuitBreaker."""
+"""Tables for :mod:`langchain_aegis.dispatch.resilience`: classify, falls_back, backoff_delay, CircuitBreaker."""
 
 from __future__ import annotations
 
@@ -14,20 +14,20 @@ import openai
 import pytest
 from any_llm import exceptions as anyllm
 
-from langchain_aegis.config import ResilienceConfig
-from langchain_aegis.errors import (
-    BudgetExceededError,
-    CircuitOpenError,
-    PrivacyViolationError,
-    ProviderCallError,
-)
-from langchain_aegis.resilience import (
+from langchain_aegis.config.models import ResilienceConfig
+from langchain_aegis.dispatch.resilience import (
     FALLBACK_KINDS,
     RETRY_KINDS,
     CircuitBreaker,
     backoff_delay,
     classify,
     falls_back,
+)
+from langchain_aegis.errors import (
+    BudgetExceededError,
+    CircuitOpenError,
+    PrivacyViolationError,
+    ProviderCallError,
 )
 
 # -- classify -------------------------------------------------------------------------------
@@ -346,7 +346,7 @@ class _Store:
 
 
 def test_a_breaker_opened_by_one_replica_is_seen_by_the_others() -> None:
-    from langchain_aegis.resilience import SharedCircuitBreaker
+    from langchain_aegis.dispatch.resilience import SharedCircuitBreaker
 
     now = [1000.0]
     store = _Store()
@@ -372,7 +372,7 @@ def test_a_breaker_opened_by_one_replica_is_seen_by_the_others() -> None:
 
 
 def test_a_store_outage_leaves_breakers_local() -> None:
-    from langchain_aegis.resilience import SharedCircuitBreaker
+    from langchain_aegis.dispatch.resilience import SharedCircuitBreaker
 
     class Broken(_Store):
         def get_state(self, key: str) -> dict[str, object] | None:
@@ -387,7 +387,7 @@ def test_a_store_outage_leaves_breakers_local() -> None:
 
 
 def test_a_missing_provider_sdk_falls_back_and_says_what_to_install() -> None:
-    from langchain_aegis.resilience import classify, falls_back
+    from langchain_aegis.dispatch.resilience import classify, falls_back
 
     missing = ImportError(
         "mistral required packages are not installed. Please install them with `pip install any-llm-sdk[mistral]`. "

@@ -7,10 +7,18 @@ import logging
 import pytest
 from pydantic import ValidationError
 
-from langchain_aegis.attempts import Attempt, CallRecord
-from langchain_aegis.config import RolloutConfig
-from langchain_aegis.metrics import AegisMetrics
-from langchain_aegis.rollout import (
+from langchain_aegis.config.models import RolloutConfig
+from langchain_aegis.dispatch.records import Attempt, CallRecord
+from langchain_aegis.observability.metrics import AegisMetrics
+from langchain_aegis.rollout.guard import (
+    RolloutGuard,
+    load_state,
+    save_state,
+    state_from_dict,
+    state_to_dict,
+)
+from langchain_aegis.state import InMemoryStateStore, StateStore
+from langchain_aegis.rollout.policy import (
     MONTH_SECONDS,
     RolloutState,
     Sample,
@@ -20,15 +28,6 @@ from langchain_aegis.rollout import (
     prorated_budget,
     rollback,
     window_stats,
-)
-from langchain_aegis.rollout_store import (
-    InMemoryStateStore,
-    RolloutGuard,
-    StateStore,
-    load_state,
-    save_state,
-    state_from_dict,
-    state_to_dict,
 )
 
 CFG = RolloutConfig(
@@ -317,7 +316,7 @@ def test_guard_operator_commands_and_unknown_rule() -> None:
 
 
 def test_guard_from_config() -> None:
-    from langchain_aegis.config import AegisConfig
+    from langchain_aegis.config.models import AegisConfig
 
     config = AegisConfig.model_validate(
         {

@@ -6,11 +6,12 @@ import logging
 
 import pytest
 
-from langchain_aegis.attempts import CallRecord
-from langchain_aegis.config import RolloutConfig
+from langchain_aegis.config.models import RolloutConfig
+from langchain_aegis.dispatch.records import CallRecord
 from langchain_aegis.eval.store import QualityStore
-from langchain_aegis.rollout import QualityStats, RolloutState, ScoreSums, WindowStats, evaluate
-from langchain_aegis.rollout_store import InMemoryStateStore, RolloutGuard
+from langchain_aegis.rollout.guard import RolloutGuard
+from langchain_aegis.rollout.policy import QualityStats, RolloutState, ScoreSums, WindowStats, evaluate
+from langchain_aegis.state import InMemoryStateStore
 
 RULE = "critical_to_openai"
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from langchain_aegis._call import fallback_story, served_metadata
-from langchain_aegis.attempts import Attempt
 from langchain_aegis.chat_models import AegisChatModel
-from langchain_aegis.config import AegisConfig, parse_config
-from langchain_aegis.dispatch import CallLog
-from langchain_aegis.routing import RouteDecision
+from langchain_aegis.config.models import AegisConfig, parse_config
+from langchain_aegis.dispatch.dispatcher import CallLog
+from langchain_aegis.dispatch.records import Attempt
+from langchain_aegis.routing.policy import RouteDecision
+from langchain_aegis.runtime import fallback_story, served_metadata
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel
 
-from langchain_aegis._trace_guard import _Guard, scrub_run
 from langchain_aegis.privacy import redact_value
-from langchain_aegis.tracing import HIDDEN, TraceShield
+from langchain_aegis.privacy.trace_guard import _Guard, scrub_run
+from langchain_aegis.privacy.trace_shield import HIDDEN, TraceShield
 
 IBAN = "DE89 3704 0044 0532 0130 00"
 EMAIL = "anna.schmidt@example.org"

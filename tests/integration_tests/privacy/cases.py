@@ -25,7 +25,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, Field
 
 from langchain_aegis import PrivacyViolationError, RoutingError
-from langchain_aegis.config import is_cloud_model
+from langchain_aegis.config.models import is_cloud_model
 from tests.integration_tests.privacy_fixtures import Deployment
 
 CLOUD_WISH = {"quality": "critical", "complexity": "high"}  # routed to openai, were it allowed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_aegis.tracing import redacting_langsmith_client
+from langchain_aegis.observability.tracing import redacting_langsmith_client
 from tests.langsmith_capture import DUMMY_API_KEY, LangSmithCapture
 
 

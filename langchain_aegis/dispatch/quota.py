@@ -30,12 +30,16 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from langchain_aegis.config import ProviderConfig
+from langchain_aegis.config.models import AegisConfig, ProviderConfig
 from langchain_aegis.errors import ProviderCallError
+from langchain_aegis.state import StateStore
 
-__all__ = ["QuotaBook", "UsageLimit", "quota_key", "usage_limit_in", "usage_limit_of"]
+if TYPE_CHECKING:
+    from langchain_aegis.budget.ledger import Ledger
+
+__all__ = ["QuotaBook", "UsageLimit", "quota_key", "quota_rows", "usage_limit_in", "usage_limit_of"]
 
 logger = logging.getLogger("langchain_aegis")
 
@@ -203,11 +207,6 @@ def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
-class _Store(Protocol):
-    def get_state(self, key: str, /) -> dict[str, Any] | None: ...
-    def put_state(self, key: str, value: dict[str, Any], /) -> None: ...
-
-
 def _off_loop(work: Callable[[], None]) -> bool:
     """Run ``work`` in the event loop's executor when called on a loop; ``False`` if there is none."""
     try:
@@ -229,7 +228,7 @@ class QuotaBook:
 
     Args:
         providers: the configured providers; only cloud ones can be skipped.
-        store: the ledger's state store (or a :class:`~langchain_aegis.state_cache.StateCache`).
+        store: the ledger's state store (or a :class:`~langchain_aegis.state.StateCache`).
         clock: Unix time, shared by every process; injectable for tests.
         refresh: seconds between reads of one account's stored record.
     """
@@ -237,7 +236,7 @@ class QuotaBook:
     def __init__(
         self,
         providers: Mapping[str, ProviderConfig],
-        store: _Store,
+        store: StateStore,
         *,
         clock: Callable[[], float] = time.time,
         refresh: float = 1.0,
@@ -339,3 +338,22 @@ class QuotaBook:
         if not _off_loop(publish):
             publish()
         return error
+
+
+def quota_rows(config: AegisConfig, ledger: Ledger, now: datetime) -> list[dict[str, Any]]:
+    """Cloud providers skipped now because their plan's usage limit is used up.
+
+    Returns:
+        One JSON-ready dict per skipped provider: ``provider``, ``until``
+        (ISO time, UTC) and ``reason`` (e.g. ``weekly usage limit reached``).
+    """
+    rows = []
+    for provider, cfg in config.providers.items():
+        if cfg.locality != "cloud":
+            continue
+        state = ledger.get_state(quota_key(cfg)) or {}
+        until = state.get("until")
+        if isinstance(until, int | float) and until > now.timestamp():
+            when = datetime.fromtimestamp(until, UTC).strftime("%Y-%m-%dT%H:%MZ")
+            rows.append({"provider": provider, "until": when, "reason": str(state.get("why", "usage limit reached"))})
+    return rows

@@ -13,8 +13,8 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from langchain_aegis._env import mask_url
-from langchain_aegis._yaml import Lines, Path, line_of, path_of, suggest
+from langchain_aegis._secrets import mask_url
+from langchain_aegis.config._yaml import Lines, Path, line_of, path_of, suggest
 
 __all__ = ["fields_at", "format_validation_error", "shown"]
 

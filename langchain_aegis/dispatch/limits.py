@@ -1,11 +1,11 @@
 """A provider's own limits, applied around each request: usage quotas and concurrency.
 
-:meth:`ProviderLimits.guard` wraps a :class:`~langchain_aegis.providers.ProviderClient`
+:meth:`ProviderLimits.guard` wraps a :class:`~langchain_aegis.providers.registry.ProviderClient`
 so that every request it sends (each try of each attempt, on all four call
 paths) goes through one place that:
 
 1. skips the provider without a request while its usage limit is used up
-   (a ``quota_exhausted`` error, see :mod:`langchain_aegis.quota`);
+   (a ``quota_exhausted`` error, see :mod:`langchain_aegis.dispatch.quota`);
 2. takes one of its ``max_concurrency`` slots, waiting at most
    ``min(queue_timeout, seconds left in the call)``, else fails with
    ``concurrency`` so the attempt falls back; the slot is held until the answer,
@@ -24,15 +24,16 @@ import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn, Self, cast
 
-from langchain_aegis.concurrency import NO_SLOT, Slot, Slots, slots_for
-from langchain_aegis.config import AegisConfig
+from langchain_aegis.config.models import AegisConfig
+from langchain_aegis.dispatch.concurrency import NO_SLOT, Slot, Slots, slots_for
+from langchain_aegis.dispatch.quota import KIND as QUOTA_KIND
+from langchain_aegis.dispatch.quota import QuotaBook, usage_limit_of
+from langchain_aegis.dispatch.resilience import classify
 from langchain_aegis.errors import ProviderCallError
-from langchain_aegis.quota import KIND as QUOTA_KIND
-from langchain_aegis.quota import QuotaBook, _Store, usage_limit_of
-from langchain_aegis.resilience import classify
+from langchain_aegis.state import StateStore
 
 if TYPE_CHECKING:
-    from langchain_aegis.providers import ProviderClient
+    from langchain_aegis.providers.registry import ProviderClient
 
 __all__ = ["ProviderLimits"]
 
@@ -46,9 +47,9 @@ class ProviderLimits:
             in memory, for this process only, when ``None``.
     """
 
-    def __init__(self, config: AegisConfig, store: _Store | None = None) -> None:
+    def __init__(self, config: AegisConfig, store: StateStore | None = None) -> None:
         if store is None:
-            from langchain_aegis.rollout_store import InMemoryStateStore
+            from langchain_aegis.state import InMemoryStateStore
 
             store = InMemoryStateStore()
         self.quota = QuotaBook(config.providers, store)

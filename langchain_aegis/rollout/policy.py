@@ -24,7 +24,7 @@ there by itself: an operator runs ``aegis rollout advance RULE``
 (:func:`advance`).
 
 This module is pure: no clock reads, no I/O, no logging. Time is always the
-caller's ``now`` (seconds, any epoch). :mod:`langchain_aegis.rollout_store`
+caller's ``now`` (seconds, any epoch). :mod:`langchain_aegis.rollout.guard`
 holds the adapter that keeps windows, persists state and logs.
 
 Example:
@@ -45,7 +45,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
-    from langchain_aegis.config import RolloutConfig
+    from langchain_aegis.config.models import RolloutConfig
 
 __all__ = [
     "MONTH_SECONDS",

@@ -1,10 +1,14 @@
-"""Breaker and rollout state, read from memory and kept fresh by one background thread.
+"""Shared state for breakers, rollouts, quotas and quality: one store protocol, and its cache.
+
+:class:`StateStore` is the small key → JSON-object store every shared piece
+of state goes through; the budget ledgers provide one, and
+:class:`InMemoryStateStore` is the one-process version.
 
 Routing reads the shared breaker and rollout state on every call. Reading it
 from Redis or SQLite there blocked the event loop (0.6-2.3 s per 100 async
 calls) and made a store outage an outage of every call. :class:`StateCache`
 sits between them and the store: it is itself a
-:class:`~langchain_aegis.rollout_store.StateStore` whose ``get_state`` and
+:class:`StateStore` whose ``get_state`` and
 ``put_state`` touch only memory, while a refresher thread reads the watched
 keys every ``refresh`` seconds and writes queued changes.
 
@@ -24,16 +28,50 @@ import logging
 import threading
 import weakref
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any, Protocol, cast, runtime_checkable
 
-__all__ = ["StateCache"]
+__all__ = ["InMemoryStateStore", "StateCache", "StateStore"]
 
 logger = logging.getLogger("langchain_aegis")
 
 
-class _Store(Protocol):
-    def get_state(self, key: str, /) -> dict[str, Any] | None: ...
-    def put_state(self, key: str, value: dict[str, Any], /) -> None: ...
+@runtime_checkable
+class StateStore(Protocol):
+    """A small shared key → JSON-object store; the budget ledger provides one."""
+
+    # Positional-only, so any backend's parameter names satisfy the protocol.
+    def get_state(self, key: str, /) -> dict[str, Any] | None:
+        """The object stored under ``key``, or ``None``."""
+        ...
+
+    def put_state(self, key: str, value: dict[str, Any], /) -> None:
+        """Store ``value`` under ``key``, replacing what was there."""
+        ...
+
+
+class InMemoryStateStore:
+    """A :class:`StateStore` for one process and for tests.
+
+    Values are copied through JSON on the way in and out, as a real backend
+    would, so callers cannot mutate stored state by accident and anything that
+    would not survive SQLite or Redis fails here too.
+    """
+
+    def __init__(self) -> None:
+        self._data: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def get_state(self, key: str) -> dict[str, Any] | None:
+        """The object stored under ``key``, or ``None``."""
+        with self._lock:
+            raw = self._data.get(key)
+        return None if raw is None else cast("dict[str, Any]", json.loads(raw))
+
+    def put_state(self, key: str, value: dict[str, Any]) -> None:
+        """Store a copy of ``value`` under ``key``."""
+        raw = json.dumps(value)
+        with self._lock:
+            self._data[key] = raw
 
 
 _FIRST_READ_SECONDS = 2.0
@@ -61,7 +99,9 @@ class StateCache:
         name: what the store is, for log lines (a URL with its password masked).
     """
 
-    def __init__(self, store: _Store, keys: Iterable[str] = (), *, refresh: float = 1.0, name: str = "state") -> None:
+    def __init__(
+        self, store: StateStore, keys: Iterable[str] = (), *, refresh: float = 1.0, name: str = "state"
+    ) -> None:
         self._store = store
         self._refresh = refresh
         self._name = name

@@ -4,7 +4,7 @@
 the router: attach it to a plain ``ChatOpenAI`` to see what it spends::
 
     from langchain_openai import ChatOpenAI
-    from langchain_aegis.callbacks import AegisCostCallbackHandler
+    from langchain_aegis.observability.callbacks import AegisCostCallbackHandler
 
     costs = AegisCostCallbackHandler()
     ChatOpenAI(model="gpt-4o-mini").invoke("Hello", config={"callbacks": [costs]})
@@ -28,8 +28,8 @@ from langchain_core.outputs import ChatGeneration, LLMResult
 
 from langchain_aegis.budget.ledger import Ledger
 from langchain_aegis.budget.periods import period_for
-from langchain_aegis.config import Pricing
-from langchain_aegis.pricing import FREE, cost_from_usage, price_for_model
+from langchain_aegis.budget.pricing import FREE, cost_from_usage, price_for_model
+from langchain_aegis.config.models import Pricing
 
 __all__ = ["INTERNAL_TAG", "AegisCostCallbackHandler", "CostTotals"]
 

@@ -7,7 +7,7 @@ answer without calling a model.
 
 The privacy guarantee lives here first: a ``local_only`` decision names a local
 provider and a chain of local providers only, whatever the rules say. The
-provider adapters check it a second time (see :mod:`langchain_aegis.providers`).
+provider adapters check it a second time (see :mod:`langchain_aegis.providers.registry`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from langchain_aegis.config import AegisConfig, MatchConfig, RuleConfig
+from langchain_aegis.config.models import AegisConfig, MatchConfig, RuleConfig
 from langchain_aegis.errors import PrivacyViolationError, RoutingError
 from langchain_aegis.facts import PRIVATE_CLASSES, DataClass, RequestFacts, merge_facts
 

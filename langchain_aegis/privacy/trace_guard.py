@@ -1,6 +1,6 @@
 """The trace guard: no run of a trace that holds a local-only call uploads its raw text.
 
-The shield (:class:`~langchain_aegis.tracing.TraceShield`) covers
+The shield (:class:`~langchain_aegis.observability.tracing.TraceShield`) covers
 AegisChatModel's own run. Every other run of the trace records the same data
 as it is: the chain or graph node that passed the user's text in, the agent
 node whose output (a ``Command``) carries the real answer, the tool that
@@ -21,7 +21,7 @@ through (``create_run`` and ``update_run``), and works on what will be sent:
   mode every raw value the call's shield removed is replaced wherever it
   appears, and the detector masks the rest. The run's name, tags and
   ``extra`` (invocation params, options, metadata) are redacted in both modes.
-- A client from :func:`~langchain_aegis.tracing.redacting_langsmith_client`
+- A client from :func:`~langchain_aegis.observability.tracing.redacting_langsmith_client`
   also redacts every run of every other trace with the detector.
 """
 
@@ -41,10 +41,10 @@ from typing import TYPE_CHECKING, Any
 from langsmith import Client
 from langsmith import utils as ls_utils
 
-from langchain_aegis.tracing import HIDDEN, tracers_in
+from langchain_aegis.privacy.trace_shield import HIDDEN, tracers_in
 
 if TYPE_CHECKING:
-    from langchain_aegis.tracing import Removed, TraceShield
+    from langchain_aegis.privacy.trace_shield import Removed, TraceShield
 
 __all__ = ["GuardedClient", "guard_call", "guard_tracer"]
 
@@ -215,7 +215,7 @@ def _snapshot(kwargs: dict[str, Any]) -> dict[str, Any]:
 class GuardedClient(Client):
     """A ``langsmith.Client`` whose uploads go through the trace guard.
 
-    Built by :func:`~langchain_aegis.tracing.redacting_langsmith_client`.
+    Built by :func:`~langchain_aegis.observability.tracing.redacting_langsmith_client`.
 
     Args:
         redact_all: also redact every run of traces with no local-only call,

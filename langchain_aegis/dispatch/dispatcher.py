@@ -22,7 +22,8 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableConfig
 from langsmith.run_helpers import tracing_context
 
-from langchain_aegis._attempt import (
+from langchain_aegis.config.models import AegisConfig
+from langchain_aegis.dispatch.attempt import (
     Accounting,
     CallLog,
     CallPlan,
@@ -33,16 +34,15 @@ from langchain_aegis._attempt import (
     settle_abandoned,
     settle_abandoned_sync,
 )
-from langchain_aegis.config import AegisConfig
+from langchain_aegis.dispatch.limits import ProviderLimits
+from langchain_aegis.dispatch.resilience import CircuitBreaker
 from langchain_aegis.errors import (
     AegisError,
     AllProvidersFailedError,
     PrivacyViolationError,
     StreamInterruptedError,
 )
-from langchain_aegis.limits import ProviderLimits
-from langchain_aegis.providers import ProviderRegistry
-from langchain_aegis.resilience import CircuitBreaker
+from langchain_aegis.providers.registry import ProviderRegistry
 
 __all__ = ["Accounting", "CallLog", "CallPlan", "Dispatcher", "settle_abandoned", "settle_abandoned_sync"]
 

@@ -1,6 +1,6 @@
 """Prices and costs: from a model's token usage to US dollars.
 
-Prices are USD per one million tokens (:class:`~langchain_aegis.config.Pricing`).
+Prices are USD per one million tokens (:class:`~langchain_aegis.config.models.Pricing`).
 A provider's price comes from its ``pricing`` block in the config when given,
 else from the small built-in :data:`PRICE_TABLE`, else it is zero:
 
@@ -11,7 +11,7 @@ else from the small built-in :data:`PRICE_TABLE`, else it is zero:
   priced in config; price every cloud provider you cap.
 
 Example:
-    >>> from langchain_aegis.config import Pricing
+    >>> from langchain_aegis.config.models import Pricing
     >>> cost_from_usage({"input_tokens": 1000, "output_tokens": 500, "total_tokens": 1500},
     ...                 Pricing(input=0.15, output=0.60)).total_cost
     0.00045
@@ -29,7 +29,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 from langchain_core.messages.ai import UsageMetadata
 
-from langchain_aegis.config import Pricing, ProviderConfig
+from langchain_aegis.config.models import Pricing, ProviderConfig
 
 __all__ = [
     "FREE",
@@ -100,7 +100,7 @@ _IMAGE_TOKENS_BY_MODEL = (("gpt-4o-mini", 48_200), ("gpt-4.1-nano", 3_800), ("gp
 
 def image_tokens_for(provider: ProviderConfig, model: str | None = None) -> int:
     """The most prompt tokens one image sent to ``provider`` (or to ``model`` there) can be billed."""
-    from langchain_aegis._bound import IMAGE_TOKENS
+    from langchain_aegis.budget.bounds import IMAGE_TOKENS
 
     if provider.pricing is not None and provider.pricing.image_tokens is not None:
         return provider.pricing.image_tokens

@@ -1,9 +1,9 @@
 """The rollout guard's adapter: sample windows in memory, state in a shared store.
 
-:mod:`langchain_aegis.rollout` decides; this module feeds it and keeps the
-result. :class:`RolloutGuard` turns :class:`~langchain_aegis.attempts.CallRecord`
-events into per-provider samples, asks :func:`~langchain_aegis.rollout.evaluate`
-what to do, saves the new :class:`~langchain_aegis.rollout.RolloutState`
+:mod:`langchain_aegis.rollout.policy` decides; this module feeds it and keeps the
+result. :class:`RolloutGuard` turns :class:`~langchain_aegis.dispatch.records.CallRecord`
+events into per-provider samples, asks :func:`~langchain_aegis.rollout.policy.evaluate`
+what to do, saves the new :class:`~langchain_aegis.rollout.policy.RolloutState`
 through a :class:`StateStore`, logs rollbacks and publishes
 ``llm_rollout_share``.
 
@@ -21,15 +21,14 @@ Example:
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
-from langchain_aegis.rollout import (
+from langchain_aegis.rollout.policy import (
     RolloutEvent,
     RolloutState,
     Sample,
@@ -38,17 +37,16 @@ from langchain_aegis.rollout import (
     rollback,
     window_stats,
 )
+from langchain_aegis.state import StateStore
 
 if TYPE_CHECKING:
-    from langchain_aegis.attempts import CallRecord
-    from langchain_aegis.config import AegisConfig, RolloutConfig
+    from langchain_aegis.config.models import AegisConfig, RolloutConfig
+    from langchain_aegis.dispatch.records import CallRecord
     from langchain_aegis.eval.store import QualityStore
-    from langchain_aegis.metrics import AegisMetrics
+    from langchain_aegis.observability.metrics import AegisMetrics
 
 __all__ = [
-    "InMemoryStateStore",
     "RolloutGuard",
-    "StateStore",
     "load_state",
     "save_state",
     "state_from_dict",
@@ -62,45 +60,6 @@ KEY_PREFIX = "rollout:"
 # Failures that say nothing about the provider's health: the call never reached it.
 # Outcomes where no request reached the provider: they say nothing about its health.
 _NOT_PROVIDER_FAULTS = frozenset({"budget", "privacy", "circuit_open", "context_window", "deadline"})
-
-
-@runtime_checkable
-class StateStore(Protocol):
-    """A small shared key → JSON-object store; the budget ledger provides one."""
-
-    # Positional-only, so any backend's parameter names satisfy the protocol.
-    def get_state(self, key: str, /) -> dict[str, Any] | None:
-        """The object stored under ``key``, or ``None``."""
-        ...
-
-    def put_state(self, key: str, value: dict[str, Any], /) -> None:
-        """Store ``value`` under ``key``, replacing what was there."""
-        ...
-
-
-class InMemoryStateStore:
-    """A :class:`StateStore` for one process and for tests.
-
-    Values are copied through JSON on the way in and out, as a real backend
-    would, so callers cannot mutate stored state by accident and anything that
-    would not survive SQLite or Redis fails here too.
-    """
-
-    def __init__(self) -> None:
-        self._data: dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    def get_state(self, key: str) -> dict[str, Any] | None:
-        """The object stored under ``key``, or ``None``."""
-        with self._lock:
-            raw = self._data.get(key)
-        return None if raw is None else cast("dict[str, Any]", json.loads(raw))
-
-    def put_state(self, key: str, value: dict[str, Any]) -> None:
-        """Store a copy of ``value`` under ``key``."""
-        raw = json.dumps(value)
-        with self._lock:
-            self._data[key] = raw
 
 
 def state_to_dict(state: RolloutState) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Budget accounting for provider attempts: reserve worst case, settle actual, release on error.
 
 This is the glue between pricing (what a call may cost) and the ledger (what
-has been spent), called by :mod:`langchain_aegis.dispatch` around each
+has been spent), called by :mod:`langchain_aegis.dispatch.dispatcher` around each
 attempt. Reservation makes the monthly caps hold under concurrency: a call
 that does not fit raises :class:`~langchain_aegis.errors.BudgetExceededError`
 before any request is sent, and the router falls back along the chain.
@@ -33,9 +33,9 @@ from langchain_aegis._loops import off_loop
 from langchain_aegis.budget import Ledger, Reservation, period_for
 from langchain_aegis.budget.journal import Journal, Unconfirmed
 from langchain_aegis.budget.ledger import default_journal_path, new_reservation_id
-from langchain_aegis.config import AegisConfig, Pricing
+from langchain_aegis.budget.pricing import cost_from_usage, pricing_for, worst_case_cost
+from langchain_aegis.config.models import AegisConfig, Pricing
 from langchain_aegis.errors import LedgerUnavailableError
-from langchain_aegis.pricing import cost_from_usage, pricing_for, worst_case_cost
 
 __all__ = ["LedgerAccounting", "needs_accounting"]
 

@@ -1,7 +1,7 @@
 """Which failures fall back, which are retried, how long to wait, and circuit breakers.
 
 Fallback itself is LangChain's ``Runnable.with_fallbacks`` (see
-:mod:`langchain_aegis.dispatch`). Retries are written here rather than with
+:mod:`langchain_aegis.dispatch.dispatcher`). Retries are written here rather than with
 ``Runnable.with_retry`` because the router must honour ``Retry-After`` up to a
 cap, stop at a per-call deadline, and retry a stream only before its first
 chunk; ``with_retry`` does none of these.
@@ -18,12 +18,18 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
 
-from langchain_aegis.config import ResilienceConfig
-from langchain_aegis.errors import BudgetExceededError, CircuitOpenError, PrivacyViolationError, ProviderCallError
-from langchain_aegis.quota import KIND as QUOTA_KIND
-from langchain_aegis.quota import usage_limit_of
+from langchain_aegis.config.models import ResilienceConfig
+from langchain_aegis.dispatch.quota import KIND as QUOTA_KIND
+from langchain_aegis.dispatch.quota import usage_limit_of
+from langchain_aegis.errors import (
+    BudgetExceededError,
+    CircuitOpenError,
+    PrivacyViolationError,
+    ProviderCallError,
+    status_of,
+)
+from langchain_aegis.state import StateStore
 
 logger = logging.getLogger("langchain_aegis")
 
@@ -59,23 +65,6 @@ FALLBACK_KINDS = frozenset(
 )
 # Kinds worth one more try at the same provider.
 RETRY_KINDS = frozenset({"rate_limit", "server", "timeout", "connection", "malformed", "empty_stream"})
-
-
-def _as_status(value: object) -> int | None:
-    # ollama's ResponseError says -1 for errors inside a stream; that is no HTTP status.
-    if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
-        return value
-    return None
-
-
-def _status_of(exc: BaseException) -> int | None:
-    for obj in (exc, getattr(exc, "original_exception", None)):
-        candidates = [getattr(obj, "status_code", None), getattr(obj, "status", None)]
-        candidates.append(getattr(getattr(obj, "response", None), "status_code", None))
-        for value in candidates:
-            if (status := _as_status(value)) is not None:
-                return status
-    return None
 
 
 def _seconds(raw: object) -> float | None:
@@ -166,7 +155,7 @@ def classify(provider: str, exc: BaseException, *, url: str | None = None) -> Pr
     if isinstance(exc, ImportError):
         # any-llm imports a provider's SDK on first use; its message names the extra to install.
         return ProviderCallError(provider, "not_installed", str(exc).split(". Specific error")[0])
-    status = _status_of(exc)
+    status = status_of(exc)
     # A plan's used-up usage limit (Ollama Cloud: a plain-text 429, no Retry-After) is no
     # rate limit: retrying before the window resets only draws the same answer.
     limit = usage_limit_of(exc) if status in (None, 402, 403, 429) else None
@@ -318,11 +307,6 @@ class CircuitBreaker:
             state.trial_in_flight = False
 
 
-class _StateStore(Protocol):
-    def get_state(self, key: str, /) -> dict[str, Any] | None: ...
-    def put_state(self, key: str, value: dict[str, Any], /) -> None: ...
-
-
 class SharedCircuitBreaker(CircuitBreaker):
     """Circuit breakers whose open state is shared by every replica through a state store.
 
@@ -344,7 +328,7 @@ class SharedCircuitBreaker(CircuitBreaker):
     def __init__(
         self,
         cfg: ResilienceConfig,
-        store: _StateStore,
+        store: StateStore,
         providers: Sequence[str],
         clock: Callable[[], float] = time.time,
         refresh: float = 1.0,

@@ -25,7 +25,7 @@ exit                   charged
                        connection, the egress gate): released, $0
 =====================  =====================================================
 
-"Estimate" means upper bound: the prompt bound of :mod:`langchain_aegis._bound`
+"Estimate" means upper bound: the prompt bound of :mod:`langchain_aegis.budget.bounds`
 and, for a whole answer, the UTF-8 bytes of its output; for any other exit the
 output ceiling that was sent. A usage report that cannot be true (no prompt
 tokens, negative counts, no output tokens for output received) counts as
@@ -42,9 +42,8 @@ from typing import Any
 from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGenerationChunk
 
-from langchain_aegis._bound import output_bytes
-from langchain_aegis.errors import AegisError, ProviderCallError
-from langchain_aegis.resilience import _status_of
+from langchain_aegis.budget.bounds import output_bytes
+from langchain_aegis.errors import AegisError, ProviderCallError, status_of
 
 __all__ = ["Exit", "Meter", "charge", "exit_of"]
 
@@ -139,7 +138,7 @@ def exit_of(exc: BaseException | None, meter: Meter, *, kind: str | None = None)
     if isinstance(exc, AegisError) and not isinstance(exc, ProviderCallError):
         return Exit.NOT_SENT  # budget, privacy: refused before the request left
     # The attempt passes the SDK's own exception: its status is on it (or on what it wraps).
-    status = exc.status if isinstance(exc, ProviderCallError) else _status_of(exc)
+    status = exc.status if isinstance(exc, ProviderCallError) else status_of(exc)
     if status is not None:
         return Exit.NOT_SENT  # an error status: providers do not bill a refused request
     if kind in _UNUSABLE_KINDS or meter.usage is not None or meter.output_bytes:
@@ -157,7 +156,7 @@ def charge(exit: Exit, meter: Meter, *, prompt_bound: int, output_ceiling: int |
     Args:
         exit: how the request ended.
         meter: what it produced.
-        prompt_bound: the prompt's upper bound (see :func:`~langchain_aegis._bound.prompt_bound`).
+        prompt_bound: the prompt's upper bound (see :func:`~langchain_aegis.budget.bounds.prompt_bound`).
         output_ceiling: the ``max_tokens`` sent, when one was.
     """
     if exit is Exit.NOT_SENT:

@@ -22,8 +22,8 @@ import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from langchain_aegis._config_errors import shown
-from langchain_aegis._yaml import suggest
+from langchain_aegis.config._errors import shown
+from langchain_aegis.config._yaml import suggest
 from langchain_aegis.errors import RoutingError
 from langchain_aegis.facts import AEGIS_METADATA_KEY, KNOWN_FACT_KEYS, PRIVACY_KEYS, privacy_key
 

@@ -19,20 +19,27 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatResult
 
-from langchain_aegis._env import mask_url
-from langchain_aegis.attempts import SKIPPED_OUTCOMES, Attempt, CallRecord
+from langchain_aegis._secrets import mask_url
 from langchain_aegis.budget.ledger import Ledger
-from langchain_aegis.config import AegisConfig
-from langchain_aegis.dispatch import Accounting, CallLog, CallPlan, Dispatcher
+from langchain_aegis.config.models import AegisConfig
+from langchain_aegis.config.typos import NodeUsage, check_metadata
+from langchain_aegis.dispatch.dispatcher import Accounting, CallLog, CallPlan, Dispatcher
+from langchain_aegis.dispatch.limits import ProviderLimits
+from langchain_aegis.dispatch.records import SKIPPED_OUTCOMES, Attempt, CallRecord
+from langchain_aegis.dispatch.resilience import CircuitBreaker, SharedCircuitBreaker
 from langchain_aegis.errors import ConfigError, PrivacyViolationError
 from langchain_aegis.eval.online import OnlineQuality
 from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts, most_restrictive, parse_facts, top_level_privacy
-from langchain_aegis.limits import ProviderLimits
-from langchain_aegis.providers import ProviderRegistry, preload_any_llm
-from langchain_aegis.resilience import CircuitBreaker, SharedCircuitBreaker
-from langchain_aegis.routing import FactLayers, RouteDecision, RouterState, decide, needs_detection, privacy_verdict
-from langchain_aegis.state_cache import StateCache
-from langchain_aegis.typos import NodeUsage, check_metadata
+from langchain_aegis.providers.registry import ProviderRegistry, preload_any_llm
+from langchain_aegis.routing.policy import (
+    FactLayers,
+    RouteDecision,
+    RouterState,
+    decide,
+    needs_detection,
+    privacy_verdict,
+)
+from langchain_aegis.state import StateCache
 
 __all__ = ["CallRuntime", "build_runtime", "fallback_story", "release_ledger", "served_metadata", "shared_ledger"]
 
@@ -57,7 +64,7 @@ class CallRuntime:
     """Feedback attribution and shadow sampling (see :mod:`langchain_aegis.eval.online`)."""
 
     nodes: NodeUsage | None = None
-    """Reports configured graph nodes that no call used (see :mod:`langchain_aegis.typos`)."""
+    """Reports configured graph nodes that no call used (see :mod:`langchain_aegis.config.typos`)."""
     state: StateCache | None = None
     """Breaker and rollout state in memory, refreshed from the ledger in the background."""
     ledger: Ledger | None = None
@@ -190,7 +197,7 @@ class CallRuntime:
         """
         if self.accounting is None:
             return 0
-        from langchain_aegis._bound import prompt_bound
+        from langchain_aegis.budget.bounds import prompt_bound
 
         return prompt_bound(messages, params)
 
@@ -354,7 +361,7 @@ def _reach_ledger(ledger: Ledger, config: AegisConfig) -> bool:
 
 
 def _state_keys(config: AegisConfig) -> list[str]:
-    from langchain_aegis.rollout_store import KEY_PREFIX
+    from langchain_aegis.rollout.guard import KEY_PREFIX
 
     return [f"breaker:{name}" for name in config.providers] + [KEY_PREFIX + rule for rule in config.routing.rollouts]
 
@@ -364,11 +371,11 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
 
     Args:
         config: the validated configuration.
-        metrics: an :class:`~langchain_aegis.metrics.AegisMetrics`, or ``None``.
+        metrics: an :class:`~langchain_aegis.observability.metrics.AegisMetrics`, or ``None``.
         ledger: a ledger to use instead of the one ``budgets.ledger`` names
             (the caller keeps ownership: :meth:`CallRuntime.close` leaves it open).
     """
-    from langchain_aegis.accounting import LedgerAccounting, needs_accounting
+    from langchain_aegis.budget.accounting import LedgerAccounting, needs_accounting
 
     registry = ProviderRegistry(config.providers, detect=config.privacy.detection)
     preload_any_llm(p.type for p in config.providers.values())  # the first call then pays less of the import
@@ -403,7 +410,8 @@ def build_runtime(config: AegisConfig, *, metrics: Any = None, ledger: Ledger | 
         if reachable:
             accounting.publish_all()  # gauges start from the ledger's spend, not from zero
     rollouts = None
-    from langchain_aegis.rollout_store import InMemoryStateStore, RolloutGuard
+    from langchain_aegis.rollout.guard import RolloutGuard
+    from langchain_aegis.state import InMemoryStateStore
 
     # Quality sums live beside the rollout state (the ledger), or in memory without one.
     quality = OnlineQuality(config, ledger if ledger is not None else InMemoryStateStore(), metrics)

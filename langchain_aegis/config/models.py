@@ -37,12 +37,13 @@ from pydantic import (
     model_validator,
 )
 
-from langchain_aegis._config_errors import format_validation_error
-from langchain_aegis._env import UndefinedVariableError, interpolate, mask_url
-from langchain_aegis._yaml import Lines, load_yaml, suggest
+from langchain_aegis._secrets import mask_url
+from langchain_aegis.config._env import UndefinedVariableError, interpolate
+from langchain_aegis.config._errors import format_validation_error
+from langchain_aegis.config._yaml import Lines, load_yaml, suggest
+from langchain_aegis.config.typos import unknown_fact_keys
 from langchain_aegis.errors import ConfigError, RoutingError
 from langchain_aegis.facts import Complexity, DataClass, Quality, RequestFacts, parse_facts
-from langchain_aegis.typos import unknown_fact_keys
 
 __all__ = [
     "AegisConfig",
@@ -485,7 +486,7 @@ class AegisConfig(_Frozen):
         Without ``base_url`` the server is the one ``OLLAMA_HOST`` names (read as
         the ``ollama`` client reads it), else ``http://localhost:11434``.
         """
-        from langchain_aegis._ollama_host import ollama_host
+        from langchain_aegis.config._ollama_host import ollama_host
 
         url = base_url or ollama_host() or DEFAULT_OLLAMA_URL
         local = ProviderConfig(type="ollama", model=model, base_url=url, locality="local", **provider)

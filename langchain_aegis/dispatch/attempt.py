@@ -1,6 +1,6 @@
 """One provider's turn within a call: checks, the request with retries, settlement.
 
-:class:`ProviderAttempt` is the runnable that :mod:`langchain_aegis.dispatch`
+:class:`ProviderAttempt` is the runnable that :mod:`langchain_aegis.dispatch.dispatcher`
 chains with ``with_fallbacks``. It checks the deadline, the context window,
 privacy and the circuit breaker; reserves budget; sends the request, retrying
 what is worth retrying; and records the attempt. A failure that should move on
@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableConfig
 
-from langchain_aegis._convert import chunk_to_generation, completion_to_result, usage_from
-from langchain_aegis._settlement import Exit, Meter, charge, exit_of
 from langchain_aegis._sync import iterate_sync, run_sync
-from langchain_aegis.attempts import Attempt
+from langchain_aegis.budget.settlement import Exit, Meter, charge, exit_of
+from langchain_aegis.dispatch.records import Attempt
+from langchain_aegis.dispatch.resilience import RETRY_KINDS, backoff_delay, classify, falls_back
 from langchain_aegis.errors import (
     AegisError,
     AllProvidersFailedError,
@@ -32,12 +32,12 @@ from langchain_aegis.errors import (
     ProviderCallError,
     StreamInterruptedError,
 )
-from langchain_aegis.resilience import RETRY_KINDS, backoff_delay, classify, falls_back
-from langchain_aegis.routing import RouteDecision
+from langchain_aegis.providers.messages import chunk_to_generation, completion_to_result, usage_from
+from langchain_aegis.routing.policy import RouteDecision
 
 if TYPE_CHECKING:
-    from langchain_aegis.dispatch import Dispatcher
-    from langchain_aegis.providers import ProviderClient
+    from langchain_aegis.dispatch.dispatcher import Dispatcher
+    from langchain_aegis.providers.registry import ProviderClient
 
 __all__ = ["Accounting", "CallLog", "CallPlan", "ProviderAttempt", "settle_abandoned", "settle_abandoned_sync"]
 
@@ -47,7 +47,7 @@ _T = TypeVar("_T")
 
 
 class Accounting(Protocol):
-    """Budget reservation and settlement for one attempt (see :mod:`langchain_aegis.accounting`)."""
+    """Budget reservation and settlement for one attempt (see :mod:`langchain_aegis.budget.accounting`)."""
 
     clock: Callable[[], float]
     """Wall-clock seconds: reservation leases expire by it."""
@@ -268,7 +268,7 @@ class ProviderAttempt(Runnable[None, Any]):
     async def _close_books(self, books: _Books, exc: BaseException | None, kind: str | None = None) -> float:
         """Settle or release one request's reservation for how it ended; return the cost recorded.
 
-        The one place every path charges a request (see :mod:`langchain_aegis._settlement`).
+        The one place every path charges a request (see :mod:`langchain_aegis.budget.settlement`).
         Shielded, so a cancelled caller still leaves the books right.
         """
         if books.closed:
@@ -403,8 +403,8 @@ class ProviderAttempt(Runnable[None, Any]):
         """The plan's prompt bound, with this provider's own bound for each image instead of the allowance."""
         if not self.plan.images:
             return self.plan.prompt_tokens
-        from langchain_aegis._bound import IMAGE_TOKENS
-        from langchain_aegis.pricing import image_tokens_for
+        from langchain_aegis.budget.bounds import IMAGE_TOKENS
+        from langchain_aegis.budget.pricing import image_tokens_for
 
         per_image = image_tokens_for(self.d.config.providers[self.provider], self.plan.model_for(self.provider))
         return self.plan.prompt_tokens + self.plan.images * (per_image - IMAGE_TOKENS)

@@ -1,0 +1,7 @@
+"""Gradual rollout of cloud routes, with automatic rollback.
+
+``policy`` is pure: window statistics in, advance or rollback out. ``guard``
+is its adapter: it samples finished calls, keeps windows in memory and state
+in the shared :mod:`langchain_aegis.state` store, and applies the policy.
+Nothing here sends a request.
+"""
