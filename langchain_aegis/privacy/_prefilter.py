@@ -18,7 +18,7 @@ The result is exactly what ``pattern.finditer`` over the whole text returns:
 every match starts inside (or at the space just before) a word of step 2, the
 windows are searched in order from the end of the previous match, and each
 window reaches far enough past its word for the longest keyword and its
-look-ahead. ``tests/unit_tests/test_privacy_prefilter.py`` checks this against
+look-ahead. ``tests/unit_tests/privacy/test_prefilter.py`` checks this against
 the whole-text scan.
 """
 

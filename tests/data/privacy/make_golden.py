@@ -1,6 +1,6 @@
 """Generate ``golden_findings.json``: what ``detect`` finds today, kept as a regression check.
 
-``tests/unit_tests/test_privacy_golden.py`` runs the detector again over the same
+``tests/unit_tests/privacy/test_golden.py`` runs the detector again over the same
 texts and fails on any difference, so a change meant only to make the detector
 faster cannot quietly change what it finds. The texts are every corpus document
 as written, all lower case and all upper case (the re-casing of

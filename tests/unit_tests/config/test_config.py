@@ -44,7 +44,7 @@ def test_team_config_loads_as_is(tmp_path: Path) -> None:
 
 
 def test_shipped_example_config_loads_without_any_env() -> None:
-    cfg = load_config(Path(__file__).parents[2] / "config" / "llm_config.yml", env={})
+    cfg = load_config(Path(__file__).parents[3] / "config" / "llm_config.yml", env={})
     assert cfg.default_provider() == "local_ollama"
     assert cfg.local_providers() == ["local_ollama"]
 

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "privacy"
+DATA = Path(__file__).resolve().parents[2] / "data" / "privacy"
 sys.path.insert(0, str(DATA))
 
 from make_golden import GOLDEN, findings, summary  # noqa: E402

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from langchain_aegis.privacy import ENTITY_TYPES, Finding, detect, redact_text
 from langchain_aegis.privacy._checksums import de_tax_id_ok, iban_ok, icao_check_digit, luhn_ok, us_ssn_ok
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
 from privacy_quality import Sample, load_negative, load_positive, measure
 
 

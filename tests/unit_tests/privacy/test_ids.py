@@ -9,7 +9,7 @@ import pytest
 
 from langchain_aegis.privacy import detect
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
 from privacy_quality import aegis_kinds, load_corpus, measure_corpus
 
 

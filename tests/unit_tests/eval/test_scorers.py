@@ -143,7 +143,7 @@ def length_scorer(item: EvalItem, answer: str) -> float:
 
 
 def test_custom_scorer_by_dotted_path() -> None:
-    scorer = resolve_scorer("tests.unit_tests.test_eval_scorers:length_scorer")
+    scorer = resolve_scorer("tests.unit_tests.eval.test_scorers:length_scorer")
     assert scorer(item(), "12345") == 0.5
 
 
@@ -151,7 +151,7 @@ def test_custom_scorer_by_dotted_path() -> None:
     ("name", "message"),
     [
         ("nope", "unknown scorer 'nope'"),
-        ("tests.unit_tests.test_eval_scorers:missing", "cannot be imported"),
+        ("tests.unit_tests.eval.test_scorers:missing", "cannot be imported"),
         ("no_such_module_xyz:f", "cannot be imported"),
         ("llm_judge", "needs a judge model"),
     ],

@@ -9,7 +9,7 @@ import pytest
 from langchain_aegis.eval.dataset import DatasetError, load_dataset
 from langchain_aegis.eval.stats import bootstrap_mean, paired_bootstrap_delta, percentile
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def write(tmp_path: Path, *lines: str) -> Path:

@@ -156,7 +156,7 @@ def test_explain_rejects_unknown_metadata_keys(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_shipped_config_loads_without_typo_warnings() -> None:
-    shipped = Path(__file__).parents[2] / "config" / "llm_config.yml"
+    shipped = Path(__file__).parents[3] / "config" / "llm_config.yml"
     if not shipped.exists():
         pytest.skip("no shipped config in this checkout")
     with warnings.catch_warnings():
