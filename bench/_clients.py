@@ -65,7 +65,7 @@ def aegis_config(
     ``detection`` and ``ledger`` (``sqlite``, ``memory`` or ``none``) override
     one feature each, for the ablation in ``profile_call.py``.
     """
-    from langchain_aegis.config.models import parse_config
+    from langchain_aegis.config.loading import parse_config
 
     detection = features if detection is None else detection
     ledger = ledger or ("sqlite" if features else "none")

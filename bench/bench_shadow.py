@@ -25,7 +25,7 @@ import time
 from typing import Any
 
 from langchain_aegis import AegisChatModel, aegis_config
-from langchain_aegis.config.models import parse_config
+from langchain_aegis.config.loading import parse_config
 from langchain_aegis.testing import OllamaServer, OpenAIServer
 
 RULE = "summaries_to_openai"

@@ -16,7 +16,8 @@ from importlib import metadata
 
 from langchain_aegis.budget import Ledger, open_ledger
 from langchain_aegis.chat_models import AegisChatModel
-from langchain_aegis.config.models import AegisConfig, load_config
+from langchain_aegis.config.loading import load_config
+from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.config.typos import UnknownKeyWarning
 from langchain_aegis.dispatch.records import Attempt, CallRecord
 from langchain_aegis.errors import (

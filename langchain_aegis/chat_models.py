@@ -30,7 +30,8 @@ from langchain_aegis._compose import (
 )
 from langchain_aegis._secrets import mask_url
 from langchain_aegis.budget.bounds import count_images
-from langchain_aegis.config.models import AegisConfig, load_config
+from langchain_aegis.config.loading import load_config
+from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.dispatch.dispatcher import CallLog, CallPlan, settle_abandoned, settle_abandoned_sync
 from langchain_aegis.errors import AegisError, ConfigError
 from langchain_aegis.facts import RequestFacts, parse_facts, run_metadata

@@ -34,7 +34,8 @@ from langchain_aegis.budget import Ledger, Reservation, period_for
 from langchain_aegis.budget.journal import Journal, Unconfirmed
 from langchain_aegis.budget.ledger import default_journal_path, new_reservation_id
 from langchain_aegis.budget.pricing import cost_from_usage, pricing_for, worst_case_cost
-from langchain_aegis.config.models import AegisConfig, Pricing
+from langchain_aegis.config.models import AegisConfig
+from langchain_aegis.config.providers import Pricing
 from langchain_aegis.errors import LedgerUnavailableError
 
 __all__ = ["LedgerAccounting", "needs_accounting"]

@@ -1,6 +1,6 @@
 """Prices and costs: from a model's token usage to US dollars.
 
-Prices are USD per one million tokens (:class:`~langchain_aegis.config.models.Pricing`).
+Prices are USD per one million tokens (:class:`~langchain_aegis.config.providers.Pricing`).
 A provider's price comes from its ``pricing`` block in the config when given,
 else from the small built-in :data:`PRICE_TABLE`, else it is zero:
 
@@ -11,7 +11,7 @@ else from the small built-in :data:`PRICE_TABLE`, else it is zero:
   priced in config; price every cloud provider you cap.
 
 Example:
-    >>> from langchain_aegis.config.models import Pricing
+    >>> from langchain_aegis.config.providers import Pricing
     >>> cost_from_usage({"input_tokens": 1000, "output_tokens": 500, "total_tokens": 1500},
     ...                 Pricing(input=0.15, output=0.60)).total_cost
     0.00045
@@ -29,7 +29,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 from langchain_core.messages.ai import UsageMetadata
 
-from langchain_aegis.config.models import Pricing, ProviderConfig
+from langchain_aegis.config.providers import Pricing, ProviderConfig
 
 __all__ = [
     "FREE",

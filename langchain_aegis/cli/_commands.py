@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from langchain_aegis._terminal import render_table, shorten
-from langchain_aegis.config.models import AegisConfig, load_config
+from langchain_aegis.config.loading import load_config
+from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -194,7 +195,7 @@ def _budget_config(path: str | None) -> tuple[AegisConfig, str]:
     Reading the ledger needs neither API keys nor hosts, so ``${VAR}`` references
     outside ``budgets`` need not be set for ``aegis budget``.
     """
-    from langchain_aegis.config.models import load_budgets
+    from langchain_aegis.config.loading import load_budgets
 
     path = path or os.environ.get("AEGIS_CONFIG") or None
     if path:

@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from langchain_aegis.config.models import DEFAULT_OLLAMA_URL, AegisConfig, ProviderConfig
+from langchain_aegis.config.models import AegisConfig
+from langchain_aegis.config.providers import DEFAULT_OLLAMA_URL, ProviderConfig
 
 __all__ = ["DEFAULT_BASE_URLS", "Probe", "probe_all", "probe_provider", "probe_request"]
 

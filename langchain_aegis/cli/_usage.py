@@ -22,7 +22,8 @@ from urllib.parse import urlparse
 
 from langchain_aegis._secrets import mask_url
 from langchain_aegis._terminal import render_table
-from langchain_aegis.config.models import DEFAULT_OLLAMA_URL, AegisConfig
+from langchain_aegis.config.models import AegisConfig
+from langchain_aegis.config.providers import DEFAULT_OLLAMA_URL
 
 __all__ = ["ProviderUsage", "fetch_usage", "parse_usage", "render_usage"]
 

@@ -1,7 +1,14 @@
-"""Configuration: pydantic models for ``llm_config.yml`` and the loader.
+"""The configuration's pydantic models: the whole :class:`AegisConfig` and its sections.
 
-Config is data, validated once. Everything downstream receives these typed,
-frozen objects, never raw dicts. See ``docs/configuration.md`` for every key.
+Config is data, validated once: this module owns the ``budgets``,
+``routing`` (rules, rollouts, shadow), ``privacy`` and ``resilience``
+sections and the checks that span them (every name refers to a provider, a
+lease outlives the deadline), plus the derived views routing reads (default
+rules, fallback chain, node facts). The ``providers`` section lives in
+``providers.py`` and is re-exported here. It must not read files or the
+environment; :mod:`langchain_aegis.config.loading` does, and everything
+downstream receives these frozen objects, never raw dicts. See
+``docs/configuration.md`` for every key.
 
 Example:
     .. code-block:: yaml
@@ -15,37 +22,22 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import os
-import re
 from collections.abc import Mapping
-from functools import cache
-from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    SecretStr,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from langchain_aegis._secrets import mask_url
-from langchain_aegis.config._env import UndefinedVariableError, interpolate
-from langchain_aegis.config._errors import format_validation_error
-from langchain_aegis.config._yaml import Lines, load_yaml, suggest
+from langchain_aegis.config._frozen import FrozenModel
+from langchain_aegis.config._yaml import suggest
+from langchain_aegis.config.providers import DEFAULT_OLLAMA_URL, Pricing, ProviderConfig, is_cloud_model
 from langchain_aegis.config.typos import unknown_fact_keys
-from langchain_aegis.errors import ConfigError, RoutingError
+from langchain_aegis.errors import RoutingError
 from langchain_aegis.facts import Complexity, DataClass, Quality, RequestFacts, parse_facts
 
 __all__ = [
+    "DEFAULT_OLLAMA_URL",
     "AegisConfig",
     "BudgetsConfig",
     "MatchConfig",
@@ -58,150 +50,10 @@ __all__ = [
     "RuleConfig",
     "ShadowConfig",
     "is_cloud_model",
-    "load_budgets",
-    "load_config",
-    "namespace_for",
 ]
 
-DEFAULT_OLLAMA_URL = "http://localhost:11434"
 
-
-_CLOUD_MODEL = re.compile(r"[:-]cloud(?::[^:/]*)?\s*$", re.IGNORECASE)
-
-
-def is_cloud_model(model: str | None) -> bool:
-    """Whether Ollama serves ``model`` from ollama.com even through a local server.
-
-    The one rule, used by config validation and the egress gate: a name ending
-    in ``cloud`` after ``:`` or ``-``, in any case, with or without a tag
-    (``gpt-oss:120b-cloud``, ``x:cloud``, ``X-CLOUD``, ``qwen3-coder:480b-cloud:latest``).
-    It applies to every provider type, since Ollama's OpenAI-compatible endpoint
-    serves the same models.
-
-    Args:
-        model: a model name, or ``None``.
-    """
-    return model is not None and _CLOUD_MODEL.search(model) is not None
-
-
-class _Frozen(BaseModel):
-    # NaN and infinity would load, then fail (or never fail) every comparison at call time.
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-    def __repr_args__(self) -> Any:
-        # URLs may carry passwords (a Redis ledger, a proxy); repr() reaches logs and traces.
-        for key, value in super().__repr_args__():
-            if isinstance(value, str):
-                yield key, mask_url(value)
-            elif key == "client_args" and isinstance(value, dict):
-                yield key, {k: "***" for k in value}
-            else:
-                yield key, value
-
-
-@cache
-def known_provider_types() -> frozenset[str]:
-    """any-llm's provider ids, read from its package folders.
-
-    Importing ``any_llm`` to read its enum costs about 1.7 s, so the folder
-    names are listed instead: each provider is one sub-package there.
-    """
-    spec = importlib.util.find_spec("any_llm")
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a hard dependency
-        return frozenset({"ollama", "openai"})
-    root = Path(next(iter(spec.submodule_search_locations))) / "providers"
-    return frozenset(p.name for p in root.iterdir() if p.is_dir() and (p / "__init__.py").exists())
-
-
-class Pricing(_Frozen):
-    """Prices in USD per one million tokens."""
-
-    input: float = Field(ge=0)
-    output: float = Field(ge=0)
-    cached_input: float | None = Field(default=None, ge=0)
-    image_tokens: int | None = Field(default=None, gt=0)
-    """Prompt tokens one image can be billed at most; by default from the model (see ``pricing.py``)."""
-
-
-class ProviderConfig(_Frozen):
-    """One named provider, reached through any-llm.
-
-    Attributes:
-        type: an any-llm provider id (``ollama``, ``openai``, ``mistral``, ...).
-        model: the model name the provider serves.
-        locality: ``local`` if calls never leave this machine or network, else ``cloud``.
-        base_url: the API base; the provider's default when unset.
-        api_key: a secret; never printed.
-        timeout: seconds for one HTTP request.
-        context_window: tokens the model accepts; a context-length failure
-            falls back only to a provider with a larger window.
-        client_args: extra keyword arguments for the SDK client.
-        max_concurrency: at most this many requests in flight to the provider
-            from this process; a request beyond it waits up to ``queue_timeout``
-            seconds for a free slot, then the call falls back. Unlimited by default.
-        queue_timeout: seconds a request waits for a free ``max_concurrency`` slot
-            (never longer than the call's deadline).
-        quota_recheck: after a "usage limit reached" answer, try the provider
-            again after at most this many seconds, even when its window may not
-            have reset yet (one more unbilled 429 at worst). By default the
-            provider is skipped until the stated reset, else the window's end.
-    """
-
-    type: str
-    model: str = Field(min_length=1)
-    locality: Literal["local", "cloud"]
-    base_url: str | None = None
-    api_key: SecretStr | None = None
-    organization: str | None = None
-    timeout: float = Field(default=60.0, gt=0)
-    pricing: Pricing | None = None
-    context_window: int | None = Field(default=None, gt=0)
-    client_args: dict[str, Any] = Field(default_factory=dict)
-    max_concurrency: int | None = Field(default=None, gt=0)
-    queue_timeout: float = Field(default=1.0, ge=0)
-    quota_recheck: float | None = Field(default=None, gt=0)
-
-    @field_validator("type")
-    @classmethod
-    def _known_type(cls, value: str) -> str:
-        if value not in known_provider_types():
-            raise ValueError(
-                f"{value!r} is not an any-llm provider type (known: {', '.join(sorted(known_provider_types()))})"
-            )
-        return value
-
-    @field_validator("base_url")
-    @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None
-        parsed = urlparse(value)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ValueError(f"{mask_url(repr(value))} is not an http(s) URL")
-        return value.rstrip("/")
-
-    @field_validator("organization")
-    @classmethod
-    def _empty_is_none(cls, value: str | None) -> str | None:
-        return value or None
-
-    @field_validator("api_key", mode="before")
-    @classmethod
-    def _empty_key_is_none(cls, value: Any) -> Any:
-        return None if value == "" else value
-
-    @model_validator(mode="after")
-    def _cloud_models_are_not_local(self) -> ProviderConfig:
-        # Ollama serves ``*:cloud`` / ``*-cloud`` models from ollama.com even through localhost.
-        if self.locality == "local" and is_cloud_model(self.model):
-            raise ValueError(
-                f"model {self.model!r} is served from Ollama's cloud even through a local server; "
-                "declare this provider 'locality: cloud'"
-            )
-        return self
-
-
-class BudgetsConfig(_Frozen):
+class BudgetsConfig(FrozenModel):
     """Monthly spend caps and the ledger that enforces them.
 
     Attributes:
@@ -260,7 +112,7 @@ class BudgetsConfig(_Frozen):
         return value
 
 
-class MatchConfig(_Frozen):
+class MatchConfig(FrozenModel):
     """When a rule applies. Every condition given must hold; none given matches all."""
 
     privacy: Literal["local_only", "unrestricted"] | None = None
@@ -288,7 +140,7 @@ class MatchConfig(_Frozen):
         return value
 
 
-class RuleConfig(_Frozen):
+class RuleConfig(FrozenModel):
     """One routing rule. Rules are tried in order; the first match wins."""
 
     name: str = Field(min_length=1)
@@ -298,7 +150,7 @@ class RuleConfig(_Frozen):
     fallbacks: list[str] | None = None
 
 
-class ShadowConfig(_Frozen):
+class ShadowConfig(FrozenModel):
     """Shadow comparison: a share of a rule's non-private calls is also sent to a baseline, in the background."""
 
     share: float = Field(default=0.05, ge=0, le=1)
@@ -306,7 +158,7 @@ class ShadowConfig(_Frozen):
     scorer: str = "token_f1"
 
 
-class RolloutConfig(_Frozen):
+class RolloutConfig(FrozenModel):
     """A rule's traffic schedule and the limits that roll it back."""
 
     steps: list[Annotated[float, Field(ge=0, le=1)]] = Field(
@@ -324,7 +176,7 @@ class RolloutConfig(_Frozen):
     shadow: ShadowConfig | None = None
 
 
-class RoutingConfig(_Frozen):
+class RoutingConfig(FrozenModel):
     """Rules, fallback chain and per-node defaults."""
 
     rules: list[RuleConfig] | None = None
@@ -336,14 +188,14 @@ class RoutingConfig(_Frozen):
     """Make unknown fact keys and unused node names errors instead of warnings."""
 
 
-class PrivacyConfig(_Frozen):
+class PrivacyConfig(FrozenModel):
     """The built-in personal-data detector and how traces treat private calls."""
 
     detection: bool = True
     tracing: Literal["redact", "hide", "allow"] = "redact"
 
 
-class ResilienceConfig(_Frozen):
+class ResilienceConfig(FrozenModel):
     """Retries, deadlines and circuit breakers."""
 
     max_retries: int = Field(default=1, ge=0)
@@ -361,7 +213,7 @@ class ResilienceConfig(_Frozen):
         return self
 
 
-class AegisConfig(_Frozen):
+class AegisConfig(FrozenModel):
     """The whole configuration. Build it from YAML with :func:`load_config`."""
 
     providers: dict[str, ProviderConfig] = Field(min_length=1)
@@ -491,107 +343,3 @@ class AegisConfig(_Frozen):
         url = base_url or ollama_host() or DEFAULT_OLLAMA_URL
         local = ProviderConfig(type="ollama", model=model, base_url=url, locality="local", **provider)
         return cls(providers={"local_ollama": local})
-
-
-def parse_config(
-    data: Any, *, source: str = "<config>", env: Mapping[str, str] | None = None, lines: Lines | None = None
-) -> AegisConfig:
-    """Validate an already-parsed YAML/JSON tree into an :class:`AegisConfig`.
-
-    Args:
-        data: the parsed tree.
-        source: the file it came from, for messages.
-        env: variables for ``${VAR}``; ``os.environ`` by default.
-        lines: the line of each key path (from the YAML loader), for messages.
-
-    Raises:
-        ConfigError: naming ``source`` and line, the field path, the bad value
-            and, for an unknown key, the closest valid one.
-    """
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
-    try:
-        data = interpolate(data, os.environ if env is None else env)
-    except UndefinedVariableError as exc:
-        raise ConfigError(
-            f"{source}: {exc.path}: environment variable {exc.name} is not set and has no default "
-            f"(write ${{{exc.name}:-}} to allow it to be empty)"
-        ) from None
-    try:
-        return AegisConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, source, AegisConfig, lines or {})) from None
-
-
-def namespace_for(path: str | os.PathLike[str]) -> str:
-    """The default ``budgets.namespace`` of a config file: its name and a hash of its resolved path.
-
-    Two config files on one machine never share a budget unless they name the
-    same ``budgets.namespace``; the same file always gets the same one.
-
-    Example:
-        >>> namespace_for("/srv/app/llm_config.yml")  # doctest: +SKIP
-        'llm_config-5d41402abc'
-    """
-    resolved = Path(path).resolve()
-    return f"{resolved.stem}-{hashlib.sha256(str(resolved).encode()).hexdigest()[:10]}"
-
-
-def _with_namespace(config: AegisConfig, source: str) -> AegisConfig:
-    if config.budgets.namespace is not None:
-        return config
-    budgets = config.budgets.model_copy(update={"namespace": namespace_for(source)})
-    return config.model_copy(update={"budgets": budgets})
-
-
-def load_budgets(path: str | os.PathLike[str], *, env: Mapping[str, str] | None = None) -> AegisConfig:
-    """Load only what ``aegis budget`` needs: the ``budgets`` section and the provider names.
-
-    ``${VAR}`` references outside ``budgets`` (API keys, hosts) need not be
-    set: reading the ledger does not use them. Providers get a placeholder
-    model and are otherwise empty.
-
-    Raises:
-        ConfigError: the file cannot be read, or ``budgets`` is invalid.
-    """
-    source = os.fspath(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{source}: cannot read config file ({exc.strerror})") from None
-    data, lines = load_yaml(text, source)
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
-    names = data.get("providers")
-    stub_provider = {"type": "ollama", "model": "-", "locality": "local"}
-    budgets = data.get("budgets") or {}
-    if isinstance(budgets, Mapping):
-        # lease_seconds is checked against resilience.deadline, which is not loaded here.
-        budgets = {k: v for k, v in budgets.items() if k != "lease_seconds"}
-    stub = {
-        "providers": {str(name): stub_provider for name in (names if isinstance(names, Mapping) else {})}
-        or {"-": stub_provider},
-        "budgets": budgets,
-    }
-    return _with_namespace(parse_config(stub, source=source, env=env, lines=lines), source)
-
-
-def load_config(path: str | os.PathLike[str], *, env: Mapping[str, str] | None = None) -> AegisConfig:
-    """Load and validate a YAML config file.
-
-    Args:
-        path: the YAML file.
-        env: variables for ``${VAR}`` interpolation; ``os.environ`` by default.
-
-    Raises:
-        ConfigError: the file is missing, is not YAML, repeats a key, or a
-            field is invalid. The message names the file and line, the field
-            path and the value.
-    """
-    source = os.fspath(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{source}: cannot read config file ({exc.strerror})") from None
-    data, lines = load_yaml(text, source)
-    return _with_namespace(parse_config(data, source=source, env=env, lines=lines), source)

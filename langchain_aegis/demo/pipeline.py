@@ -39,7 +39,8 @@ import yaml
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig
 
-from langchain_aegis.config.models import AegisConfig, load_config, parse_config
+from langchain_aegis.config.loading import load_config, parse_config
+from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.errors import AegisError
 from langchain_aegis.facts import aegis_config
 

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from langchain_aegis.config.models import AegisConfig, ProviderConfig
+from langchain_aegis.config.models import AegisConfig
+from langchain_aegis.config.providers import ProviderConfig
 from langchain_aegis.errors import ProviderCallError
 from langchain_aegis.state import StateStore
 

@@ -29,7 +29,7 @@ from langchain_core.outputs import ChatGeneration, LLMResult
 from langchain_aegis.budget.ledger import Ledger
 from langchain_aegis.budget.periods import period_for
 from langchain_aegis.budget.pricing import FREE, cost_from_usage, price_for_model
-from langchain_aegis.config.models import Pricing
+from langchain_aegis.config.providers import Pricing
 
 __all__ = ["INTERNAL_TAG", "AegisCostCallbackHandler", "CostTotals"]
 

@@ -10,7 +10,7 @@ tool-call id, a tool's JSON schema, a stop sequence, a text data URL), the
 gate reads it, because it reads everything that is sent.
 
 Two checks, for a provider whose locality is cloud (its declared locality, or
-the model actually requested: see :func:`~langchain_aegis.config.models.is_cloud_model`):
+the model actually requested: see :func:`~langchain_aegis.config.providers.is_cloud_model`):
 
 1. the call's privacy: a ``local_only`` call never passes;
 2. the detector, on every string of the payload, each on its own and message

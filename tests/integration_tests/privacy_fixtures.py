@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from langchain_aegis.chat_models import AegisChatModel
-from langchain_aegis.config.models import AegisConfig, parse_config
+from langchain_aegis.config.loading import parse_config
+from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.testing import OllamaServer, OpenAIServer
 
 PII_SAMPLES = [

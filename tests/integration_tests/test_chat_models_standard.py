@@ -13,7 +13,7 @@ from typing import Any
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 
 from langchain_aegis.chat_models import AegisChatModel
-from langchain_aegis.config.models import parse_config
+from langchain_aegis.config.loading import parse_config
 from tests.servers import shared_ollama, shared_openai
 
 

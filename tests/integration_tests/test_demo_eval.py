@@ -7,7 +7,7 @@ import importlib.util
 
 import pytest
 
-from langchain_aegis.config.models import parse_config
+from langchain_aegis.config.loading import parse_config
 from langchain_aegis.demo.closing_eval import DEMO_ITEMS, closing_eval_table, dataset_path, print_closing_eval
 from langchain_aegis.testing import OpenAIServer
 

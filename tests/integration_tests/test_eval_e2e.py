@@ -19,7 +19,7 @@ import yaml
 from langchain_aegis.budget import budget_rows, open_ledger
 from langchain_aegis.chat_models import AegisChatModel
 from langchain_aegis.cli import main
-from langchain_aegis.config.models import load_config, parse_config
+from langchain_aegis.config.loading import load_config, parse_config
 from langchain_aegis.eval.dataset import EvalItem, load_dataset
 from langchain_aegis.eval.scorers import resolve_scorer
 from langchain_aegis.testing import ChatRequest, OllamaServer, OpenAIServer

@@ -21,7 +21,8 @@ import pytest
 
 from langchain_aegis import AegisChatModel
 from langchain_aegis._loops import POOL
-from langchain_aegis.config.models import AegisConfig, parse_config
+from langchain_aegis.config.loading import parse_config
+from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.testing import OllamaServer, OpenAIServer
 
 ROOT = Path(__file__).parents[2]
@@ -119,7 +120,7 @@ SCRIPT = textwrap.dedent(
     """
     import asyncio, sys
     from langchain_aegis import AegisChatModel
-    from langchain_aegis.config.models import parse_config
+    from langchain_aegis.config.loading import parse_config
     kind, path, url = sys.argv[1:4]
     provider = (
         {"type": "ollama", "model": "m", "base_url": url, "locality": "local"}

@@ -36,7 +36,7 @@ def _keyless(dep: Deployment) -> dict[str, object]:
 async def test_missing_key_fallback_names_the_serving_provider(
     dep: Deployment, capture: LangSmithCapture, mode: str
 ) -> None:
-    from langchain_aegis.config.models import parse_config
+    from langchain_aegis.config.loading import parse_config
 
     model = dep.model(config=parse_config(_keyless(dep)))
     client, tracer = new_tracer(capture)

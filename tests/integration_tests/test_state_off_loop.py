@@ -19,7 +19,7 @@ import pytest
 
 from langchain_aegis import AegisChatModel
 from langchain_aegis.budget.redis import RedisLedger
-from langchain_aegis.config.models import parse_config
+from langchain_aegis.config.loading import parse_config
 from langchain_aegis.state import StateCache
 from langchain_aegis.testing import OllamaServer
 from tests.redis_server import redis_server_fixture, redis_url_fixture  # noqa: F401 - fixtures

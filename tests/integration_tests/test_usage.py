@@ -125,7 +125,7 @@ def test_add_usage_over_invoked_messages(ollama_server: OllamaServer) -> None:
 
 @pytest.mark.parametrize("stream", [False, True])
 def test_cost_stays_in_response_metadata(ollama_server: OllamaServer, stream: bool) -> None:
-    from langchain_aegis.config.models import parse_config
+    from langchain_aegis.config.loading import parse_config
 
     config = parse_config(
         {

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from langchain_aegis import AegisChatModel, Complexity, ConfigError, Quality, RoutingError, aegis_config
-from langchain_aegis.config.models import load_config
+from langchain_aegis.config.loading import load_config
 
 CONFIG = Path(__file__).parents[2] / "config" / "llm_config.yml"
 

@@ -29,7 +29,8 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from langchain_aegis import errors
-from langchain_aegis.config.models import AegisConfig, parse_config
+from langchain_aegis.config.loading import parse_config
+from langchain_aegis.config.models import AegisConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -197,7 +198,7 @@ def test_yaml_examples_load(doc: str, line: int, block: str) -> None:
 
 
 def test_example_config_file_loads() -> None:
-    from langchain_aegis.config.models import load_config
+    from langchain_aegis.config.loading import load_config
 
     load_config(ROOT / "config" / "llm_config.yml", env={})
 

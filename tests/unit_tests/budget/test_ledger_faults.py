@@ -27,7 +27,8 @@ from langchain_aegis.budget.accounting import LedgerAccounting
 from langchain_aegis.budget.journal import Journal, Unconfirmed
 from langchain_aegis.budget.ledger import Ledger, Reservation
 from langchain_aegis.cli import main
-from langchain_aegis.config.models import AegisConfig, load_config, namespace_for
+from langchain_aegis.config.loading import load_config, namespace_for
+from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.errors import AegisError, LedgerUnavailableError
 from tests.redis_server import redis_server_fixture, redis_url_fixture  # noqa: F401
 

@@ -15,7 +15,7 @@ from langchain_aegis.budget.pricing import (
     pricing_for,
     worst_case_cost,
 )
-from langchain_aegis.config.models import Pricing, ProviderConfig
+from langchain_aegis.config.providers import Pricing, ProviderConfig
 
 MINI = Pricing(input=0.15, output=0.60, cached_input=0.075)
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from langchain_aegis.budget import open_ledger
 from langchain_aegis.cli import main
 from langchain_aegis.cli._usage import parse_usage
-from langchain_aegis.config.models import load_config
+from langchain_aegis.config.loading import load_config
 from langchain_aegis.dispatch.quota import QuotaBook, UsageLimit
 from langchain_aegis.testing import OllamaServer
 

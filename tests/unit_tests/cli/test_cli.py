@@ -19,7 +19,7 @@ import pytest
 
 from langchain_aegis.budget import open_ledger, period_for
 from langchain_aegis.cli import main
-from langchain_aegis.config.models import namespace_for
+from langchain_aegis.config.loading import namespace_for
 
 SECRET = "sk-test-never-print-me"
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from langchain_aegis.config.models import AegisConfig, load_config
+from langchain_aegis.config.loading import load_config
+from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.errors import ConfigError
 
 TEAM_CONFIG = """

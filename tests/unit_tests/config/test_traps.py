@@ -14,7 +14,8 @@ from langchain_core.load import dumpd
 
 from langchain_aegis import AegisChatModel
 from langchain_aegis._secrets import mask_url
-from langchain_aegis.config.models import AegisConfig, load_config, parse_config
+from langchain_aegis.config.loading import load_config, parse_config
+from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.errors import ConfigError
 
 BASE = """\

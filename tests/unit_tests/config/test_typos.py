@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from langchain_aegis import AegisChatModel, UnknownKeyWarning
-from langchain_aegis.config import typos as typos_module
 from langchain_aegis.cli import main
-from langchain_aegis.config.models import load_config, parse_config
+from langchain_aegis.config import typos as typos_module
+from langchain_aegis.config.loading import load_config, parse_config
 from langchain_aegis.errors import ConfigError, RoutingError
 
 PROVIDERS = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from langchain_aegis.chat_models import AegisChatModel
-from langchain_aegis.config.models import AegisConfig, parse_config
+from langchain_aegis.config.loading import parse_config
+from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.dispatch.dispatcher import CallLog
 from langchain_aegis.dispatch.records import Attempt
 from langchain_aegis.routing.policy import RouteDecision

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from langchain_aegis.config.models import AegisConfig, parse_config
+from langchain_aegis.config.loading import parse_config
+from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.errors import PrivacyViolationError, RoutingError
 from langchain_aegis.facts import parse_facts
 from langchain_aegis.routing.policy import (
