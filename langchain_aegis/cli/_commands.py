@@ -22,7 +22,7 @@ from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.errors import ConfigError
 
 if TYPE_CHECKING:
-    from langchain_aegis.demo.pipeline import Document
+    from langchain_aegis.demo.documents import Document
     from langchain_aegis.routing.policy import RouteDecision
 
 __all__ = ["CommandError", "budget", "check", "demo", "explain", "resolve_config", "rollout"]

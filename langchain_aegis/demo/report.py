@@ -17,7 +17,8 @@ from langchain_aegis._terminal import render_table
 from langchain_aegis.budget import render_budget_table
 
 if TYPE_CHECKING:
-    from langchain_aegis.demo.pipeline import CallRow, DemoRun, StandIn
+    from langchain_aegis.demo.graph import CallRow
+    from langchain_aegis.demo.pipeline import DemoRun, StandIn
 
 __all__ = ["TABLE_WIDTH", "call_table", "fallback_events", "metric_lines", "render_report", "report_json"]
 

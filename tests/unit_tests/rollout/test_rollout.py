@@ -17,7 +17,6 @@ from langchain_aegis.rollout.guard import (
     state_from_dict,
     state_to_dict,
 )
-from langchain_aegis.state import InMemoryStateStore, StateStore
 from langchain_aegis.rollout.policy import (
     MONTH_SECONDS,
     RolloutState,
@@ -29,6 +28,7 @@ from langchain_aegis.rollout.policy import (
     rollback,
     window_stats,
 )
+from langchain_aegis.state import InMemoryStateStore, StateStore
 
 CFG = RolloutConfig(
     steps=[0.1, 0.3, 0.5, 1.0],
