@@ -26,6 +26,8 @@ __all__ = [
     "count_tokens",
     "finalize",
     "split_tokens",
+    "tool_calls_from_wire",
+    "tool_spec_from_wire",
 ]
 
 _TOKEN = re.compile(r"\s*\S+\s*")
@@ -91,6 +93,33 @@ class ToolCall:
         return replace(self, id="call_" + hashlib.sha256(seed.encode()).hexdigest()[:24])
 
 
+def _wire_arguments(raw: Any) -> dict[str, Any]:
+    # Ollama sends arguments as an object, OpenAI as a JSON string; a broken one reads as none.
+    try:
+        parsed = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def tool_calls_from_wire(raw: Any) -> tuple[ToolCall, ...]:
+    """The ``tool_calls`` of a wire message (``[{"id", "function": {"name", "arguments"}}]``), parsed.
+
+    Both protocols share this shape; entries that do not have it are skipped.
+
+    Args:
+        raw: the message's ``tool_calls`` value, or ``None``.
+
+    Returns:
+        The calls, with arguments parsed from a JSON string or taken as an object.
+    """
+    return tuple(
+        ToolCall(name=str(fn.get("name", "")), arguments=_wire_arguments(fn.get("arguments")), id=str(c.get("id", "")))
+        for c in raw or ()
+        if isinstance(c, dict) and isinstance(fn := c.get("function"), dict)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ChatMessage:
     """One message of the conversation, flattened to text.
@@ -123,6 +152,24 @@ class ToolSpec:
     name: str
     description: str = ""
     parameters: Mapping[str, Any] = field(default_factory=dict)
+
+
+def tool_spec_from_wire(raw: Mapping[str, Any]) -> ToolSpec:
+    """One entry of a request's ``tools`` (``{"type": "function", "function": {...}}`` or the bare function).
+
+    Args:
+        raw: the entry.
+
+    Returns:
+        The tool as offered to the model.
+    """
+    fn = raw.get("function") if isinstance(raw.get("function"), dict) else raw
+    assert isinstance(fn, Mapping)
+    return ToolSpec(
+        name=str(fn.get("name", "")),
+        description=str(fn.get("description") or ""),
+        parameters=fn.get("parameters") or {},
+    )
 
 
 @dataclass(frozen=True, slots=True)

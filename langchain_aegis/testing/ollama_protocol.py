@@ -8,6 +8,11 @@ Ollama Cloud's usage-limit 429 is plain text, as ollama.com sends it.
 ``GET /api/usage`` stands in for ollama.com's account usage endpoint: it
 answers 401 without an ``Authorization: Bearer`` header, else the JSON in
 :attr:`OllamaProtocol.usage` (set it to shape the answer).
+
+This module owns the responses (chunks, final objects, errors, the catalogue
+routes) and the server class; request bodies are read by
+:mod:`langchain_aegis.testing.ollama_request`. It must not decide what the
+model answers: the brain does, and faults come from the server's script.
 """
 
 from __future__ import annotations
@@ -20,15 +25,13 @@ from typing import Any
 
 from langchain_aegis.testing.exchange import (
     Brain,
-    ChatMessage,
     ChatRequest,
     Reply,
-    ResponseFormat,
     ToolCall,
-    ToolSpec,
     split_tokens,
 )
 from langchain_aegis.testing.faults import Fault, FaultKind
+from langchain_aegis.testing.ollama_request import parse_ollama_chat
 from langchain_aegis.testing.server import FakeLLMServer
 from langchain_aegis.testing.wire import HttpRequest, HttpResponse, WireProtocol
 
@@ -63,27 +66,6 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _text(content: Any) -> str:
-    # Ollama content is a string; tolerate OpenAI-style part lists from hand-written clients.
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
-    return ""
-
-
-def _arguments(raw: Any) -> dict[str, Any]:
-    if isinstance(raw, dict):
-        return raw
-    if isinstance(raw, str):
-        try:
-            parsed = json.loads(raw)
-        except ValueError:
-            return {}
-        return parsed if isinstance(parsed, dict) else {}
-    return {}
-
-
 class OllamaProtocol(WireProtocol):
     """Ollama's wire format; see the module docstring."""
 
@@ -102,83 +84,12 @@ class OllamaProtocol(WireProtocol):
         """What ``GET /api/usage`` answers with a bearer key (any JSON value)."""
 
     def parse_chat(self, request: HttpRequest) -> ChatRequest:
-        """Parse an ``/api/chat`` or ``/api/generate`` body.
-
-        Args:
-            request: the HTTP request.
-
-        Returns:
-            The chat request.
+        """Parse an ``/api/chat`` or ``/api/generate`` body (see :func:`parse_ollama_chat`).
 
         Raises:
             ValueError: on a body that is not a JSON object, or without a model.
         """
-        body = request.json()
-        if not isinstance(body, dict):
-            raise ValueError("invalid JSON body")
-        model = body.get("model")
-        if not isinstance(model, str) or not model:
-            raise ValueError("model is required")
-        if request.path == "/api/generate":
-            messages: list[ChatMessage] = []
-            if isinstance(body.get("system"), str) and body["system"]:
-                messages.append(ChatMessage(role="system", content=body["system"]))
-            messages.append(ChatMessage(role="user", content=_text(body.get("prompt", ""))))
-        else:
-            raw_messages = body.get("messages") or []
-            if not isinstance(raw_messages, list):
-                raise ValueError("messages must be a list")
-            messages = [self._message(m) for m in raw_messages if isinstance(m, dict)]
-        options = body.get("options")
-        if not isinstance(options, dict):
-            options = {}
-        stop = options.get("stop") or ()
-        num_predict = options.get("num_predict")
-        fmt = body.get("format")
-        if isinstance(fmt, dict):
-            response_format = ResponseFormat(kind="json_schema", schema=fmt)
-        elif fmt == "json":
-            response_format = ResponseFormat(kind="json")
-        else:
-            response_format = ResponseFormat()
-        return ChatRequest(
-            protocol=self.name,
-            model=model,
-            messages=tuple(messages),
-            tools=tuple(self._tool(t) for t in body.get("tools") or () if isinstance(t, dict)),
-            response_format=response_format,
-            stop=(stop,) if isinstance(stop, str) else tuple(stop),
-            # Ollama reads -1 and -2 as "no limit" / "fill the context".
-            max_tokens=num_predict if isinstance(num_predict, int) and num_predict >= 0 else None,
-            stream=body.get("stream", True) is not False,
-            think=bool(body.get("think")),
-            path=request.path,
-            body=body,
-        )
-
-    @staticmethod
-    def _message(raw: Mapping[str, Any]) -> ChatMessage:
-        calls = tuple(
-            ToolCall(name=str(fn.get("name", "")), arguments=_arguments(fn.get("arguments")), id=str(c.get("id", "")))
-            for c in raw.get("tool_calls") or ()
-            if isinstance(c, dict) and isinstance(fn := c.get("function"), dict)
-        )
-        return ChatMessage(
-            role=str(raw.get("role", "user")),
-            content=_text(raw.get("content", "")),
-            tool_calls=calls,
-            name=raw.get("tool_name") or raw.get("name"),
-        )
-
-    @staticmethod
-    def _tool(raw: Mapping[str, Any]) -> ToolSpec:
-        fn = raw.get("function") if isinstance(raw.get("function"), dict) else raw
-        assert isinstance(fn, dict)
-        return ToolSpec(
-            name=str(fn.get("name", "")),
-            description=str(fn.get("description") or ""),
-            parameters=fn.get("parameters") or {},
-        )
+        return parse_ollama_chat(request)
 
     # -- rendering -----------------------------------------------------------------
 

@@ -5,6 +5,11 @@ Streams are server-sent events (``data: {...}`` blocks ending with
 when ``stream_options.include_usage`` is true, as on the real API. Errors are
 ``{"error": {"message", "type", "param", "code"}}``, which the ``openai`` SDK
 turns into ``RateLimitError``, ``NotFoundError``, ``BadRequestError``...
+
+This module owns the responses (completions, SSE chunks, errors, ``/v1/models``)
+and the server class; request bodies are read by
+:mod:`langchain_aegis.testing.openai_request`. It must not decide what the
+model answers: the brain does, and faults come from the server's script.
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from langchain_aegis.testing.exchange import Brain, ChatMessage, ChatRequest, Reply, ResponseFormat, ToolCall, ToolSpec
+from langchain_aegis.testing.exchange import Brain, ChatRequest, Reply, ToolCall
 from langchain_aegis.testing.exchange import split_tokens as _split_tokens
 from langchain_aegis.testing.faults import Fault, FaultKind
+from langchain_aegis.testing.openai_request import parse_openai_chat
 from langchain_aegis.testing.server import FakeLLMServer
 from langchain_aegis.testing.wire import HttpRequest, HttpResponse, WireProtocol
 
@@ -64,34 +70,6 @@ _ERRORS: dict[FaultKind, tuple[str | None, str | None, str | None, str]] = {
 }
 
 
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict) and p.get("type") == "text")
-    return ""
-
-
-def _arguments(raw: Any) -> dict[str, Any]:
-    try:
-        parsed = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError:
-        return {}
-    return parsed if isinstance(parsed, dict) else {}
-
-
-def _tool_choice(raw: Any) -> str:
-    if isinstance(raw, str):
-        return raw
-    if isinstance(raw, dict):
-        fn = raw.get("function")
-        if isinstance(fn, dict) and isinstance(fn.get("name"), str):
-            return str(fn["name"])
-        if raw.get("type") == "allowed_tools":
-            return "required" if raw.get("mode") == "required" else "auto"
-    return "auto"
-
-
 class OpenAIProtocol(WireProtocol):
     """OpenAI's Chat Completions wire format; see the module docstring."""
 
@@ -100,79 +78,12 @@ class OpenAIProtocol(WireProtocol):
     generation_paths = frozenset({"/v1/chat/completions", "/chat/completions"})
 
     def parse_chat(self, request: HttpRequest) -> ChatRequest:
-        """Parse a ``/v1/chat/completions`` body.
-
-        Args:
-            request: the HTTP request.
-
-        Returns:
-            The chat request.
+        """Parse a ``/v1/chat/completions`` body (see :func:`parse_openai_chat`).
 
         Raises:
             ValueError: on a body that is not a JSON object, or without model or messages.
         """
-        body = request.json()
-        if not isinstance(body, dict):
-            raise ValueError("We could not parse the JSON body of your request.")
-        model = body.get("model")
-        if not isinstance(model, str) or not model:
-            raise ValueError("you must provide a model parameter")
-        raw_messages = body.get("messages")
-        if not isinstance(raw_messages, list) or not raw_messages:
-            raise ValueError("[] is too short - 'messages'")
-        stop = body.get("stop") or ()
-        cap = body.get("max_completion_tokens", body.get("max_tokens"))
-        effort = body.get("reasoning_effort")
-        return ChatRequest(
-            protocol=self.name,
-            model=model,
-            messages=tuple(self._message(m) for m in raw_messages if isinstance(m, dict)),
-            tools=tuple(self._tool(t) for t in body.get("tools") or () if isinstance(t, dict)),
-            tool_choice=_tool_choice(body.get("tool_choice")),
-            response_format=self._format(body.get("response_format")),
-            stop=(stop,) if isinstance(stop, str) else tuple(stop),
-            max_tokens=cap if isinstance(cap, int) else None,
-            stream=bool(body.get("stream")),
-            think=isinstance(effort, str) and effort not in ("none", "minimal"),
-            path=request.path,
-            body=body,
-        )
-
-    @staticmethod
-    def _message(raw: Mapping[str, Any]) -> ChatMessage:
-        role = str(raw.get("role", "user"))
-        calls = tuple(
-            ToolCall(name=str(fn.get("name", "")), arguments=_arguments(fn.get("arguments")), id=str(c.get("id", "")))
-            for c in raw.get("tool_calls") or ()
-            if isinstance(c, dict) and isinstance(fn := c.get("function"), dict)
-        )
-        return ChatMessage(
-            role="system" if role == "developer" else role,
-            content=_text(raw.get("content")),
-            tool_calls=calls,
-            name=raw.get("name"),
-            tool_call_id=raw.get("tool_call_id"),
-        )
-
-    @staticmethod
-    def _tool(raw: Mapping[str, Any]) -> ToolSpec:
-        fn = raw.get("function") if isinstance(raw.get("function"), dict) else raw
-        assert isinstance(fn, dict)
-        return ToolSpec(
-            name=str(fn.get("name", "")),
-            description=str(fn.get("description") or ""),
-            parameters=fn.get("parameters") or {},
-        )
-
-    @staticmethod
-    def _format(raw: Any) -> ResponseFormat:
-        if not isinstance(raw, dict):
-            return ResponseFormat()
-        if raw.get("type") == "json_object":
-            return ResponseFormat(kind="json")
-        if raw.get("type") == "json_schema" and isinstance(spec := raw.get("json_schema"), dict):
-            return ResponseFormat(kind="json_schema", schema=spec.get("schema") or {"type": "object"})
-        return ResponseFormat()
+        return parse_openai_chat(request)
 
     # -- rendering -----------------------------------------------------------------
 
