@@ -19,7 +19,7 @@ import math
 import threading
 from typing import TYPE_CHECKING, Any
 
-from langchain_aegis.rollout.policy import QualityStats, ScoreSums
+from langchain_aegis.rollout.evidence import QualityStats, ScoreSums
 
 if TYPE_CHECKING:
     from langchain_aegis.state import StateStore

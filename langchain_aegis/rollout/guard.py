@@ -28,15 +28,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from langchain_aegis.rollout.policy import (
-    RolloutEvent,
-    RolloutState,
-    Sample,
-    advance,
-    evaluate,
-    rollback,
-    window_stats,
-)
+from langchain_aegis.rollout.evidence import Sample, window_stats
+from langchain_aegis.rollout.policy import RolloutEvent, RolloutState, advance, evaluate, rollback
 from langchain_aegis.state import StateStore
 
 if TYPE_CHECKING:
