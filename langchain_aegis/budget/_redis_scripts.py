@@ -2,6 +2,9 @@
 
 Every script is idempotent by reservation id, so redis-py's one retry of a
 command that did run (its answer lost to a timeout) changes nothing.
+
+It owns the Lua source and nothing else: it must not hold connection handling
+or retries (``redis.py`` does).
 """
 
 from __future__ import annotations

@@ -35,6 +35,10 @@ backend's own exception; a failed write leaves nothing half-written.
 Backends: :mod:`~langchain_aegis.budget.memory` (one process),
 :mod:`~langchain_aegis.budget.sqlite` (several processes on one machine),
 :mod:`~langchain_aegis.budget.redis` (several machines).
+
+This module owns the interface, the nanodollar units and the reservation
+records; it must not know config, prices or providers: callers pass amounts,
+limits and periods.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 Right for one process (a notebook, a single worker, tests). Nothing survives
 a restart and other processes do not see it; use SQLite or Redis for that.
+
+It must not be used where several processes share a budget, and it must not
+touch disk.
 """
 
 from __future__ import annotations

@@ -26,6 +26,10 @@ of one that did run changes nothing.
 
 Not for Redis Cluster: a script touches the per-period provider set, which
 may live in another slot.
+
+This module owns the keys, the script calls and the connection handling; it
+must not decide limits or prices (callers pass them) or read config
+(``backends.py`` opens a ledger from its URL).
 """
 
 from __future__ import annotations

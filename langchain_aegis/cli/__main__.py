@@ -1,4 +1,7 @@
-"""``python -m langchain_aegis.cli``: the same as the ``aegis`` command."""
+"""``python -m langchain_aegis.cli``: the same as the ``aegis`` command.
+
+It must not hold logic of its own.
+"""
 
 from langchain_aegis.cli import main
 

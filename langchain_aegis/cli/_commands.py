@@ -3,6 +3,10 @@
 Failures the user can fix raise :class:`CommandError` (or a
 :class:`~langchain_aegis.errors.ConfigError` / ``RoutingError``);
 :func:`langchain_aegis.cli.main` turns them into one line on stderr.
+
+A command must not re-implement what the package does (routing, ledgers,
+rollout decisions): it calls the module that owns the concern and formats the
+result.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""``aegis eval``: compare providers on a JSONL dataset (see :mod:`langchain_aegis.eval`)."""
+"""``aegis eval``: compare providers on a JSONL dataset (see :mod:`langchain_aegis.eval`).
+
+It parses options and prints; it must not call providers or score answers
+itself (:mod:`langchain_aegis.eval` does).
+"""
 
 from __future__ import annotations
 

@@ -8,6 +8,8 @@ only a failed connection or a timeout counts as unreachable. When the listing
 parses, the detail says whether the configured model is in it.
 
 Keys go only into the request header; URLs are shown without user info.
+
+A probe must not send a generation request, so it is never billed.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Written by hand because the usual libraries either expand ``$VAR`` too
 (``os.path.expandvars``, which silently keeps unknown names) or pull in a
 templating engine; config needs exactly the two shell forms and a hard error
 for an undefined variable without a default.
+
+It must not read ``os.environ`` itself: the caller passes the variables.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Each line names the file and line, the key path, the value given (secrets
 masked) and, for an unknown key, the closest valid one:
 ``llm_config.yml:7: budgets.monthly_limit: unknown key (value {'openai': 80.0}); did you mean 'monthly_limits'?``
+
+It must not validate anything itself, and must never print a secret's value.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ brackets, a path kept without its slashes. ``0.0.0.0`` is kept as it is, as
 the client does (connecting to it reaches this machine). The function is
 re-implemented rather than imported: it is private to the client, and
 importing ``ollama`` would slow down building a model.
+
+It must not import ``ollama`` or open a connection.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ PyYAML's ``safe_load`` keeps the last of two equal keys, so a second
 document is composed first, checked node by node, and only then constructed;
 the walk also records the line of every key, so a validation error can say
 ``llm_config.yml:12``.
+
+It must not validate fields (the pydantic models do) or interpolate ``${VAR}``
+(``_env.py`` does).
 """
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ class Pricing(FrozenModel):
     output: float = Field(ge=0)
     cached_input: float | None = Field(default=None, ge=0)
     image_tokens: int | None = Field(default=None, gt=0)
-    """Prompt tokens one image can be billed at most; by default from the model (see ``pricing.py``)."""
+    """Prompt tokens one image can be billed at most; by default from the model (see ``budget/pricing.py``)."""
 
 
 class ProviderConfig(FrozenModel):

@@ -13,6 +13,9 @@ nothing. Each check here warns once per key with the closest valid name
 
 The call-time checks are a set comparison on the fast path; a key warns once
 per process.
+
+It must not change what a call routes to: it only warns or, under
+``routing.strict``, raises.
 """
 
 from __future__ import annotations

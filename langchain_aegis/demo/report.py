@@ -1,7 +1,7 @@
 """What ``aegis demo`` prints: the per-call table, budgets, metrics, or all of it as JSON.
 
-Pure formatting over a :class:`~langchain_aegis.demo.pipeline.DemoRun`; nothing
-here calls a model or reads a clock.
+Pure formatting over a :class:`~langchain_aegis.demo.pipeline.DemoRun`; it must
+not call a model or read a clock.
 """
 
 from __future__ import annotations

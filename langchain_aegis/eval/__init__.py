@@ -8,6 +8,9 @@
 - :mod:`~langchain_aegis.eval.store`: quality scores per window in the rollout state store.
 - :mod:`~langchain_aegis.eval.feedback`: :func:`record_feedback`, the online signal.
 - :mod:`~langchain_aegis.eval.shadow`: shadow calls to a baseline during a rollout.
+
+Nothing here may bypass the router: every evaluation, judge and shadow call
+goes through an ``AegisChatModel``, so budgets and the egress gate apply.
 """
 
 from langchain_aegis.eval.dataset import DatasetError, EvalItem, load_dataset

@@ -11,6 +11,8 @@ Each line holds:
 
 Blank lines and lines starting with ``#`` are skipped. A bad line raises
 :class:`DatasetError` naming the file, the line, the field and the fix.
+
+It reads and checks files; it must not call a model or score answers.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ where a rollout guard with ``max_quality_regression`` reads it, and published
 as ``llm_quality_score``. With ``langsmith=True`` (or a ``langsmith.Client``)
 it is also sent to LangSmith as feedback on the traced run.
 
+It must not change routing itself: the rollout guard reads the scores and
+decides.
+
 Example:
     .. code-block:: python
 

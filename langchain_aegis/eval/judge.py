@@ -3,6 +3,9 @@
 The judge call carries the item's facts, and a private item (by facts or by
 the detector) is marked ``local_only``, so the router keeps its judging on a
 local provider exactly as it keeps the item's own calls local.
+
+It must not reach a provider directly: the judge's calls go through the router
+like any other.
 """
 
 from __future__ import annotations

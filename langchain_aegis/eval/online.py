@@ -5,6 +5,9 @@ state store as its rollouts), the :class:`QualitySink` that
 :func:`record_feedback` writes to, and the :class:`ShadowSampler` when a
 rollout has a ``shadow`` section. The chat model calls :meth:`after_answer`
 once per answered ``invoke``/``batch`` call.
+
+It must not score answers or decide rollbacks itself: scorers score and the
+rollout guard decides.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ name                               type     labels
 ``llm_quality_score`` is the mean ``quality`` feedback score over the last
 hour. Labels are config names and a fixed set of statuses (``ok``,
 ``budget``, ``failed``, ``dropped``), so the series count stays bounded.
+
+It must not compute scores; it publishes what the quality store and the shadow
+sampler report.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@
 uses is wrapped from an :class:`AegisChatModel` (``LangchainLLMWrapper``), so
 RAGAS's own prompts go through the router: budgets apply and a private item is
 judged on a local provider.
+
+It must not import ``ragas`` before a RAGAS scorer runs, so the package works
+without the extra.
 """
 
 from __future__ import annotations

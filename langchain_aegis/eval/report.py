@@ -5,6 +5,9 @@ delta to the baseline with its paired-bootstrap interval (over the items both
 ran), cost, latency p50/p95, failures, and private items skipped. As a
 terminal table (:func:`render_table`), JSON (:func:`report_json`) or Markdown
 (:func:`render_markdown`).
+
+It must not call providers; it summarises what
+:func:`~langchain_aegis.eval.runner.run_eval` returns.
 """
 
 from __future__ import annotations

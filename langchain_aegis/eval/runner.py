@@ -9,6 +9,9 @@ run only on local providers and counted as skipped on the others.
 Scoring: a failed call scores 0 (a provider that fails is worth less); an item
 skipped for privacy is left out of that provider's mean and out of its delta
 to the baseline.
+
+It must not reach a provider except through the router, and must never send a
+private item to a cloud provider.
 """
 
 from __future__ import annotations

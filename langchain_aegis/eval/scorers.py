@@ -19,6 +19,9 @@ float`` or a class whose instances are one.
 
 A scorer that needs a reference answer sets ``needs_reference = True``; shadow
 comparison then uses the baseline's answer as the reference.
+
+A scorer must return a value in ``[0, 1]`` and must not reach a provider
+except through an ``AegisChatModel``.
 """
 
 from __future__ import annotations

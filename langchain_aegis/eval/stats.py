@@ -2,6 +2,8 @@
 
 Pure and seeded: the same scores always give the same interval, so reports
 are reproducible and tests can assert on them.
+
+It must not read a clock or the global random state.
 """
 
 from __future__ import annotations

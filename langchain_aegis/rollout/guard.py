@@ -11,6 +11,8 @@ State lives in the store, not in the guard, so every worker sharing a budget
 ledger (and the ``aegis rollout`` CLI) sees the same share. Sample windows stay
 in process memory: each worker judges the calls it made.
 
+It must not decide itself (only the policy does) and must not send a request.
+
 Example:
     .. code-block:: python
 

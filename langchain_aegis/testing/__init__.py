@@ -27,6 +27,9 @@ Pieces:
   :class:`ChatRequest` and returning a :class:`Reply` (or text) can replace it.
 - :class:`Fault`, :class:`FaultKind`: what can go wrong.
 - :class:`Bill`: one line of a server's invoice (``server.bills``).
+
+The package's call path never imports it: nothing at run time may depend on a
+fake server.
 """
 
 from langchain_aegis.testing.billing import Bill

@@ -18,6 +18,9 @@ a body the server cannot parse, an unknown model
 Generation is instantaneous here, so "generated" is the whole reply (after
 stop sequences and the ``max_tokens`` cap), even when the client hangs up after
 the first chunk: the strictest reading of a provider's invoice.
+
+It must not touch a ledger: it is the provider's side of the bill, which tests
+compare the ledger against.
 """
 
 from __future__ import annotations

@@ -25,6 +25,9 @@ answer without running anything:
 
 Stop sequences and the token cap are applied afterwards by
 :func:`~langchain_aegis.testing.exchange.finalize`, whatever produced the reply.
+
+It must not know a wire format or inject faults: it sees only a
+:class:`~langchain_aegis.testing.exchange.ChatRequest`.
 """
 
 from __future__ import annotations

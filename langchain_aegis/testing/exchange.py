@@ -3,6 +3,10 @@
 Both wire protocols parse their JSON body into a :class:`ChatRequest` and
 render a :class:`Reply` back into their own format, so a brain (and a test
 script) is written once for Ollama and OpenAI alike.
+
+It owns the neutral types and the readers of the wire shapes both protocols
+share (tool calls, tool specs); it must not hold anything only one protocol
+sends.
 """
 
 from __future__ import annotations

@@ -31,6 +31,8 @@ pipeline's retry, fallback and breaker logic can be exercised offline::
 Faults only touch generation endpoints (``/api/chat``, ``/api/generate``,
 ``/v1/chat/completions``); model listing and health endpoints always answer,
 so a client's start-up checks are not disturbed.
+
+It must not render responses: each protocol renders a fault in its own format.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The record of every request a fake server received."""
+"""The record of every request a fake server received.
+
+It must not alter or filter what it records.
+"""
 
 from __future__ import annotations
 

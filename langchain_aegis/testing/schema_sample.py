@@ -12,6 +12,9 @@ numeric bounds (inclusive and exclusive), ``multipleOf`` for integers,
 array ``items``/``prefixItems``/``minItems``/``maxItems``, object
 ``properties``/``required``/``additionalProperties``. ``pattern`` is not
 honoured.
+
+It must not depend on anything but its inputs: the same schema and prompt
+always give the same value.
 """
 
 from __future__ import annotations

@@ -13,6 +13,9 @@ connections for concurrency tests. A stdlib server also needs care to avoid
 
 It also makes faults simple: a hang is an ``asyncio.sleep`` that ``stop()``
 can cancel, and a cut stream is a ``close()`` between chunks.
+
+It must not know either protocol's JSON: a
+:class:`~langchain_aegis.testing.wire.WireProtocol` parses and renders.
 """
 
 from __future__ import annotations

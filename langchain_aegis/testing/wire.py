@@ -4,6 +4,9 @@ Only what LLM clients send is supported: ``Content-Length`` or chunked
 request bodies, keep-alive, ``Expect: 100-continue``. Responses are framed
 with ``Content-Length``, or with chunked transfer encoding when streamed
 (as both Ollama and OpenAI do), so a stream can be cut mid-body.
+
+It must not know Ollama's or OpenAI's bodies; each protocol implements the
+interface.
 """
 
 from __future__ import annotations
