@@ -79,6 +79,17 @@ def _with_namespace(config: AegisConfig, source: str) -> AegisConfig:
     return config.model_copy(update={"budgets": budgets})
 
 
+def _read_yaml(path: str | os.PathLike[str]) -> tuple[str, Any, Lines]:
+    """The file's name for messages, its parsed YAML tree, and the line of each key."""
+    source = os.fspath(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read config file ({exc.strerror})") from None
+    data, lines = load_yaml(text, source)
+    return source, data, lines
+
+
 def load_budgets(path: str | os.PathLike[str], *, env: Mapping[str, str] | None = None) -> AegisConfig:
     """Load only what ``aegis budget`` needs: the ``budgets`` section and the provider names.
 
@@ -89,12 +100,7 @@ def load_budgets(path: str | os.PathLike[str], *, env: Mapping[str, str] | None 
     Raises:
         ConfigError: the file cannot be read, or ``budgets`` is invalid.
     """
-    source = os.fspath(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{source}: cannot read config file ({exc.strerror})") from None
-    data, lines = load_yaml(text, source)
+    source, data, lines = _read_yaml(path)
     if not isinstance(data, Mapping):
         raise ConfigError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
     names = data.get("providers")
@@ -123,10 +129,5 @@ def load_config(path: str | os.PathLike[str], *, env: Mapping[str, str] | None =
             field is invalid. The message names the file and line, the field
             path and the value.
     """
-    source = os.fspath(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{source}: cannot read config file ({exc.strerror})") from None
-    data, lines = load_yaml(text, source)
+    source, data, lines = _read_yaml(path)
     return _with_namespace(parse_config(data, source=source, env=env, lines=lines), source)
