@@ -28,7 +28,7 @@ from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.dispatch.concurrency import NO_SLOT, Slot, Slots, slots_for
 from langchain_aegis.dispatch.quota import KIND as QUOTA_KIND
 from langchain_aegis.dispatch.quota import QuotaBook, usage_limit_of
-from langchain_aegis.dispatch.resilience import classify
+from langchain_aegis.dispatch.retry import classify
 from langchain_aegis.errors import ProviderCallError
 from langchain_aegis.state import StateStore
 
