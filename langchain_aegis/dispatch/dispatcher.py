@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from typing import Any, NoReturn
 
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
@@ -148,7 +148,7 @@ class Dispatcher:
         except (Fallback, AegisError) as exc:
             self._raise_final(plan, log, exc)
 
-    def stream(self, plan: CallPlan, log: CallLog) -> Iterator[ChatGenerationChunk]:
+    def stream(self, plan: CallPlan, log: CallLog) -> Generator[ChatGenerationChunk]:
         """Stream the call; failover happens only before the first chunk."""
         iterator = iter(self._chain(plan, log).stream(None, _NO_CALLBACKS))
         first = True
@@ -174,7 +174,7 @@ class Dispatcher:
             close_quietly(iterator)  # a caller that stops reading frees the provider's connection now, not at GC
             settle_abandoned_sync(log)  # and its bill is settled now: fallbacks leave the inner stream to GC
 
-    async def astream(self, plan: CallPlan, log: CallLog) -> AsyncIterator[ChatGenerationChunk]:
+    async def astream(self, plan: CallPlan, log: CallLog) -> AsyncGenerator[ChatGenerationChunk]:
         """Stream the call asynchronously; failover happens only before the first chunk."""
         iterator = self._chain(plan, log).astream(None, _NO_CALLBACKS).__aiter__()
         first = True
