@@ -40,7 +40,6 @@ from langchain_aegis.errors import (
     AegisError,
     AllProvidersFailedError,
     PrivacyViolationError,
-    StreamInterruptedError,
 )
 from langchain_aegis.providers.client import ProviderClient
 
@@ -165,9 +164,7 @@ class Dispatcher:
                         chunk = next(iterator)
                 except StopIteration:
                     return
-                except (Fallback, AegisError) as exc:
-                    if isinstance(exc, StreamInterruptedError):
-                        raise
+                except (Fallback, AegisError) as exc:  # a StreamInterruptedError is raised as itself
                     self._raise_final(plan, log, exc)
                 yield chunk
         finally:
@@ -189,9 +186,7 @@ class Dispatcher:
                         chunk = await iterator.__anext__()
                 except StopAsyncIteration:
                     return
-                except (Fallback, AegisError) as exc:
-                    if isinstance(exc, StreamInterruptedError):
-                        raise
+                except (Fallback, AegisError) as exc:  # a StreamInterruptedError is raised as itself
                     self._raise_final(plan, log, exc)
                 yield chunk
         finally:

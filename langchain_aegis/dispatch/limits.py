@@ -24,6 +24,7 @@ import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn, Self, cast
 
+from langchain_aegis._loops import aclose_quietly, close_quietly
 from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.dispatch.concurrency import NO_SLOT, Slot, Slots, slots_for
 from langchain_aegis.dispatch.quota import KIND as QUOTA_KIND
@@ -201,9 +202,7 @@ class _Stream:
 
     def close(self) -> None:
         self._slot.release()
-        close = getattr(self._raw, "close", None)
-        if callable(close):
-            close()
+        close_quietly(self._raw)
 
 
 class _AStream:
@@ -227,6 +226,4 @@ class _AStream:
 
     async def aclose(self) -> None:
         self._slot.release()
-        close = getattr(self._raw, "aclose", None)
-        if callable(close):
-            await close()
+        await aclose_quietly(self._raw)

@@ -94,15 +94,7 @@ class FakeClient(ProviderClient):
             raise AssertionError(f"{self.name} got request {self.requests}, which the test did not script")
         return self.script.pop(0)
 
-    async def acomplete(
-        self,
-        messages: list[dict[str, Any]],
-        params: Mapping[str, Any],
-        *,
-        privacy: str,
-        model: str | None = None,
-        deadline: float | None = None,
-    ) -> Any:
+    async def acomplete(self, messages: list[dict[str, Any]], params: Mapping[str, Any], **request: Any) -> Any:
         step = self._next()
         if isinstance(step, Exception):
             raise step
@@ -110,13 +102,7 @@ class FakeClient(ProviderClient):
         return step
 
     async def astream(
-        self,
-        messages: list[dict[str, Any]],
-        params: Mapping[str, Any],
-        *,
-        privacy: str,
-        model: str | None = None,
-        deadline: float | None = None,
+        self, messages: list[dict[str, Any]], params: Mapping[str, Any], **request: Any
     ) -> AsyncIterator[Any]:
         step = self._next()
         if isinstance(step, Exception):
