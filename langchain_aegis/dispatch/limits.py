@@ -1,6 +1,6 @@
 """A provider's own limits, applied around each request: usage quotas and concurrency.
 
-:meth:`ProviderLimits.guard` wraps a :class:`~langchain_aegis.providers.registry.ProviderClient`
+:meth:`ProviderLimits.guard` wraps a :class:`~langchain_aegis.providers.client.ProviderClient`
 so that every request it sends (each try of each attempt, on all four call
 paths) goes through one place that:
 
@@ -16,6 +16,8 @@ paths) goes through one place that:
 
 Neither ``quota_exhausted`` nor ``concurrency`` counts against the circuit
 breaker: they say the provider is busy or out of plan, not that it is broken.
+This module must not retry, fall back or charge: it only lets a request
+through, holds it, or refuses it.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ not only the one that met the 429.
 A record is keyed by the account, not the provider name: a hash of the
 provider type, URL, API key and locality. Two provider entries on one Ollama
 Cloud account share the account's limit; the key itself is never stored.
+This module owns reading and recording usage limits; it must not send
+requests or decide a fallback (that is :mod:`langchain_aegis.dispatch.limits`).
 """
 
 from __future__ import annotations
