@@ -363,3 +363,29 @@ def test_whatever_the_providers_do_no_reservation_is_left_and_spend_is_what_the_
     else:  # an HTTP error answer costs nothing; only the answer that served is charged
         assert spent == pytest.approx(log.cost)
     assert (log.served_by is not None) == any(o == "ok" for _, o in outcomes(log))
+
+
+# -- no upward calls -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", ["attempt", "context", "plan"])
+def test_an_attempt_never_reaches_the_dispatcher(module: str) -> None:
+    """Not even under ``TYPE_CHECKING``: an attempt gets its ``AttemptContext`` and nothing more."""
+    import ast
+
+    import langchain_aegis.dispatch as package
+
+    tree = ast.parse((Path(package.__file__).parent / f"{module}.py").read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names |= {node.module or "", *(alias.name for alias in node.names)}
+        elif isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+    assert not sorted(n for n in names if "dispatcher" in n.lower())
