@@ -27,13 +27,24 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import inspect
 import logging
 import threading
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
-__all__ = ["POOL", "LoopPool", "close_with_loop", "off_loop", "on_private_loop", "run_on"]
+__all__ = [
+    "POOL",
+    "LoopPool",
+    "aclose_quietly",
+    "close_quietly",
+    "close_with_loop",
+    "off_loop",
+    "off_loop_soon",
+    "on_private_loop",
+    "run_on",
+]
 
 logger = logging.getLogger("langchain_aegis")
 
@@ -259,3 +270,43 @@ async def off_loop(fn: Callable[..., _R], /, *args: Any, **kwargs: Any) -> _R:
     if on_private_loop():
         return fn(*args, **kwargs)
     return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+def off_loop_soon(fn: Callable[[], object]) -> None:
+    """Start blocking ``fn`` without waiting for it and without blocking a caller's event loop.
+
+    The sync sibling of :func:`off_loop`, for sync code that may run on a loop:
+    on a caller's loop ``fn`` goes to the loop's executor; with no loop, or on
+    a private loop of a sync call, it runs here, as :func:`off_loop` would.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None or on_private_loop():
+        fn()
+        return
+    loop.run_in_executor(None, fn)
+
+
+def close_quietly(resource: object) -> None:
+    """Call ``resource.close()`` if it has one, ignoring what it raises (closing is best effort)."""
+    close = getattr(resource, "close", None)
+    if callable(close):
+        with contextlib.suppress(Exception):
+            close()
+
+
+async def aclose_quietly(resource: object) -> None:
+    """Close ``resource`` with its ``aclose()``, else its ``close()`` (awaited if it returns an awaitable).
+
+    For async generators (a provider stream, a chain's stream) and SDK clients
+    alike; what the close raises is ignored, since the resource is being
+    dropped either way.
+    """
+    close = getattr(resource, "aclose", None) or getattr(resource, "close", None)
+    if callable(close):
+        with contextlib.suppress(Exception):
+            closing = close()
+            if inspect.isawaitable(closing):
+                await closing

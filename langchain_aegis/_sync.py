@@ -19,7 +19,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
-from langchain_aegis._loops import POOL, logger
+from langchain_aegis._loops import POOL, aclose_quietly, logger
 
 __all__ = ["iterate_sync", "run_sync"]
 
@@ -58,13 +58,11 @@ def iterate_sync(stream: AsyncIterator[T]) -> Iterator[T]:
                 return
             yield item
     finally:
-        closer = getattr(stream, "aclose", None)
-        if closer is not None:
-            closing = closer()
-            try:
-                run(closing)
-            except RuntimeError:  # collected while its loop runs: close it there, soon
-                with contextlib.suppress(RuntimeError):
-                    asyncio.get_running_loop().create_task(closing)
-            except Exception:  # the generator's own errors were raised where it ran
-                logger.debug("aegis: error while closing a stream", exc_info=True)
+        closing = aclose_quietly(stream)  # the generator's own errors were raised where it ran
+        try:
+            run(closing)
+        except RuntimeError:  # collected while its loop runs: close it there, soon
+            with contextlib.suppress(RuntimeError):
+                asyncio.get_running_loop().create_task(closing)
+        except Exception:
+            logger.debug("aegis: error while closing a stream", exc_info=True)

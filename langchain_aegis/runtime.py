@@ -23,10 +23,10 @@ from langchain_aegis._secrets import mask_url
 from langchain_aegis.budget.ledger import Ledger
 from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.config.typos import NodeUsage, check_metadata
+from langchain_aegis.dispatch.breaker import CircuitBreaker, SharedCircuitBreaker
 from langchain_aegis.dispatch.dispatcher import Accounting, CallLog, CallPlan, Dispatcher
 from langchain_aegis.dispatch.limits import ProviderLimits
 from langchain_aegis.dispatch.records import SKIPPED_OUTCOMES, Attempt, CallRecord
-from langchain_aegis.dispatch.resilience import CircuitBreaker, SharedCircuitBreaker
 from langchain_aegis.errors import ConfigError, PrivacyViolationError
 from langchain_aegis.eval.online import OnlineQuality
 from langchain_aegis.facts import AEGIS_METADATA_KEY, RequestFacts, most_restrictive, parse_facts, top_level_privacy

@@ -1,28 +1,33 @@
 """One provider's turn within a call: checks, the request with retries, settlement.
 
-:class:`ProviderAttempt` is the runnable that :mod:`langchain_aegis.dispatch.dispatcher`
-chains with ``with_fallbacks``. It checks the deadline, the context window,
-privacy and the circuit breaker; reserves budget; sends the request, retrying
-what is worth retrying; and records the attempt. A failure that should move on
-raises ``_Fallback``; one that should not is raised as itself.
+This module owns :class:`ProviderAttempt`, the runnable that
+:mod:`langchain_aegis.dispatch.dispatcher` chains with ``with_fallbacks``. It
+checks the deadline, the context window, privacy and the circuit breaker;
+reserves budget; sends the request, retrying what is worth retrying; settles
+or releases the reservation on every way out; and records the attempt. A
+failure that should move on raises :class:`Fallback`; one that should not is
+raised as itself. It uses only what its :class:`~langchain_aegis.dispatch.context.AttemptContext`
+gives it and must not import or reach back into the dispatcher, or choose the
+next provider.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableConfig
 
+from langchain_aegis._loops import aclose_quietly
 from langchain_aegis._sync import iterate_sync, run_sync
-from langchain_aegis.budget.settlement import Exit, Meter, charge, exit_of
-from langchain_aegis.dispatch.records import Attempt
-from langchain_aegis.dispatch.resilience import RETRY_KINDS, backoff_delay, classify, falls_back
+from langchain_aegis.budget.settlement import Exit, charge, exit_of
+from langchain_aegis.dispatch.context import AttemptContext
+from langchain_aegis.dispatch.plan import Books, CallLog, CallPlan
+from langchain_aegis.dispatch.records import SKIPPED_OUTCOMES, Attempt
+from langchain_aegis.dispatch.retry import RETRY_KINDS, backoff_delay, classify, falls_back
 from langchain_aegis.errors import (
     AegisError,
     AllProvidersFailedError,
@@ -32,78 +37,23 @@ from langchain_aegis.errors import (
     ProviderCallError,
     StreamInterruptedError,
 )
+from langchain_aegis.providers.client import ProviderClient
 from langchain_aegis.providers.messages import chunk_to_generation, completion_to_result, usage_from
-from langchain_aegis.routing.policy import RouteDecision
 
-if TYPE_CHECKING:
-    from langchain_aegis.dispatch.dispatcher import Dispatcher
-    from langchain_aegis.providers.registry import ProviderClient
-
-__all__ = ["Accounting", "CallLog", "CallPlan", "ProviderAttempt", "settle_abandoned", "settle_abandoned_sync"]
+__all__ = ["Fallback", "ProviderAttempt"]
 
 logger = logging.getLogger("langchain_aegis")
 
 _T = TypeVar("_T")
 
 
-class Accounting(Protocol):
-    """Budget reservation and settlement for one attempt (see :mod:`langchain_aegis.budget.accounting`)."""
-
-    clock: Callable[[], float]
-    """Wall-clock seconds: reservation leases expire by it."""
-
-    def output_ceiling(self, provider: str, max_tokens: Any) -> int | None: ...
-    def reserve(self, provider: str, prompt_tokens: int, max_tokens: int | None) -> Any: ...
-    def settle(self, provider: str, reservation: Any, usage: Any) -> float: ...
-    def release(self, reservation: Any) -> None: ...
-    async def areserve(self, provider: str, prompt_tokens: int, max_tokens: int | None) -> Any: ...
-    async def asettle(self, provider: str, reservation: Any, usage: Any) -> float: ...
-    async def arelease(self, reservation: Any) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class CallPlan:
-    """What the chat model hands over: the decision and the provider payload."""
-
-    decision: RouteDecision
-    messages: list[dict[str, Any]]
-    params: dict[str, Any]
-    prompt_tokens: int
-    images: int = 0
-    """Image blocks in the messages: each is bounded per provider (``pricing.image_tokens_for``)."""
-    model_override: str | None = None
-    """A per-call ``model=`` override; it applies to the first provider of the chain only."""
-
-    def model_for(self, provider: str) -> str | None:
-        """The model to request from ``provider``, or ``None`` for its configured one."""
-        return self.model_override if provider == self.decision.provider else None
-
-
-@dataclass
-class CallLog:
-    """What happened during one call; read by the chat model when it finishes."""
-
-    attempts: list[Attempt] = field(default_factory=list)
-    served_by: str | None = None
-    cost: float = 0.0
-    started: float = 0.0
-    deadline: float = 0.0
-    context_window_failed: int | None = None
-    context_failed: bool = False
-    streams: list[tuple[ProviderAttempt, _Books]] = field(default_factory=list)
-    """Committed streams, so the dispatcher settles one its caller abandoned without waiting for GC."""
-
-
-class _Fallback(Exception):  # noqa: N818 - a signal, not an error a user sees
+class Fallback(Exception):  # noqa: N818 - a signal, not an error a user sees
     """Raised by an attempt to hand the call to the next provider."""
 
     def __init__(self, cause: BaseException) -> None:
         super().__init__(str(cause))
         self.cause = cause
 
-
-_SKIPPED = frozenset({"circuit_open", "context_window", "deadline", "budget", "privacy", "ledger", "concurrency"})
-"""Outcomes of a provider that was passed over without a request."""
 
 _NOT_HEALTH = frozenset({"invalid_request", "content_filter", "context_length", "quota_exhausted", "lease"})
 """Failures that say something about the request, not about the provider's health."""
@@ -141,8 +91,8 @@ class ProviderAttempt(Runnable[None, Any]):
     an ``empty_stream`` failure that falls back, not a silent empty answer.
     """
 
-    def __init__(self, dispatcher: Dispatcher, provider: str, plan: CallPlan, log: CallLog) -> None:
-        self.d = dispatcher
+    def __init__(self, context: AttemptContext, provider: str, plan: CallPlan, log: CallLog) -> None:
+        self.ctx = context
         self.provider = provider
         self.plan = plan
         self.log = log
@@ -152,10 +102,10 @@ class ProviderAttempt(Runnable[None, Any]):
     # -- shared steps --------------------------------------------------------
 
     def _precheck(self) -> None:
-        d, cfg = self.d, self.d.config.providers[self.provider]
+        ctx, cfg = self.ctx, self.ctx.config(self.provider)
         if self._remaining() <= 0:
             raise AllProvidersFailedError(
-                f"deadline of {d.config.resilience.deadline:.1f}s passed before trying {self.provider!r}",
+                f"deadline of {ctx.resilience.deadline:.1f}s passed before trying {self.provider!r}",
                 attempts=self.log.attempts,
             )
         if self.log.context_failed:
@@ -164,19 +114,19 @@ class ProviderAttempt(Runnable[None, Any]):
                 raise ProviderCallError(
                     self.provider, "context_window", "skipped: context window not larger than the one that overflowed"
                 )
-        d.registry[self.provider].check_privacy(self.plan.decision.privacy)
-        self._trial = d.breaker.before_call(self.provider)
+        ctx.clients[self.provider].check_privacy(self.plan.decision.privacy)
+        self._trial = ctx.breaker.before_call(self.provider)
 
     def _url(self) -> str:
         """Where the provider is, for error messages (its SDK's default when not configured)."""
-        cfg = self.d.config.providers[self.provider]
+        cfg = self.ctx.config(self.provider)
         return cfg.base_url or f"the {cfg.type} default URL"
 
     def _remaining(self) -> float:
-        return self.log.deadline - self.d.clock()
+        return self.log.deadline - self.ctx.clock()
 
     def _fail(self, exc: Exception, started: float, retries: int) -> BaseException:
-        """Record a failed attempt and return what to raise: ``_Fallback`` to move on, else the error."""
+        """Record a failed attempt and return what to raise: ``Fallback`` to move on, else the error."""
         # What the SDK raised (``MissingApiKeyError``), not the classification wrapped around it.
         raised = type(exc.__cause__ if isinstance(exc, ProviderCallError) and exc.__cause__ else exc).__name__
         if not isinstance(exc, AegisError):
@@ -184,32 +134,32 @@ class ProviderAttempt(Runnable[None, Any]):
         kind = _outcome(exc)
         status = exc.status if isinstance(exc, ProviderCallError) else None
         self.log.attempts.append(
-            Attempt(self.provider, kind, (self.d.clock() - started) * 1000, status, retries, raised)
+            Attempt(self.provider, kind, (self.ctx.clock() - started) * 1000, status, retries, raised)
         )
         if kind == "context_length":
             self.log.context_failed = True
-            self.log.context_window_failed = self.d.config.providers[self.provider].context_window
-        if isinstance(exc, ProviderCallError) and kind not in _SKIPPED | _NOT_HEALTH:
-            self.d.breaker.record_failure(self.provider)
+            self.log.context_window_failed = self.ctx.config(self.provider).context_window
+        if isinstance(exc, ProviderCallError) and kind not in SKIPPED_OUTCOMES | _NOT_HEALTH:
+            self.ctx.breaker.record_failure(self.provider)
         else:
             self._neutral()
         logger.warning("aegis: provider %s failed (%s)%s", self.provider, kind, f" HTTP {status}" if status else "")
         if isinstance(exc, AllProvidersFailedError):
             return exc
         if isinstance(exc, LedgerUnavailableError):  # on_ledger_error: local_only moves on to a local provider
-            return _Fallback(exc) if exc.policy == "local_only" else exc
-        return _Fallback(exc) if falls_back(exc) else exc
+            return Fallback(exc) if exc.policy == "local_only" else exc
+        return Fallback(exc) if falls_back(exc) else exc
 
     def _neutral(self) -> None:
         """End a half-open trial that said nothing about the provider's health, so another may run."""
         if self._trial:
             self._trial = False
-            self.d.breaker.record_neutral(self.provider)
+            self.ctx.breaker.record_neutral(self.provider)
 
     def _ok(self, started: float, retries: int, cost: float) -> None:
         self._trial = False
-        self.d.breaker.record_success(self.provider)
-        self.log.attempts.append(Attempt(self.provider, "ok", (self.d.clock() - started) * 1000, None, retries))
+        self.ctx.breaker.record_success(self.provider)
+        self.log.attempts.append(Attempt(self.provider, "ok", (self.ctx.clock() - started) * 1000, None, retries))
         self.log.served_by = self.provider
         self.log.cost = cost
 
@@ -218,10 +168,10 @@ class ProviderAttempt(Runnable[None, Any]):
         if isinstance(exc, AegisError) and not isinstance(exc, ProviderCallError):
             raise exc  # budget or privacy: not the provider's failure, nothing to retry
         err = classify(self.provider, exc, url=self._url())
-        cfg = self.d.config.resilience
+        cfg = self.ctx.resilience
         if err.kind in RETRY_KINDS and retry < cfg.max_retries:
             delay = backoff_delay(retry + 1, cfg, retry_after=err.retry_after)
-            if self.d.clock() + delay < self.log.deadline:
+            if self.ctx.clock() + delay < self.log.deadline:
                 logger.info("aegis: retrying provider %s in %.2fs (%s)", self.provider, delay, err.kind)
                 return delay
         if err is exc:
@@ -248,9 +198,9 @@ class ProviderAttempt(Runnable[None, Any]):
     def _output_ceiling(self) -> int | None:
         """The ``max_tokens`` to send: the call's own, or the configured ceiling for a paid or capped provider."""
         requested = self.plan.params.get("max_tokens")
-        if self.d.accounting is None:
+        if self.ctx.accounting is None:
             return requested if isinstance(requested, int) else None
-        return self.d.accounting.output_ceiling(self.provider, requested)
+        return self.ctx.accounting.output_ceiling(self.provider, requested)
 
     def _request_args(self) -> dict[str, Any]:
         return {
@@ -259,13 +209,13 @@ class ProviderAttempt(Runnable[None, Any]):
             "deadline": self._remaining(),
         }
 
-    async def _reserve(self) -> _Books:
-        books = _Books(self._output_ceiling())
-        if self.d.accounting is not None:
-            books.reservation = await self.d.accounting.areserve(self.provider, self._prompt_bound(), books.ceiling)
+    async def _reserve(self) -> Books:
+        books = Books(self._output_ceiling())
+        if self.ctx.accounting is not None:
+            books.reservation = await self.ctx.accounting.areserve(self.provider, self._prompt_bound(), books.ceiling)
         return books
 
-    async def _close_books(self, books: _Books, exc: BaseException | None, kind: str | None = None) -> float:
+    async def _close_books(self, books: Books, exc: BaseException | None, kind: str | None = None) -> float:
         """Settle or release one request's reservation for how it ended; return the cost recorded.
 
         The one place every path charges a request (see :mod:`langchain_aegis.budget.settlement`).
@@ -276,7 +226,7 @@ class ProviderAttempt(Runnable[None, Any]):
         books.closed = True
         exit = exit_of(exc, books.meter, kind=kind)
         usage = charge(exit, books.meter, prompt_bound=self._prompt_bound(), output_ceiling=books.ceiling)
-        accounting = self.d.accounting
+        accounting = self.ctx.accounting
         if accounting is None:
             return 0.0
         if exit is not Exit.COMPLETE:
@@ -287,7 +237,7 @@ class ProviderAttempt(Runnable[None, Any]):
             return 0.0
         return await asyncio.shield(accounting.asettle(self.provider, books.reservation, usage))
 
-    async def _run(self, send: Callable[[_Books], Awaitable[_T]]) -> tuple[_T, _Books]:
+    async def _run(self, send: Callable[[Books], Awaitable[_T]]) -> tuple[_T, Books]:
         """Check, then send with retries; each try reserves its own budget and closes its books if it fails.
 
         The loop is hand-written rather than tenacity's: the wait depends on the
@@ -295,7 +245,7 @@ class ProviderAttempt(Runnable[None, Any]):
         failed try must settle or release its reservation before the next one
         reserves, which tenacity would need three callbacks for.
         """
-        self._started, self._retries = self.d.clock(), 0
+        self._started, self._retries = self.ctx.clock(), 0
         try:
             self._precheck()
             while True:
@@ -321,9 +271,9 @@ class ProviderAttempt(Runnable[None, Any]):
 
     def _client(self) -> ProviderClient:
         """The provider's client, with its quota skip and concurrency slot around each request."""
-        return self.d.limits.guard(self.d.registry[self.provider])
+        return self.ctx.client(self.provider)
 
-    async def _complete(self, books: _Books) -> ChatResult:
+    async def _complete(self, books: Books) -> ChatResult:
         client = self._client()
         completion = await client.acomplete(self.plan.messages, self._params(books), **self._request_args())
         books.meter.usage = usage_from(getattr(completion, "usage", None))
@@ -333,12 +283,12 @@ class ProviderAttempt(Runnable[None, Any]):
         self._ok(self._started, self._retries, cost)
         return result
 
-    def _params(self, books: _Books) -> dict[str, Any]:
+    def _params(self, books: Books) -> dict[str, Any]:
         if books.ceiling is None or self.plan.params.get("max_tokens") == books.ceiling:
             return self.plan.params
         return {**self.plan.params, "max_tokens": books.ceiling}
 
-    async def _open(self, books: _Books) -> tuple[AsyncIterator[Any], list[ChatGenerationChunk]]:
+    async def _open(self, books: Books) -> tuple[AsyncIterator[Any], list[ChatGenerationChunk]]:
         """Start a stream and read it up to its first chunk with content."""
         client = self._client()
         raw = await client.astream(self.plan.messages, self._params(books), **self._request_args())
@@ -353,7 +303,7 @@ class ProviderAttempt(Runnable[None, Any]):
                         return raw, held
             raise self._empty(held)
         except BaseException:
-            await _aclose(raw)
+            await aclose_quietly(raw)
             raise
 
     async def ainvoke(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> ChatResult:
@@ -369,7 +319,7 @@ class ProviderAttempt(Runnable[None, Any]):
         (raw, held), books = await self._run(self._open)
         # From here on the caller has content: no retry, no fallback; every way out closes the books.
         self.log.streams.append((self, books))
-        meter, provider_type = books.meter, self.d.registry[self.provider].config.type
+        meter, provider_type = books.meter, self.ctx.config(self.provider).type
         try:
             for gen in held:
                 meter.deliver(gen)
@@ -381,7 +331,7 @@ class ProviderAttempt(Runnable[None, Any]):
                     meter.add(more)
                     meter.deliver(more)
                     yield more
-                if expires is not None and self.d.accounting is not None and self.d.accounting.clock() >= expires:
+                if expires is not None and self.ctx.accounting is not None and self.ctx.accounting.clock() >= expires:
                     raise ProviderCallError(
                         self.provider, "lease", "the stream outlived its budget reservation (budgets.lease_seconds)"
                     )
@@ -396,7 +346,7 @@ class ProviderAttempt(Runnable[None, Any]):
             self._neutral()
             raise
         finally:
-            await _aclose(raw)
+            await aclose_quietly(raw)
         self._ok(self._started, self._retries, await self._close_books(books, None))
 
     def _prompt_bound(self) -> int:
@@ -406,10 +356,10 @@ class ProviderAttempt(Runnable[None, Any]):
         from langchain_aegis.budget.bounds import IMAGE_TOKENS
         from langchain_aegis.budget.pricing import image_tokens_for
 
-        per_image = image_tokens_for(self.d.config.providers[self.provider], self.plan.model_for(self.provider))
+        per_image = image_tokens_for(self.ctx.config(self.provider), self.plan.model_for(self.provider))
         return self.plan.prompt_tokens + self.plan.images * (per_image - IMAGE_TOKENS)
 
-    def _lease_end(self, books: _Books) -> float | None:
+    def _lease_end(self, books: Books) -> float | None:
         """When a held stream must end: a little before its reservation's lease would lapse.
 
         A lapsed lease stops counting against the cap, so other calls could spend the money
@@ -420,53 +370,17 @@ class ProviderAttempt(Runnable[None, Any]):
         if not isinstance(expires, float | int) or not amount:
             return None
         # A few seconds before, but never most of a short lease (a 6 s lease is not cut after 1 s).
-        return float(expires) - min(_LEASE_MARGIN, 0.2 * self.d.config.budgets.lease_seconds)
+        return float(expires) - min(_LEASE_MARGIN, 0.2 * self.ctx.lease_seconds)
 
     def stream(self, input: None, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         yield from iterate_sync(self.astream(input, config, **kwargs))
 
-    async def abandon(self, books: _Books) -> None:
+    async def abandon(self, books: Books) -> None:
         """Settle a committed stream its caller left, as stopped; the generator, once collected, finds it closed."""
         if not books.closed:
             await self._close_books(books, GeneratorExit())
             self._neutral()
 
 
-async def settle_abandoned(log: CallLog) -> None:
-    """Settle every committed stream of ``log`` that did not close its own books."""
-    for attempt, books in log.streams:
-        await attempt.abandon(books)
-
-
-def settle_abandoned_sync(log: CallLog) -> None:
-    """Sync :func:`settle_abandoned`; runs only when a stream was left open."""
-    if any(not books.closed for _, books in log.streams):
-        run_sync(settle_abandoned(log))
-
-
 _LEASE_MARGIN = 5.0
 """Seconds before a lease lapses at which a stream still holding it is cut (at most a fifth of the lease)."""
-
-
-@dataclass
-class _Books:
-    """One request's reservation, what it produced, and whether it is settled."""
-
-    ceiling: int | None
-    reservation: Any = None
-    meter: Meter = field(default_factory=Meter)
-    closed: bool = False
-
-
-def _close(raw: object) -> None:
-    close = getattr(raw, "close", None)
-    if callable(close):
-        with contextlib.suppress(Exception):
-            close()
-
-
-async def _aclose(raw: object) -> None:
-    close = getattr(raw, "aclose", None)
-    if callable(close):
-        with contextlib.suppress(Exception):
-            await close()

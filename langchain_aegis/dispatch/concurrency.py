@@ -9,7 +9,8 @@ One :class:`Slots` serves threads and event loops alike. Threads wait on a
 condition; a coroutine must not block its loop, so it polls with
 ``asyncio.sleep`` (a few milliseconds apart) until a slot frees or its wait is
 over. ``asyncio.Semaphore`` would not do: it belongs to one loop, and the
-sync paths run their calls on other loops and threads.
+sync paths run their calls on other loops and threads. This module only
+counts slots; it must not know providers' clients or errors.
 """
 
 from __future__ import annotations

@@ -1,4 +1,11 @@
-"""Carry out one :class:`RouteDecision`: breaker, budget, retries, fallbacks, accounting.
+"""Carry out one :class:`RouteDecision`: the chain of provider attempts and the call's final error.
+
+This module owns :class:`Dispatcher`: it builds the
+:class:`~langchain_aegis.dispatch.context.AttemptContext` once, chains one
+attempt per provider of a decision, and turns the chain's last failure into
+the error the caller sees. It must not make a provider's checks, requests or
+charges itself (that is :mod:`langchain_aegis.dispatch.attempt`) or decide
+a route (that is :mod:`langchain_aegis.routing`).
 
 The chain is LangChain's own ``Runnable.with_fallbacks`` over one
 :class:`ProviderAttempt` per provider in the decision's chain, built per call.
@@ -15,34 +22,26 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from typing import Any, NoReturn
 
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableConfig
 from langsmith.run_helpers import tracing_context
 
+from langchain_aegis._loops import aclose_quietly, close_quietly
 from langchain_aegis.config.models import AegisConfig
-from langchain_aegis.dispatch.attempt import (
-    Accounting,
-    CallLog,
-    CallPlan,
-    ProviderAttempt,
-    _aclose,
-    _close,
-    _Fallback,
-    settle_abandoned,
-    settle_abandoned_sync,
-)
+from langchain_aegis.dispatch.attempt import Fallback, ProviderAttempt
+from langchain_aegis.dispatch.breaker import CircuitBreaker
+from langchain_aegis.dispatch.context import Accounting, AttemptContext
 from langchain_aegis.dispatch.limits import ProviderLimits
-from langchain_aegis.dispatch.resilience import CircuitBreaker
+from langchain_aegis.dispatch.plan import CallLog, CallPlan, settle_abandoned, settle_abandoned_sync
 from langchain_aegis.errors import (
     AegisError,
     AllProvidersFailedError,
     PrivacyViolationError,
-    StreamInterruptedError,
 )
-from langchain_aegis.providers.registry import ProviderRegistry
+from langchain_aegis.providers.client import ProviderClient
 
 __all__ = ["Accounting", "CallLog", "CallPlan", "Dispatcher", "settle_abandoned", "settle_abandoned_sync"]
 
@@ -56,7 +55,8 @@ class Dispatcher:
 
     Args:
         config: the validated configuration.
-        registry: the provider clients.
+        registry: the provider clients by name (a ``ProviderRegistry``; any mapping,
+            so a test can hand in fake clients, the way an httpx test swaps a transport).
         breaker: circuit breakers shared by every call of this model.
         accounting: budget reservation and settlement, or ``None`` for none.
         clock: a monotonic clock, injectable for tests.
@@ -66,7 +66,7 @@ class Dispatcher:
     def __init__(
         self,
         config: AegisConfig,
-        registry: ProviderRegistry,
+        registry: Mapping[str, ProviderClient],
         breaker: CircuitBreaker,
         accounting: Accounting | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -78,17 +78,27 @@ class Dispatcher:
         self.breaker = breaker
         self.accounting = accounting
         self.clock = clock
+        self.context = AttemptContext(
+            clients=registry,
+            limits=self.limits,
+            breaker=breaker,
+            accounting=accounting,
+            clock=clock,
+            resilience=config.resilience,
+            lease_seconds=config.budgets.lease_seconds,
+        )
+        """What every attempt may use; built once, shared by every call."""
 
     def _chain(self, plan: CallPlan, log: CallLog) -> Runnable[None, Any]:
         log.started = self.clock()
         log.deadline = log.started + self.config.resilience.deadline
-        attempts = [ProviderAttempt(self, name, plan, log) for name in plan.decision.chain]
+        attempts = [ProviderAttempt(self.context, name, plan, log) for name in plan.decision.chain]
         if len(attempts) == 1:
             return attempts[0]
-        return attempts[0].with_fallbacks(attempts[1:], exceptions_to_handle=(_Fallback,))
+        return attempts[0].with_fallbacks(attempts[1:], exceptions_to_handle=(Fallback,))
 
     def _final_error(self, plan: CallPlan, log: CallLog, exc: BaseException) -> BaseException:
-        cause = exc.cause if isinstance(exc, _Fallback) else exc
+        cause = exc.cause if isinstance(exc, Fallback) else exc
         summary = ", ".join(f"{a.provider}: {a.outcome}" for a in log.attempts)
         # A cloud provider that refused the request (the egress gate found personal data) makes the
         # call a private one: its failure is a privacy failure, whatever routing had decided.
@@ -101,7 +111,7 @@ class Dispatcher:
             )
         if isinstance(exc, AllProvidersFailedError):
             return AllProvidersFailedError(str(exc), attempts=log.attempts)  # with the deadline's own entry
-        if not isinstance(exc, _Fallback):
+        if not isinstance(exc, Fallback):
             return exc
         if private:
             return PrivacyViolationError(
@@ -117,7 +127,7 @@ class Dispatcher:
         final = self._final_error(plan, log, exc)
         if final is exc:
             raise exc
-        raise final from (exc.cause if isinstance(exc, _Fallback) else exc)
+        raise final from (exc.cause if isinstance(exc, Fallback) else exc)
 
     def invoke(self, plan: CallPlan, log: CallLog) -> ChatResult:
         """Run the call to completion."""
@@ -125,7 +135,7 @@ class Dispatcher:
             with tracing_context(enabled=False):
                 result: ChatResult = self._chain(plan, log).invoke(None, _NO_CALLBACKS)
             return result
-        except (_Fallback, AegisError) as exc:
+        except (Fallback, AegisError) as exc:
             self._raise_final(plan, log, exc)
 
     async def ainvoke(self, plan: CallPlan, log: CallLog) -> ChatResult:
@@ -134,10 +144,10 @@ class Dispatcher:
             with tracing_context(enabled=False):
                 result: ChatResult = await self._chain(plan, log).ainvoke(None, _NO_CALLBACKS)
             return result
-        except (_Fallback, AegisError) as exc:
+        except (Fallback, AegisError) as exc:
             self._raise_final(plan, log, exc)
 
-    def stream(self, plan: CallPlan, log: CallLog) -> Iterator[ChatGenerationChunk]:
+    def stream(self, plan: CallPlan, log: CallLog) -> Generator[ChatGenerationChunk]:
         """Stream the call; failover happens only before the first chunk."""
         iterator = iter(self._chain(plan, log).stream(None, _NO_CALLBACKS))
         first = True
@@ -154,16 +164,14 @@ class Dispatcher:
                         chunk = next(iterator)
                 except StopIteration:
                     return
-                except (_Fallback, AegisError) as exc:
-                    if isinstance(exc, StreamInterruptedError):
-                        raise
+                except (Fallback, AegisError) as exc:  # a StreamInterruptedError is raised as itself
                     self._raise_final(plan, log, exc)
                 yield chunk
         finally:
-            _close(iterator)  # a caller that stops reading frees the provider's connection now, not at GC
+            close_quietly(iterator)  # a caller that stops reading frees the provider's connection now, not at GC
             settle_abandoned_sync(log)  # and its bill is settled now: fallbacks leave the inner stream to GC
 
-    async def astream(self, plan: CallPlan, log: CallLog) -> AsyncIterator[ChatGenerationChunk]:
+    async def astream(self, plan: CallPlan, log: CallLog) -> AsyncGenerator[ChatGenerationChunk]:
         """Stream the call asynchronously; failover happens only before the first chunk."""
         iterator = self._chain(plan, log).astream(None, _NO_CALLBACKS).__aiter__()
         first = True
@@ -178,11 +186,9 @@ class Dispatcher:
                         chunk = await iterator.__anext__()
                 except StopAsyncIteration:
                     return
-                except (_Fallback, AegisError) as exc:
-                    if isinstance(exc, StreamInterruptedError):
-                        raise
+                except (Fallback, AegisError) as exc:  # a StreamInterruptedError is raised as itself
                     self._raise_final(plan, log, exc)
                 yield chunk
         finally:
-            await _aclose(iterator)
+            await aclose_quietly(iterator)
             await settle_abandoned(log)

@@ -1,6 +1,6 @@
 """A provider's own limits, applied around each request: usage quotas and concurrency.
 
-:meth:`ProviderLimits.guard` wraps a :class:`~langchain_aegis.providers.registry.ProviderClient`
+:meth:`ProviderLimits.guard` wraps a :class:`~langchain_aegis.providers.client.ProviderClient`
 so that every request it sends (each try of each attempt, on all four call
 paths) goes through one place that:
 
@@ -16,6 +16,8 @@ paths) goes through one place that:
 
 Neither ``quota_exhausted`` nor ``concurrency`` counts against the circuit
 breaker: they say the provider is busy or out of plan, not that it is broken.
+This module must not retry, fall back or charge: it only lets a request
+through, holds it, or refuses it.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn, Self, cast
 
+from langchain_aegis._loops import aclose_quietly, close_quietly
 from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.dispatch.concurrency import NO_SLOT, Slot, Slots, slots_for
 from langchain_aegis.dispatch.quota import KIND as QUOTA_KIND
 from langchain_aegis.dispatch.quota import QuotaBook, usage_limit_of
-from langchain_aegis.dispatch.resilience import classify
+from langchain_aegis.dispatch.retry import classify
 from langchain_aegis.errors import ProviderCallError
 from langchain_aegis.state import StateStore
 
@@ -201,9 +204,7 @@ class _Stream:
 
     def close(self) -> None:
         self._slot.release()
-        close = getattr(self._raw, "close", None)
-        if callable(close):
-            close()
+        close_quietly(self._raw)
 
 
 class _AStream:
@@ -227,6 +228,4 @@ class _AStream:
 
     async def aclose(self) -> None:
         self._slot.release()
-        close = getattr(self._raw, "aclose", None)
-        if callable(close):
-            await close()
+        await aclose_quietly(self._raw)

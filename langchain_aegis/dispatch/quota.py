@@ -15,11 +15,12 @@ not only the one that met the 429.
 A record is keyed by the account, not the provider name: a hash of the
 provider type, URL, API key and locality. Two provider entries on one Ollama
 Cloud account share the account's limit; the key itself is never stored.
+This module owns reading and recording usage limits; it must not send
+requests or decide a fallback (that is :mod:`langchain_aegis.dispatch.limits`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import calendar
 import hashlib
 import logging
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from langchain_aegis._loops import off_loop_soon
 from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.config.providers import ProviderConfig
 from langchain_aegis.errors import ProviderCallError
@@ -208,22 +210,12 @@ def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
-def _off_loop(work: Callable[[], None]) -> bool:
-    """Run ``work`` in the event loop's executor when called on a loop; ``False`` if there is none."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    loop.run_in_executor(None, work)
-    return True
-
-
 class QuotaBook:
     """Which providers are skipped for a used-up usage limit, and until when.
 
     State is kept in memory and mirrored in ``store`` under :func:`quota_key`.
     Each account's stored record is read at most once per ``refresh`` seconds;
-    on an event loop the read and the write go to the loop's executor, so a
+    on a caller's event loop the read and the write go to the loop's executor, so a
     slow ledger never blocks it. A store outage is logged once and the local
     state is used.
 
@@ -279,8 +271,8 @@ class QuotaBook:
             due = now - self._read_at.get(key, -math.inf) >= self._refresh
             if due:
                 self._read_at[key] = now
-        if due and not _off_loop(lambda: self._read(key)):
-            self._read(key)
+        if due:
+            off_loop_soon(lambda: self._read(key))
         with self._lock:
             return self._records.get(key)
 
@@ -336,8 +328,7 @@ class QuotaBook:
             except Exception as exc:
                 logger.warning("aegis: cannot share provider quota state (%s); only this process skips it", exc)
 
-        if not _off_loop(publish):
-            publish()
+        off_loop_soon(publish)
         return error
 
 

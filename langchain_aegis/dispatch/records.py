@@ -1,4 +1,10 @@
-"""The record of one provider attempt within a call."""
+"""The record of one provider attempt within a call, and of the call.
+
+This module owns :class:`Attempt`, :class:`CallRecord` and the outcomes that
+mean a provider was passed over without a request. It sits in the lowest layer
+(``errors`` carries these records), so it holds plain data and must not import
+anything else of the package.
+"""
 
 from __future__ import annotations
 

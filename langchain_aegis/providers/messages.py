@@ -4,7 +4,8 @@ any-llm speaks the OpenAI chat-completions shape for every provider, so one
 conversion serves them all. Outbound conversion reuses langchain-core's
 ``convert_to_openai_messages``; inbound conversion builds ``AIMessage`` /
 ``AIMessageChunk`` with tool calls, usage and response metadata the way
-langchain-openai and langchain-ollama do.
+langchain-openai and langchain-ollama do. This module is pure conversion: it
+must not send requests, count money or decide what an answer means for retries.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Usage bookkeeping for streams: the running total, with each chunk left as the provider sent it."""
+"""Usage bookkeeping for streams: the running total, with each chunk left as the provider sent it.
+
+This module owns :class:`StreamUsage`, the sum LangChain's ``add_usage`` makes of
+a stream's usage chunks. It must not price or charge that usage: the budget
+does that (:mod:`langchain_aegis.budget`).
+"""
 
 from __future__ import annotations
 

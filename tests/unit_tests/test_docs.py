@@ -262,7 +262,7 @@ def test_every_alert_rule_is_documented() -> None:
 
 
 def test_every_failure_kind_is_documented() -> None:
-    from langchain_aegis.dispatch.resilience import FALLBACK_KINDS, RETRY_KINDS
+    from langchain_aegis.dispatch.retry import FALLBACK_KINDS, RETRY_KINDS
 
     text = _doc("operations.md")
     kinds = FALLBACK_KINDS | RETRY_KINDS | {"invalid_request", "content_filter", "unknown"}

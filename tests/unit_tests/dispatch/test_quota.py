@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from langchain_aegis.config.models import ProviderConfig
 from langchain_aegis.dispatch.quota import QuotaBook, UsageLimit, quota_key, usage_limit_in
-from langchain_aegis.dispatch.resilience import FALLBACK_KINDS, RETRY_KINDS, classify
+from langchain_aegis.dispatch.retry import FALLBACK_KINDS, RETRY_KINDS, classify
 from langchain_aegis.errors import ProviderCallError
 from langchain_aegis.state import InMemoryStateStore
 
