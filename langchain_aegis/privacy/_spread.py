@@ -102,9 +102,14 @@ def _runs(text: str) -> Iterator[re.Match[str]]:
             continue  # inside the stretch just scanned
         if not reverse:
             reverse = text[::-1]  # the stretch's start, found by a forward match on the reversed text
-        start = max(0, n - _STRETCH.match(reverse, n - d).end() - _LETTERS_BEFORE)
-        stretch_end = _STRETCH.match(text, d).end()
+        start = max(0, n - _stretch_end(reverse, n - d) - _LETTERS_BEFORE)
+        stretch_end = _stretch_end(text, d)
         yield from _RUN.finditer(text, start, stretch_end + 1)
+
+
+def _stretch_end(text: str, i: int) -> int:
+    m = _STRETCH.match(text, i)
+    return m.end() if m else i  # it always matches (a star); the test is for the type checker
 
 
 def _plain(run: str) -> bool:
