@@ -105,9 +105,12 @@ class KeywordScan:
     def spans(self, low: str, words: set[str]) -> list[tuple[int, int]]:
         """The spans of ``pattern.finditer(low)``; ``words`` is :func:`vocabulary` of ``low``."""
         starts: list[tuple[int, int]] = []
-        find = low.find
+        find, known = low.find, self._cache.get
         for word in words:
-            if self._can_match(word):
+            hit = known(word)  # the cache read inline: this loop runs once per distinct word
+            if hit is None:
+                hit = self._can_match(word)
+            if hit:
                 size = len(word)
                 i = find(word)
                 while i != -1:
