@@ -20,8 +20,10 @@ from hypothesis import strategies as st
 
 from langchain_aegis.privacy import _case as case
 from langchain_aegis.privacy import _health as health
+from langchain_aegis.privacy import _names as names
 from langchain_aegis.privacy import _normalize as norm
 from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy import _spread as spread
 from langchain_aegis.privacy._health import _PEOPLE_TERMS, _STREET_HINTS
 from langchain_aegis.privacy._numbers import _ANY_LITERAL, keyword_near
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered, release
@@ -174,3 +176,50 @@ def test_salutation_recasing_keeps_positions_when_a_name_is_also_a_salutation(
     fixed = case.recase_cues(text)
     assert len(fixed) == len(text)
     assert fixed == "bitte an Frau Anna Herr Müller schreiben"
+
+
+_SIGN_OFF_PIECES = ["Viele Grüße", "grüßen", "GRUSS", "gruß", "Best regards", "best", "Thanks", "danke!", "yours",
+                    "Sincerely,", "mfg.", "herzlich", ",", ".", "!", " ", "\t", "\n", "\r\n", "Anna", "Schmidt",
+                    "Dr.", "anna", "x", "ſ", "ı", "İ", "Ölmez", "-"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SIGN_OFF_PIECES), max_size=24).map("".join))
+def test_sign_offs_found_through_words_match_the_whole_text_scan(text: str) -> None:
+    # The name layer reads the text after re-casing, with the vocabulary of the text before it.
+    # Letters that re's IGNORECASE reads as "s" or "i" though they lower to something else are among them.
+    reference = [m.span() for m in names._SIGN_OFFS.finditer(text)]
+    for before in (text, text.upper(), text.title(), text.replace("s", "ſ"), text.replace("i", "ı")):
+        low = _lower_in_place(before)
+        if len(low) == len(text):
+            assert [m.span() for m in names._sign_offs(text, low, set(low.split()))] == reference
+
+
+def _lower_in_place(text: str) -> str:
+    """What :func:`lowered` returns: lower case, each character at its index."""
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+_RUN_PIECES = ["1234", "5678", "9", "O", "DE", "D E", "de", "+", "+49", " ", "  ", "-", ".", "_", "/", "\t", "\n",
+               "x", "ab", "é", ",", "4111 1111 1111 1111"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_RUN_PIECES), max_size=30).map("".join))
+def test_spread_runs_found_around_nine_digits_match_the_whole_text_scan(text: str) -> None:
+    assert [m.span() for m in spread._runs(text)] == [m.span() for m in spread._RUN.finditer(text)]
+
+
+_ICD_PIECES = ["F32.1", "f32.1", "E11.9", "U07.1", "I10.0", "S72.0", "J44", ".0", "1", "2", "(", ")", " ", "\n", "x", "A", "ı", "ſ",
+               "ICD-10:", "é", ","]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_ICD_PIECES), max_size=24).map("".join))
+def test_icd_codes_found_through_words_match_the_whole_text_scan(text: str) -> None:
+    # The text may be a re-cased copy: its vocabulary is that of the text before re-casing.
+    reference = [m.span() for m in p.ICD10.finditer(text)]
+    # A dotless i or a long s upper-cases to an ASCII letter (I, S) that starts a code.
+    for before in (text, text.lower(), text.replace("I", "ı"), text.replace("S", "ſ")):
+        low = _lower_in_place(before)
+        assert health._icd_codes(text, low, set(low.split())) == reference
