@@ -13,6 +13,7 @@ match would let personal data through unnoticed, so equality is the test.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pytest
 from hypothesis import given, settings
@@ -24,6 +25,7 @@ from langchain_aegis.privacy import _names as names
 from langchain_aegis.privacy import _normalize as norm
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy import _spread as spread
+from langchain_aegis.privacy import _tokens as tokens
 from langchain_aegis.privacy._health import _PEOPLE_TERMS, _STREET_HINTS
 from langchain_aegis.privacy._numbers import _ANY_LITERAL, keyword_near
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered, release
@@ -223,3 +225,20 @@ def test_icd_codes_found_through_words_match_the_whole_text_scan(text: str) -> N
     for before in (text, text.lower(), text.replace("I", "ı"), text.replace("S", "ſ")):
         low = _lower_in_place(before)
         assert health._icd_codes(text, low, set(low.split())) == reference
+
+
+_DOC_PIECES = ["L01X00T47", "T22000129", "C01X00T47", "CFGHJKLMN", "LMNPRTVWX", "l01x00t47", "1", "3", "K", "Z",
+               " ", "\n", "-", "x", "é", ","]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DOC_PIECES), max_size=16).map("".join))
+def test_document_tokens_found_through_words_match_the_whole_text_scan(text: str) -> None:
+    # The scanner uses only the matches with a digit; those must all be found, where they are.
+    def with_digit(matches: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+        return [m.span() for m in matches if any(c.isdecimal() for c in m.group())]
+
+    try:
+        assert with_digit(tokens._doc_tokens(text)) == with_digit(p.DOC_TOKEN.finditer(text))
+    finally:
+        release(text)
