@@ -71,7 +71,7 @@ def scan_people(text: str, out: list[Span]) -> None:
     streets = _STREET_HINTS.spans(low, words)
     # Names are read by their capitals; text typed without them gets them back (same positions):
     # all of it when it has no case at all, else the salutations and the reach of each term.
-    text = recase(text) if uncased(text) else recase_around(text, terms + streets, _REACH)
+    text = recase(text) if uncased(text) else recase_around(text, terms + streets, _REACH, low, words)
     cues = cue_persons(text, low, words)  # the lower-cased text is the same after re-casing
     health: list[tuple[int, int]] = []
     special: list[tuple[int, int]] = []

@@ -242,3 +242,16 @@ def test_document_tokens_found_through_words_match_the_whole_text_scan(text: str
         assert with_digit(tokens._doc_tokens(text)) == with_digit(p.DOC_TOKEN.finditer(text))
     finally:
         release(text)
+
+
+_CUE_PIECES = ["frau", "Frau", "FRAU", "herr", "Herrn", "dr.", "Dr", "mrs", "Ms.", "PROF", "mr", "(", "-", "x", " ",
+               "\t", "\n", "müller", "Anna", "smith", "ſ", "ms"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=20).map("".join))
+def test_salutations_found_through_words_match_the_whole_text_search(text: str) -> None:
+    reference = [m.span() for m in case._search_all(text)]
+    for before in (text, text.replace("s", "ſ")):
+        low = _lower_in_place(before)
+        assert [m.span() for m in case._search_all(text, low, set(low.split()))] == reference
