@@ -23,6 +23,7 @@ from langchain_aegis.privacy import _case as case
 from langchain_aegis.privacy import _health as health
 from langchain_aegis.privacy import _names as names
 from langchain_aegis.privacy import _normalize as norm
+from langchain_aegis.privacy import _numbers as numbers
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy import _spread as spread
 from langchain_aegis.privacy import _tokens as tokens
@@ -255,3 +256,20 @@ def test_salutations_found_through_words_match_the_whole_text_search(text: str) 
     for before in (text, text.replace("s", "ſ")):
         low = _lower_in_place(before)
         assert [m.span() for m in case._search_all(text, low, set(low.split()))] == reference
+
+
+@settings(max_examples=300, deadline=None)
+@given(keyword_text(), st.lists(st.integers(min_value=0, max_value=200), max_size=6))
+def test_number_findings_are_the_same_with_and_without_the_keyword_gate(text: str, cuts: list[int]) -> None:
+    # Sparse digit runs test each look-back; dense ones build the gate first. Both find the same.
+    for i, cut in enumerate(cuts):
+        text = text[:cut] + (" 12.03.1961 ", " 4711-0815 ", " 123-45-6789 ", " 1961 ")[i % 4] + text[cut:]
+    found = []
+    for per_gate in (1, 10**9):  # never gated; gated from the first run
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(numbers, "_RUNS_PER_GATE", per_gate)
+            out: list[tuple[str, int, int]] = []
+            numbers.scan_numbers(text, out)
+            release(text)
+            found.append(out)
+    assert found[0] == found[1]
