@@ -110,11 +110,11 @@ def _median_seconds(fn: Callable[[str], Any], text: str, rounds: int, clock: Cal
 def _presidio() -> Callable[[str], Any] | None:
     """Presidio's regex-based recognizers, without an NLP engine, or None when not installed."""
     try:
-        from presidio_analyzer import PatternRecognizer, RecognizerRegistry  # type: ignore[import-not-found]
+        from presidio_analyzer import PatternRecognizer, RecognizerRegistry  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
     try:  # Presidio's e-mail check asks tldextract, which would fetch the suffix list online
-        import tldextract  # type: ignore[import-not-found]
+        import tldextract  # type: ignore[import-not-found,unused-ignore]
 
         tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
     except ImportError:
