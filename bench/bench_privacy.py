@@ -110,11 +110,11 @@ def _median_seconds(fn: Callable[[str], Any], text: str, rounds: int, clock: Cal
 def _presidio() -> Callable[[str], Any] | None:
     """Presidio's regex-based recognizers, without an NLP engine, or None when not installed."""
     try:
-        from presidio_analyzer import PatternRecognizer, RecognizerRegistry  # type: ignore[import-not-found]
+        from presidio_analyzer import PatternRecognizer, RecognizerRegistry  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
     try:  # Presidio's e-mail check asks tldextract, which would fetch the suffix list online
-        import tldextract  # type: ignore[import-not-found]
+        import tldextract  # type: ignore[import-not-found,unused-ignore]
 
         tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
     except ImportError:
@@ -208,8 +208,10 @@ def compare(ref: str, rounds: int) -> list[dict[str, Any]]:
     for size in SIZES:
         for with_pii in (False, True):
             timings: dict[str, list[float]] = {"before": [], "after": []}
+            sizes: list[int] = []
             for i in range(rounds):
                 text = make_prompt(size, with_pii=with_pii, seed=1000 + i)  # a fresh prompt each round
+                sizes.append(len(text.encode("utf-8")))
                 inner = max(1, 50_000 // size)
                 for key, fn in (("before", before), ("after", detect)):
                     start = time.process_time()
@@ -217,8 +219,17 @@ def compare(ref: str, rounds: int) -> list[dict[str, Any]]:
                         fn(text)
                     timings[key].append((time.process_time() - start) / inner)
             b, a = statistics.median(timings["before"]), statistics.median(timings["after"])
+            nbytes = statistics.median(sizes)
             rows.append(
-                {"size": size, "with_pii": with_pii, "before_ms": b * 1e3, "after_ms": a * 1e3, "speedup": b / a}
+                {
+                    "size": size,
+                    "with_pii": with_pii,
+                    "before_ms": b * 1e3,
+                    "after_ms": a * 1e3,
+                    "before_mb_per_s": nbytes / b / 1e6,
+                    "after_mb_per_s": nbytes / a / 1e6,
+                    "speedup": b / a,
+                }
             )
     return rows
 
@@ -231,11 +242,15 @@ def main() -> None:
     parser.add_argument("--against", metavar="REF", help="compare CPU time with the detector at git commit REF")
     args = parser.parse_args()
     if args.against:
-        print(f"{'prompt':>8} {'PII':>4} {'before ms':>10} {'after ms':>9} {'speed-up':>9}")
+        print(
+            f"{'prompt':>8} {'PII':>4} {'before ms':>10} {'after ms':>9} "
+            f"{'before MB/s':>12} {'after MB/s':>11} {'speed-up':>9}"
+        )
         for row in compare(args.against, args.rounds):
             print(
                 f"{row['size'] // 1000:>6}KB {'yes' if row['with_pii'] else 'no':>4} {row['before_ms']:>10.3f} "
-                f"{row['after_ms']:>9.3f} {row['speedup']:>8.2f}x"
+                f"{row['after_ms']:>9.3f} {row['before_mb_per_s']:>12.1f} {row['after_mb_per_s']:>11.1f} "
+                f"{row['speedup']:>8.2f}x"
             )
         return
     report = run(args.rounds, cpu=args.cpu)

@@ -22,7 +22,7 @@ no library restores case for a lexicon; it is a few lines.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cache
 
 from langchain_aegis.privacy._names import first_names, surnames
@@ -126,16 +126,17 @@ def _title(word: str) -> str:
     return word[:1].upper() + _lower(word[1:])
 
 
-def recase_cues(text: str) -> str:
+def recase_cues(text: str, low: str | None = None, vocab: Collection[str] | None = None) -> str:
     """``text`` with a salutation typed in one case, and the lexicon name after it, written as a name.
 
     "frau müller" and "FRAU MÜLLER" become "Frau Müller" when "Müller" is in the
     lexicon. Only salutations count here, not labels such as "patient" or
     "name": in cased text those are ordinary nouns ("the patient will ...").
+    ``low`` and ``vocab``, ``text`` lower-cased and its distinct words, make it faster.
     """
     names = _names()
     edits: list[tuple[int, int, str]] = []
-    for m in _search_all(text):
+    for m in _search_all(text, low, vocab):
         groups = [g for g in (1, 2) if m.group(g) and _title(m.group(g)) in names]
         if groups and groups[0] == 1 and any(m.group(g) != _title(m.group(g)) for g in groups):
             cue_end = m.start(1)
@@ -166,12 +167,48 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     return "".join(parts)
 
 
-def _search_all(text: str) -> Iterator[re.Match[str]]:
-    """Each match of _ANY_CASE_CUE, the next searched from the end of the name after the cue."""
-    m = _ANY_CASE_CUE.search(text)
-    while m is not None:
-        yield m
-        m = _ANY_CASE_CUE.search(text, m.end(1))
+# A salutation ends a whitespace-separated word ("frau", "(Dr."): the words of the lower-cased
+# text that end with one are found in its vocabulary, and _ANY_CASE_CUE is tried only there.
+# No salutation ends another, so each such word has one place a salutation can start.
+_CUE_END = re.compile(r"(?:herrn?|frau|mrs?|ms|dr|prof)\.?\Z")
+_cue_offsets: dict[str, int] = {}  # word -> where its salutation starts, -1 for none
+
+
+def _search_all(text: str, low: str | None = None, vocab: Collection[str] | None = None) -> Iterator[re.Match[str]]:
+    """Each match of _ANY_CASE_CUE, the next searched from the end of the name after the cue.
+
+    ``low`` (``text`` lower-cased, each character at its index) and ``vocab`` (its distinct
+    words) let the search skip the words without a salutation. IGNORECASE also reads the long
+    s as an "s", which lower-casing does not: a text with one is searched whole.
+    """
+    if low is None or vocab is None or len(low) != len(text) or "\u017f" in low:
+        m = _ANY_CASE_CUE.search(text)
+        while m is not None:
+            yield m
+            m = _ANY_CASE_CUE.search(text, m.end(1))
+        return
+    starts: set[int] = set()
+    find = low.find
+    for word in vocab:
+        offset = _cue_offsets.get(word)
+        if offset is None:
+            m = _CUE_END.search(word)
+            offset = m.start() if m else -1
+            if len(_cue_offsets) >= 200_000:
+                _cue_offsets.clear()  # a bounded memory
+            _cue_offsets[word] = offset
+        if offset >= 0:
+            i = find(word)
+            while i != -1:
+                starts.add(i + offset)
+                i = find(word, i + 1)
+    pos = 0
+    for a in sorted(starts):
+        if a >= pos:
+            m = _ANY_CASE_CUE.match(text, a)
+            if m is not None:
+                yield m
+                pos = m.end(1)
 
 
 _PIECE = re.compile(r"[^\n.!?:;]+")
@@ -205,15 +242,22 @@ def _recase_shouted(piece: str) -> str:
     return "".join(fixed)
 
 
-def recase_around(text: str, spans: list[tuple[int, int]], reach: int) -> str:
+def recase_around(
+    text: str,
+    spans: list[tuple[int, int]],
+    reach: int,
+    low: str | None = None,
+    vocab: Collection[str] | None = None,
+) -> str:
     """Cased ``text`` with salutations re-cased, and lower-case words re-cased within ``reach`` of ``spans``.
 
     Only a stretch written (almost) without capitals, near a health term,
     special category or street, gains the capitals :func:`recase` gives it
     ("Please process: müller hat diabetes"); where the writer uses capitals,
-    they are the signal and stay as they are. Positions are unchanged.
+    they are the signal and stay as they are. Positions are unchanged. ``low`` and ``vocab``:
+    see :func:`recase_cues`.
     """
-    text = recase_cues(text)
+    text = recase_cues(text, low, vocab)
     if not spans:
         return text
     n = len(text)

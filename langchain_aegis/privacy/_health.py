@@ -32,13 +32,14 @@ from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._case import recase, recase_around, uncased
 from langchain_aegis.privacy._names import addressee, cue_persons, lexicon_persons
 from langchain_aegis.privacy._numbers import Span
-from langchain_aegis.privacy._prefilter import KeywordScan, lowered
+from langchain_aegis.privacy._prefilter import KeywordScan, WordScan, lowered
 
 __all__ = ["scan_people"]
 
 _REACH = 100  # characters either side of the person in which a health term counts
 _LETTER = 12_000  # up to this length a text with several health terms is one clinical letter
 _WORD_TAIL = re.compile(r"[^\W_]*")
+_DIGIT = re.compile(r"\d")  # what str.isdecimal accepts (Unicode category Nd), found in C
 # A unit every dosage ends with: a far cheaper scan of the window than DOSAGE,
 # which is tried at every digit, so DOSAGE runs only where it can match.
 _DOSAGE_HINT = re.compile(r"mc?g|µg|ml|I[EU.]|%|mmol")
@@ -70,13 +71,13 @@ def scan_people(text: str, out: list[Span]) -> None:
     streets = _STREET_HINTS.spans(low, words)
     # Names are read by their capitals; text typed without them gets them back (same positions):
     # all of it when it has no case at all, else the salutations and the reach of each term.
-    text = recase(text) if uncased(text) else recase_around(text, terms + streets, _REACH)
-    cues = cue_persons(text)
+    text = recase(text) if uncased(text) else recase_around(text, terms + streets, _REACH, low, words)
+    cues = cue_persons(text, low, words)  # the lower-cased text is the same after re-casing
     health: list[tuple[int, int]] = []
     special: list[tuple[int, int]] = []
     for ts, te in terms:
         (special if low[ts:te] in p.SPECIAL_KEYWORDS else health).append(_whole_word(text, ts, te))
-    health += [t.span() for t in p.ICD10.finditer(text)]
+    health += _icd_codes(text, low, words)
     used: set[tuple[int, int]] = set()
     memo: dict[tuple[int, int], bool] = {}
 
@@ -120,6 +121,20 @@ def scan_people(text: str, out: list[Span]) -> None:
     _aged_persons(text, out)
 
 
+# ICD10 leads with a capital letter and is tried at each; a code stands inside one word, found
+# through the text's distinct words. Non-ASCII letters whose capital is an ASCII letter (dotless
+# i, long s) could become one when :mod:`._case` re-cases the text: such text is scanned whole.
+_ICD_WORDS = WordScan(re.compile(r"[a-tv-z][0-9]{2}\.[0-9]"))
+_UPPER_TO_ASCII = ("ı", "ſ")
+
+
+def _icd_codes(text: str, low: str, words: set[str]) -> list[tuple[int, int]]:
+    """``[m.span() for m in ICD10.finditer(text)]``; ``low`` is ``text`` lower-cased, before any re-casing."""
+    if any(c in low for c in _UPPER_TO_ASCII):
+        return [t.span() for t in p.ICD10.finditer(text)]
+    return [t.span() for a, b in _ICD_WORDS.spans(low, words) for t in p.ICD10.finditer(text, a, b)]
+
+
 def _terms(text: str, low: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     return [_whole_word(text, t.start(), t.end()) for t in pattern.finditer(low)]
 
@@ -161,7 +176,7 @@ def _addresses(text: str, streets: list[tuple[int, int]]) -> list[tuple[int, int
 
 def _aged_persons(text: str, out: list[Span]) -> None:
     """A lexicon name with an age or sex right after it ("John Smith, 54M") is a person."""
-    if not any(c.isdecimal() for c in text):
+    if _DIGIT.search(text) is None:
         return
     for m in _AGE_SEX_ANCHOR.finditer(text):
         a = max(0, m.start() - 40)

@@ -27,9 +27,18 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Collection, Iterator
 from functools import cache
 from importlib.resources import files
 
+from langchain_aegis.privacy._name_words import (
+    BRANDS_AFTER_TITLE,
+    CLAUSE_VERBS,
+    EPONYMS,
+    NOT_BEFORE_SURNAME,
+    NOT_NAMES,
+    NOUN_ENDINGS,
+)
 from langchain_aegis.privacy._patterns import HEALTH_TERMS, _insert, _Trie, _trie_regex
 
 __all__ = [
@@ -73,160 +82,21 @@ _AFTER_CUE = re.compile(  # the name may follow on the next line ("Frau\nMüller
     rf"(?:[{_UPPER}]\.[ \t]*)?({_NAME_WORD}(?:[ \t]+(?:von|van|de|der|zu)?[ \t]*{_NAME_WORD})?)"
 )
 _GREETINGS = frozenset({"Hallo", "Hi", "Hey", "Liebe", "Lieber", "Dear", "Moin", "Servus", "Guten Tag"})
+_SIGN_OFF_WORDS = ("grüße", "grüßen", "gruß", "regards", "best", "cheers", "thanks", "danke", "sincerely", "yours",
+                   "mfg", "herzlich")  # fmt: skip
 _SIGN_OFFS = re.compile(
     # The closing word in any case ("Best regards", "Kind regards,", "viele grüße"); the name keeps its capitals.
-    r"(?i:grüße|grüßen|gruß|regards|best|cheers|thanks|danke|sincerely|yours|mfg|herzlich)[,!.]?[ \t]*\r?\n"
+    rf"(?i:{'|'.join(_SIGN_OFF_WORDS)})[,!.]?[ \t]*\r?\n"
     rf"[ \t]*(?:(?:Dr\.|Prof\.)[ \t]+)?({_NAME_WORD}(?:[ \t]+{_NAME_WORD})?)"
 )
-# Words a greeting or label is often followed by that are not names.
-_NOT_NAMES = frozenset(
-    [
-        "Team",
-        "Zusammen",
-        "Alle",
-        "Allerseits",
-        "Kollegen",
-        "Kolleginnen",
-        "Leute",
-        "Damen",
-        "Herren",
-        "Sir",
-        "Madam",
-        "Sirs",
-        "Customer",
-        "Kunde",
-        "Support",
-        "Hiring",
-        "Manager",
-        "Admin",
-        "Administrator",
-        "Mitarbeiter",
-        "Kundenservice",
-        "Everyone",
-        "All",
-        "Folks",
-        "There",
-        "Welt",
-        "World",
-        "Patient",
-        "Patientin",
-        "Patienten",
-        "Patients",
-        "Name",
-        "Vorname",
-        "Nachname",
-        "Nummer",
-        "Number",
-        "Geehrte",
-        "Geehrter",
-        "Damen",
-        "Frau",
-        "Herr",
-        "Doktor",
-        "Doctor",
-        "Professor",
-        "Med",
-        "Protection",
-        "Care",
-        "Zero",
-        "Status",
-        "Data",
-        "Daten",
-        "Record",
-        "Safety",
-        "Portal",
-        "Experience",
-        "Summary",
-        "Information",
-        "Informationen",
-        "Feedback",
-        "Journey",
-        "Note",
-        "Notes",
-        "Care",
-        "Id",
-        "ID",
-        "Liste",
-        "List",
-        "Datum",
-        "Date",
-    ]
-)
-# Names that are (almost) only diseases. Common surnames that also name a disease (Wilson,
-# Addison, Graves, Down) count as people unless "'s disease", "-Syndrom" or "Morbus" says otherwise.
-EPONYMS = frozenset(
-    [
-        "Alzheimer",
-        "Parkinson",
-        "Crohn",
-        "Hashimoto",
-        "Hodgkin",
-        "Cushing",
-        "Basedow",
-        "Asperger",
-        "Tourette",
-        "Huntington",
-        "Bechterew",
-        "Menière",
-        "Meniere",
-        "Raynaud",
-        "Sjögren",
-        "Kawasaki",
-        "Lyme",
-        "Guillain",
-        "Barré",
-        "Kaposi",
-        "Creutzfeldt",
-        "Duchenne",
-        "Marfan",
-        "Ehlers",
-        "Danlos",
-        "Hirschsprung",
-        "Whipple",
-        "Behçet",
-        "Dupuytren",
-        "Osgood",
-        "Schlatter",
-        "Perthes",
-        "Scheuermann",
-        "Sudeck",
-        "Wernicke",
-        "Korsakoff",
-        "Apgar",
-        "Hashimotos",
-        "Alzheimers",
-        "Parkinsons",
-        "Crohns",
-        "Ménière",
-        "Fallot",
-        "Wegener",
-        "Charcot",
-        "Gehrig",
-        "Burkitt",
-        "Ewing",
-        "Wilms",
-    ]
-)
-_BRANDS_AFTER_TITLE = frozenset(
-    [
-        "Pepper",
-        "Oetker",
-        "Martens",
-        "Best",
-        "Who",
-        "Dre",
-        "Seuss",
-        "Scholl",
-        "Hauschka",
-        "Bronner",
-        "Theiss",
-        "Kade",
-        "Wolff",
-        "Beckmann",
-        "Jart",
-        "Brandt",
-    ]
-)
+# A case-insensitive pattern without a literal prefix is tried at every position of the text
+# (the costliest pass of the detector). A closing word ends a whitespace-separated word of the
+# lower-cased text ("regards,"), so it is looked for in the text's distinct words instead.
+_SIGN_OFF_END = re.compile(rf"(?:{'|'.join(_SIGN_OFF_WORDS)})[,!.]?\Z")
+# The only characters that re's IGNORECASE matches to a letter of a closing word while
+# str.lower() maps them elsewhere; a text with one is scanned whole.
+_FOLD_ODDITIES = ("İ", "ı", "ſ")
+_sign_off_offsets: dict[str, int] = {}  # word -> where its closing word starts, -1 for none
 _LAW = re.compile(
     r"(?:[ \t]+(?:and|of|for|the|on|und|für|zur|zum|&|[A-Z][\w\-]*))*[ \t]+"
     r"(?:Act|Gesetz|Law|Bill|Amendment|Verordnung|Directive|Richtlinie|Rule|Regulation)(?![\w])"
@@ -273,7 +143,7 @@ def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
     words = text[start:end].split()
     if not words:
         return True
-    if cue in ("Dr", "Dr.") and words[0] in _BRANDS_AFTER_TITLE:
+    if cue in ("Dr", "Dr.") and words[0] in BRANDS_AFTER_TITLE:
         return True
     if any(w in EPONYMS for w in words) or _EPONYM_AFTER.match(text, end):
         return True
@@ -283,8 +153,15 @@ def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
     return _COMPANY.match(text, end, hi) is not None or _LAW.match(text, end, hi) is not None
 
 
-def cue_persons(text: str) -> list[Person]:
-    """Every name that a cue introduces, with the cue, in order."""
+def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None = None) -> list[Person]:
+    """Every name that a cue introduces, with the cue, in order.
+
+    Args:
+        text: the text.
+        low: ``text`` lower-cased, each character at its index (:func:`._prefilter.lowered`);
+            it may be the lower-cased text before :mod:`._case` changed the case of some letters.
+        vocab: the distinct whitespace-separated words of ``low``.
+    """
     persons: list[Person] = []
     n = len(text)
     for m in CUES.finditer(text):
@@ -297,19 +174,19 @@ def cue_persons(text: str) -> list[Person]:
         name_start, name_end = after.span(1)
         cue = m.group()
         words = text[name_start:name_end].split()
-        if words[0] in _NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4):
+        if words[0] in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4):
             continue  # "Employee SSN", "Name: ID"
         if cue in _GREETINGS or cue in ("Hi", "Hey", "Kunde", "Kundin"):
             # "Hallo Anna", "Dear John": the greeting needs a known first name or a surname
             if words[0] not in first_names() and words[0] not in surnames():
                 continue
-        if len(words) > 1 and words[1] in _NOT_NAMES:
+        if len(words) > 1 and words[1] in NOT_NAMES:
             name_end = name_start + len(words[0])
         if is_excluded(text, name_start, name_end, cue):
             continue
         persons.append((a, name_end))
     if "\n" in text:
-        for m in _SIGN_OFFS.finditer(text):
+        for m in _sign_offs(text, low, vocab):
             name_start, name_end = m.span(1)
             words = text[name_start:name_end].split()
             if words[0] in first_names() or (len(words) > 1 and words[1] in surnames()):
@@ -318,108 +195,40 @@ def cue_persons(text: str) -> list[Person]:
     return persons
 
 
+def _sign_offs(text: str, low: str | None, vocab: Collection[str] | None) -> Iterator[re.Match[str]]:
+    """``_SIGN_OFFS.finditer(text)``, tried only where a closing word ends a word of ``low``."""
+    if low is None or vocab is None or len(low) != len(text) or any(c in low for c in _FOLD_ODDITIES):
+        yield from _SIGN_OFFS.finditer(text)
+        return
+    starts: set[int] = set()
+    find = low.find
+    for word in vocab:
+        offset = _sign_off_offsets.get(word)
+        if offset is None:
+            m = _SIGN_OFF_END.search(word) if word.rstrip(",!.").endswith(_SIGN_OFF_WORDS) else None
+            offset = m.start() if m else -1
+            if len(_sign_off_offsets) >= 200_000:
+                _sign_off_offsets.clear()  # a bounded memory
+            _sign_off_offsets[word] = offset
+        if offset >= 0:
+            i = find(word)
+            while i != -1:
+                starts.add(i + offset)
+                i = find(word, i + 1)
+    # Every match of _SIGN_OFFS starts at one of these (no closing word ends another), so trying
+    # them in order, each from the end of the last match, gives exactly what finditer gives.
+    last_end = 0
+    for a in sorted(starts):
+        if a >= last_end:
+            m = _SIGN_OFFS.match(text, a)
+            if m is not None:
+                yield m
+                last_end = m.end()
+
+
 _CAPITALISED = re.compile(rf"{_NAME_WORD}")
-# Capitalised words that stand before a surname without being a first name: shops, articles.
-_NOT_BEFORE_SURNAME = frozenset(
-    [
-        "Firma",
-        "Hotel",
-        "Bäckerei",
-        "Apotheke",
-        "Praxis",
-        "Autohaus",
-        "Gasthaus",
-        "Restaurant",
-        "Café",
-        "Metzgerei",
-        "Haus",
-        "Verlag",
-        "Kanzlei",
-        "Bei",
-        "Der",
-        "Die",
-        "Das",
-        "Den",
-        "Dem",
-        "The",
-        "A",
-        "An",
-        "Ein",
-        "Eine",
-        "Im",
-        "Am",
-        "Von",
-        "Mit",
-        "Für",
-        "Und",
-        "Oder",
-        "Nach",
-        "Laut",
-        "Über",
-        "Herr",
-        "Frau",
-        "Liebe",
-        "Lieber",
-        "Dear",
-        "Hallo",
-        "Hi",
-        "Team",
-        "Schule",
-        "Klinik",
-        "Kita",
-        "Studio",
-        "Salon",
-        "Gebrüder",
-        "Brüder",
-        "Stadt",
-        "Bad",
-        "St",
-        "Sankt",
-        "Park",
-        "Hof",
-    ]
-)
-_CLAUSE_VERBS = frozenset(
-    [
-        "hat",
-        "ist",
-        "leidet",
-        "wurde",
-        "wird",
-        "nimmt",
-        "erhält",
-        "bekommt",
-        "litt",
-        "war",
-        "zeigt",
-        "klagt",
-        "berichtet",
-        "erhielt",
-        "muss",
-        "sollte",
-        "has",
-        "is",
-        "was",
-        "takes",
-        "suffers",
-        "suffered",
-        "received",
-        "receives",
-        "reports",
-        "complains",
-        "had",
-        "presented",
-        "presents",
-    ]
-)
 
 
-# Endings of German and English common nouns; a surname rarely has one.
-_NOUN_ENDINGS = (
-    "ung", "heit", "keit", "ion", "tät", "schaft", "ismus", "ik", "ie", "ur", "nis", "tum", "ment", "enz", "anz",
-    "ei", "chen", "lein", "in", "ness", "ity", "ance", "ence", "ism", "ing", "ure", "age", "ics", "ose", "itis",
-    "om", "al", "ol", "il", "id", "at", "en", "um", "us", "is", "ys", "ma",
-)  # fmt: skip
 _CLAUSE_START = frozenset("\n.!?;:")
 # A person has or takes something; a noun "is" or "becomes" (the copula follows nouns as often as names).
 _POSSESSIVE_VERB = re.compile(r"[ ](?:hat|leidet|bekommt|nimmt|erhält|litt|klagt|has|takes|suffers|receives|had)[ ]")
@@ -427,9 +236,12 @@ _POSSESSIVE_VERB = re.compile(r"[ ](?:hat|leidet|bekommt|nimmt|erhält|litt|klag
 
 def _surname_like(text: str, start: int, word: str) -> bool:
     """An unknown capitalised word opening a clause, not shaped like a common noun ("Horvat hat ...")."""
-    if len(word) < 4 or word.endswith(_NOUN_ENDINGS) or word in _NOT_NAMES or word in _NOT_BEFORE_SURNAME:
+    # The verb after the word first: one regex step that fails for almost every word.
+    if not _POSSESSIVE_VERB.match(text, start + len(word)):
         return False
-    if HEALTH_TERMS.match(word.lower()) or not _POSSESSIVE_VERB.match(text, start + len(word)):
+    if len(word) < 4 or word.endswith(NOUN_ENDINGS) or word in NOT_NAMES or word in NOT_BEFORE_SURNAME:
+        return False
+    if HEALTH_TERMS.match(word.lower()):
         return False  # "Blutdruck hat sich ...", "Zielwert ist ...": a noun, not a name
     before = text[max(0, start - 3) : start].rstrip(" \t")
     return not before or before[-1] in _CLAUSE_START
@@ -437,10 +249,10 @@ def _surname_like(text: str, start: int, word: str) -> bool:
 
 def _unknown_name_pair(a: str, b: str) -> bool:
     return (
-        a not in _NOT_NAMES
-        and b not in _NOT_NAMES
-        and a not in _NOT_BEFORE_SURNAME
-        and b not in _NOT_BEFORE_SURNAME
+        a not in NOT_NAMES
+        and b not in NOT_NAMES
+        and a not in NOT_BEFORE_SURNAME
+        and b not in NOT_BEFORE_SURNAME
         and not a.isupper()
         and not b.isupper()
         and len(a) > 2
@@ -462,7 +274,7 @@ def addressee(text: str, street_start: int) -> Person | None:
         return None
     a, b = m.span(1)
     words = text[a:b].split()
-    if words[0] in _NOT_BEFORE_SURNAME or any(w in _NOT_NAMES for w in words) or is_excluded(text, a, b):
+    if words[0] in NOT_BEFORE_SURNAME or any(w in NOT_NAMES for w in words) or is_excluded(text, a, b):
         return None
     line = text[text.rfind("\n", 0, a) + 1 : street_start]
     if _COMPANY_ANYWHERE.search(line):
@@ -486,8 +298,8 @@ def lexicon_persons(text: str, lo: int, hi: int) -> list[Person]:
             gap = text[w.end() : nxt.start()]
             second = nxt.group()
             # "Anna Schmidt" (a known first name), "Ayşe Johnson" (a known surname), "Braun, Anna"
-            known = (word in first and second not in _NOT_NAMES) or (
-                second in last and word not in _NOT_NAMES and word not in _NOT_BEFORE_SURNAME
+            known = (word in first and second not in NOT_NAMES) or (
+                second in last and word not in NOT_NAMES and word not in NOT_BEFORE_SURNAME
             )
             if (
                 gap == ", "
@@ -498,7 +310,7 @@ def lexicon_persons(text: str, lo: int, hi: int) -> list[Person]:
             elif not known and gap == " " and _unknown_name_pair(word, second):
                 # "Ioana Brennecke is ...": two unknown capitalised words opening a clause.
                 tail = text[nxt.end() : nxt.end() + 12].split(maxsplit=1)
-                known = bool(tail) and tail[0].strip(",;:") in _CLAUSE_VERBS
+                known = bool(tail) and tail[0].strip(",;:") in CLAUSE_VERBS
             elif gap != " ":
                 known = False
             if known and not is_excluded(text, w.start(), nxt.end()):
@@ -506,7 +318,7 @@ def lexicon_persons(text: str, lo: int, hi: int) -> list[Person]:
                 continue
         if word in last or _surname_like(text, w.start(), word):
             tail = text[w.end() : w.end() + 14].split(maxsplit=2)
-            if tail and tail[0].strip(",;:") in _CLAUSE_VERBS and not is_excluded(text, w.start(), w.end()):
+            if tail and tail[0].strip(",;:") in CLAUSE_VERBS and not is_excluded(text, w.start(), w.end()):
                 head = text[max(0, w.start() - 5) : w.start()].lower().split()
                 if not head or head[-1] not in ("der", "die", "das", "im", "am", "the", "a", "ein", "eine", "von"):
                     persons.append((w.start(), w.end()))

@@ -29,6 +29,9 @@ Span = tuple[str, int, int]
 """An entity type and its ``[start, end)`` character span."""
 
 _LOOKBACK = 48  # how far before a number its keyword may stand ("Geburtsdatum des Patienten: ...")
+# Digit runs tested one by one before the keyword gate is built: one per this many characters
+# (the gate costs about as much as one look-back test per 60 characters of text).
+_RUNS_PER_GATE = 64
 _SEPARATOR = re.compile(r"([ .\-/])")  # captured, so a split keeps the separators
 _CARD_FIRST = frozenset("23456")  # Amex/Diners 3, Visa 4, Mastercard 2/5, Discover/Maestro/UnionPay 6
 _CARD_SEPS = frozenset(" -")
@@ -97,20 +100,32 @@ def scan_numbers(text: str, out: list[Span]) -> None:
     """Append every number-shaped entity in ``text`` to ``out``."""
     n = len(text)
     low_text, words = lowered(text)
-    # Where a keyword may stand, found once for the whole text: a run with none in its
-    # look-back skips the keyword test (a trie tried at each of its 48 characters).
-    # Every match of ANY_KEYWORD in a look-back is a literal that either starts a match of
-    # the boundary-free pattern or lies inside one, so that match overlaps the look-back.
-    keywords = _ANY_LITERAL.spans(low_text, words)
-    keyword_starts = [a for a, _ in keywords]
-    keyword_ends = [b for _, b in keywords]
+    # The keyword test of a run's look-back (a trie tried at each of its 48 characters) costs
+    # about a microsecond. Where digit runs are dense, a gate pays off: where a keyword may
+    # stand, found once for the whole text (a str.find over the text per candidate word), so
+    # a run with none in its look-back skips the test. Every match of ANY_KEYWORD in a look-back
+    # is a literal that either starts a match of the boundary-free pattern or lies inside one,
+    # so that match overlaps the look-back: the gate never skips a run the test would pass.
+    gated = False
+    keyword_starts: list[int] = []
+    keyword_ends: list[int] = []
+    runs_before_gate = n // _RUNS_PER_GATE
     # This loop runs once per digit run, so the common case ("2024", "12:03:44.123")
     # must cost a handful of C calls: no lists, cheap gates before every validator.
     for m in p.NUMBER_RUN.finditer(text):
         s, e = m.span()
         lo = s - _LOOKBACK if s > _LOOKBACK else 0
         low = low_text[lo:s]
-        if keyword_ends and keyword_near(keyword_starts, keyword_ends, lo, s) and p.ANY_KEYWORD.search(low):
+        if not gated:
+            runs_before_gate -= 1
+            if runs_before_gate < 0:
+                gated = True
+                keywords = _ANY_LITERAL.spans(low_text, words)
+                keyword_starts = [a for a, _ in keywords]
+                keyword_ends = [b for _, b in keywords]
+        if (not gated or (keyword_ends and keyword_near(keyword_starts, keyword_ends, lo, s))) and p.ANY_KEYWORD.search(
+            low
+        ):
             _keyword_bound(text, s, e, lo, low, out)
         raw = m.group()
         digit_count = len(raw) if raw.isdecimal() else len(raw.translate(_DROP_SEPARATORS))  # most runs are bare

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["KeywordScan", "lowered", "release", "vocabulary"]
+__all__ = ["KeywordScan", "WordScan", "lowered", "release", "vocabulary"]
 
 _CACHE_LIMIT = 200_000  # distinct words remembered per pattern; cleared when full (a bounded memory)
 
@@ -105,9 +105,12 @@ class KeywordScan:
     def spans(self, low: str, words: set[str]) -> list[tuple[int, int]]:
         """The spans of ``pattern.finditer(low)``; ``words`` is :func:`vocabulary` of ``low``."""
         starts: list[tuple[int, int]] = []
-        find = low.find
+        find, known = low.find, self._cache.get
         for word in words:
-            if self._can_match(word):
+            hit = known(word)  # the cache read inline: this loop runs once per distinct word
+            if hit is None:
+                hit = self._can_match(word)
+            if hit:
                 size = len(word)
                 i = find(word)
                 while i != -1:
@@ -131,4 +134,48 @@ class KeywordScan:
                     break
                 found.append(m.span())
                 pos = last_end = m.end()
+        return found
+
+
+class WordScan:
+    """Where the distinct words of ``low`` that ``hint`` finds something in stand, as whole words.
+
+    For a pattern that never matches across whitespace (an ICD-10 code), the
+    matches in the text lie inside such words; searching those words alone
+    finds the same matches as a scan of every character. A word counts where
+    it stands whole (whitespace or the text's edge either side), not inside a
+    longer word, which has its own entry in the vocabulary.
+
+    Args:
+        hint: a pattern for lower-cased words; it must find something in the
+            lower-cased form of every word the real pattern matches in.
+    """
+
+    __slots__ = ("_cache", "_hint")
+
+    def __init__(self, hint: re.Pattern[str]) -> None:
+        self._hint = hint
+        self._cache: dict[str, bool] = {}
+
+    def spans(self, low: str, words: set[str]) -> list[tuple[int, int]]:
+        """The ``[start, end)`` of every whole-word occurrence of a hinted word, in order."""
+        cache, search = self._cache, self._hint.search
+        found: list[tuple[int, int]] = []
+        n = len(low)
+        for word in words:
+            hit = cache.get(word)
+            if hit is None:
+                hit = search(word) is not None
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                cache[word] = hit
+            if hit:
+                size = len(word)
+                i = low.find(word)
+                while i != -1:
+                    end = i + size
+                    if (i == 0 or low[i - 1].isspace()) and (end == n or low[end].isspace()):
+                        found.append((i, end))
+                    i = low.find(word, i + 1)
+        found.sort()
         return found

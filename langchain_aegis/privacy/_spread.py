@@ -24,6 +24,7 @@ the text; the checksums run only on candidate runs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
@@ -36,6 +37,13 @@ __all__ = ["scan_spread_numbers"]
 # digits (or O typed for 0) joined by up to three separator characters each.
 _SEP = r"[ \t._/\-]{0,3}"
 _RUN = re.compile(rf"(?<![\w+])(?:[A-Za-z]{_SEP}[A-Za-z]{_SEP}|\+{_SEP})?[0-9O](?:{_SEP}[0-9O]){{8,40}}(?![\w])")
+# _RUN starts with a look-behind and optional letters, so re tries it at every position. A run
+# is its two letters (and what stands between them: at most five characters) and then a stretch
+# of digits, O, plus signs and separators; that stretch holds nine digits joined like this (a
+# pattern led by a class, which re skips ahead to). So _RUN is tried around those stretches only.
+_NINE = re.compile(rf"[0-9O](?:{_SEP}[0-9O]){{8}}")
+_STRETCH = re.compile(r"[0-9O+ \t._/\-]*")
+_LETTERS_BEFORE = 5  # "D E 8 9 ...": a letter, at most three separators, a letter
 _DROP = str.maketrans("O", "0", " \t._/-+")
 _PHONE_KEYWORDS = re.compile(r"tel|phone|fon|mobil|handy|ruf|call|fax|whatsapp")
 _GROUPS = re.compile(r"[0-9O]+")
@@ -45,7 +53,7 @@ _REACH = 40  # characters before the run in which a keyword counts
 
 def scan_spread_numbers(text: str, out: list[Span]) -> None:
     """Append IBANs, cards, tax IDs and SSNs written with unusual separators to ``out``."""
-    for m in _RUN.finditer(text):
+    for m in _runs(text):
         run = m.group()
         s, e = m.span()
         compact = run.translate(_DROP)
@@ -75,6 +83,33 @@ def scan_spread_numbers(text: str, out: list[Span]) -> None:
             and _keyword(text, s, p.SSN_KEYWORDS)
         ):
             out.append(("US_SSN", s, e))
+
+
+def _runs(text: str) -> Iterator[re.Match[str]]:
+    """``_RUN.finditer(text)``, tried only in the stretches of run characters that hold nine digits.
+
+    A match of _RUN is at most five characters (its letters) before a stretch of run characters
+    and then inside it, and the stretch holds a match of _NINE; so the windows around the
+    stretches of _NINE's matches hold every match of _RUN, each in one window. _RUN sees the
+    text either side of a window for its look-behind and look-ahead, as it does in the whole text.
+    """
+    stretch_end = -1
+    reverse = ""
+    n = len(text)
+    for hint in _NINE.finditer(text):
+        d = hint.start()
+        if d < stretch_end:
+            continue  # inside the stretch just scanned
+        if not reverse:
+            reverse = text[::-1]  # the stretch's start, found by a forward match on the reversed text
+        start = max(0, n - _stretch_end(reverse, n - d) - _LETTERS_BEFORE)
+        stretch_end = _stretch_end(text, d)
+        yield from _RUN.finditer(text, start, stretch_end + 1)
+
+
+def _stretch_end(text: str, i: int) -> int:
+    m = _STRETCH.match(text, i)
+    return m.end() if m else i  # it always matches (a star); the test is for the type checker
 
 
 def _plain(run: str) -> bool:

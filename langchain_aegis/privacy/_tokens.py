@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterator
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import icao_check_digit
 from langchain_aegis.privacy._names import first_names, surnames
 from langchain_aegis.privacy._numbers import Span, glued_left, glued_right, lower_window, nearest_label
+from langchain_aegis.privacy._prefilter import WordScan, lowered
 
 __all__ = ["scan_documents", "scan_emails", "scan_ipv6"]
 
@@ -90,6 +92,17 @@ def scan_ipv6(text: str, out: list[Span]) -> None:
         out.append(("IP_ADDRESS", cm.start(), cm.end()))
 
 
+# DOC_TOKEN leads with a capital letter and is tried at each. Its matches lie inside one word and
+# count only with a digit, so it runs only in the words whose lower-cased form has such a run.
+_DOC_WORDS = WordScan(re.compile(r"[cfghjklmnprtvwxyz](?=[0-9cfghjklmnprtvwxyz]{0,7}[0-9])[0-9cfghjklmnprtvwxyz]{8}"))
+
+
+def _doc_tokens(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``DOC_TOKEN.finditer(text)`` that hold a digit (and perhaps some that do not)."""
+    for a, b in _DOC_WORDS.spans(*lowered(text)):
+        yield from p.DOC_TOKEN.finditer(text, a, b)
+
+
 def scan_documents(text: str, out: list[Span]) -> None:
     """Append German ID card and passport numbers to ``out``.
 
@@ -98,7 +111,7 @@ def scan_documents(text: str, out: list[Span]) -> None:
     keyword (Ausweis, Reisepass, passport, ...) stands just before it.
     """
     n = len(text)
-    for m in p.DOC_TOKEN.finditer(text):
+    for m in _doc_tokens(text):
         s, e = m.span()
         if glued_left(text, s):
             continue

@@ -39,7 +39,7 @@ The egress gate (:mod:`langchain_aegis.privacy.egress`) runs in
 (complete, acomplete, stream, astream, and the sync paths on any-llm's runner),
 on the exact keyword arguments handed to any-llm. For a cloud destination
 (declared ``locality: cloud``, or a model Ollama serves from its cloud, see
-:func:`~langchain_aegis.config.models.is_cloud_model`) it refuses a ``local_only``
+:func:`~langchain_aegis.config.providers.is_cloud_model`) it refuses a ``local_only``
 call and any payload holding personal data with :class:`PrivacyViolationError`
 before any byte is sent, so neither a bug in routing nor a field routing did
 not read can leak.

@@ -13,6 +13,7 @@ match would let personal data through unnoticed, so equality is the test.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pytest
 from hypothesis import given, settings
@@ -20,8 +21,12 @@ from hypothesis import strategies as st
 
 from langchain_aegis.privacy import _case as case
 from langchain_aegis.privacy import _health as health
+from langchain_aegis.privacy import _names as names
 from langchain_aegis.privacy import _normalize as norm
+from langchain_aegis.privacy import _numbers as numbers
 from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy import _spread as spread
+from langchain_aegis.privacy import _tokens as tokens
 from langchain_aegis.privacy._health import _PEOPLE_TERMS, _STREET_HINTS
 from langchain_aegis.privacy._numbers import _ANY_LITERAL, keyword_near
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered, release
@@ -174,3 +179,97 @@ def test_salutation_recasing_keeps_positions_when_a_name_is_also_a_salutation(
     fixed = case.recase_cues(text)
     assert len(fixed) == len(text)
     assert fixed == "bitte an Frau Anna Herr Müller schreiben"
+
+
+_SIGN_OFF_PIECES = ["Viele Grüße", "grüßen", "GRUSS", "gruß", "Best regards", "best", "Thanks", "danke!", "yours",
+                    "Sincerely,", "mfg.", "herzlich", ",", ".", "!", " ", "\t", "\n", "\r\n", "Anna", "Schmidt",
+                    "Dr.", "anna", "x", "ſ", "ı", "İ", "Ölmez", "-"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SIGN_OFF_PIECES), max_size=24).map("".join))
+def test_sign_offs_found_through_words_match_the_whole_text_scan(text: str) -> None:
+    # The name layer reads the text after re-casing, with the vocabulary of the text before it.
+    # Letters that re's IGNORECASE reads as "s" or "i" though they lower to something else are among them.
+    reference = [m.span() for m in names._SIGN_OFFS.finditer(text)]
+    for before in (text, text.upper(), text.title(), text.replace("s", "ſ"), text.replace("i", "ı")):
+        low = _lower_in_place(before)
+        if len(low) == len(text):
+            assert [m.span() for m in names._sign_offs(text, low, set(low.split()))] == reference
+
+
+def _lower_in_place(text: str) -> str:
+    """What :func:`lowered` returns: lower case, each character at its index."""
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+_RUN_PIECES = ["1234", "5678", "9", "O", "DE", "D E", "de", "+", "+49", " ", "  ", "-", ".", "_", "/", "\t", "\n",
+               "x", "ab", "é", ",", "4111 1111 1111 1111"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_RUN_PIECES), max_size=30).map("".join))
+def test_spread_runs_found_around_nine_digits_match_the_whole_text_scan(text: str) -> None:
+    assert [m.span() for m in spread._runs(text)] == [m.span() for m in spread._RUN.finditer(text)]
+
+
+_ICD_PIECES = ["F32.1", "f32.1", "E11.9", "U07.1", "I10.0", "S72.0", "J44", ".0", "1", "2", "(", ")", " ", "\n", "x", "A", "ı", "ſ",
+               "ICD-10:", "é", ","]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_ICD_PIECES), max_size=24).map("".join))
+def test_icd_codes_found_through_words_match_the_whole_text_scan(text: str) -> None:
+    # The text may be a re-cased copy: its vocabulary is that of the text before re-casing.
+    reference = [m.span() for m in p.ICD10.finditer(text)]
+    # A dotless i or a long s upper-cases to an ASCII letter (I, S) that starts a code.
+    for before in (text, text.lower(), text.replace("I", "ı"), text.replace("S", "ſ")):
+        low = _lower_in_place(before)
+        assert health._icd_codes(text, low, set(low.split())) == reference
+
+
+_DOC_PIECES = ["L01X00T47", "T22000129", "C01X00T47", "CFGHJKLMN", "LMNPRTVWX", "l01x00t47", "1", "3", "K", "Z",
+               " ", "\n", "-", "x", "é", ","]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DOC_PIECES), max_size=16).map("".join))
+def test_document_tokens_found_through_words_match_the_whole_text_scan(text: str) -> None:
+    # The scanner uses only the matches with a digit; those must all be found, where they are.
+    def with_digit(matches: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+        return [m.span() for m in matches if any(c.isdecimal() for c in m.group())]
+
+    try:
+        assert with_digit(tokens._doc_tokens(text)) == with_digit(p.DOC_TOKEN.finditer(text))
+    finally:
+        release(text)
+
+
+_CUE_PIECES = ["frau", "Frau", "FRAU", "herr", "Herrn", "dr.", "Dr", "mrs", "Ms.", "PROF", "mr", "(", "-", "x", " ",
+               "\t", "\n", "müller", "Anna", "smith", "ſ", "ms"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=20).map("".join))
+def test_salutations_found_through_words_match_the_whole_text_search(text: str) -> None:
+    reference = [m.span() for m in case._search_all(text)]
+    for before in (text, text.replace("s", "ſ")):
+        low = _lower_in_place(before)
+        assert [m.span() for m in case._search_all(text, low, set(low.split()))] == reference
+
+
+@settings(max_examples=300, deadline=None)
+@given(keyword_text(), st.lists(st.integers(min_value=0, max_value=200), max_size=6))
+def test_number_findings_are_the_same_with_and_without_the_keyword_gate(text: str, cuts: list[int]) -> None:
+    # Sparse digit runs test each look-back; dense ones build the gate first. Both find the same.
+    for i, cut in enumerate(cuts):
+        text = text[:cut] + (" 12.03.1961 ", " 4711-0815 ", " 123-45-6789 ", " 1961 ")[i % 4] + text[cut:]
+    found = []
+    for per_gate in (1, 10**9):  # never gated; gated from the first run
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(numbers, "_RUNS_PER_GATE", per_gate)
+            out: list[tuple[str, int, int]] = []
+            numbers.scan_numbers(text, out)
+            release(text)
+            found.append(out)
+    assert found[0] == found[1]
