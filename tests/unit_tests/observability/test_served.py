@@ -9,7 +9,7 @@ from langchain_aegis.config.models import AegisConfig, parse_config
 from langchain_aegis.dispatch.dispatcher import CallLog
 from langchain_aegis.dispatch.records import Attempt
 from langchain_aegis.routing.policy import RouteDecision
-from langchain_aegis.runtime import fallback_story, served_metadata
+from langchain_aegis.observability.served import fallback_story, served_metadata
 
 
 @pytest.fixture
