@@ -18,23 +18,13 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
+from langchain_core.language_models import LangSmithParams, LanguageModelInput
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
-from langchain_core.runnables import Runnable, RunnableConfig, ensure_config
-from langchain_core.tools import BaseTool
-from langchain_core.utils.function_calling import convert_to_openai_tool
+from langchain_core.runnables import RunnableConfig, ensure_config
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
-from langchain_aegis import _structured
-from langchain_aegis._compose import (
-    AegisBinding,
-    PrivateFallbacks,
-    PrivateRetry,
-    bind,
-    private_fallbacks,
-    private_retry,
-)
+from langchain_aegis._compose import ComposableChatModel
 from langchain_aegis._secrets import mask_url
 from langchain_aegis.budget.bounds import count_images
 from langchain_aegis.config.models import AegisConfig
@@ -53,7 +43,7 @@ _SENT_PARAMS = frozenset({"tools", "tool_choice", "format", "response_format", "
 """Call kwargs that reach the provider as text, so routing scans them with the messages."""
 
 
-class AegisChatModel(BaseChatModel):
+class AegisChatModel(ComposableChatModel):
     """A drop-in replacement for ``ChatOllama`` that routes each call by policy.
 
     With no config it is a local-only model against ``http://localhost:11434``,
@@ -484,78 +474,3 @@ class AegisChatModel(BaseChatModel):
                 yield shown
         for closing in tap.closing(log, run_manager, self._cfg, self._runtime.finisher(call)):
             yield closing
-
-    # -- composition -------------------------------------------------------------
-
-    def bind(self, **kwargs: Any) -> AegisBinding:
-        """As ``Runnable.bind``; bound and call ``aegis`` facts are merged key by key."""
-        return bind(self, kwargs)
-
-    def with_config(self, config: RunnableConfig | None = None, **kwargs: Any) -> AegisBinding:
-        """As ``Runnable.with_config``, but a call's ``aegis`` facts merge with the bound ones key by key.
-
-        ``llm.with_config(metadata={"aegis": {"data_classification": "phi"}})``
-        stays ``phi`` when a call adds ``aegis_config(task_type="extraction")``.
-        """
-        return bind(self, {}, cast("RunnableConfig", {**(config or {}), **kwargs}))
-
-    def with_fallbacks(self, fallbacks: Sequence[Runnable[Any, Any]], **kwargs: Any) -> PrivateFallbacks:
-        """As ``Runnable.with_fallbacks``, but a local-only call is never handed to a fallback.
-
-        A :class:`~langchain_aegis.errors.PrivacyViolationError` (no local
-        provider could serve a private call) is raised as it is; every other
-        error moves on to the fallbacks as usual. See docs/privacy.md for
-        fallbacks composed around a chain instead of the model.
-        """
-        return private_fallbacks(self, fallbacks, **kwargs)
-
-    def with_retry(self, **kwargs: Any) -> PrivateRetry:
-        """As ``Runnable.with_retry``; ``llm.with_retry().with_fallbacks([...])`` keeps a local-only call local."""
-        return private_retry(self, **kwargs)
-
-    # -- tools and structured output ---------------------------------------------
-
-    def bind_tools(
-        self,
-        tools: Sequence[dict[str, Any] | type | Any | BaseTool],
-        *,
-        tool_choice: dict[str, Any] | str | bool | None = None,
-        **kwargs: Any,
-    ) -> Runnable[LanguageModelInput, AIMessage]:
-        """Bind tools (OpenAI-format, pydantic models, functions or ``BaseTool``) to the model.
-
-        Args:
-            tools: the tools.
-            tool_choice: a tool name, ``"auto"``, ``"none"``, ``"any"``/``"required"``/``True``
-                (must call a tool), or an OpenAI-format dict.
-        """
-        formatted = [convert_to_openai_tool(t) for t in tools]
-        if tool_choice is not None and tool_choice is not False:
-            if tool_choice is True or tool_choice == "any":
-                tool_choice = "required"
-            elif isinstance(tool_choice, str) and tool_choice not in ("auto", "none", "required"):
-                tool_choice = {"type": "function", "function": {"name": tool_choice}}
-            kwargs["tool_choice"] = tool_choice
-        return self.bind(tools=formatted, **kwargs)
-
-    def with_structured_output(
-        self,
-        schema: dict[str, Any] | type | None = None,
-        *,
-        method: Literal["function_calling", "json_mode", "json_schema"] = "json_schema",
-        include_raw: bool = False,
-        strict: bool | None = None,
-        **kwargs: Any,
-    ) -> Runnable[LanguageModelInput, dict[str, Any] | Any]:
-        """Return a runnable whose output matches ``schema``, as ``ChatOllama`` does.
-
-        Args:
-            schema: a pydantic class, TypedDict, JSON schema dict or OpenAI tool.
-            method: ``json_schema`` (default, as in ChatOllama), ``function_calling`` or ``json_mode``.
-            include_raw: also return the raw message and any parsing error.
-            strict: ask the provider to follow the schema strictly, where it can.
-        """
-        if kwargs:
-            raise ValueError(f"with_structured_output: unsupported arguments {sorted(kwargs)}")
-        chain = _structured.structured_output(self, schema, method=method, include_raw=include_raw, strict=strict)
-        return bind(chain, {})  # keeps the enclosing run's facts and private fallbacks
