@@ -26,12 +26,10 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
 from langchain_aegis._compose import ComposableChatModel
 from langchain_aegis._secrets import mask_url
-from langchain_aegis.budget.bounds import count_images
 from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.dispatch.dispatcher import CallLog, CallPlan, settle_abandoned, settle_abandoned_sync
 from langchain_aegis.facts import RequestFacts, parse_facts, run_metadata
 from langchain_aegis.observability.served import RoutedCall, StreamTap, open_call
-from langchain_aegis.privacy.trace_shield import prompt_digest
 from langchain_aegis.providers.messages import provider_params, to_provider_messages
 from langchain_aegis.routing.policy import RouteDecision
 from langchain_aegis.runtime import CallRuntime, build_runtime, effective_config
@@ -347,12 +345,7 @@ class AegisChatModel(ComposableChatModel):
     def _get_invocation_params(self, stop: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
         call = kwargs.pop(_CALL_KEY, None)  # routing state is not an invocation parameter
         params = super()._get_invocation_params(stop=stop, **kwargs)
-        if isinstance(call, RoutedCall) and call.shield is not None:
-            # Tracers see these (invocation params, options, metadata): tools, schemas, stop.
-            for key in {*kwargs, "stop"} - {"model"}:
-                if params.get(key) is not None:
-                    params[key] = call.shield.scrub(params[key])
-        return params
+        return call.shown_params(params, kwargs) if isinstance(call, RoutedCall) else params
 
     def _get_llm_string(self, stop: list[str] | None = None, **kwargs: Any) -> str:
         """The LLM cache key: the call's parameters and routing outcome, no per-call state.
@@ -365,14 +358,9 @@ class AegisChatModel(ComposableChatModel):
         if not isinstance(call, RoutedCall):
             return super()._get_llm_string(stop=stop, **kwargs)
         if call.shield is None:
-            llm_string = super()._get_llm_string(stop=stop, **kwargs)
-        else:
-            params = self._get_invocation_params(stop=stop, **{_CALL_KEY: call, **kwargs})
-            digest = prompt_digest(call.messages, call.stop, stop, kwargs)
-            llm_string = f"{sorted(params.items())}---aegis-prompt:{digest}"
-        # A cached answer is only served to a call that would go to the same place.
-        decision = call.decision
-        return f"{llm_string}---aegis-route:{decision.provider}/{decision.model}/{decision.privacy}"
+            return call.cache_key(super()._get_llm_string(stop=stop, **kwargs))
+        params = self._get_invocation_params(stop=stop, **{_CALL_KEY: call, **kwargs})
+        return call.cache_key(f"{sorted(params.items())}", prompt=(stop, kwargs))
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         call = kwargs.get(_CALL_KEY)
@@ -398,11 +386,7 @@ class AegisChatModel(ComposableChatModel):
 
     def _plan(self, call: RoutedCall, stop: list[str] | None, kwargs: Mapping[str, Any]) -> CallPlan:
         params = provider_params(self, stop if stop is not None else call.stop, kwargs)
-        messages = to_provider_messages(call.messages)
-        # Bounded from the payload itself: bound tools, schemas and stop sequences are billed too.
-        bound = self._runtime.estimate_tokens(messages, params)
-        images = count_images(messages) if bound else 0
-        return CallPlan(call.decision, messages, params, bound, images, model_override=kwargs.get("model"))
+        return self._runtime.plan(call, to_provider_messages(call.messages), params, kwargs.get("model"))
 
     def _generate(
         self,

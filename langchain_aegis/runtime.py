@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,18 +141,25 @@ class CallRuntime:
         self.observe(record)
         return served_metadata(decision, log, self.config)
 
-    def estimate_tokens(self, messages: Sequence[Mapping[str, Any]], params: Mapping[str, Any]) -> int:
-        """An upper bound of the prompt tokens of the request as sent, used to reserve and settle budget.
+    def plan(
+        self, call: RoutedCall, messages: list[dict[str, Any]], params: dict[str, Any], model: str | None = None
+    ) -> CallPlan:
+        """What the dispatcher gets: the decision, the provider payload and its prompt bound.
 
         Args:
+            call: the routed call.
             messages: the provider-format messages.
             params: the call's parameters (tools, schemas, stop...), as sent.
+            model: a per-call ``model=`` override.
         """
-        if self.accounting is None:
-            return 0
-        from langchain_aegis.budget.bounds import prompt_bound
+        bound = images = 0
+        if self.accounting is not None:
+            from langchain_aegis.budget.bounds import count_images, prompt_bound
 
-        return prompt_bound(messages, params)
+            # Bounded from the payload itself: bound tools, schemas and stop sequences are billed too.
+            bound = prompt_bound(messages, params)
+            images = count_images(messages) if bound else 0
+        return CallPlan(call.decision, messages, params, bound, images, model_override=model)
 
     def observe(self, record: CallRecord) -> None:
         """Hand a finished call to every observer (metrics, rollout guard); never raise."""

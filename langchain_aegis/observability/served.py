@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -29,7 +29,7 @@ from langchain_aegis.dispatch.dispatcher import CallLog
 from langchain_aegis.dispatch.records import SKIPPED_OUTCOMES, Attempt
 from langchain_aegis.observability.tracing import mark_cost, mark_served
 from langchain_aegis.privacy.trace_guard import guard_call
-from langchain_aegis.privacy.trace_shield import TraceShield, tracers_in
+from langchain_aegis.privacy.trace_shield import TraceShield, prompt_digest, tracers_in
 from langchain_aegis.providers.stream_usage import StreamUsage
 from langchain_aegis.routing.policy import RouteDecision
 
@@ -136,6 +136,28 @@ class RoutedCall:
         log = CallLog()
         self.logs.append(log)
         return log
+
+    def shown_params(self, params: dict[str, Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        """The invocation params tracers may see: a shielded call's tools, schemas and stop scrubbed."""
+        if self.shield is not None:
+            for key in {*kwargs, "stop"} - {"model"}:
+                if params.get(key) is not None:
+                    params[key] = self.shield.scrub(params[key])
+        return params
+
+    def cache_key(self, llm_string: str, prompt: tuple[Any, ...] | None = None) -> str:
+        """The LLM cache key: ``llm_string`` with the routing outcome, no per-call state.
+
+        A shielded call's ``llm_string`` holds its scrubbed parameters
+        (LangChain's prompt part of the key is the shown prompt), so
+        ``prompt`` (the call's stop and kwargs) adds a keyed digest of the real
+        prompt: the key never holds raw personal data.
+        """
+        if prompt is not None:
+            llm_string += f"---aegis-prompt:{prompt_digest(self.messages, self.stop, *prompt)}"
+        # A cached answer is only served to a call that would go to the same place.
+        decision = self.decision
+        return f"{llm_string}---aegis-route:{decision.provider}/{decision.model}/{decision.privacy}"
 
     def find_run(self, log: CallLog, run_manager: Any, config: AegisConfig, first: BaseMessage | None = None) -> None:
         """Find the traced run and, after a fallback, make it name the provider that answered.

@@ -6,7 +6,7 @@ import pytest
 
 from langchain_aegis.budget.pricing import Cost, SettledCost
 from langchain_aegis.chat_models import AegisChatModel
-from langchain_aegis.config.models import AegisConfig, parse_config
+from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.dispatch.dispatcher import CallLog
 from langchain_aegis.dispatch.records import Attempt
 from langchain_aegis.observability.served import cost_fields, fallback_story, served_metadata
@@ -14,20 +14,8 @@ from langchain_aegis.routing.policy import RouteDecision
 
 
 @pytest.fixture
-def config() -> AegisConfig:
-    return parse_config(
-        {
-            "providers": {
-                "local": {"type": "ollama", "model": "gemma", "locality": "local"},
-                "cloud": {"type": "ollama", "model": "gpt-oss:120b", "locality": "cloud"},
-                "openai": {"type": "openai", "model": "gpt-4o-mini", "locality": "cloud"},
-            },
-            "routing": {
-                "rules": [{"name": "to_openai", "when": {"quality": "critical"}, "provider": "openai"}],
-                "fallback_chain": ["openai", "cloud", "local"],
-            },
-        }
-    )
+def config(three_providers: AegisConfig) -> AegisConfig:
+    return three_providers
 
 
 @pytest.fixture

@@ -7,25 +7,14 @@ from collections.abc import Mapping
 import pytest
 from langchain_core.messages import HumanMessage
 
-from langchain_aegis.config.models import AegisConfig, parse_config
+from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.facts import RequestFacts
 from langchain_aegis.routing.router import Router, call_facts
 
 
 @pytest.fixture
-def config() -> AegisConfig:
-    return parse_config(
-        {
-            "providers": {
-                "local": {"type": "ollama", "model": "gemma", "locality": "local"},
-                "openai": {"type": "openai", "model": "gpt-4o-mini", "locality": "cloud"},
-            },
-            "routing": {
-                "rules": [{"name": "to_openai", "when": {"quality": "critical"}, "provider": "openai"}],
-                "fallback_chain": ["openai", "local"],
-            },
-        }
-    )
+def config(three_providers: AegisConfig) -> AegisConfig:
+    return three_providers
 
 
 CRITICAL: Mapping[str, object] = {"aegis": {"quality": "critical"}}
@@ -40,13 +29,13 @@ def test_routes_by_the_call_facts(config: AegisConfig) -> None:
 def test_an_open_circuit_it_is_told_about_is_passed_over(config: AegisConfig) -> None:
     router = Router(config, open_circuits=lambda: frozenset({"openai"}))
     decision = router.route([HumanMessage("Summarise the weather")], CRITICAL, RequestFacts())
-    assert decision.provider == "local"
+    assert decision.provider == "cloud"
 
 
 def test_a_quota_skip_it_is_told_about_is_passed_over(config: AegisConfig) -> None:
     router = Router(config, quota_skips=lambda: {"openai": "monthly quota used up until 2026-01-01"})
     decision = router.route([HumanMessage("Summarise the weather")], CRITICAL, RequestFacts())
-    assert decision.provider == "local"
+    assert decision.provider == "cloud"
 
 
 def test_personal_data_in_the_messages_keeps_the_call_local(config: AegisConfig) -> None:
