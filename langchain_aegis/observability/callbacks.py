@@ -10,6 +10,10 @@ the router: attach it to a plain ``ChatOpenAI`` to see what it spends::
     ChatOpenAI(model="gpt-4o-mini").invoke("Hello", config={"callbacks": [costs]})
     costs.totals["openai"].total_cost
     # -> 0.0000121
+
+It prices what it observes, for reporting; it must not settle the router's own
+calls (their cost is settled once, by :mod:`langchain_aegis.budget.accounting`,
+and this handler skips the router's inner runs).
 """
 
 from __future__ import annotations
