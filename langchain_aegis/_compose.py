@@ -1,5 +1,10 @@
 """LangChain's wrappers around AegisChatModel, made to keep its facts and its privacy.
 
+It owns the chat model's composition surface (:class:`ComposableChatModel`:
+``bind``, ``with_config``, ``with_fallbacks``, ``with_retry``, ``bind_tools``,
+``with_structured_output``) and the wrappers those return. It wraps runnables
+and never routes, dispatches or reads a call's result.
+
 Two of LangChain's own compositions would otherwise undo a guarantee:
 
 - ``RunnableBinding`` (``with_config``, ``bind``, ``bind_tools``) merges configs
@@ -18,16 +23,21 @@ Two of LangChain's own compositions would otherwise undo a guarantee:
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Any, cast
+from typing import Any, Literal, cast
 
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.language_models.chat_models import _ChatModelBinding
+from langchain_core.messages import AIMessage
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableWithFallbacks
 from langchain_core.runnables.retry import RunnableRetry
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
 
+from langchain_aegis import _structured
 from langchain_aegis.errors import PrivacyViolationError
 from langchain_aegis.facts import AEGIS_METADATA_KEY, merge_aegis_metadata, run_metadata
 
-__all__ = ["AegisBinding", "PrivateFallbacks", "PrivateRetry"]
+__all__ = ["AegisBinding", "ComposableChatModel", "PrivateFallbacks", "PrivateRetry"]
 
 
 class AegisBinding(_ChatModelBinding):
@@ -227,3 +237,82 @@ def private_fallbacks(
 def bind(runnable: Runnable[Any, Any], kwargs: dict[str, Any], config: RunnableConfig | None = None) -> AegisBinding:
     """An :class:`AegisBinding` of ``runnable`` with bound ``kwargs`` and ``config``."""
     return AegisBinding(bound=runnable, kwargs=kwargs, config=cast("RunnableConfig", dict(config or {})))
+
+
+class ComposableChatModel(BaseChatModel):
+    """A chat model whose LangChain compositions keep its ``aegis`` facts and never leak a private call.
+
+    :class:`~langchain_aegis.chat_models.AegisChatModel` inherits its
+    composition surface from here; what it composes with stays LangChain's.
+    """
+
+    def bind(self, **kwargs: Any) -> AegisBinding:
+        """As ``Runnable.bind``; bound and call ``aegis`` facts are merged key by key."""
+        return bind(self, kwargs)
+
+    def with_config(self, config: RunnableConfig | None = None, **kwargs: Any) -> AegisBinding:
+        """As ``Runnable.with_config``, but a call's ``aegis`` facts merge with the bound ones key by key.
+
+        ``llm.with_config(metadata={"aegis": {"data_classification": "phi"}})``
+        stays ``phi`` when a call adds ``aegis_config(task_type="extraction")``.
+        """
+        return bind(self, {}, cast("RunnableConfig", {**(config or {}), **kwargs}))
+
+    def with_fallbacks(self, fallbacks: Sequence[Runnable[Any, Any]], **kwargs: Any) -> PrivateFallbacks:
+        """As ``Runnable.with_fallbacks``, but a local-only call is never handed to a fallback.
+
+        A :class:`~langchain_aegis.errors.PrivacyViolationError` (no local
+        provider could serve a private call) is raised as it is; every other
+        error moves on to the fallbacks as usual. See docs/privacy.md for
+        fallbacks composed around a chain instead of the model.
+        """
+        return private_fallbacks(self, fallbacks, **kwargs)
+
+    def with_retry(self, **kwargs: Any) -> PrivateRetry:
+        """As ``Runnable.with_retry``; ``llm.with_retry().with_fallbacks([...])`` keeps a local-only call local."""
+        return private_retry(self, **kwargs)
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Any | BaseTool],
+        *,
+        tool_choice: dict[str, Any] | str | bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind tools (OpenAI-format, pydantic models, functions or ``BaseTool``) to the model.
+
+        Args:
+            tools: the tools.
+            tool_choice: a tool name, ``"auto"``, ``"none"``, ``"any"``/``"required"``/``True``
+                (must call a tool), or an OpenAI-format dict.
+        """
+        formatted = [convert_to_openai_tool(t) for t in tools]
+        if tool_choice is not None and tool_choice is not False:
+            if tool_choice is True or tool_choice == "any":
+                tool_choice = "required"
+            elif isinstance(tool_choice, str) and tool_choice not in ("auto", "none", "required"):
+                tool_choice = {"type": "function", "function": {"name": tool_choice}}
+            kwargs["tool_choice"] = tool_choice
+        return self.bind(tools=formatted, **kwargs)
+
+    def with_structured_output(
+        self,
+        schema: dict[str, Any] | type | None = None,
+        *,
+        method: Literal["function_calling", "json_mode", "json_schema"] = "json_schema",
+        include_raw: bool = False,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, dict[str, Any] | Any]:
+        """Return a runnable whose output matches ``schema``, as ``ChatOllama`` does.
+
+        Args:
+            schema: a pydantic class, TypedDict, JSON schema dict or OpenAI tool.
+            method: ``json_schema`` (default, as in ChatOllama), ``function_calling`` or ``json_mode``.
+            include_raw: also return the raw message and any parsing error.
+            strict: ask the provider to follow the schema strictly, where it can.
+        """
+        if kwargs:
+            raise ValueError(f"with_structured_output: unsupported arguments {sorted(kwargs)}")
+        chain = _structured.structured_output(self, schema, method=method, include_raw=include_raw, strict=strict)
+        return bind(chain, {})  # keeps the enclosing run's facts and private fallbacks

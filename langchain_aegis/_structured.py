@@ -2,14 +2,17 @@
 
 The default method is ``json_schema``, as in ``ChatOllama``, so a drop-in
 swap keeps the same requests. ``format`` is translated per provider into
-Ollama's ``format`` or OpenAI's ``response_format`` by the chat model.
+Ollama's ``format`` or OpenAI's ``response_format`` by the chat model. It
+builds the parsing chain around the model it is given (``bind``,
+``bind_tools``); it must not import the chat model, route or send a request.
 """
 
 from __future__ import annotations
 
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import Any, Literal, cast
 
+from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import (
     JsonOutputKeyToolsParser,
     JsonOutputParser,
@@ -22,14 +25,11 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic.v1 import BaseModel as BaseModelV1
 from typing_extensions import is_typeddict
 
-if TYPE_CHECKING:
-    from langchain_aegis.chat_models import AegisChatModel
-
 Method = Literal["function_calling", "json_mode", "json_schema"]
 
 
 def structured_output(
-    model: AegisChatModel,
+    model: BaseChatModel,
     schema: dict[str, Any] | type | None,
     *,
     method: Method,

@@ -1,47 +1,38 @@
-"""AegisChatModel: one LangChain chat model with a policy router behind it."""
+"""AegisChatModel: one LangChain chat model with a policy router behind it.
+
+The chat model translates between LangChain and the package: it turns a
+LangChain call into messages, facts and a provider payload, asks the router
+once (:mod:`langchain_aegis.routing.router`) and the dispatcher once
+(:mod:`langchain_aegis.dispatch`), and hands the answer back as LangChain
+messages and chunks. What a served call reports (``response_metadata``, the
+LangSmith run, its cost) is :mod:`langchain_aegis.observability.served`'s job,
+and everything built once per model is :mod:`langchain_aegis.runtime`'s. It
+must not decide a route, retry, reserve or price a call itself.
+"""
 
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, message_chunk_to_message
-from langchain_core.messages.ai import UsageMetadata
+from langchain_core.language_models import LangSmithParams, LanguageModelInput
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
-from langchain_core.runnables import Runnable, RunnableConfig, ensure_config
-from langchain_core.tools import BaseTool
-from langchain_core.utils.function_calling import convert_to_openai_tool
+from langchain_core.runnables import RunnableConfig, ensure_config
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
-from langchain_aegis import _structured
-from langchain_aegis._compose import (
-    AegisBinding,
-    PrivateFallbacks,
-    PrivateRetry,
-    bind,
-    private_fallbacks,
-    private_retry,
-)
+from langchain_aegis._compose import ComposableChatModel
 from langchain_aegis._secrets import mask_url
-from langchain_aegis.budget.bounds import count_images
-from langchain_aegis.config.loading import load_config
 from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.dispatch.dispatcher import CallLog, CallPlan, settle_abandoned, settle_abandoned_sync
-from langchain_aegis.errors import AegisError, ConfigError
 from langchain_aegis.facts import RequestFacts, parse_facts, run_metadata
-from langchain_aegis.observability.tracing import mark_cost, mark_served
-from langchain_aegis.privacy.trace_guard import guard_call
-from langchain_aegis.privacy.trace_shield import TraceShield, prompt_digest, tracers_in
+from langchain_aegis.observability.served import RoutedCall, StreamTap, open_call
 from langchain_aegis.providers.messages import provider_params, to_provider_messages
-from langchain_aegis.providers.stream_usage import StreamUsage
 from langchain_aegis.routing.policy import RouteDecision
-from langchain_aegis.runtime import CallRuntime, build_runtime
+from langchain_aegis.runtime import CallRuntime, build_runtime, effective_config
 
 __all__ = ["AegisChatModel"]
 
@@ -50,25 +41,7 @@ _SENT_PARAMS = frozenset({"tools", "tool_choice", "format", "response_format", "
 """Call kwargs that reach the provider as text, so routing scans them with the messages."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Call:
-    """One call's routing, computed before the LangChain run starts."""
-
-    decision: RouteDecision
-    messages: Sequence[BaseMessage]
-    started: float
-    shield: TraceShield | None = None
-    tracers: tuple[Any, ...] = ()
-    """LangSmith tracers in the call's config, for ``stream()`` (whose ``_stream`` gets no run manager)."""
-    stop: list[str] | None = None
-    """A shielded call's stop sequences, kept here so LangChain never traces them."""
-    traced: list[tuple[list[Any], Any]] = field(default_factory=list)
-    """The LangSmith tracers and run id of this call, once found (see ``_mark_served``)."""
-    logs: list[CallLog] = field(default_factory=list)
-    """The call's logs, so a stream its caller leaves is settled at once (LangChain does not close ``_stream``)."""
-
-
-class AegisChatModel(BaseChatModel):
+class AegisChatModel(ComposableChatModel):
     """A drop-in replacement for ``ChatOllama`` that routes each call by policy.
 
     With no config it is a local-only model against ``http://localhost:11434``,
@@ -196,55 +169,27 @@ class AegisChatModel(BaseChatModel):
     _cfg: AegisConfig = PrivateAttr()
     _runtime: CallRuntime = PrivateAttr()
     _instance_facts: RequestFacts = PrivateAttr(default_factory=RequestFacts)
-    _owned_ledger: Any = PrivateAttr(default=None)
 
     def __init__(self, **kwargs: Any) -> None:
         # Built after pydantic's validation (which would wrap any ValueError raised in a
         # validator or in model_post_init), so ConfigError and RoutingError reach the caller.
         super().__init__(**kwargs)
-        self._cfg = self._resolve_config()
+        self._cfg = effective_config(
+            self.config,
+            model=self.model,
+            base_url=self.base_url,
+            api_key=self.api_key,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+        )
         self._instance_facts = parse_facts(self.defaults, where="AegisChatModel(defaults=...): ")
-        metrics = self.metrics
-        if metrics is True:
+        if self.metrics is True:
             from langchain_aegis.observability.metrics import AegisMetrics
 
-            metrics = self.metrics = AegisMetrics()
-        ledger = self.ledger
-        if isinstance(ledger, str):
-            from langchain_aegis.budget import open_ledger
-
-            budgets = self._cfg.budgets
-            ledger = self._owned_ledger = open_ledger(
-                ledger, namespace=budgets.ledger_namespace, lock_timeout=budgets.lock_timeout
-            )
-        self._runtime = build_runtime(self._cfg, metrics=metrics or None, ledger=ledger)
+            self.metrics = AegisMetrics()
+        self._runtime = build_runtime(self._cfg, metrics=self.metrics or None, ledger=self.ledger)
         if self.validate_model_on_init:
             self._runtime.validate_model(self._cfg.default_provider())
-
-    def _resolve_config(self) -> AegisConfig:
-        overrides: dict[str, Any] = {}
-        if self.timeout is not None:
-            overrides["timeout"] = self.timeout
-        if self.config is None:
-            if not self.model:
-                raise ConfigError("AegisChatModel: give model=... (a local Ollama model) or config=... (a YAML file)")
-            cfg = AegisConfig.single_ollama(self.model, self.base_url, api_key=self.api_key)
-        else:
-            cfg = self.config if isinstance(self.config, AegisConfig) else load_config(self.config)
-        default = cfg.default_provider()
-        providers = dict(cfg.providers)
-        if self.config is not None:
-            # As with ChatOllama, these describe the local model: they override the default provider.
-            local = {"model": self.model, "base_url": self.base_url, "api_key": self.api_key}
-            local = {k: v for k, v in local.items() if v is not None}
-            if local:
-                providers[default] = providers[default].model_copy(update=local)
-        if overrides:
-            providers = {n: p.model_copy(update=overrides) for n, p in providers.items()}
-        update: dict[str, Any] = {"providers": providers}
-        if self.max_retries is not None:
-            update["resilience"] = cfg.resilience.model_copy(update={"max_retries": self.max_retries})
-        return cfg.model_copy(update=update)
 
     def __repr_args__(self) -> Any:
         # A ledger URL or base URL may carry a password; repr() also reaches LangSmith's ``serialized``.
@@ -263,16 +208,10 @@ class AegisChatModel(BaseChatModel):
         usable afterwards and opens new connections on its next call.
         """
         self._runtime.close()
-        owned, self._owned_ledger = self._owned_ledger, None
-        if owned is not None:
-            owned.close()
 
     async def aclose(self) -> None:
         """Async :meth:`close`: clients bound to the running event loop are closed on it."""
         await self._runtime.aclose()
-        owned, self._owned_ledger = self._owned_ledger, None
-        if owned is not None:
-            await owned.aclose()
 
     def __enter__(self) -> AegisChatModel:
         return self
@@ -304,7 +243,7 @@ class AegisChatModel(BaseChatModel):
     def _route(
         self, messages: Sequence[BaseMessage], metadata: Mapping[str, Any] | None, sent: Mapping[str, Any] | None = None
     ) -> RouteDecision:
-        return self._runtime.route(messages, metadata, self._instance_facts, sent=sent)
+        return self._runtime.router.route(messages, metadata, self._instance_facts, sent=sent)
 
     def explain(self, messages: LanguageModelInput, config: RunnableConfig | None = None) -> RouteDecision:
         """Return the routing decision for a call, without calling any model.
@@ -321,7 +260,7 @@ class AegisChatModel(BaseChatModel):
         config: RunnableConfig | None,
         kwargs: dict[str, Any],
         stop: list[str] | None = None,
-    ) -> tuple[LanguageModelInput, RunnableConfig, _Call]:
+    ) -> tuple[LanguageModelInput, RunnableConfig, RoutedCall]:
         """Decide before the LangChain run starts, so tags and ls params name the provider.
 
         Every entry point (invoke, stream, batch and their async forms) comes
@@ -337,21 +276,9 @@ class AegisChatModel(BaseChatModel):
         if stop := stop or kwargs.get("stop") or self.stop:
             sent["stop"] = stop
         decision = self._route(messages, run_metadata(config), sent)
-        shield = None
-        if decision.privacy == "local_only" and (mode := self._cfg.privacy.tracing) != "allow":
-            # Private by metadata: the detector has nothing to mask, so redacting would show it all.
-            shield = TraceShield("hide" if decision.local_only_source != "detector" else mode)
-            if cfg.get("run_id") is None and getattr(cfg.get("callbacks"), "parent_run_id", None) is None:
-                cfg["run_id"] = uuid.uuid4()  # a root run: its id is the trace id the guard files it under
-            guard_call(cfg.get("callbacks"), shield, str(cfg["run_id"]) if cfg.get("run_id") else None)
-        tracers = tuple(tracers_in(cfg.get("callbacks")))
-        call = _Call(decision, messages, time.perf_counter(), shield, tracers, stop)
+        call, run_config = open_call(decision, messages, cfg, tracing=self._cfg.privacy.tracing, stop=stop)
         kwargs[_CALL_KEY] = call
-        tags = list(cfg.get("tags") or [])
-        tags += [f"aegis:provider={decision.provider}", f"aegis:rule={decision.rule}"]
-        metadata = {**(cfg.get("metadata") or {}), "aegis_route": decision.as_metadata()}
-        shown: LanguageModelInput = shield.shown_messages(messages) if shield else input
-        return shown, {**cfg, "tags": tags, "metadata": metadata}, call
+        return (call.shield.shown_messages(messages) if call.shield else input), run_config, call
 
     def invoke(
         self,
@@ -418,12 +345,7 @@ class AegisChatModel(BaseChatModel):
     def _get_invocation_params(self, stop: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
         call = kwargs.pop(_CALL_KEY, None)  # routing state is not an invocation parameter
         params = super()._get_invocation_params(stop=stop, **kwargs)
-        if isinstance(call, _Call) and call.shield is not None:
-            # Tracers see these (invocation params, options, metadata): tools, schemas, stop.
-            for key in {*kwargs, "stop"} - {"model"}:
-                if params.get(key) is not None:
-                    params[key] = call.shield.scrub(params[key])
-        return params
+        return call.shown_params(params, kwargs) if isinstance(call, RoutedCall) else params
 
     def _get_llm_string(self, stop: list[str] | None = None, **kwargs: Any) -> str:
         """The LLM cache key: the call's parameters and routing outcome, no per-call state.
@@ -433,52 +355,38 @@ class AegisChatModel(BaseChatModel):
         prompt, so it never holds raw personal data.
         """
         call = kwargs.pop(_CALL_KEY, None)
-        if not isinstance(call, _Call):
+        if not isinstance(call, RoutedCall):
             return super()._get_llm_string(stop=stop, **kwargs)
         if call.shield is None:
-            llm_string = super()._get_llm_string(stop=stop, **kwargs)
-        else:
-            params = self._get_invocation_params(stop=stop, **{_CALL_KEY: call, **kwargs})
-            digest = prompt_digest(call.messages, call.stop, stop, kwargs)
-            llm_string = f"{sorted(params.items())}---aegis-prompt:{digest}"
-        # A cached answer is only served to a call that would go to the same place.
-        decision = call.decision
-        return f"{llm_string}---aegis-route:{decision.provider}/{decision.model}/{decision.privacy}"
+            return call.cache_key(super()._get_llm_string(stop=stop, **kwargs))
+        params = self._get_invocation_params(stop=stop, **{_CALL_KEY: call, **kwargs})
+        return call.cache_key(f"{sorted(params.items())}", prompt=(stop, kwargs))
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         call = kwargs.get(_CALL_KEY)
-        provider = call.decision.provider if isinstance(call, _Call) else self._cfg.default_provider()
+        provider = call.decision.provider if isinstance(call, RoutedCall) else self._cfg.default_provider()
         pcfg = self._cfg.providers[provider]
-        model = kwargs.get("model") or (call.decision.model if isinstance(call, _Call) else pcfg.model)
+        model = kwargs.get("model") or (call.decision.model if isinstance(call, RoutedCall) else pcfg.model)
         params = LangSmithParams(
             ls_provider=pcfg.type, ls_model_name=model, ls_model_type="chat", ls_temperature=self.temperature
         )
         if (max_tokens := self.max_tokens or self.num_predict) is not None:
             params["ls_max_tokens"] = max_tokens
         if stop := stop or self.stop:
-            params["ls_stop"] = call.shield.scrub(stop) if isinstance(call, _Call) and call.shield else stop
+            params["ls_stop"] = call.shield.scrub(stop) if isinstance(call, RoutedCall) and call.shield else stop
         return params
 
-    def _call_for(self, messages: list[BaseMessage], run_manager: Any, kwargs: dict[str, Any]) -> _Call:
+    def _call_for(self, messages: list[BaseMessage], run_manager: Any, kwargs: dict[str, Any]) -> RoutedCall:
         call = kwargs.pop(_CALL_KEY, None)
-        if isinstance(call, _Call):
+        if isinstance(call, RoutedCall):
             return call
         # Reached through generate()/agenerate() directly: route from the run's metadata.
         metadata = getattr(run_manager, "metadata", None)
-        return _Call(self._route(messages, metadata), messages, time.perf_counter())
+        return RoutedCall(self._route(messages, metadata), messages, time.perf_counter())
 
-    def _plan(self, call: _Call, stop: list[str] | None, kwargs: Mapping[str, Any]) -> CallPlan:
+    def _plan(self, call: RoutedCall, stop: list[str] | None, kwargs: Mapping[str, Any]) -> CallPlan:
         params = provider_params(self, stop if stop is not None else call.stop, kwargs)
-        messages = to_provider_messages(call.messages)
-        # Bounded from the payload itself: bound tools, schemas and stop sequences are billed too.
-        bound = self._runtime.estimate_tokens(messages, params)
-        images = count_images(messages) if bound else 0
-        return CallPlan(call.decision, messages, params, bound, images, model_override=kwargs.get("model"))
-
-    def _finish(
-        self, call: _Call, log: CallLog, message: BaseMessage | None, error: BaseException | None
-    ) -> dict[str, Any]:
-        return self._runtime.finish(call.decision, call.started, log, message, error)
+        return self._runtime.plan(call, to_provider_messages(call.messages), params, kwargs.get("model"))
 
     def _generate(
         self,
@@ -493,14 +401,9 @@ class AegisChatModel(BaseChatModel):
 
             return generate_from_stream(self._stream(messages, stop, run_manager, **{_CALL_KEY: call, **kwargs}))
         log, plan = CallLog(), self._plan(call, stop, kwargs)
-        try:
+        with self._runtime.failing(call, log):
             result = self._runtime.dispatcher.invoke(plan, log)
-        except AegisError as exc:
-            self._finish(call, log, None, exc)
-            raise
-        self._mark_served(call, log, run_manager)
-        self._runtime.answered(plan, log, result, run_manager)  # feedback attribution, shadow sampling
-        return self._result(call, log, result)
+        return self._runtime.served(call, plan, log, result, run_manager)
 
     async def _agenerate(
         self,
@@ -517,65 +420,9 @@ class AegisChatModel(BaseChatModel):
                 self._astream(messages, stop, run_manager, **{_CALL_KEY: call, **kwargs})
             )
         log, plan = CallLog(), self._plan(call, stop, kwargs)
-        try:
+        with self._runtime.failing(call, log):
             result = await self._runtime.dispatcher.ainvoke(plan, log)
-        except AegisError as exc:
-            self._finish(call, log, None, exc)
-            raise
-        self._mark_served(call, log, run_manager)
-        self._runtime.answered(plan, log, result, run_manager)  # feedback attribution, shadow sampling
-        return self._result(call, log, result)
-
-    def _mark_served(self, call: _Call, log: CallLog, run_manager: Any, first: BaseMessage | None = None) -> None:
-        """Find the traced run and, after a fallback, make it name the provider that answered.
-
-        The tracers and run id are kept on the call, so :meth:`_result` and
-        :meth:`_closing_chunks` can hand LangSmith the settled cost (see
-        ``mark_cost``) once usage is known.
-        """
-        if run_manager is not None:
-            tracers, run_id = tracers_in(run_manager.handlers), run_manager.run_id
-        else:  # stream(): LangChain gave _stream no run manager; the chunk ids carry the run id
-            run_id = (first.id or "").removeprefix("lc_run-").lstrip("-") if first is not None else ""
-            tracers = list(call.tracers)
-        if not tracers:
-            return
-        call.traced.append((tracers, run_id))
-        served = log.served_by
-        if served is None or served == call.decision.provider:
-            return
-        pcfg = self._cfg.providers[served]
-        mark_served(
-            tracers, run_id, provider=served, provider_type=pcfg.type, model=pcfg.model, routed=call.decision.provider
-        )
-
-    def _mark_cost(self, call: _Call, log: CallLog, usage: UsageMetadata | None) -> None:
-        """Hand the traced run its settled cost, split by LangSmith's input/output fields."""
-        if not call.traced or not usage or log.served_by is None:
-            return
-        from langchain_aegis.budget.pricing import cost_from_usage, pricing_for
-
-        # ``log.cost`` is what was settled; the price list only says how it splits.
-        split = cost_from_usage(usage, pricing_for(self._cfg.providers[log.served_by]))
-        scale = log.cost / split.total_cost if split.total_cost else 0.0
-        priced = {
-            **usage,
-            "input_cost": split.input_cost * scale,
-            "output_cost": split.output_cost * scale,
-            "total_cost": log.cost,
-        }
-        for tracers, run_id in call.traced:
-            mark_cost(tracers, run_id, priced)
-
-    def _result(self, call: _Call, log: CallLog, result: ChatResult) -> ChatResult:
-        generation = result.generations[0]
-        message = generation.message
-        message.response_metadata["aegis"] = self._finish(call, log, message, None)
-        self._mark_cost(call, log, getattr(message, "usage_metadata", None))
-        if call.shield is not None:
-            generation.message = call.shield.shown_output(message)
-            generation.text = str(generation.message.content)
-        return result
+        return self._runtime.served(call, plan, log, result, run_manager)
 
     def _stream(
         self,
@@ -585,23 +432,14 @@ class AegisChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         call = self._call_for(messages, run_manager, kwargs)
-        log = CallLog()
-        call.logs.append(log)
-        usage, reals = StreamUsage(), []
-        try:
+        log, tap = call.new_log(), StreamTap(call)
+        with self._runtime.failing(call, log):
             for chunk in self._runtime.dispatcher.stream(self._plan(call, stop, kwargs), log):
-                usage.take(chunk)
-                if call.shield is not None:
-                    reals.append(chunk.message)
-                    chunk = call.shield.shown_chunk(chunk)
+                shown = tap.take(chunk)
                 if run_manager:
-                    run_manager.on_llm_new_token(str(chunk.message.content), chunk=chunk)
-                yield chunk
-        except AegisError as exc:
-            self._finish(call, log, None, exc)
-            raise
-        self._mark_served(call, log, run_manager, usage.holder)
-        yield from self._closing_chunks(call, log, usage, reals)
+                    run_manager.on_llm_new_token(str(shown.message.content), chunk=shown)
+                yield shown
+        yield from tap.closing(log, run_manager, self._cfg, self._runtime.finisher(call))
 
     async def _astream(
         self,
@@ -611,117 +449,12 @@ class AegisChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         call = self._call_for(messages, run_manager, kwargs)
-        log = CallLog()
-        call.logs.append(log)
-        usage, reals = StreamUsage(), []
-        try:
+        log, tap = call.new_log(), StreamTap(call)
+        with self._runtime.failing(call, log):
             async for chunk in self._runtime.dispatcher.astream(self._plan(call, stop, kwargs), log):
-                usage.take(chunk)
-                if call.shield is not None:
-                    reals.append(chunk.message)
-                    chunk = call.shield.shown_chunk(chunk)
+                shown = tap.take(chunk)
                 if run_manager:
-                    await run_manager.on_llm_new_token(str(chunk.message.content), chunk=chunk)
-                yield chunk
-        except AegisError as exc:
-            self._finish(call, log, None, exc)
-            raise
-        self._mark_served(call, log, run_manager, usage.holder)
-        for closing in self._closing_chunks(call, log, usage, reals):
+                    await run_manager.on_llm_new_token(str(shown.message.content), chunk=shown)
+                yield shown
+        for closing in tap.closing(log, run_manager, self._cfg, self._runtime.finisher(call)):
             yield closing
-
-    def _closing_chunks(
-        self, call: _Call, log: CallLog, usage: StreamUsage, reals: Sequence[BaseMessage]
-    ) -> Iterator[ChatGenerationChunk]:
-        """Complete the stream's usage and cost, and carry the routing story on a final empty chunk.
-
-        A shielded stream also ends with a summary chunk holding the redacted
-        answer, for callbacks only; the caller never receives it.
-        """
-        served = AIMessageChunk(content="", usage_metadata=usage.total)
-        meta = self._finish(call, log, served, None)
-        self._mark_cost(call, log, usage.total)
-        last = ChatGenerationChunk(message=AIMessageChunk(content="", response_metadata={"aegis": meta}))
-        if call.shield is None:
-            yield last
-            return
-        chunks = [cast("AIMessageChunk", m) for m in [*reals, last.message]]
-        merged = chunks[0] + chunks[1:] if len(chunks) > 1 else chunks[0]
-        call.shield.real_output = message_chunk_to_message(merged)
-        yield call.shield.shown_chunk(last)
-        yield call.shield.summary_chunk(chunks)
-
-    # -- composition -------------------------------------------------------------
-
-    def bind(self, **kwargs: Any) -> AegisBinding:
-        """As ``Runnable.bind``; bound and call ``aegis`` facts are merged key by key."""
-        return bind(self, kwargs)
-
-    def with_config(self, config: RunnableConfig | None = None, **kwargs: Any) -> AegisBinding:
-        """As ``Runnable.with_config``, but a call's ``aegis`` facts merge with the bound ones key by key.
-
-        ``llm.with_config(metadata={"aegis": {"data_classification": "phi"}})``
-        stays ``phi`` when a call adds ``aegis_config(task_type="extraction")``.
-        """
-        return bind(self, {}, cast("RunnableConfig", {**(config or {}), **kwargs}))
-
-    def with_fallbacks(self, fallbacks: Sequence[Runnable[Any, Any]], **kwargs: Any) -> PrivateFallbacks:
-        """As ``Runnable.with_fallbacks``, but a local-only call is never handed to a fallback.
-
-        A :class:`~langchain_aegis.errors.PrivacyViolationError` (no local
-        provider could serve a private call) is raised as it is; every other
-        error moves on to the fallbacks as usual. See docs/privacy.md for
-        fallbacks composed around a chain instead of the model.
-        """
-        return private_fallbacks(self, fallbacks, **kwargs)
-
-    def with_retry(self, **kwargs: Any) -> PrivateRetry:
-        """As ``Runnable.with_retry``; ``llm.with_retry().with_fallbacks([...])`` keeps a local-only call local."""
-        return private_retry(self, **kwargs)
-
-    # -- tools and structured output ---------------------------------------------
-
-    def bind_tools(
-        self,
-        tools: Sequence[dict[str, Any] | type | Any | BaseTool],
-        *,
-        tool_choice: dict[str, Any] | str | bool | None = None,
-        **kwargs: Any,
-    ) -> Runnable[LanguageModelInput, AIMessage]:
-        """Bind tools (OpenAI-format, pydantic models, functions or ``BaseTool``) to the model.
-
-        Args:
-            tools: the tools.
-            tool_choice: a tool name, ``"auto"``, ``"none"``, ``"any"``/``"required"``/``True``
-                (must call a tool), or an OpenAI-format dict.
-        """
-        formatted = [convert_to_openai_tool(t) for t in tools]
-        if tool_choice is not None and tool_choice is not False:
-            if tool_choice is True or tool_choice == "any":
-                tool_choice = "required"
-            elif isinstance(tool_choice, str) and tool_choice not in ("auto", "none", "required"):
-                tool_choice = {"type": "function", "function": {"name": tool_choice}}
-            kwargs["tool_choice"] = tool_choice
-        return self.bind(tools=formatted, **kwargs)
-
-    def with_structured_output(
-        self,
-        schema: dict[str, Any] | type | None = None,
-        *,
-        method: Literal["function_calling", "json_mode", "json_schema"] = "json_schema",
-        include_raw: bool = False,
-        strict: bool | None = None,
-        **kwargs: Any,
-    ) -> Runnable[LanguageModelInput, dict[str, Any] | Any]:
-        """Return a runnable whose output matches ``schema``, as ``ChatOllama`` does.
-
-        Args:
-            schema: a pydantic class, TypedDict, JSON schema dict or OpenAI tool.
-            method: ``json_schema`` (default, as in ChatOllama), ``function_calling`` or ``json_mode``.
-            include_raw: also return the raw message and any parsing error.
-            strict: ask the provider to follow the schema strictly, where it can.
-        """
-        if kwargs:
-            raise ValueError(f"with_structured_output: unsupported arguments {sorted(kwargs)}")
-        chain = _structured.structured_output(self, schema, method=method, include_raw=include_raw, strict=strict)
-        return bind(chain, {})  # keeps the enclosing run's facts and private fallbacks

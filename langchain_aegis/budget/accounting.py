@@ -33,7 +33,7 @@ from langchain_aegis._loops import off_loop
 from langchain_aegis.budget import Ledger, Reservation, period_for
 from langchain_aegis.budget.journal import Journal, Unconfirmed
 from langchain_aegis.budget.ledger import default_journal_path, new_reservation_id
-from langchain_aegis.budget.pricing import cost_from_usage, pricing_for, worst_case_cost
+from langchain_aegis.budget.pricing import SettledCost, cost_from_usage, pricing_for, worst_case_cost
 from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.config.providers import Pricing
 from langchain_aegis.errors import LedgerUnavailableError
@@ -234,9 +234,14 @@ class LedgerAccounting:
             self._replay()
         return r
 
-    def settle(self, provider: str, reservation: Reservation | None, usage: Any) -> float:
-        """Turn the reservation into the actual cost from usage; return that cost. Never raises a ledger fault."""
-        cost = cost_from_usage(usage or {}, self._prices[provider]).total_cost
+    def settle(self, provider: str, reservation: Reservation | None, usage: Any) -> SettledCost:
+        """Turn the reservation into the actual cost from usage; return that cost. Never raises a ledger fault.
+
+        This is where a request's cost is computed, once: the returned
+        :class:`~langchain_aegis.budget.pricing.SettledCost` is what the ledger
+        recorded, and what the call reports (``cost_usd``, LangSmith).
+        """
+        cost = SettledCost.of(cost_from_usage(usage or {}, self._prices[provider]))
         now = self.clock()
         if reservation is None:
             if cost <= 0:
@@ -244,11 +249,11 @@ class LedgerAccounting:
             reservation = Unconfirmed(new_reservation_id(), provider, self._period(now), 0.0, now)
         try:
             if isinstance(reservation, Unconfirmed):
-                self.ledger.record_once(reservation, cost, now=now)
+                self.ledger.record_once(reservation, float(cost), now=now)
             else:
-                self.ledger.settle(reservation, cost, now=now)
+                self.ledger.settle(reservation, float(cost), now=now)
         except LedgerUnavailableError as exc:
-            self._journal("settle", reservation, cost, exc)
+            self._journal("settle", reservation, float(cost), exc)
             return cost
         self._publish(provider, reservation.period, now)
         if self._replay_due():
@@ -286,9 +291,9 @@ class LedgerAccounting:
             await off_loop(self._replay)
         return r
 
-    async def asettle(self, provider: str, reservation: Reservation | None, usage: Any) -> float:
+    async def asettle(self, provider: str, reservation: Reservation | None, usage: Any) -> SettledCost:
         """Async :meth:`settle`."""
-        cost = cost_from_usage(usage or {}, self._prices[provider]).total_cost
+        cost = SettledCost.of(cost_from_usage(usage or {}, self._prices[provider]))
         now = self.clock()
         if reservation is None:
             if cost <= 0:
@@ -296,11 +301,11 @@ class LedgerAccounting:
             reservation = Unconfirmed(new_reservation_id(), provider, self._period(now), 0.0, now)
         try:
             if isinstance(reservation, Unconfirmed):
-                await self.ledger.arecord_once(reservation, cost, now=now)
+                await self.ledger.arecord_once(reservation, float(cost), now=now)
             else:
-                await self.ledger.asettle(reservation, cost, now=now)
+                await self.ledger.asettle(reservation, float(cost), now=now)
         except LedgerUnavailableError as exc:
-            await off_loop(self._journal, "settle", reservation, cost, exc)
+            await off_loop(self._journal, "settle", reservation, float(cost), exc)
             return cost
         if self.on_spend is not None and now - self._published.get(provider, float("-inf")) >= 1.0:
             await off_loop(self._publish, provider, reservation.period, now)

@@ -10,6 +10,11 @@ else from the small built-in :data:`PRICE_TABLE`, else it is zero:
   so an unknown model never blocks a call. Its budget then only counts calls
   priced in config; price every cloud provider you cap.
 
+The budget settles each request once (:mod:`langchain_aegis.budget.accounting`)
+and returns a :class:`SettledCost`: the dollars recorded, with their input and
+output split, which the chat model hands to ``response_metadata`` and LangSmith
+as they are. This module only prices; it never reads or writes a ledger.
+
 Example:
     >>> from langchain_aegis.config.providers import Pricing
     >>> cost_from_usage({"input_tokens": 1000, "output_tokens": 500, "total_tokens": 1500},
@@ -29,12 +34,13 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 from langchain_core.messages.ai import UsageMetadata
 
-from langchain_aegis.config.providers import Pricing, ProviderConfig
+from langchain_aegis.config.providers import Pricing, ProviderConfig, is_cloud_model
 
 __all__ = [
     "FREE",
     "PRICE_TABLE",
     "Cost",
+    "SettledCost",
     "cost_from_usage",
     "estimate_tokens",
     "price_for_model",
@@ -63,8 +69,6 @@ PRICE_TABLE: Mapping[str, Pricing] = MappingProxyType(
     }
 )
 
-_CLOUD_SUFFIXES = ("-cloud", ":cloud")
-
 
 def price_for_model(model: str, table: Mapping[str, Pricing] = PRICE_TABLE) -> Pricing | None:
     """Look a model name up in a price table.
@@ -83,11 +87,17 @@ def price_for_model(model: str, table: Mapping[str, Pricing] = PRICE_TABLE) -> P
     """
     if model in table:
         return table[model]
-    for suffix in _CLOUD_SUFFIXES:
-        if model.endswith(suffix) and model.removesuffix(suffix) in table:
-            return table[model.removesuffix(suffix)]
+    if is_cloud_model(model):  # one rule for Ollama's cloud names: config's
+        bases = [name for name in table if _is_cloud_suffix(model[len(name) :]) and model.startswith(name)]
+        if bases:
+            return table[max(bases, key=len)]
     prefixes = [name for name in table if model.startswith(name + "-")]
     return table[max(prefixes, key=len)] if prefixes else None
+
+
+def _is_cloud_suffix(rest: str) -> bool:
+    """Whether ``rest`` is only Ollama's cloud suffix (``-cloud``, ``:cloud``, with or without a tag)."""
+    return rest[:1] in (":", "-") and rest[1:6].lower() == "cloud" and is_cloud_model(rest)
 
 
 # The most prompt tokens one image can be billed, by model family (OpenAI's published image rules:
@@ -148,6 +158,39 @@ class Cost:
             self.output_cost + other.output_cost,
             self.total_cost + other.total_cost,
         )
+
+
+class SettledCost(float):
+    """The dollars one request was settled at (a ``float``), with their input/output split.
+
+    :meth:`LedgerAccounting.settle <langchain_aegis.budget.accounting.LedgerAccounting.settle>`
+    returns it, so whoever reports the cost (``response_metadata``, LangSmith)
+    reads the one figure the ledger recorded instead of pricing the usage again.
+    Arithmetic on it gives a plain ``float``: a sum is no longer one settlement.
+
+    Attributes:
+        input_cost: USD for prompt tokens.
+        output_cost: USD for completion tokens.
+    """
+
+    input_cost: float
+    output_cost: float
+
+    def __new__(cls, total: float = 0.0, input_cost: float = 0.0, output_cost: float = 0.0) -> SettledCost:
+        """Make ``total`` dollars split into ``input_cost`` and ``output_cost``."""
+        settled = super().__new__(cls, total)
+        settled.input_cost, settled.output_cost = input_cost, output_cost
+        return settled
+
+    @classmethod
+    def of(cls, cost: Cost) -> SettledCost:
+        """The settled form of a priced :class:`Cost`."""
+        return cls(cost.total_cost, cost.input_cost, cost.output_cost)
+
+    @property
+    def split(self) -> Cost:
+        """The same figures as a :class:`Cost`."""
+        return Cost(self.input_cost, self.output_cost, float(self))
 
 
 def _count(details: Any, key: str) -> int:

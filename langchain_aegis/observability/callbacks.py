@@ -10,6 +10,10 @@ the router: attach it to a plain ``ChatOpenAI`` to see what it spends::
     ChatOpenAI(model="gpt-4o-mini").invoke("Hello", config={"callbacks": [costs]})
     costs.totals["openai"].total_cost
     # -> 0.0000121
+
+It prices what it observes, for reporting; it must not settle the router's own
+calls (their cost is settled once, by :mod:`langchain_aegis.budget.accounting`,
+and this handler skips the router's inner runs).
 """
 
 from __future__ import annotations
@@ -29,14 +33,12 @@ from langchain_core.outputs import ChatGeneration, LLMResult
 from langchain_aegis.budget.ledger import Ledger
 from langchain_aegis.budget.periods import period_for
 from langchain_aegis.budget.pricing import FREE, cost_from_usage, price_for_model
-from langchain_aegis.config.providers import Pricing
+from langchain_aegis.config.providers import Pricing, is_cloud_model
 
 __all__ = ["INTERNAL_TAG", "AegisCostCallbackHandler", "CostTotals"]
 
 INTERNAL_TAG = "aegis:internal"
 """Runs tagged with this are the router's inner attempts, already accounted for by the outer run."""
-
-_CLOUD_SUFFIXES = ("-cloud", ":cloud")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,8 @@ class AegisCostCallbackHandler(BaseCallbackHandler):
 
     Local runs are free unless ``pricing`` names their model: a run is local
     when its metadata says ``aegis_locality: local``, or when it is an
-    ``ollama`` run of a model without a ``-cloud``/``:cloud`` suffix.
+    ``ollama`` run of a model without Ollama's cloud suffix (``-cloud``/``:cloud``,
+    see :func:`~langchain_aegis.config.providers.is_cloud_model`).
 
     Runs tagged :data:`INTERNAL_TAG` are skipped. Safe to share between
     threads and concurrent runs.
@@ -279,7 +282,7 @@ class AegisCostCallbackHandler(BaseCallbackHandler):
             meta.get("aegis_locality") is None
             and provider == "ollama"
             and isinstance(model, str)
-            and not model.endswith(_CLOUD_SUFFIXES)
+            and not is_cloud_model(model)
         )
         run = _Run(provider, str(model) if model else None, local, INTERNAL_TAG in (tags or ()))
         with self._lock:

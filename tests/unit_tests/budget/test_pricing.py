@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import pickle
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from langchain_aegis.budget.pricing import (
     FREE,
     PRICE_TABLE,
     Cost,
+    SettledCost,
     cost_from_usage,
     estimate_tokens,
     price_for_model,
     pricing_for,
     worst_case_cost,
 )
-from langchain_aegis.config.providers import Pricing, ProviderConfig
+from langchain_aegis.config.providers import Pricing, ProviderConfig, is_cloud_model
 
 MINI = Pricing(input=0.15, output=0.60, cached_input=0.075)
 
@@ -83,6 +89,36 @@ def test_table_lookup() -> None:
     assert price_for_model("gpt-oss:120b-cloud") == PRICE_TABLE["gpt-oss:120b"]
     assert price_for_model("gpt-oss:20b") == PRICE_TABLE["gpt-oss:20b"]
     assert price_for_model("mystery-model") is None
+
+
+@pytest.mark.parametrize(
+    "name", ["gpt-oss:120b-cloud", "gpt-oss:120b:cloud", "gpt-oss:120b-CLOUD", "gpt-oss:120b-cloud:latest"]
+)
+def test_cloud_names_take_the_base_models_price(name: str) -> None:
+    """Every name config's ``is_cloud_model`` calls an Ollama cloud model is priced as its base model."""
+    assert is_cloud_model(name)
+    assert price_for_model(name) == PRICE_TABLE["gpt-oss:120b"]
+
+
+def test_a_cloud_lookalike_is_not_stripped() -> None:
+    assert price_for_model("gpt-oss:120b:cloudy") is None
+
+
+@given(
+    st.integers(0, 10**7),
+    st.integers(0, 10**7),
+    st.integers(0, 10**7),
+    st.sampled_from([MINI, PRICE_TABLE["gpt-4o"], FREE]),
+)
+def test_a_settled_cost_is_the_priced_total_with_its_split(inp: int, out: int, cached: int, price: Pricing) -> None:
+    usage = {"input_tokens": inp, "output_tokens": out, "input_token_details": {"cache_read": cached}}
+    priced = cost_from_usage(usage, price)
+    settled = SettledCost.of(priced)
+    assert settled == priced.total_cost  # it is the float the ledger records
+    assert settled.split == priced
+    assert json.loads(json.dumps({"cost": float(settled)})) == {"cost": priced.total_cost}
+    assert pickle.loads(pickle.dumps(settled)).split == priced
+    assert type(settled + 1.0) is float  # a sum is no longer one settlement
 
 
 def _provider(**kw: object) -> ProviderConfig:

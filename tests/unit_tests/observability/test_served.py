@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from langchain_aegis.budget.pricing import Cost, SettledCost
 from langchain_aegis.chat_models import AegisChatModel
-from langchain_aegis.config.loading import parse_config
 from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.dispatch.dispatcher import CallLog
 from langchain_aegis.dispatch.records import Attempt
+from langchain_aegis.observability.served import cost_fields, fallback_story, served_metadata
 from langchain_aegis.routing.policy import RouteDecision
-from langchain_aegis.runtime import fallback_story, served_metadata
 
 
 @pytest.fixture
-def config() -> AegisConfig:
-    return parse_config(
-        {
-            "providers": {
-                "local": {"type": "ollama", "model": "gemma", "locality": "local"},
-                "cloud": {"type": "ollama", "model": "gpt-oss:120b", "locality": "cloud"},
-                "openai": {"type": "openai", "model": "gpt-4o-mini", "locality": "cloud"},
-            },
-            "routing": {
-                "rules": [{"name": "to_openai", "when": {"quality": "critical"}, "provider": "openai"}],
-                "fallback_chain": ["openai", "cloud", "local"],
-            },
-        }
-    )
+def config(three_providers: AegisConfig) -> AegisConfig:
+    return three_providers
 
 
 @pytest.fixture
@@ -93,3 +81,20 @@ def test_failed_call_keeps_the_routed_provider(config: AegisConfig, decision: Ro
     assert meta["provider"] == meta["routed_provider"] == "openai"
     assert meta["served_by"] is None
     assert meta["reason"] == decision.reason
+
+
+def test_the_metadata_carries_the_settled_cost_as_a_plain_float(config: AegisConfig, decision: RouteDecision) -> None:
+    log = CallLog(attempts=[Attempt("openai", "ok", 1.0)], served_by="openai", cost=SettledCost(0.5, 0.2, 0.3))
+    meta = served_metadata(decision, log, config)
+    assert meta["cost_usd"] == 0.5
+    assert type(meta["cost_usd"]) is float  # serializers such as orjson refuse float subclasses
+
+
+def test_langsmith_gets_the_settled_split_not_a_new_price() -> None:
+    assert cost_fields(SettledCost.of(Cost(0.2, 0.3, 0.5))) == {
+        "input_cost": 0.2,
+        "output_cost": 0.3,
+        "total_cost": 0.5,
+    }
+    assert cost_fields(0.0) == {"input_cost": 0.0, "output_cost": 0.0, "total_cost": 0.0}
+    assert cost_fields(0.5) == {"total_cost": 0.5}  # an accounting that gave no split: none is made up
