@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from langchain_aegis.config.models import AegisConfig, parse_config
+from langchain_aegis.config.loading import parse_config
+from langchain_aegis.config.models import AegisConfig
 
 
 @pytest.fixture
