@@ -10,6 +10,8 @@
 Optional pieces that need extras are imported from their modules:
 ``langchain_aegis.observability.metrics`` (``prometheus-client``), ``langchain_aegis.testing``
 (loopback protocol servers) and ``langchain_aegis.demo``.
+
+It only re-exports; it must not hold logic of its own.
 """
 
 from importlib import metadata

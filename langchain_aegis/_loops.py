@@ -20,6 +20,8 @@ Closing a loop closes what is bound to it: resources registered with
 before it closes its loop. So clients made on a caller's own loop close with
 that loop too, and nothing is left for the garbage collector to warn about at
 interpreter exit (``atexit`` closes the pool's loops).
+
+It must not know what runs on the loops: routing, money and privacy live elsewhere.
 """
 
 from __future__ import annotations

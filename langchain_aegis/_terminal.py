@@ -2,6 +2,8 @@
 
 One renderer for every table the CLI, the demo and the reports print, so
 their columns line up the same way everywhere.
+
+It must not read state or decide anything: callers hand it strings.
 """
 
 from __future__ import annotations

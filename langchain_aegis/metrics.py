@@ -1,4 +1,7 @@
-"""Moved to :mod:`langchain_aegis.observability.metrics`; kept because the docs name this path."""
+"""Moved to :mod:`langchain_aegis.observability.metrics`; kept because the docs name this path.
+
+It must not grow logic of its own.
+"""
 
 from langchain_aegis.observability.metrics import AegisMetrics, start_metrics_server
 

@@ -2,6 +2,8 @@
 
 The Redis backend is imported only by :func:`open_ledger` (it needs the
 ``redis`` extra).
+
+It only re-exports; the package must not import dispatch, routing or the chat model.
 """
 
 from langchain_aegis.budget.backends import open_ledger

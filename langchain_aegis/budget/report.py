@@ -1,4 +1,7 @@
-"""What ``aegis budget`` shows: each provider's spend against its monthly cap."""
+"""What ``aegis budget`` shows: each provider's spend against its monthly cap.
+
+It must not change a ledger: it only reads spend.
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 Pure formatting over a :class:`~langchain_aegis.demo.pipeline.DemoRun`; it must
 not call a model or read a clock.
+
+It must not call a model or change state: it only formats a finished run.
 """
 
 from __future__ import annotations

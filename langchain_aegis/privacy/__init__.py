@@ -15,6 +15,8 @@ Detection is pure pattern matching with checksums and keywords: no model, no
 network, and fast enough to run on every call (see ``bench/bench_privacy.py``).
 It errs on the side of finding too much, since a false positive only keeps a
 call on a local provider.
+
+The package must not import routing, dispatch or providers: it is a leaf the egress gate and the router both call.
 """
 
 from langchain_aegis.privacy.detector import ENTITY_TYPES, Finding, detect

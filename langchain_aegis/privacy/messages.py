@@ -1,4 +1,7 @@
-"""Scan a LangChain conversation for personal and health data."""
+"""Scan a LangChain conversation for personal and health data.
+
+It must not decide a route: it says what it found, and routing decides.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Mask detected entities, in strings and in the nested values of traces."""
+"""Mask detected entities, in strings and in the nested values of traces.
+
+It must not decide whether text may leave: that is the egress gate's job.
+"""
 
 from __future__ import annotations
 

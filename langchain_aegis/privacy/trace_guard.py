@@ -23,6 +23,8 @@ through (``create_run`` and ``update_run``), and works on what will be sent:
   ``extra`` (invocation params, options, metadata) are redacted in both modes.
 - A client from :func:`~langchain_aegis.observability.tracing.redacting_langsmith_client`
   also redacts every run of every other trace with the detector.
+
+It must not change what the caller receives: it only filters what is uploaded.
 """
 
 from __future__ import annotations

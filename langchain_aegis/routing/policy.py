@@ -8,6 +8,8 @@ answer without calling a model.
 The privacy guarantee lives here first: a ``local_only`` decision names a local
 provider and a chain of local providers only, whatever the rules say. The
 provider adapters check it a second time (see :mod:`langchain_aegis.providers.registry`).
+
+It must not read a clock, the network or global state.
 """
 
 from __future__ import annotations
