@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from langchain_aegis import runtime as _call
+from langchain_aegis.routing import router as _call
 from langchain_aegis.routing.policy import PrivacyVerdict, RouteDecision
 from tests.integration_tests.privacy.cases import CASES, PATHS, Case, run_case
 from tests.integration_tests.privacy_fixtures import Deployment

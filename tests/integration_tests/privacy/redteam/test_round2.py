@@ -166,7 +166,7 @@ def test_round2_held_variants_stay_local(dep: Deployment, case: Case, path: str)
 @pytest.fixture
 def routing_sees_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Routing's privacy check off, as in test_gate_alone.py: only the egress gate stands."""
-    from langchain_aegis import runtime as _call
+    from langchain_aegis.routing import router as _call
     from langchain_aegis.routing.policy import PrivacyVerdict
 
     monkeypatch.setattr(_call, "needs_detection", lambda *a, **k: False)
