@@ -27,7 +27,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["KeywordScan", "WordScan", "lowered", "release", "vocabulary"]
+from langchain_aegis.privacy._patterns import NUMBER_RUN
+
+__all__ = ["KeywordScan", "WordScan", "lowered", "number_runs", "release", "vocabulary"]
 
 _CACHE_LIMIT = 200_000  # distinct words remembered per pattern; cleared when full (a bounded memory)
 
@@ -60,11 +62,31 @@ def lowered(text: str) -> tuple[str, set[str]]:
     return low, words
 
 
+# The last text's digit runs (:data:`~._patterns.NUMBER_RUN`), kept the same way: the number
+# scanner walks them, and the address scanner takes its postcode candidates from them instead
+# of a pass of its own over every digit of the text.
+_NO_RUNS: tuple[str, list[tuple[int, int]]] = ("", [])
+_last_runs = _NO_RUNS
+
+
+def number_runs(text: str) -> list[tuple[int, int]]:
+    """The spans of ``NUMBER_RUN.finditer(text)``: runs of four or more digits, single separators between."""
+    global _last_runs
+    last = _last_runs
+    if last[0] is text:
+        return last[1]
+    runs = [m.span() for m in NUMBER_RUN.finditer(text)]
+    _last_runs = (text, runs)
+    return runs
+
+
 def release(text: str) -> None:
-    """Forget what :func:`lowered` kept for ``text``."""
-    global _last
+    """Forget what :func:`lowered` and :func:`number_runs` kept for ``text``."""
+    global _last, _last_runs
     if _last[0] is text:
         _last = _EMPTY
+    if _last_runs[0] is text:
+        _last_runs = _NO_RUNS
 
 
 class KeywordScan:

@@ -48,6 +48,7 @@ _DROP = str.maketrans("O", "0", " \t._/-+")
 _PHONE_KEYWORDS = re.compile(r"tel|phone|fon|mobil|handy|ruf|call|fax|whatsapp")
 _GROUPS = re.compile(r"[0-9O]+")
 _TAX_KEYWORDS = re.compile(r"steuer|idnr|identifikationsnummer|tax|\btin\b")
+_UNUSUAL = re.compile(r"[O\-._/\t]|  ")  # an O for a zero, a separator other than one space
 _REACH = 40  # characters before the run in which a keyword counts
 
 
@@ -114,7 +115,7 @@ def _stretch_end(text: str, i: int) -> int:
 
 def _plain(run: str) -> bool:
     """Whether the run uses only the layout every ordinary scanner reads: digit groups and single spaces."""
-    return "O" not in run and "  " not in run and not any(c in run for c in "-._/\t") and not _single_chars(run)
+    return _UNUSUAL.search(run) is None and not _single_chars(run)
 
 
 def _single_chars(run: str) -> bool:
