@@ -41,7 +41,7 @@ _RUN = re.compile(rf"(?<![\w+])(?:[A-Za-z]{_SEP}[A-Za-z]{_SEP}|\+{_SEP})?[0-9O](
 # is its two letters (and what stands between them: at most five characters) and then a stretch
 # of digits, O, plus signs and separators; that stretch holds nine digits joined like this (a
 # pattern led by a class, which re skips ahead to). So _RUN is tried around those stretches only.
-_NINE = re.compile(rf"[0-9O](?:{_SEP}[0-9O]){{8}}")
+_NINE = re.compile(rf"[0-9O](?:{_SEP}+[0-9O]){{8}}")  # possessive: separators are never digits
 _STRETCH = re.compile(r"[0-9O+ \t._/\-]*")
 _LETTERS_BEFORE = 5  # "D E 8 9 ...": a letter, at most three separators, a letter
 _DROP = str.maketrans("O", "0", " \t._/-+")

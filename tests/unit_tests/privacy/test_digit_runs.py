@@ -9,11 +9,14 @@ missed would let personal data through unnoticed, so equality is the test.
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from langchain_aegis.privacy import _health as health
 from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy import _spread as spread
 from langchain_aegis.privacy._prefilter import number_runs, release
 
 _POSTCODE_PIECES = ["10115", "1234", "123456", "0", "7", " ", "  ", "\n", "Berlin", "berlin", "Bad", "Tölz", "Ä",
@@ -46,3 +49,17 @@ def test_number_runs_are_kept_for_one_text_and_released() -> None:
     release(text)
     assert number_runs(text) is not runs
     release(text)
+
+
+_DIGIT_PIECES = ["1", "23", "4567", "0", "O", " ", "  ", "\t", ".", "-", "/", "_", "x", "DE", "\n", "+"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_DIGIT_PIECES), max_size=40).map("".join))
+def test_fail_fast_digit_patterns_match_their_plain_forms(text: str) -> None:
+    # The whole-text digit patterns are written with possessive quantifiers to fail fast;
+    # they must match exactly where the plain forms they replace match.
+    plain_runs = re.compile(r"[0-9](?:[ .\-/]?[0-9]){3,}")
+    plain_nine = re.compile(r"[0-9O](?:[ \t._/\-]{0,3}[0-9O]){8}")
+    assert [m.span() for m in p.NUMBER_RUN.finditer(text)] == [m.span() for m in plain_runs.finditer(text)]
+    assert [m.span() for m in spread._NINE.finditer(text)] == [m.span() for m in plain_nine.finditer(text)]
