@@ -20,7 +20,7 @@ from langchain_aegis.privacy import _spread as spread
 from langchain_aegis.privacy._prefilter import number_runs, release
 
 _POSTCODE_PIECES = ["10115", "1234", "123456", "0", "7", " ", "  ", "\n", "Berlin", "berlin", "Bad", "Tölz", "Ä",
-                    "-", ".", "/", ",", "(", ")", "a12345", "Mitte", "x", "Am Markt 5"]  # fmt: skip
+                    "-", ".", "/", ",", "(", ")", "a12345", "Mitte", "x", "Am Markt 5", "10115 Berlin a12345 Hamburg"]  # fmt: skip
 
 
 @settings(max_examples=500, deadline=None)
