@@ -20,6 +20,11 @@ windows are searched in order from the end of the previous match, and each
 window reaches far enough past its word for the longest keyword and its
 look-ahead. ``tests/unit_tests/privacy/test_prefilter.py`` checks this against
 the whole-text scan.
+
+What several scanners read of one text is computed once per :func:`detect
+<langchain_aegis.privacy.detector.detect>` call and released at its end: the
+lower-cased text with its distinct words (:func:`lowered`) and its digit runs
+(:func:`number_runs`).
 """
 
 from __future__ import annotations
