@@ -26,13 +26,14 @@ them, and around cues.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._case import recase, recase_around, uncased
 from langchain_aegis.privacy._names import addressee, cue_persons, lexicon_persons
 from langchain_aegis.privacy._numbers import Span
-from langchain_aegis.privacy._prefilter import KeywordScan, WordScan, lowered
+from langchain_aegis.privacy._prefilter import KeywordScan, WordScan, lowered, number_runs
 
 __all__ = ["scan_people"]
 
@@ -66,6 +67,7 @@ def scan_people(text: str, out: list[Span]) -> None:
     """Append persons and what is said about them to ``out``."""
     n = len(text)
     low, words = lowered(text)
+    runs = number_runs(text)  # re-casing below changes letters only: the digit runs stay where they are
     # One keyword pass for both lists: the matched keyword says which list it is from.
     terms = _PEOPLE_TERMS.spans(low, words)
     streets = _STREET_HINTS.spans(low, words)
@@ -104,7 +106,7 @@ def scan_people(text: str, out: list[Span]) -> None:
                 used.update(persons)
     if health:
         _lab_values(text, cues, out)
-    for a, b in _addresses(text, streets):
+    for a, b in _addresses(text, streets, runs):
         lo = max(0, a - 80)
         persons = [c for c in cues if lo <= c[0] < a] + lexicon_persons(text, lo, a)
         if not persons:
@@ -153,10 +155,10 @@ def _lab_values(text: str, cues: list[tuple[int, int]], out: list[Span]) -> None
                 out.extend(("HEALTH", ts, te) for ts, te in terms if te <= a or ts >= b)
 
 
-def _addresses(text: str, streets: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _addresses(text: str, streets: list[tuple[int, int]], runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     # Postcode and city ("10115 Berlin"), with the street line before it ("Am Markt 19, ").
-    for m in p.POSTCODE.finditer(text):
+    for m in _postcodes(text, runs):
         a = m.start()
         if a and (text[a - 1].isalnum() or text[a - 1] in "-/.,:"):
             continue
@@ -172,6 +174,25 @@ def _addresses(text: str, streets: list[tuple[int, int]]) -> list[tuple[int, int
             if sm and sm.start() <= h < sm.end():
                 found.append(sm.span())
     return found
+
+
+def _postcodes(text: str, runs: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """``POSTCODE.finditer(text)``, tried only at the last five characters of each digit run.
+
+    A postcode's five digits end a maximal stretch of digits (no digit after them) and a
+    space follows, so they end a run of ``runs`` (:data:`~._patterns.NUMBER_RUN` joins digits
+    only across a separator followed by a digit, and never stops before a digit). POSTCODE has
+    no look-behind, so a match at a position does not depend on where the search started;
+    trying the candidates in order, each from the end of the last match, gives finditer's matches.
+    """
+    last_end = 0
+    for s, e in runs:
+        a = e - 5
+        if a >= s and a >= last_end and text[a:e].isdecimal():
+            m = p.POSTCODE.match(text, a)
+            if m is not None:
+                last_end = m.end()
+                yield m
 
 
 def _aged_persons(text: str, out: list[Span]) -> None:

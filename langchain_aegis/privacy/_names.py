@@ -290,36 +290,34 @@ def lexicon_persons(text: str, lo: int, hi: int) -> list[Person]:
     """
     first, last = _lexicon()
     persons: list[Person] = []
-    words = list(_CAPITALISED.finditer(text, lo, hi))
-    for i, w in enumerate(words):
-        word = w.group()
-        if i + 1 < len(words):
-            nxt = words[i + 1]
-            gap = text[w.end() : nxt.start()]
-            second = nxt.group()
+    # Runs for every health term's window, so each word is read once (start, end, text)
+    # and the possessive verb after a word is tested here, before the call that needs it.
+    words = [(m.start(), m.end(), m.group()) for m in _CAPITALISED.finditer(text, lo, hi)]
+    verb_after = _POSSESSIVE_VERB.match
+    last_index = len(words) - 1
+    for i, (start, end, word) in enumerate(words):
+        if i < last_index:
+            n_start, n_end, second = words[i + 1]
+            gap = text[end:n_start]
             # "Anna Schmidt" (a known first name), "Ayşe Johnson" (a known surname), "Braun, Anna"
             known = (word in first and second not in NOT_NAMES) or (
                 second in last and word not in NOT_NAMES and word not in NOT_BEFORE_SURNAME
             )
-            if (
-                gap == ", "
-                and word in last
-                and (second in first or text[nxt.end() : nxt.end() + 2] in (" (", ",", "\n", " *"))
-            ):
+            if gap == ", " and word in last and (second in first or text[n_end : n_end + 2] in (" (", ",", "\n", " *")):
                 known = True  # "Braun, Anna", "Braun, Ayşe (geb. ...)"
             elif not known and gap == " " and _unknown_name_pair(word, second):
                 # "Ioana Brennecke is ...": two unknown capitalised words opening a clause.
-                tail = text[nxt.end() : nxt.end() + 12].split(maxsplit=1)
+                tail = text[n_end : n_end + 12].split(maxsplit=1)
                 known = bool(tail) and tail[0].strip(",;:") in CLAUSE_VERBS
             elif gap != " ":
                 known = False
-            if known and not is_excluded(text, w.start(), nxt.end()):
-                persons.append((w.start(), nxt.end()))
+            if known and not is_excluded(text, start, n_end):
+                persons.append((start, n_end))
                 continue
-        if word in last or _surname_like(text, w.start(), word):
-            tail = text[w.end() : w.end() + 14].split(maxsplit=2)
-            if tail and tail[0].strip(",;:") in CLAUSE_VERBS and not is_excluded(text, w.start(), w.end()):
-                head = text[max(0, w.start() - 5) : w.start()].lower().split()
+        if word in last or (verb_after(text, end) is not None and _surname_like(text, start, word)):
+            tail = text[end : end + 14].split(maxsplit=2)
+            if tail and tail[0].strip(",;:") in CLAUSE_VERBS and not is_excluded(text, start, end):
+                head = text[max(0, start - 5) : start].lower().split()
                 if not head or head[-1] not in ("der", "die", "das", "im", "am", "the", "a", "ein", "eine", "von"):
-                    persons.append((w.start(), w.end()))
+                    persons.append((start, end))
     return persons

@@ -14,7 +14,7 @@ detector's patterns see characters, so this module rewrites the text first:
 * HTML entities (``&nbsp;``, ``&#64;``) and percent-encoding (``%20``) are
   decoded;
 * e-mail obfuscations (``name [at] domain [dot] org``, ``(at)``, ``name at
-  domain.org``) become ``name@domain.org``;
+  domain.org``) become ``name@domain.org`` (:mod:`._obfuscation`);
 * a single line break between two digits becomes a space, so a number broken
   over two lines is one number again;
 * (IBANs written in lower case are found by the IBAN scanner itself, which
@@ -34,6 +34,8 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from urllib.parse import unquote
+
+from langchain_aegis.privacy._obfuscation import email_edits
 
 __all__ = ["OffsetMap", "normalize"]
 
@@ -256,104 +258,14 @@ def _disjoint(edits: Iterable[Edit]) -> list[Edit]:
 
 # --- step 3: what humans write around numbers and addresses --------------------------------
 
-# The separators are found with ``str.find`` (a C substring search, far cheaper than a
-# regex whose first character is a space class, which re tries at every space).
-_AT_LITERALS = (
-    " @ ",
-    " (Klammeraffe) ",
-    " (klammeraffe) ",
-    " at ",
-    " AT ",
-    "[at]",
-    "(at)",
-    "{at}",
-    "<at>",
-    "[ at ]",
-    "( at )",
-    "[AT]",
-    "(AT)",
-    "[@]",
-    "(@)",
-)
-_DOT_LITERALS = ("[dot]", "(dot)", "{dot}", "<dot>", " dot ", " DOT ", "[DOT]", "(DOT)", "[.]", "(.)", "(punkt)")
-_DOT_SEP = r"(?:\s?[\[({<] ?(?:dot|DOT|Dot|punkt|Punkt|\.) ?[\])}>]\s?|\s(?:dot|DOT|punkt)\s|\s?\.\s?)"
-_DOMAIN = re.compile(rf"\s?([A-Za-z0-9](?:[\w\-]{{0,62}})(?:{_DOT_SEP}[A-Za-z0-9][\w\-]{{0,62}})+)")
-_DOT_IN_DOMAIN = re.compile(_DOT_SEP)
-# Common top-level domains: a plain " at " becomes "@" only before a domain ending in one.
-_TLDS = frozenset(
-    [
-        "com",
-        "org",
-        "net",
-        "de",
-        "at",
-        "ch",
-        "uk",
-        "io",
-        "eu",
-        "info",
-        "edu",
-        "gov",
-        "fr",
-        "it",
-        "es",
-        "nl",
-        "be",
-        "dk",
-        "se",
-        "no",
-        "fi",
-        "pl",
-        "cz",
-        "us",
-        "ca",
-        "au",
-        "biz",
-        "me",
-        "co",
-    ]
-)
 # Patterns that run over the whole text start with a literal or a class (re then skips
 # ahead in C); the context before the match is checked with a look-behind after it.
 # Three digits either side: a house number over a postcode ("Am Markt 38\n10115 Berlin") stays apart.
 _NUMBER_BREAK = re.compile(r"\n(?:(?<=[0-9]{3}\n)|(?<=[0-9]{3}[ \t\r]\n))[ \t]*(?=[0-9]{3})")
 
 
-_OPENERS = "[({<"
-_AT_SPACED = tuple(lit for lit in _AT_LITERALS if lit[0] not in _OPENERS)
-_AT_BRACKETED = tuple(lit for lit in _AT_LITERALS if lit[0] in _OPENERS)
-_DOT_SPACED = tuple(lit for lit in _DOT_LITERALS if lit[0] not in _OPENERS)
-_DOT_BRACKETED = tuple(lit for lit in _DOT_LITERALS if lit[0] in _OPENERS)
-# Every bracketed literal: one pass that stops only at an opening bracket (a rare character,
-# so re skips ahead in C) instead of one str.find over the whole text per literal. Matches
-# cannot hide one another: a literal's body holds no opening bracket.
-_BRACKETED = re.compile(r"[\[({<] ?(?:at|AT|dot|DOT|punkt|[@.]) ?[\])}>]")
-
-
-def _bracketed(text: str) -> tuple[list[tuple[int, int]], bool]:
-    """``_occurrences(text, _AT_BRACKETED)``, and whether any of ``_DOT_BRACKETED`` occurs."""
-    at_hits: list[tuple[int, int]] = []
-    dot = False
-    for m in _BRACKETED.finditer(text):
-        i = m.start()
-        at_hits += [(i, i + len(lit)) for lit in _AT_BRACKETED if text.startswith(lit, i)]
-        dot = dot or any(text.startswith(lit, i) for lit in _DOT_BRACKETED)
-    return at_hits, dot
-
-
-_DEFANGED_DOT = re.compile(r"(?<=[0-9A-Za-z])[\[(](?:\.|dot|DOT)[\])](?=[0-9A-Za-z])")
-
-
 def _text_edits(text: str, plain_at_ok: frozenset[str]) -> list[Edit]:
-    edits: list[Edit] = []
-    at_hits, dot = _bracketed(text)
-    at_hits += _occurrences(text, _AT_SPACED)
-    if dot or any(lit in text for lit in _DOT_SPACED):
-        at_hits += _occurrences(text, ("@",))  # "anna@web [dot] de"
-    if at_hits:
-        edits += _email_edits(text, sorted(at_hits), plain_at_ok)
-    if dot:  # a defanged address or host: "81[.]2[.]69[.]142", "evil[dot]example"
-        edits += [(m.start(), m.end(), ".") for m in _DEFANGED_DOT.finditer(text)]
+    edits = email_edits(text, plain_at_ok)
     if "\n" in text:
         for m in _NUMBER_BREAK.finditer(text):
             a = m.start()
@@ -372,51 +284,6 @@ def _table_row(text: str, end: int) -> bool:
 
 
 _ISO_DATE_END = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}\Z|[0-9]:[0-9]{2}\Z")
-
-
-def _occurrences(text: str, literals: tuple[str, ...]) -> list[tuple[int, int]]:
-    hits = []
-    for literal in literals:
-        i = text.find(literal)
-        while i != -1:
-            hits.append((i, i + len(literal)))
-            i = text.find(literal, i + 1)
-    return hits
-
-
-def _email_edits(text: str, separators: list[tuple[int, int]], plain_at_ok: frozenset[str]) -> list[Edit]:
-    edits: list[Edit] = []
-    n = len(text)
-    for a, b in separators:
-        sep = text[a:b]
-        while a and text[a - 1] in " \t":  # "anna [at] ..."
-            a -= 1
-        head, floor = a, max(0, a - 64)
-        while head > floor and (text[head - 1].isalnum() or text[head - 1] in "._+-"):
-            head -= 1
-        if head == a:
-            continue
-        dm = _DOMAIN.match(text, b, min(n, b + 256))
-        if dm is None:
-            continue
-        dots = list(_DOT_IN_DOMAIN.finditer(text, dm.start(1), dm.end(1)))
-        if not dots:
-            continue
-        tld = text[dots[-1].end() : dm.end(1)]
-        if not tld.isalpha() or len(tld) < 2:
-            continue
-        obfuscated_dot = any(d.group() != "." for d in dots)
-        if sep in (" at ", " AT "):
-            # "docs at python.org" is prose; "john.doe at gmail.com" or "anna at web dot de" is an address.
-            word = text[head:a]
-            mailbox = any(c in word for c in "._+-") or any(c.isdecimal() for c in word) or word.lower() in plain_at_ok
-            if tld.lower() not in _TLDS or not (obfuscated_dot or mailbox):
-                continue
-        elif sep == "@" and not obfuscated_dot:
-            continue  # an ordinary address: nothing to rewrite
-        edits.append((a, dm.start(1), "@"))
-        edits.extend((d.start(), d.end(), ".") for d in dots if d.group() != ".")
-    return edits
 
 
 def normalize(text: str, first_names: frozenset[str] = frozenset()) -> tuple[str, list[OffsetMap]]:

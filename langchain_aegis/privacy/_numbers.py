@@ -2,7 +2,8 @@
 # (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
 """Number-shaped entities: everything the digit-run prefilter can see.
 
-One pass of :data:`~._patterns.NUMBER_RUN` finds runs of four or more digits.
+One pass of :data:`~._patterns.NUMBER_RUN` finds runs of four or more digits
+(:func:`~._prefilter.number_runs`, which the address scanner reads too).
 Each run is then classified by cheap facts (digit count, separators, whether
 it is glued to a word) and only the few validators that fit it are run, inside
 a small window around it. Keyword-bound entities (date of birth, record
@@ -21,7 +22,7 @@ from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._ids import scan_national_ids
 from langchain_aegis.privacy._phones import phone_ok
-from langchain_aegis.privacy._prefilter import KeywordScan, lowered
+from langchain_aegis.privacy._prefilter import KeywordScan, lowered, number_runs
 
 __all__ = ["Span", "glued_left", "glued_right", "lower_window", "nearest_label", "scan_numbers"]
 
@@ -112,8 +113,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
     runs_before_gate = n // _RUNS_PER_GATE
     # This loop runs once per digit run, so the common case ("2024", "12:03:44.123")
     # must cost a handful of C calls: no lists, cheap gates before every validator.
-    for m in p.NUMBER_RUN.finditer(text):
-        s, e = m.span()
+    for s, e in number_runs(text):
         lo = s - _LOOKBACK if s > _LOOKBACK else 0
         low = low_text[lo:s]
         if not gated:
@@ -127,7 +127,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             low
         ):
             _keyword_bound(text, s, e, lo, low, out)
-        raw = m.group()
+        raw = text[s:e]
         digit_count = len(raw) if raw.isdecimal() else len(raw.translate(_DROP_SEPARATORS))  # most runs are bare
         if digit_count >= 6:
             scan_national_ids(text, s, e, digit_count, low, out)

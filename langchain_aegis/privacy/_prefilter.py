@@ -20,6 +20,11 @@ windows are searched in order from the end of the previous match, and each
 window reaches far enough past its word for the longest keyword and its
 look-ahead. ``tests/unit_tests/privacy/test_prefilter.py`` checks this against
 the whole-text scan.
+
+What several scanners read of one text is computed once per :func:`detect
+<langchain_aegis.privacy.detector.detect>` call and released at its end: the
+lower-cased text with its distinct words (:func:`lowered`) and its digit runs
+(:func:`number_runs`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["KeywordScan", "WordScan", "lowered", "release", "vocabulary"]
+from langchain_aegis.privacy._patterns import NUMBER_RUN
+
+__all__ = ["KeywordScan", "WordScan", "lowered", "number_runs", "release", "vocabulary"]
 
 _CACHE_LIMIT = 200_000  # distinct words remembered per pattern; cleared when full (a bounded memory)
 
@@ -60,11 +67,31 @@ def lowered(text: str) -> tuple[str, set[str]]:
     return low, words
 
 
+# The last text's digit runs (:data:`~._patterns.NUMBER_RUN`), kept the same way: the number
+# scanner walks them, and the address scanner takes its postcode candidates from them instead
+# of a pass of its own over every digit of the text.
+_NO_RUNS: tuple[str, list[tuple[int, int]]] = ("", [])
+_last_runs = _NO_RUNS
+
+
+def number_runs(text: str) -> list[tuple[int, int]]:
+    """The spans of ``NUMBER_RUN.finditer(text)``: runs of four or more digits, single separators between."""
+    global _last_runs
+    last = _last_runs
+    if last[0] is text:
+        return last[1]
+    runs = [m.span() for m in NUMBER_RUN.finditer(text)]
+    _last_runs = (text, runs)
+    return runs
+
+
 def release(text: str) -> None:
-    """Forget what :func:`lowered` kept for ``text``."""
-    global _last
+    """Forget what :func:`lowered` and :func:`number_runs` kept for ``text``."""
+    global _last, _last_runs
     if _last[0] is text:
         _last = _EMPTY
+    if _last_runs[0] is text:
+        _last_runs = _NO_RUNS
 
 
 class KeywordScan:

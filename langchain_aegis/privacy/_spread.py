@@ -41,13 +41,14 @@ _RUN = re.compile(rf"(?<![\w+])(?:[A-Za-z]{_SEP}[A-Za-z]{_SEP}|\+{_SEP})?[0-9O](
 # is its two letters (and what stands between them: at most five characters) and then a stretch
 # of digits, O, plus signs and separators; that stretch holds nine digits joined like this (a
 # pattern led by a class, which re skips ahead to). So _RUN is tried around those stretches only.
-_NINE = re.compile(rf"[0-9O](?:{_SEP}[0-9O]){{8}}")
+_NINE = re.compile(rf"[0-9O](?:{_SEP}+[0-9O]){{8}}")  # possessive: separators are never digits
 _STRETCH = re.compile(r"[0-9O+ \t._/\-]*")
 _LETTERS_BEFORE = 5  # "D E 8 9 ...": a letter, at most three separators, a letter
 _DROP = str.maketrans("O", "0", " \t._/-+")
 _PHONE_KEYWORDS = re.compile(r"tel|phone|fon|mobil|handy|ruf|call|fax|whatsapp")
 _GROUPS = re.compile(r"[0-9O]+")
 _TAX_KEYWORDS = re.compile(r"steuer|idnr|identifikationsnummer|tax|\btin\b")
+_UNUSUAL = re.compile(r"[O\-._/\t]|  ")  # an O for a zero, a separator other than one space
 _REACH = 40  # characters before the run in which a keyword counts
 
 
@@ -114,7 +115,7 @@ def _stretch_end(text: str, i: int) -> int:
 
 def _plain(run: str) -> bool:
     """Whether the run uses only the layout every ordinary scanner reads: digit groups and single spaces."""
-    return "O" not in run and "  " not in run and not any(c in run for c in "-._/\t") and not _single_chars(run)
+    return _UNUSUAL.search(run) is None and not _single_chars(run)
 
 
 def _single_chars(run: str) -> bool:

@@ -24,6 +24,7 @@ from langchain_aegis.privacy import _health as health
 from langchain_aegis.privacy import _names as names
 from langchain_aegis.privacy import _normalize as norm
 from langchain_aegis.privacy import _numbers as numbers
+from langchain_aegis.privacy import _obfuscation as obf
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy import _spread as spread
 from langchain_aegis.privacy import _tokens as tokens
@@ -112,9 +113,13 @@ _BRACKET_PIECES = ["[", "(", "{", "<", "]", ")", "}", ">", " ", "at", "AT", "dot
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_BRACKET_PIECES), max_size=30).map("".join))
 def test_bracketed_obfuscations_match_one_find_per_literal(text: str) -> None:
-    at_hits, dot = norm._bracketed(text)
-    assert sorted(at_hits) == sorted(norm._occurrences(text, norm._AT_BRACKETED))
-    assert dot == any(lit in text for lit in norm._DOT_BRACKETED)
+    at_hits, dot = obf._bracketed(text)
+    assert sorted(at_hits) == sorted(obf._occurrences(text, obf._AT_BRACKETED))
+    assert dot == any(lit in text for lit in obf._DOT_BRACKETED)
+    # One pass per opening bracket finds what one pass for any opening bracket finds.
+    one_pass = re.compile(r"[\[({<] ?(?:at|AT|dot|DOT|punkt|[@.]) ?[\])}>]")
+    per_bracket = sorted(m.span() for pattern in obf._BRACKETED for m in pattern.finditer(text))
+    assert per_bracket == [m.span() for m in one_pass.finditer(text)]
 
 
 def test_bracketed_obfuscation_still_becomes_an_address() -> None:
