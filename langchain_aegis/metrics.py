@@ -3,6 +3,11 @@
 It must not grow logic of its own.
 """
 
-from langchain_aegis.observability.metrics import AegisMetrics, start_metrics_server
+from langchain_aegis.observability.metrics import (
+    LATENCY_BUCKETS,
+    LOCAL_ONLY_SOURCES,
+    AegisMetrics,
+    start_metrics_server,
+)
 
-__all__ = ["AegisMetrics", "start_metrics_server"]
+__all__ = ["LATENCY_BUCKETS", "LOCAL_ONLY_SOURCES", "AegisMetrics", "start_metrics_server"]
