@@ -33,10 +33,11 @@ from langchain_aegis._loops import off_loop
 from langchain_aegis.budget import Ledger, Reservation, period_for
 from langchain_aegis.budget.journal import Journal, Unconfirmed
 from langchain_aegis.budget.ledger import default_journal_path, new_reservation_id
+from langchain_aegis.budget.owed import Owed
 from langchain_aegis.budget.pricing import SettledCost, cost_from_usage, pricing_for, worst_case_cost
 from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.config.providers import Pricing
-from langchain_aegis.errors import LedgerUnavailableError
+from langchain_aegis.errors import BudgetExceededError, LedgerUnavailableError
 
 __all__ = ["LedgerAccounting", "needs_accounting"]
 
@@ -91,6 +92,7 @@ class LedgerAccounting:
         self._next_replay = 0.0  # the first success looks at the journal: left over from an earlier run?
         self._warned = float("-inf")
         self._owed = False  # settlements this process journaled and has not replayed yet
+        self.owed = Owed()  # ... and their dollars, subtracted from the caps until replayed
 
     def _period(self, now: float) -> str:
         return period_for(datetime.fromtimestamp(now, UTC), self.config.budgets.timezone)
@@ -148,7 +150,8 @@ class LedgerAccounting:
         if op == "release" and isinstance(reservation, Unconfirmed):
             return  # the ledger never held it; if it did, the lease expires on its own
         try:
-            self.journal.append(op, self.ledger, reservation, cost)
+            append = lambda: self.journal.append(op, self.ledger, reservation, cost)  # noqa: E731
+            self.owed.record(append, reservation.provider, cost)
         except OSError as err:
             # Nowhere durable to write: the lease (if any) still caps the spend until it expires.
             logger.error(
@@ -183,9 +186,27 @@ class LedgerAccounting:
         self._replay()
         me = ledger_identity(self.ledger)
         try:
-            self._owed = any(item.get("ledger") == me for item in self.journal.entries())
+            self.owed.recount(lambda: self._journaled(me))
         except OSError:
             self._owed = True
+
+    def _journaled(self, me: str) -> dict[str, float]:
+        """Dollars per provider still journaled for this ledger (read under the owed lock)."""
+        mine = [item for item in self.journal.entries() if item.get("ledger") == me]
+        self._owed = bool(mine)
+        owed: dict[str, float] = {}
+        for item in mine:
+            if item.get("op") == "settle":
+                provider = str(item.get("provider"))
+                owed[provider] = owed.get(provider, 0.0) + float(item.get("cost") or 0.0)
+        return owed
+
+    @staticmethod
+    def _over(exc: BudgetExceededError, owed: float, limit: float | None) -> BudgetExceededError:
+        """The budget error with the real cap, counting what is owed as spent."""
+        if owed <= 0 or limit is None:
+            return exc
+        return BudgetExceededError(exc.provider, limit, exc.spent + owed, exc.period, exc.reserved)
 
     def _replay(self) -> None:
         try:
@@ -224,12 +245,20 @@ class LedgerAccounting:
         period = self._period(now)
         if self._owed:
             self._settle_owed()
-        try:
-            r = self.ledger.reserve(
-                provider, amount, limit=limit, period=period, lease_seconds=self.config.budgets.lease_seconds, now=now
-            )
-        except LedgerUnavailableError as exc:
-            return self._unavailable(exc, provider, amount, period, now)
+        lease = self.config.budgets.lease_seconds
+        while True:
+            owed, version = self.owed.snapshot(provider)
+            try:
+                r = self.ledger.reserve(
+                    provider, amount, limit=Owed.cap(limit, owed), period=period, lease_seconds=lease, now=now
+                )
+            except LedgerUnavailableError as exc:
+                return self._unavailable(exc, provider, amount, period, now)
+            except BudgetExceededError as exc:
+                raise self._over(exc, owed, limit) from None
+            if not self.owed.grew_since(provider, version):
+                break
+            self.release(r)  # a settlement was journaled meanwhile: admit again against the lower cap
         if self._replay_due():
             self._replay()
         return r
@@ -281,12 +310,20 @@ class LedgerAccounting:
         period = self._period(now)
         if self._owed:
             await off_loop(self._settle_owed)
-        try:
-            r = await self.ledger.areserve(
-                provider, amount, limit=limit, period=period, lease_seconds=self.config.budgets.lease_seconds, now=now
-            )
-        except LedgerUnavailableError as exc:
-            return self._unavailable(exc, provider, amount, period, now)
+        lease = self.config.budgets.lease_seconds
+        while True:
+            owed, version = self.owed.snapshot(provider)
+            try:
+                r = await self.ledger.areserve(
+                    provider, amount, limit=Owed.cap(limit, owed), period=period, lease_seconds=lease, now=now
+                )
+            except LedgerUnavailableError as exc:
+                return self._unavailable(exc, provider, amount, period, now)
+            except BudgetExceededError as exc:
+                raise self._over(exc, owed, limit) from None
+            if not self.owed.grew_since(provider, version):
+                break
+            await self.arelease(r)  # a settlement was journaled meanwhile: admit again against the lower cap
         if self._replay_due():
             await off_loop(self._replay)
         return r
