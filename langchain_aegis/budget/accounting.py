@@ -149,9 +149,10 @@ class LedgerAccounting:
         """Keep a settlement (or release) the ledger could not take; never raise."""
         if op == "release" and isinstance(reservation, Unconfirmed):
             return  # the ledger never held it; if it did, the lease expires on its own
+        self.owed.closed(reservation)  # from here the journal (or, failing it, the lease) holds it
         try:
             append = lambda: self.journal.append(op, self.ledger, reservation, cost)  # noqa: E731
-            self.owed.record(append, reservation.provider, cost)
+            self.owed.record(append, reservation.provider, cost, reservation)
         except OSError as err:
             # Nowhere durable to write: the lease (if any) still caps the spend until it expires.
             logger.error(
@@ -247,7 +248,7 @@ class LedgerAccounting:
             self._settle_owed()
         lease = self.config.budgets.lease_seconds
         while True:
-            owed, version = self.owed.snapshot(provider)
+            owed, version = self.owed.snapshot(provider, now, period)
             try:
                 r = self.ledger.reserve(
                     provider, amount, limit=Owed.cap(limit, owed), period=period, lease_seconds=lease, now=now
@@ -258,7 +259,9 @@ class LedgerAccounting:
                 raise self._over(exc, owed, limit) from None
             if not self.owed.grew_since(provider, version):
                 break
+            self.owed.opened(r)
             self.release(r)  # a settlement was journaled meanwhile: admit again against the lower cap
+        self.owed.opened(r)
         if self._replay_due():
             self._replay()
         return r
@@ -281,6 +284,7 @@ class LedgerAccounting:
                 self.ledger.record_once(reservation, float(cost), now=now)
             else:
                 self.ledger.settle(reservation, float(cost), now=now)
+                self.owed.closed(reservation)  # landed: the ledger counts it as spent now
         except LedgerUnavailableError as exc:
             self._journal("settle", reservation, float(cost), exc)
             return cost
@@ -295,6 +299,7 @@ class LedgerAccounting:
             return
         try:
             self.ledger.release(reservation)
+            self.owed.closed(reservation)
         except LedgerUnavailableError as exc:
             self._journal("release", reservation, 0.0, exc)
 
@@ -312,7 +317,7 @@ class LedgerAccounting:
             await off_loop(self._settle_owed)
         lease = self.config.budgets.lease_seconds
         while True:
-            owed, version = self.owed.snapshot(provider)
+            owed, version = self.owed.snapshot(provider, now, period)
             try:
                 r = await self.ledger.areserve(
                     provider, amount, limit=Owed.cap(limit, owed), period=period, lease_seconds=lease, now=now
@@ -323,7 +328,9 @@ class LedgerAccounting:
                 raise self._over(exc, owed, limit) from None
             if not self.owed.grew_since(provider, version):
                 break
+            self.owed.opened(r)
             await self.arelease(r)  # a settlement was journaled meanwhile: admit again against the lower cap
+        self.owed.opened(r)
         if self._replay_due():
             await off_loop(self._replay)
         return r
@@ -341,6 +348,7 @@ class LedgerAccounting:
                 await self.ledger.arecord_once(reservation, float(cost), now=now)
             else:
                 await self.ledger.asettle(reservation, float(cost), now=now)
+                self.owed.closed(reservation)  # landed: the ledger counts it as spent now
         except LedgerUnavailableError as exc:
             await off_loop(self._journal, "settle", reservation, float(cost), exc)
             return cost
@@ -356,5 +364,6 @@ class LedgerAccounting:
             return
         try:
             await self.ledger.arelease(reservation)
+            self.owed.closed(reservation)
         except LedgerUnavailableError as exc:
             await off_loop(self._journal, "release", reservation, 0.0, exc)

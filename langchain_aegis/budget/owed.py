@@ -1,19 +1,25 @@
-"""Settlements this process journaled while the ledger was down, counted against their caps until replayed.
+"""Money this process owes its caps that the ledger no longer sees, counted until it lands.
 
-A settlement the ledger could not take waits in the journal. Its reservation
-stays in the ledger only until its lease ends: if the ledger comes back after
-that, the headroom the lease held is free again, and a call admitted before
-the journal is replayed could take it, so that the replay later passes the
-cap. :class:`Owed` closes that gap for the process that journaled: admission
-subtracts what is owed from the cap, and a reservation made while a new
-settlement was being journaled is checked again. It must not touch the ledger
-or the journal itself; the accounting passes it what to read and write.
+A reservation holds its headroom in the ledger only until its lease ends.
+Two kinds of money can outlive it: a settlement the ledger could not take
+(it waits in the journal until the replay), and a request still open when its
+lease ends (a settle delayed by a busy executor, a stream closed late by the
+garbage collector). Either way the headroom is free again in the ledger, and a
+call admitted meanwhile could take it, so that the late settlement passes the
+cap. :class:`Owed` closes that gap for the process that holds the money:
+admission subtracts from the cap what is journaled and what its open
+reservations hold past their leases, and a reservation made while a new
+settlement was being journaled is admitted again. It must not touch the
+ledger or the journal itself; the accounting passes it what to read and write.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
+from typing import Any
+
+from langchain_aegis.budget.ledger import EXPIRED_GRACE_SECONDS
 
 __all__ = ["Owed"]
 
@@ -25,11 +31,24 @@ class Owed:
         self._lock = threading.Lock()
         self._by: dict[str, float] = {}
         self._version: dict[str, int] = {}
+        self._open: dict[str, dict[str, Any]] = {}  # provider -> reservation id -> reservation
 
-    def record(self, append: Callable[[], None], provider: str, dollars: float) -> None:
+    def opened(self, reservation: Any) -> None:
+        """A reservation the ledger holds, for this process, until it is settled or released."""
+        with self._lock:
+            self._open.setdefault(reservation.provider, {})[reservation.id] = reservation
+
+    def closed(self, reservation: Any) -> None:
+        """The reservation was settled or released in the ledger (or journaled): it holds nothing here."""
+        with self._lock:
+            self._open.get(reservation.provider, {}).pop(reservation.id, None)
+
+    def record(self, append: Callable[[], None], provider: str, dollars: float, reservation: Any | None = None) -> None:
         """Run ``append`` (the journal write) and count ``dollars`` as owed, as one step."""
         with self._lock:
             append()
+            if reservation is not None:
+                self._open.get(provider, {}).pop(reservation.id, None)
             if dollars > 0:
                 self._by[provider] = self._by.get(provider, 0.0) + dollars
                 self._version[provider] = self._version.get(provider, 0) + 1
@@ -43,10 +62,23 @@ class Owed:
                     self._version[provider] = self._version.get(provider, 0) + 1
             self._by = fresh
 
-    def snapshot(self, provider: str) -> tuple[float, int]:
-        """What ``provider`` is owed now, and a version that changes when that amount changes."""
+    def snapshot(self, provider: str, now: float = float("-inf"), period: str | None = None) -> tuple[float, int]:
+        """What ``provider`` is owed at ``now``, and a version that changes when a settlement is journaled.
+
+        Owed is what is journaled plus what this process's open reservations
+        of ``period`` hold past their leases (the ledger stops counting a lease
+        at its ``expires_at``; the money stays owed until the settlement
+        lands). A reservation left open a day past its lease (as long as the
+        ledgers remember expired leases) is dropped: it was never settled.
+        """
         with self._lock:
-            return self._by.get(provider, 0.0), self._version.get(provider, 0)
+            open_ = self._open.get(provider, {})
+            for key in [k for k, r in open_.items() if r.expires_at <= now - EXPIRED_GRACE_SECONDS]:
+                del open_[key]
+            lapsed = sum(
+                r.amount for r in open_.values() if r.expires_at <= now and (period is None or r.period == period)
+            )
+            return self._by.get(provider, 0.0) + lapsed, self._version.get(provider, 0)
 
     def grew_since(self, provider: str, version: int) -> bool:
         """Whether a settlement for ``provider`` was journaled after :meth:`snapshot` gave ``version``."""

@@ -156,13 +156,13 @@ async def test_a_stopped_stream_records_what_the_provider_already_generated(
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
-@pytest.mark.skip(
-    reason="a stream the caller stalls (reads nothing) for longer than budgets.lease_seconds loses its lease "
-    "and others may spend that money; a stream that keeps reading is cut before its lease lapses. Renewing "
-    "leases of open streams in the background is the open follow-up (docs/operations.md, What each exit records)"
-)
 def test_a_stream_held_past_its_lease_does_not_let_others_spend_its_money(dep: Deployment, cloud: str) -> None:
-    """A UI that stalls on a stream for longer than ``lease_seconds``: its money is given to others."""
+    """A UI that stalls on a stream for longer than ``lease_seconds``: its money stays held.
+
+    The ledger stops counting the lease, but the process still owes what the
+    open stream may be billed (``budget/owed.py``), so only what fits beside it
+    is admitted.
+    """
     price = Pricing(input=0.0, output=OUT_PRICE)  # each full answer costs exactly one reservation
     per_call = CEILING * OUT_PRICE / PER_M
     limit = 3 * per_call
@@ -175,9 +175,8 @@ def test_a_stream_held_past_its_lease_does_not_let_others_spend_its_money(dep: D
     held: Any = model.stream(PROMPT, config=_on(cloud))
     next(held)  # the caller reads one chunk, then stalls
     now[0] += model.aegis_config.budgets.lease_seconds + 1
-    for _ in range(3):
-        reply = model.invoke(PROMPT, config=_on(cloud))
-        assert reply.response_metadata["aegis"]["served_by"] == cloud
+    served = [model.invoke(PROMPT, config=_on(cloud)).response_metadata["aegis"]["served_by"] for _ in range(3)]
+    assert served.count(cloud) == 2  # the third would pass the cap once the held stream settles
     held.close()
     spent, _ = _spend(ledger, cloud, now[0])
     cloud_calls = len(server.chat_requests())

@@ -154,3 +154,31 @@ def test_owed_counts_and_versions() -> None:
     assert Owed.cap(1.0, 0.25) == 0.75
     assert Owed.cap(1.0, 2.0) == 0.0
     assert Owed.cap(None, 2.0) is None
+
+
+def test_an_open_request_past_its_lease_keeps_its_headroom_until_it_settles(tmp_path: Path) -> None:
+    """A settle that lands after the lease ends (a busy executor, a stream closed late) must still fit."""
+    clock = [T0]
+    ledger = SettleOutage()
+    accounting = LedgerAccounting(_config(tmp_path), ledger, clock=lambda: clock[0])
+    first = accounting.reserve("openai", 6, 1)  # $0.60, lease 1 s
+    assert first is not None
+    clock[0] += 5.0  # still running; the ledger no longer counts its lease
+    assert ledger.snapshot(first.period, now=clock[0])["openai"].reserved == 0.0
+    with pytest.raises(BudgetExceededError):
+        accounting.reserve("openai", 6, 1)
+    accounting.settle("openai", first, {"input_tokens": 6, "output_tokens": 0})  # lands late
+    second = accounting.reserve("openai", 4, 1)  # $0.40 fits beside the $0.60 now spent
+    assert second is not None
+    accounting.settle("openai", second, {"input_tokens": 4, "output_tokens": 0})
+    assert _spent(ledger, first.period) == pytest.approx(CAP)
+
+
+def test_a_released_request_owes_nothing(tmp_path: Path) -> None:
+    clock = [T0]
+    accounting = LedgerAccounting(_config(tmp_path), SettleOutage(), clock=lambda: clock[0])
+    first = accounting.reserve("openai", 6, 1)
+    clock[0] += 5.0
+    accounting.release(first)
+    assert accounting.owed.snapshot("openai", clock[0])[0] == 0.0
+    assert accounting.reserve("openai", 10, 1) is not None  # the whole cap is free again
