@@ -33,7 +33,7 @@ from langchain_aegis._loops import off_loop
 from langchain_aegis.budget import Ledger, Reservation, period_for
 from langchain_aegis.budget.journal import Journal, Unconfirmed
 from langchain_aegis.budget.ledger import default_journal_path, new_reservation_id
-from langchain_aegis.budget.owed import Owed
+from langchain_aegis.budget.owed import Owed, owed_for
 from langchain_aegis.budget.pricing import SettledCost, cost_from_usage, pricing_for, worst_case_cost
 from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.config.providers import Pricing
@@ -92,7 +92,7 @@ class LedgerAccounting:
         self._next_replay = 0.0  # the first success looks at the journal: left over from an earlier run?
         self._warned = float("-inf")
         self._owed = False  # settlements this process journaled and has not replayed yet
-        self.owed = Owed()  # ... and their dollars, subtracted from the caps until replayed
+        self.owed = owed_for(ledger, str(self.journal.path))  # money past its lease, shared by the models
 
     def _period(self, now: float) -> str:
         return period_for(datetime.fromtimestamp(now, UTC), self.config.budgets.timezone)
@@ -182,9 +182,13 @@ class LedgerAccounting:
         Without it, a call admitted right after the ledger comes back would not see the spend
         journaled while it was down, and the cap could be passed by that much.
         """
+        self._replay()
+        self._settle_owed_count()
+
+    def _settle_owed_count(self) -> None:
+        """Count again what is still journaled for this ledger, after a replay."""
         from langchain_aegis.budget.journal import ledger_identity
 
-        self._replay()
         me = ledger_identity(self.ledger)
         try:
             self.owed.recount(lambda: self._journaled(me))
@@ -214,6 +218,8 @@ class LedgerAccounting:
             self.journal.replay(self.ledger)
         except OSError as err:
             logger.error("aegis: cannot replay the ledger journal %s: %s", self.journal.path, err)
+        if self.owed.journaled():  # another model of the process may have journaled: count what is left
+            self._settle_owed_count()
 
     def output_ceiling(self, provider: str, max_tokens: Any) -> int | None:
         """The ``max_tokens`` to send to ``provider``: the call's own, else a ceiling if output costs money.
@@ -244,7 +250,7 @@ class LedgerAccounting:
             return None
         now = self.clock()
         period = self._period(now)
-        if self._owed:
+        if self._owed or self.owed.journaled():  # this model, or another sharing the ledger, journaled
             self._settle_owed()
         lease = self.config.budgets.lease_seconds
         while True:
@@ -313,7 +319,7 @@ class LedgerAccounting:
             return None
         now = self.clock()
         period = self._period(now)
-        if self._owed:
+        if self._owed or self.owed.journaled():  # this model, or another sharing the ledger, journaled
             await off_loop(self._settle_owed)
         lease = self.config.budgets.lease_seconds
         while True:

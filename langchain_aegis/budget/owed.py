@@ -16,12 +16,13 @@ ledger or the journal itself; the accounting passes it what to read and write.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from langchain_aegis.budget.ledger import EXPIRED_GRACE_SECONDS
 
-__all__ = ["Owed"]
+__all__ = ["Owed", "owed_for"]
 
 
 class Owed:
@@ -62,6 +63,11 @@ class Owed:
                     self._version[provider] = self._version.get(provider, 0) + 1
             self._by = fresh
 
+    def journaled(self) -> bool:
+        """Whether any journaled settlement is still counted."""
+        with self._lock:
+            return any(dollars > 0 for dollars in self._by.values())
+
     def snapshot(self, provider: str, now: float = float("-inf"), period: str | None = None) -> tuple[float, int]:
         """What ``provider`` is owed at ``now``, and a version that changes when a settlement is journaled.
 
@@ -89,3 +95,22 @@ class Owed:
     def cap(limit: float | None, owed: float) -> float | None:
         """The limit a new reservation is admitted against: the cap less what is owed."""
         return None if limit is None else max(0.0, limit - owed)
+
+
+_BY_LEDGER: weakref.WeakKeyDictionary[Any, dict[str, Owed]] = weakref.WeakKeyDictionary()
+_BY_LEDGER_LOCK = threading.Lock()
+
+
+def owed_for(ledger: Any, journal: str) -> Owed:
+    """The one :class:`Owed` of a ledger object and journal file, shared by the models of the process.
+
+    Models opened from the same ``budgets.ledger`` URL share one ledger object
+    (:mod:`langchain_aegis.budget.shared`) and, with the same config, one
+    journal, so each sees what the others owe.
+    """
+    with _BY_LEDGER_LOCK:
+        by_journal = _BY_LEDGER.setdefault(ledger, {})
+        owed = by_journal.get(journal)
+        if owed is None:
+            owed = by_journal[journal] = Owed()
+        return owed

@@ -182,3 +182,25 @@ def test_a_released_request_owes_nothing(tmp_path: Path) -> None:
     accounting.release(first)
     assert accounting.owed.snapshot("openai", clock[0])[0] == 0.0
     assert accounting.reserve("openai", 10, 1) is not None  # the whole cap is free again
+
+
+def test_models_sharing_a_ledger_see_each_others_money_past_its_lease(tmp_path: Path) -> None:
+    """Two models of one process (LangGraph nodes built from one config) share the ledger object."""
+    clock = [T0]
+    ledger = SettleOutage()
+    config = _config(tmp_path)
+    first_model = LedgerAccounting(config, ledger, clock=lambda: clock[0])
+    second_model = LedgerAccounting(config, ledger, clock=lambda: clock[0])
+    held = first_model.reserve("openai", 6, 1)
+    assert held is not None
+    clock[0] += 5.0
+    with pytest.raises(BudgetExceededError):
+        second_model.reserve("openai", 6, 1)
+    first_model.settle("openai", held, {"input_tokens": 6, "output_tokens": 0})
+    ledger.down = True
+    late = second_model.reserve("openai", 2, 1)  # $0.20 fits
+    second_model.settle("openai", late, {"input_tokens": 2, "output_tokens": 0})  # journaled by the second model
+    ledger.down = False
+    with pytest.raises(BudgetExceededError):
+        first_model.reserve("openai", 3, 1)  # $0.30 would pass the cap once the journaled $0.20 lands
+    assert first_model.reserve("openai", 2, 1) is not None
