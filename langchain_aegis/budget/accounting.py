@@ -149,12 +149,13 @@ class LedgerAccounting:
         """Keep a settlement (or release) the ledger could not take; never raise."""
         if op == "release" and isinstance(reservation, Unconfirmed):
             return  # the ledger never held it; if it did, the lease expires on its own
-        self.owed.closed(reservation)  # from here the journal (or, failing it, the lease) holds it
         try:
+            # One step under the owed lock: the journal takes the money over from the open reservation.
             append = lambda: self.journal.append(op, self.ledger, reservation, cost)  # noqa: E731
             self.owed.record(append, reservation.provider, cost, reservation)
         except OSError as err:
             # Nowhere durable to write: the lease (if any) still caps the spend until it expires.
+            self.owed.closed(reservation)
             logger.error(
                 "aegis: cannot journal a %s of $%.6f for %r (%s; journal %s: %s)",
                 op,
@@ -265,7 +266,6 @@ class LedgerAccounting:
                 raise self._over(exc, owed, limit) from None
             if not self.owed.grew_since(provider, version):
                 break
-            self.owed.opened(r)
             self.release(r)  # a settlement was journaled meanwhile: admit again against the lower cap
         self.owed.opened(r)
         if self._replay_due():
@@ -334,7 +334,6 @@ class LedgerAccounting:
                 raise self._over(exc, owed, limit) from None
             if not self.owed.grew_since(provider, version):
                 break
-            self.owed.opened(r)
             await self.arelease(r)  # a settlement was journaled meanwhile: admit again against the lower cap
         self.owed.opened(r)
         if self._replay_due():
