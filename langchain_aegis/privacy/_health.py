@@ -26,12 +26,13 @@ them, and around cues.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._case import recase, recase_around, uncased
-from langchain_aegis.privacy._names import addressee, cue_persons, lexicon_persons
+from langchain_aegis.privacy._names import Person, addressee, cue_persons, lexicon_persons
 from langchain_aegis.privacy._numbers import Span
 from langchain_aegis.privacy._prefilter import KeywordScan, WordScan, lowered, number_runs
 
@@ -49,13 +50,18 @@ _AGE_SEX = re.compile(
     r",?[ ]?\(?(?:[0-9]{1,3}[ ]?(?:[MFWmfw]|J\.|Jahre|jährige[rn]?|-jährige[rn]?|years?(?: old)?|-year-old|yo|y/o)"
     r"|[mwfMWF],[ ]?[0-9]{1,3})(?![\w])"
 )
-# A year written as a year ("(1843-1910)", "* 21. März 1685", "born 1820", "1906 erstmals"), not a dose.
-_OLD_YEAR = re.compile(
-    r"(?<![0-9.,])1[0-9]{3}(?![0-9.,])(?=[ ]?[)\-–;]|[ ](?:in|erstmals|entdeck|beschrieb|first|was|wurde|starb|died))"
-    r"|(?:[(*†\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|in|im Jahr|seit|um|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"  # noqa: E501
-    r"|Mai|May|Jun\w*|Jul\w*|Aug\w*|Sep\w*|Okt\w*|Oct\w*|Nov\w*|Dez\w*|Dec\w*)[ ])1[0-9]{3}(?![0-9])"
-)
+# A year written as a year ("(1843-1910)", "* 21. März 1685", "born 1820", "1906 erstmals"), not a dose:
+# a four-digit number 1000-1999 standing alone (_OLD_YEAR_HINT) with a year's context, either after it
+# (_YEAR_THEN) or before it (_YEAR_AFTER, a search that ends at the year).
 _OLD_YEAR_HINT = re.compile(r"1(?<![0-9]1)[0-9]{3}(?![0-9])")
+_YEAR_THEN = re.compile(
+    r"(?<![0-9.,])1[0-9]{3}(?![0-9.,])(?=[ ]?[)\-–;]|[ ](?:in|erstmals|entdeck|beschrieb|first|was|wurde|starb|died))"
+)
+_YEAR_AFTER = re.compile(
+    r"(?:[(*†\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|in|im Jahr|seit|um|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"  # noqa: E501
+    r"|Mai|May|Jun\w*|Jul\w*|Aug\w*|Sep\w*|Okt\w*|Oct\w*|Nov\w*|Dez\w*|Dec\w*)[ ])\Z"
+)
+_YEAR_PREFIX_REACH = 12  # "im Jahr 1850": the date words before a year, or the start of the last one
 _LIVING_FROM = date.today().year - 120
 # Health, special-category and street words are found through the text's distinct words
 # (see :mod:`._prefilter`): the same spans as a scan of every character, at a fraction of it.
@@ -81,12 +87,18 @@ def scan_people(text: str, out: list[Span]) -> None:
         (special if low[ts:te] in p.SPECIAL_KEYWORDS else health).append(_whole_word(text, ts, te))
     health += _icd_codes(text, low, words)
     used: set[tuple[int, int]] = set()
-    memo: dict[tuple[int, int], bool] = {}
+    old: list[list[int]] = []  # the old years, found at the first person that needs them
+    memo: dict[tuple[int, int, int, int], Person | None] = {}  # lexicon names, by word pair
 
     def historical(person: tuple[int, int]) -> bool:
-        if person not in memo:
-            memo[person] = _historical(text, *person)
-        return memo[person]
+        if not old:
+            old.append(_old_years(text))
+        return _historical(old[0], *person)
+
+    # Cues by start, to find those near a term by bisection (a text may hold thousands of each).
+    cues.sort()
+    cue_starts = [a for a, _ in cues]
+    longest = max((b - a for a, b in cues), default=0)
 
     # A clinical document (a letter with several distinct health terms) is about the
     # person it names, however far the diagnoses stand from the name in its head.
@@ -98,7 +110,7 @@ def scan_people(text: str, out: list[Span]) -> None:
             if clinical and entity == "HEALTH":
                 persons = cues + head
             else:
-                persons = [c for c in cues if c[1] > lo and c[0] < hi] + lexicon_persons(text, lo, hi)
+                persons = _overlapping(cues, cue_starts, longest, lo, hi) + lexicon_persons(text, lo, hi, memo)
             persons = [q for q in persons if (q[1] <= ts or q[0] >= te) and not historical(q)]
             if persons:
                 out.append((entity, ts, te))
@@ -108,7 +120,7 @@ def scan_people(text: str, out: list[Span]) -> None:
         _lab_values(text, cues, out)
     for a, b in _addresses(text, streets, runs):
         lo = max(0, a - 80)
-        persons = [c for c in cues if lo <= c[0] < a] + lexicon_persons(text, lo, a)
+        persons = cues[bisect_left(cue_starts, lo) : bisect_left(cue_starts, a)] + lexicon_persons(text, lo, a, memo)
         if not persons:
             named = addressee(text, a)
             persons = [named] if named else []
@@ -215,14 +227,43 @@ _AGE_SEX_ANCHOR = re.compile(
 )
 
 
-def _historical(text: str, a: int, b: int) -> bool:
-    """Whether a year before living memory stands near the name (encyclopedic text)."""
-    lo, hi = max(0, a - 200), min(len(text), b + 200)
-    # _OLD_YEAR has no prefix and is tried at every position; each of its matches ends in a
-    # four-digit year standing alone, which this literal-led pattern finds far cheaper.
-    if not any(int(h.group()) <= _LIVING_FROM for h in _OLD_YEAR_HINT.finditer(text, lo, hi)):
-        return False
-    return any(int(m.group()[-4:]) <= _LIVING_FROM for m in _OLD_YEAR.finditer(text, lo, hi))
+def _old_years(text: str) -> list[int]:
+    """Where a year before living memory is written as a year (encyclopedic text), in order.
+
+    Found once per text from its four-digit numbers, each tested where it stands; a
+    pattern for the year with its context has no literal prefix, and re would try it at
+    every character of every window around a person (about 20 µs each).
+    """
+    years = []
+    for h in _OLD_YEAR_HINT.finditer(text):
+        if int(h.group()) <= _LIVING_FROM:
+            y = h.start()
+            if _YEAR_THEN.match(text, y):
+                years.append(y)
+                continue
+            # From a word's start: the date words may run long ("Septembertagen 1850").
+            pos = max(0, y - _YEAR_PREFIX_REACH)
+            while pos and (text[pos - 1].isalnum() or text[pos - 1] == "_"):
+                pos -= 1
+            if _YEAR_AFTER.search(text, pos, y):
+                years.append(y)
+    return years
+
+
+def _historical(years: list[int], a: int, b: int) -> bool:
+    """Whether one of ``years`` (:func:`_old_years`) stands within 200 characters of the name at ``[a, b)``."""
+    i = bisect_left(years, a - 200)
+    return i < len(years) and years[i] + 4 <= b + 200
+
+
+def _overlapping(people: list[Person], starts: list[int], longest: int, lo: int, hi: int) -> list[Person]:
+    """The spans of ``people`` (sorted by start; ``starts`` their starts) that overlap ``[lo, hi)``."""
+    i = bisect_left(starts, lo - longest)
+    found = []
+    for person in people[i : bisect_left(starts, hi)]:
+        if person[1] > lo:
+            found.append(person)
+    return found
 
 
 def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:

@@ -282,42 +282,68 @@ def addressee(text: str, street_start: int) -> Person | None:
     return (a, b)
 
 
-def lexicon_persons(text: str, lo: int, hi: int) -> list[Person]:
+def lexicon_persons(
+    text: str, lo: int, hi: int, memo: dict[tuple[int, int, int, int], Person | None] | None = None
+) -> list[Person]:
     """Names the lexicon recognises in ``text[lo:hi]``, without a cue.
 
     "Anna Schmidt" (a first name and a capitalised word), and a known surname
     opening a clause with a verb ("Müller hat Diabetes", "Smith has HIV").
+
+    Args:
+        text: the text.
+        lo: where the window starts.
+        hi: where it ends.
+        memo: what a word and the word after it gave in an earlier window of the same
+            ``text`` (windows around nearby terms overlap); the caller keeps one per text.
     """
-    first, last = _lexicon()
     persons: list[Person] = []
-    # Runs for every health term's window, so each word is read once (start, end, text)
-    # and the possessive verb after a word is tested here, before the call that needs it.
+    # Runs for every health term's window, so each word is read once (start, end, text).
     words = [(m.start(), m.end(), m.group()) for m in _CAPITALISED.finditer(text, lo, hi)]
-    verb_after = _POSSESSIVE_VERB.match
     last_index = len(words) - 1
     for i, (start, end, word) in enumerate(words):
-        if i < last_index:
-            n_start, n_end, second = words[i + 1]
-            gap = text[end:n_start]
-            # "Anna Schmidt" (a known first name), "Ayşe Johnson" (a known surname), "Braun, Anna"
-            known = (word in first and second not in NOT_NAMES) or (
-                second in last and word not in NOT_NAMES and word not in NOT_BEFORE_SURNAME
-            )
-            if gap == ", " and word in last and (second in first or text[n_end : n_end + 2] in (" (", ",", "\n", " *")):
-                known = True  # "Braun, Anna", "Braun, Ayşe (geb. ...)"
-            elif not known and gap == " " and _unknown_name_pair(word, second):
-                # "Ioana Brennecke is ...": two unknown capitalised words opening a clause.
-                tail = text[n_end : n_end + 12].split(maxsplit=1)
-                known = bool(tail) and tail[0].strip(",;:") in CLAUSE_VERBS
-            elif gap != " ":
-                known = False
-            if known and not is_excluded(text, start, n_end):
-                persons.append((start, n_end))
-                continue
-        if word in last or (verb_after(text, end) is not None and _surname_like(text, start, word)):
-            tail = text[end : end + 14].split(maxsplit=2)
-            if tail and tail[0].strip(",;:") in CLAUSE_VERBS and not is_excluded(text, start, end):
-                head = text[max(0, start - 5) : start].lower().split()
-                if not head or head[-1] not in ("der", "die", "das", "im", "am", "the", "a", "ein", "eine", "von"):
-                    persons.append((start, end))
+        following = words[i + 1] if i < last_index else None
+        if memo is None:
+            person = _lexicon_person(text, start, end, word, following)
+        else:
+            # What a word gives depends on the text, the word and the next word of the window only.
+            key = (start, end, following[0], following[1]) if following else (start, end, -1, -1)
+            if key in memo:
+                person = memo[key]
+            else:
+                person = memo[key] = _lexicon_person(text, start, end, word, following)
+        if person is not None:
+            persons.append(person)
     return persons
+
+
+def _lexicon_person(
+    text: str, start: int, end: int, word: str, following: tuple[int, int, str] | None
+) -> Person | None:
+    """The name that the capitalised ``word`` at ``[start, end)`` starts, given the word after it."""
+    first, last = _lexicon()
+    if following is not None:
+        n_start, n_end, second = following
+        gap = text[end:n_start]
+        # "Anna Schmidt" (a known first name), "Ayşe Johnson" (a known surname), "Braun, Anna"
+        known = (word in first and second not in NOT_NAMES) or (
+            second in last and word not in NOT_NAMES and word not in NOT_BEFORE_SURNAME
+        )
+        if gap == ", " and word in last and (second in first or text[n_end : n_end + 2] in (" (", ",", "\n", " *")):
+            known = True  # "Braun, Anna", "Braun, Ayşe (geb. ...)"
+        elif not known and gap == " " and _unknown_name_pair(word, second):
+            # "Ioana Brennecke is ...": two unknown capitalised words opening a clause.
+            tail = text[n_end : n_end + 12].split(maxsplit=1)
+            known = bool(tail) and tail[0].strip(",;:") in CLAUSE_VERBS
+        elif gap != " ":
+            known = False
+        if known and not is_excluded(text, start, n_end):
+            return (start, n_end)
+    # The possessive verb after the word is tested here, before the call that needs it.
+    if word in last or (_POSSESSIVE_VERB.match(text, end) is not None and _surname_like(text, start, word)):
+        tail = text[end : end + 14].split(maxsplit=2)
+        if tail and tail[0].strip(",;:") in CLAUSE_VERBS and not is_excluded(text, start, end):
+            head = text[max(0, start - 5) : start].lower().split()
+            if not head or head[-1] not in ("der", "die", "das", "im", "am", "the", "a", "ein", "eine", "von"):
+                return (start, end)
+    return None

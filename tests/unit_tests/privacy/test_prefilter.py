@@ -159,18 +159,31 @@ def test_age_anchor_finds_what_the_plain_pattern_finds(text: str) -> None:
 
 
 _YEAR_PIECES = ["1685", "1961", "1906", "1907", "2001", "12", "(", ")", "-", "*", " ", "geb.", "born", "in", "Mar",
-                "wurde", "1", "0", ".", ",", "x", "Bach"]  # fmt: skip
+                "wurde", "1", "0", ".", ",", "x", "Bach", "im Jahr", "Septembertagen", "–", "†", "died", " " * 45, "y" * 30]  # fmt: skip
+
+
+# The year with its context as one pattern (no literal prefix: re tries it at every character).
+_OLD_YEAR_REFERENCE = re.compile(
+    r"(?<![0-9.,])1[0-9]{3}(?![0-9.,])(?=[ ]?[)\-–;]|[ ](?:in|erstmals|entdeck|beschrieb|first|was|wurde|starb|died))"
+    r"|(?:[(*†\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|in|im Jahr|seit|um|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"
+    r"|Mai|May|Jun\w*|Jul\w*|Aug\w*|Sep\w*|Okt\w*|Oct\w*|Nov\w*|Dez\w*|Dec\w*)[ ])1[0-9]{3}(?![0-9])"
+)
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(_YEAR_PIECES), max_size=24).map("".join))
+@given(st.lists(st.sampled_from(_YEAR_PIECES), max_size=60).map("".join))
 def test_historical_check_agrees_with_the_full_year_scan(text: str) -> None:
+    # A year counts where the year itself stands within 200 characters of the name.
     def reference(a: int, b: int) -> bool:
-        window = health._OLD_YEAR.finditer(text, max(0, a - 200), min(len(text), b + 200))
-        return any(int(m.group()[-4:]) <= health._LIVING_FROM for m in window)
+        return any(
+            int(m.group()[-4:]) <= health._LIVING_FROM and m.end() - 4 >= a - 200 and m.end() <= b + 200
+            for m in _OLD_YEAR_REFERENCE.finditer(text)
+        )
 
+    years = health._old_years(text)
     for a in range(0, len(text) + 1, 7):
-        assert health._historical(text, a, a) == reference(a, a)
+        assert health._historical(years, a, a) == reference(a, a)
+        assert health._historical(years, a, a + 5) == reference(a, a + 5)
 
 
 def test_salutation_recasing_keeps_positions_when_a_name_is_also_a_salutation(
