@@ -5,7 +5,8 @@ texts and fails on any difference, so a change meant only to make the detector
 faster cannot quietly change what it finds. The texts are every corpus document
 as written, all lower case and all upper case (the re-casing of
 :mod:`langchain_aegis.privacy._case`), and the benchmark prompts of
-``bench/bench_privacy.py`` (1 KB, 10 KB, 100 KB, with and without personal data).
+``bench/bench_privacy.py`` (1 KB, 10 KB, 100 KB, with and without personal data, and
+10 KB and 100 KB of personal data only).
 
 Regenerate it only on purpose, when a change to what is found is intended and
 the corpus quality floors still hold::
@@ -33,15 +34,15 @@ VARIANTS: dict[str, Callable[[str], str]] = {"orig": str, "lower": str.lower, "u
 def texts() -> Iterator[tuple[str, str]]:
     """Every (name, text) pair the golden file covers."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from bench_privacy import SIZES, make_prompt
+    from bench_privacy import PROMPTS, make_prompt
 
     docs = [json.loads(line) for line in (HERE / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     for variant, fn in VARIANTS.items():
         for doc in docs:
             yield f"{variant}:{doc['id']}", fn(doc["text"])
-    for size in SIZES:
-        for with_pii in (False, True):
-            yield f"bench:{size}:{'pii' if with_pii else 'clean'}", make_prompt(size, with_pii=with_pii)
+    names = {"no": "clean", "yes": "pii", "only": "only"}
+    for size, pii in PROMPTS:
+        yield f"bench:{size}:{names[pii]}", make_prompt(size, with_pii=pii != "no", only_pii=pii == "only")
 
 
 def findings() -> dict[str, list[list[object]]]:
