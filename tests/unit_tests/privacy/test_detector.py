@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from langchain_aegis.privacy import ENTITY_TYPES, Finding, detect, redact_text
+from langchain_aegis.privacy import ENTITY_TYPES, Finding, detect, detector, redact_text
 from langchain_aegis.privacy._checksums import de_tax_id_ok, iban_ok, icao_check_digit, luhn_ok, us_ssn_ok
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
@@ -324,3 +324,15 @@ def test_the_detector_never_raises_and_spans_stay_in_bounds(text: str) -> None:
     findings = detect(text)
     assert all(0 <= f.start < f.end <= len(text) for f in findings)
     redact_text(text)
+
+
+_ENTITY = st.sampled_from(ENTITY_TYPES)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_ENTITY, st.integers(0, 60), st.integers(1, 12)), max_size=30))
+def test_overlap_resolution_by_groups_keeps_what_ranking_all_spans_keeps(raw: list[tuple[str, int, int]]) -> None:
+    # The detector ranks only groups of overlapping spans; ranking every span at once is the reference.
+    # Scanners report non-empty spans only.
+    spans = [(entity, start, start + size) for entity, start, size in raw]
+    assert detector._resolve(list(spans)) == (detector._rank(list(set(spans))) if len(spans) > 1 else spans)
