@@ -137,6 +137,9 @@ def recase_cues(text: str, low: str | None = None, vocab: Collection[str] | None
     names = _names()
     edits: list[tuple[int, int, str]] = []
     for m in _search_all(text, low, vocab):
+        first, second = m.group(1, 2)
+        if first == _title(first) and (second is None or second == _title(second)):
+            continue  # written as names already (most cased text): nothing to change, whatever the lexicon says
         groups = [g for g in (1, 2) if m.group(g) and _title(m.group(g)) in names]
         if groups and groups[0] == 1 and any(m.group(g) != _title(m.group(g)) for g in groups):
             cue_end = m.start(1)
