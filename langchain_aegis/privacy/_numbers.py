@@ -20,7 +20,7 @@ from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
-from langchain_aegis.privacy._ids import scan_national_ids
+from langchain_aegis.privacy._ids import id_candidate, scan_national_ids
 from langchain_aegis.privacy._phones import phone_ok
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered, number_runs
 
@@ -130,7 +130,8 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         raw = text[s:e]
         digit_count = len(raw) if raw.isdecimal() else len(raw.translate(_DROP_SEPARATORS))  # most runs are bare
         if digit_count >= 6:
-            scan_national_ids(text, s, e, digit_count, low, out)
+            if id_candidate(text, s, e, digit_count, low):  # most long runs are none: a cheap test spares the call
+                scan_national_ids(text, s, e, digit_count, low, out)
         elif s >= 2 and text[s - 1] in " ABCDEFGHIJKLMNOPQRSTUVWXYZ":
             # Four or five digits can only be the middle of a NINO ("AB 12 34 56 C"): its two
             # letters must stand before the run, tested here before the call.

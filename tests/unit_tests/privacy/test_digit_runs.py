@@ -10,11 +10,14 @@ missed would let personal data through unnoticed, so equality is the test.
 from __future__ import annotations
 
 import re
+from typing import Any
+from unittest import mock
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from langchain_aegis.privacy import _health as health
+from langchain_aegis.privacy import _ids as ids
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy import _spread as spread
 from langchain_aegis.privacy._prefilter import number_runs, release
@@ -63,3 +66,62 @@ def test_fail_fast_digit_patterns_match_their_plain_forms(text: str) -> None:
     plain_nine = re.compile(r"[0-9O](?:[ \t._/\-]{0,3}[0-9O]){8}")
     assert [m.span() for m in p.NUMBER_RUN.finditer(text)] == [m.span() for m in plain_runs.finditer(text)]
     assert [m.span() for m in spread._NINE.finditer(text)] == [m.span() for m in plain_nine.finditer(text)]
+
+
+_ID_BEFORE = ["", "x", "-", "A", "AB ", "AB", "Q ", " ", "Steuernummer ", "tax\nnumber: ", "NHS no ", "SV-Nr ",
+              "VSNR ", "Versicherungsnummer ", "ist "]  # fmt: skip
+_ID_AFTER = ["", "x", " ", "C", " C", " J 003", "J003", "/", ".5"]
+# A run: the layout of an identifier, or digit groups joined by the separators a run admits.
+_ID_LAYOUTS = ["1237 010180", "1237010180", "943 476 5919", "943-476-5919", "756.9217.0769.85", "7569217076985",
+               "756 9217 0769 85 12", "181/815/08155", "12345678901", "123456789", "12 345678", "123456"]  # fmt: skip
+_ID_RUN = st.one_of(
+    st.sampled_from(_ID_LAYOUTS),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", " ", ".", "-", "/"]),
+            st.tuples(st.sampled_from(["7561234567890", "1237010180943", "9434765919123"]), st.integers(1, 13)).map(
+                lambda digits_count: digits_count[0][: digits_count[1]]
+            ),
+        ),
+        min_size=1,
+        max_size=5,
+    ).map(lambda groups: "".join(sep + digits for sep, digits in groups).lstrip(" .-/")),
+)
+_ALWAYS_VALID: dict[str, Any] = {name: lambda _: True for name in ("at_svnr_ok", "ch_ahv_ok", "de_kvnr_ok", "de_rvnr_ok",
+                                                   "de_tax_number_ok", "uk_nhs_ok", "uk_nino_ok")}  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.tuples(st.sampled_from(_ID_BEFORE), _ID_RUN, st.sampled_from(_ID_AFTER)).map("".join))
+@example("vsnr 1237010180")  # each keyword the gate reads, once for sure
+@example("SV-Nr 1237010180")
+@example("Versicherungsnummer 1237010180")
+@example("nhs no 9434765919")
+@example("tax\nnumber: 12345678901")
+@example("Steuernummer 12345678901")
+def test_national_id_gate_skips_only_runs_without_any_identifier(text: str) -> None:
+    # scan_numbers calls scan_national_ids only where id_candidate says it may find something.
+    # With every check digit taken as valid, only the layout decides, so a run the gate turns
+    # away must be one where scan_national_ids finds nothing whatever the digits are.
+    with mock.patch.multiple(ids, **_ALWAYS_VALID):
+        for s, e in [m.span() for m in p.NUMBER_RUN.finditer(text)]:
+            digit_count = sum(c.isdecimal() for c in text[s:e])
+            if digit_count < 6:
+                continue
+            low = text[max(0, s - 48) : s].lower()
+            found: list[tuple[str, int, int]] = []
+            ids.scan_national_ids(text, s, e, digit_count, low, found)
+            if found:
+                assert ids.id_candidate(text, s, e, digit_count, low), found
+
+
+def test_national_id_gate_admits_each_identifier() -> None:
+    # The gate's test above is only as good as the layouts it can build; these are real ones.
+    for text, value in [("NI AB 123456 C", "123456"), ("Karte A123456780", "123456780"),
+                        ("RV 65 170839 J 003", "65 170839"), ("AHV 756.9217.0769.85", "756.9217.0769.85"),
+                        ("SVNR 1237 010180", "1237 010180"), ("NHS 9434765919", "9434765919"),
+                        ("Steuernummer 181/815/08155", "181/815/08155")]:  # fmt: skip
+        s = text.index(value)
+        e = s + len(value)
+        digit_count = sum(c.isdecimal() for c in value)
+        assert ids.id_candidate(text, s, e, digit_count, text[:s].lower()), text
