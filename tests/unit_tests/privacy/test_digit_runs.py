@@ -68,6 +68,20 @@ def test_fail_fast_digit_patterns_match_their_plain_forms(text: str) -> None:
     assert [m.span() for m in spread._NINE.finditer(text)] == [m.span() for m in plain_nine.finditer(text)]
 
 
+_MARK_PIECES = [*_DIGIT_PIECES, "ä", "€", "\ud800", "٣", "o", "1O2", "   ", "\t\t"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_MARK_PIECES), max_size=60).map("".join))
+def test_nine_digits_found_on_the_marked_bytes_are_those_in_the_text(text: str) -> None:
+    # The spread scanner looks for nine digits on a byte copy of the text (one byte a character,
+    # digits and separators marked); it must find them where _NINE finds them in the text itself.
+    marked = text.encode("ascii", "replace").translate(spread._MARKS)
+    assert len(marked) == len(text)
+    found = [m.span() for m in spread._NINE_MARKS.finditer(marked)]
+    assert found == [m.span() for m in spread._NINE.finditer(text)]
+
+
 _ID_BEFORE = ["", "x", "-", "A", "AB ", "AB", "Q ", " ", "Steuernummer ", "tax\nnumber: ", "NHS no ", "SV-Nr ",
               "VSNR ", "Versicherungsnummer ", "ist "]  # fmt: skip
 _ID_AFTER = ["", "x", " ", "C", " C", " J 003", "J003", "/", ".5"]
