@@ -144,6 +144,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             digit_count >= 8
             and s >= 2
             and (text[s - 1].isalpha() or (text[s - 1] in " \n" and text[s - 2] in _IBAN_CHARS))
+            and iban_head_before(text, s)
         ):
             # An IBAN's country code, and any letters of its bank code, stand just before
             # the digit run; tested before the glue test as letters may follow ("... 3M02 606").
@@ -266,9 +267,24 @@ def _inside_digits(text: str, i: int) -> bool:
     return i >= 2 and text[i - 1] in " -./" and text[i - 2].isdecimal()
 
 
+_IBAN_HEAD = re.compile(r"[A-Za-z]{2}[0-9]{2}")
+_IBAN_REACH = 34  # how far before a digit run _ibans looks for an IBAN's start
+
+
+def iban_head_before(text: str, s: int) -> bool:
+    """Whether an IBAN's head (country code and check digits) stands where :func:`_ibans` looks for one.
+
+    An IBAN that reaches into the digit run at ``s`` starts before it (``text[s]``
+    is a digit, its first two characters are letters), at most ``_IBAN_REACH``
+    characters back; so its four-character head lies in ``text[s - 34 : s + 2]``.
+    Most runs after a word ("Rechnung 20240517") have none there.
+    """
+    return _IBAN_HEAD.search(text, s - _IBAN_REACH if s > _IBAN_REACH else 0, s + 2) is not None
+
+
 def _ibans(text: str, s: int, e: int, n: int, out: list[Span]) -> None:
     # An IBAN's country code and any letters in its bank code stand before the digit run.
-    for im in p.IBAN.finditer(text, max(0, s - 34), min(n, e + 8)):
+    for im in p.IBAN.finditer(text, max(0, s - _IBAN_REACH), min(n, e + 8)):
         a = im.start()
         if im.end() <= s or (a and text[a - 1].isalnum()):
             continue
