@@ -343,34 +343,41 @@ def _separated_numbers(text: str, s: int, raw: str, out: list[Span]) -> None:
         elif len(raw) == 11 and de_tax_id_ok(raw):
             out.append(("DE_TAX_ID", s, s + len(raw)))
         return
-    # The run alternates digit groups and single separators, so one split gives both
-    # and the separators are checked by index instead of by slicing ``text``.
-    pieces = _SEPARATOR.split(raw)
-    groups, seps = pieces[::2], pieces[1::2]
-    starts = [s]
-    for g, sep in zip(groups, seps, strict=False):  # one group more than separators
-        starts.append(starts[-1] + len(g) + len(sep))
-    last = len(groups) - 1
-    for i in range(len(groups)):
-        if i and seps[i - 1] != " ":
-            continue
-        start = starts[i]
+    # A number begins and ends where the run has a space, so the candidates are the runs of
+    # consecutive space-separated segments; a segment may hold groups joined by "-", "." or "/".
+    # Per segment: where it ends, its digits, its groups, whether its separators are only dashes
+    # (a card's) and whether it has none (a tax ID's).
+    segments = []
+    end = s - 1
+    for segment in raw.split(" "):
+        start = end + 1
+        end = start + len(segment)
+        if segment.isdecimal():
+            segments.append((start, end, segment, 1, True, True))
+        else:
+            digits = segment.translate(_DROP_SEPARATORS)  # every separator joins two groups
+            dashes_only = "." not in segment and "/" not in segment
+            segments.append((start, end, digits, 1 + len(segment) - len(digits), dashes_only, False))
+    for i, (start, _, _, _, _, _) in enumerate(segments):
         digits = ""
-        for j in range(i, last + 1):
-            digits += groups[j]
+        groups = 0
+        card_layout = tax_layout = True
+        for _, b, segment_digits, segment_groups, dashes_only, plain in segments[i:]:
+            digits += segment_digits
             if len(digits) > 19:
                 break
-            if (j < last and seps[j] != " ") or len(digits) < 9:
+            groups += segment_groups
+            card_layout = card_layout and dashes_only
+            tax_layout = tax_layout and plain
+            if len(digits) < 9:
                 continue
-            b = starts[j] + len(groups[j])
-            used = seps[i:j]
             if 13 <= len(digits) <= 19:
-                if digits[0] in _CARD_FIRST and _CARD_SEPS.issuperset(used) and luhn_ok(digits):
+                if digits[0] in _CARD_FIRST and card_layout and luhn_ok(digits):
                     out.append(("CREDIT_CARD", start, b))
             elif len(digits) == 11:
-                if _SPACE.issuperset(used) and de_tax_id_ok(digits):
+                if tax_layout and de_tax_id_ok(digits):
                     out.append(("DE_TAX_ID", start, b))
-            elif len(digits) == 9 and j - i == 2:
+            elif len(digits) == 9 and groups == 3:
                 sm = p.SSN_SHAPE.fullmatch(text, start, b)
                 if sm and sm.group(2) and us_ssn_ok(sm.group(1), sm.group(3), sm.group(4)):
                     out.append(("US_SSN", start, b))

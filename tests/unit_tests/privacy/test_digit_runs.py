@@ -16,6 +16,7 @@ from unittest import mock
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from langchain_aegis.privacy import _checksums as checksums
 from langchain_aegis.privacy import _health as health
 from langchain_aegis.privacy import _ids as ids
 from langchain_aegis.privacy import _numbers as numbers
@@ -160,3 +161,68 @@ def test_iban_gate_skips_only_runs_without_an_iban_head(text: str) -> None:
             numbers._ibans(text, s, e, len(text), found)
             if found:
                 assert numbers.iban_head_before(text, s), found
+
+
+def _separated_numbers_by_groups(text: str, s: int, raw: str) -> list[tuple[str, int, int]]:
+    """The straightforward form of ``_separated_numbers``: every run of groups between spaces."""
+    out: list[tuple[str, int, int]] = []
+    if raw.isdecimal():
+        numbers._separated_numbers(text, s, raw, out)  # the whole run: the same code either way
+        return out
+    pieces = re.split(r"([ .\-/])", raw)
+    groups, seps = pieces[::2], pieces[1::2]
+    starts = [s]
+    for g, sep in zip(groups, seps, strict=False):
+        starts.append(starts[-1] + len(g) + len(sep))
+    last = len(groups) - 1
+    for i in range(len(groups)):
+        if i and seps[i - 1] != " ":
+            continue
+        digits = ""
+        for j in range(i, last + 1):
+            digits += groups[j]
+            if len(digits) > 19:
+                break
+            if (j < last and seps[j] != " ") or len(digits) < 9:
+                continue
+            b = starts[j] + len(groups[j])
+            used = set(seps[i:j])
+            if 13 <= len(digits) <= 19:
+                if digits[0] in "23456" and used <= {" ", "-"} and checksums.luhn_ok(digits):
+                    out.append(("CREDIT_CARD", starts[i], b))
+            elif len(digits) == 11:
+                if used <= {" "} and checksums.de_tax_id_ok(digits):
+                    out.append(("DE_TAX_ID", starts[i], b))
+            elif len(digits) == 9 and j - i == 2:
+                sm = p.SSN_SHAPE.fullmatch(text, starts[i], b)
+                if sm and sm.group(2) and checksums.us_ssn_ok(sm.group(1), sm.group(3), sm.group(4)):
+                    out.append(("US_SSN", starts[i], b))
+    return out
+
+
+_GROUP = st.sampled_from(["4111", "1111", "411", "12", "123", "45", "6789", "1", "37828224631000", "86095715673",
+                          "078", "05", "1120", "5", "4", "0"])  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([" ", " ", "-", ".", "/"]), _GROUP), min_size=1, max_size=8))
+@example([("", "4111"), (" ", "1111"), (" ", "1111"), (" ", "1111")])
+@example([("", "4111"), ("-", "1111"), ("-", "1111"), ("-", "1111")])
+@example([("", "078"), ("-", "05"), ("-", "1120")])
+@example([("", "078"), (" ", "05"), (" ", "1120")])
+@example([("", "860"), (" ", "957"), (" ", "156"), (" ", "73")])
+def test_separated_numbers_read_by_segments_match_the_group_by_group_reading(groups: list[tuple[str, str]]) -> None:
+    # _separated_numbers reads a run segment by segment (split at its spaces); it must find what
+    # the reading group by group finds, with the checksums taken as valid or as they are.
+    raw = "".join(sep + digits for sep, digits in groups)[len(groups[0][0]) :]
+    text = f"Nr. {raw} ok"
+    s = 4
+    found: list[tuple[str, int, int]] = []
+    numbers._separated_numbers(text, s, raw, found)
+    assert found == _separated_numbers_by_groups(text, s, raw)
+    valid = {"luhn_ok": True, "de_tax_id_ok": True, "us_ssn_ok": True}
+    checks = {name: mock.Mock(return_value=ok) for name, ok in valid.items()}
+    with mock.patch.multiple(numbers, **checks), mock.patch.multiple(checksums, **checks):
+        found = []
+        numbers._separated_numbers(text, s, raw, found)
+        assert found == _separated_numbers_by_groups(text, s, raw)
