@@ -101,31 +101,13 @@ def scan_numbers(text: str, out: list[Span]) -> None:
     """Append every number-shaped entity in ``text`` to ``out``."""
     n = len(text)
     low_text, words = lowered(text)
-    # The keyword test of a run's look-back (a trie tried at each of its 48 characters) costs
-    # about a microsecond. Where digit runs are dense, a gate pays off: where a keyword may
-    # stand, found once for the whole text (a str.find over the text per candidate word), so
-    # a run with none in its look-back skips the test. Every match of ANY_KEYWORD in a look-back
-    # is a literal that either starts a match of the boundary-free pattern or lies inside one,
-    # so that match overlaps the look-back: the gate never skips a run the test would pass.
-    gated = False
-    keyword_starts: list[int] = []
-    keyword_ends: list[int] = []
-    runs_before_gate = n // _RUNS_PER_GATE
+    runs = number_runs(text)
     # This loop runs once per digit run, so the common case ("2024", "12:03:44.123")
     # must cost a handful of C calls: no lists, cheap gates before every validator.
-    for s, e in number_runs(text):
+    for (s, e), keyword in zip(runs, keyword_runs(low_text, words, runs), strict=True):
         lo = s - _LOOKBACK if s > _LOOKBACK else 0
         low = low_text[lo:s]
-        if not gated:
-            runs_before_gate -= 1
-            if runs_before_gate < 0:
-                gated = True
-                keywords = _ANY_LITERAL.spans(low_text, words)
-                keyword_starts = [a for a, _ in keywords]
-                keyword_ends = [b for _, b in keywords]
-        if (not gated or (keyword_ends and keyword_near(keyword_starts, keyword_ends, lo, s))) and p.ANY_KEYWORD.search(
-            low
-        ):
+        if keyword:
             _keyword_bound(text, s, e, lo, low, out)
         raw = text[s:e]
         digit_count = len(raw) if raw.isdecimal() else len(raw.translate(_DROP_SEPARATORS))  # most runs are bare
@@ -171,6 +153,54 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             _separated_numbers(text, s, raw, out)
         if "*" in low[-3:] and not glued_right(text, e):
             _starred_date(text, s, e, out)
+
+
+def keyword_runs(low_text: str, words: set[str], runs: list[tuple[int, int]]) -> list[bool]:
+    """For each digit run ``(s, e)``, whether ``ANY_KEYWORD`` matches in its look-back ``low_text[s - 48 : s]``.
+
+    Args:
+        low_text: the lower-cased text (see :func:`~._prefilter.lowered`).
+        words: its distinct words.
+        runs: its digit runs, in order.
+    """
+    search, match = p.ANY_KEYWORD.search, p.ANY_KEYWORD.match
+    # The test (a trie tried at each of a look-back's 48 characters) costs about a microsecond.
+    # Where digit runs are dense, a gate pays off: where a keyword may stand, found once for the
+    # whole text (a str.find over the text per candidate word), so a run with none in its
+    # look-back skips the test. Every match of ANY_KEYWORD in a look-back is a literal that
+    # either starts a match of the boundary-free pattern or lies inside one, so that match
+    # overlaps the look-back: the gate never skips a run the test would pass.
+    gated = False
+    keyword_starts: list[int] = []
+    keyword_ends: list[int] = []
+    runs_before_gate = len(low_text) // _RUNS_PER_GATE
+    # Where the look-back overlaps the previous one and that had no keyword, a keyword can
+    # only start at the look-back's first character (which has no character before it here,
+    # so a word boundary may hold here that did not there) or from the previous run on: a
+    # keyword has no digits, so one starting earlier ends before that run and lay in the
+    # previous look-back, with the same characters around it (the run's digit after it, if
+    # anything, fails a word boundary here that held at the previous look-back's end).
+    clear_to = -1  # the end of the previous look-back, when it had no keyword
+    flags: list[bool] = []
+    for s, _ in runs:
+        lo = s - _LOOKBACK if s > _LOOKBACK else 0
+        if not gated:
+            runs_before_gate -= 1
+            if runs_before_gate < 0:
+                gated = True
+                keywords = _ANY_LITERAL.spans(low_text, words)
+                keyword_starts = [a for a, _ in keywords]
+                keyword_ends = [b for _, b in keywords]
+        if gated and not (keyword_ends and keyword_near(keyword_starts, keyword_ends, lo, s)):
+            hit = False
+        elif lo < clear_to:
+            low = low_text[lo:s]
+            hit = match(low) is not None or search(low, clear_to - lo) is not None
+        else:
+            hit = search(low_text[lo:s]) is not None
+        flags.append(hit)
+        clear_to = -1 if hit else s
+    return flags
 
 
 def keyword_near(starts: list[int], ends: list[int], lo: int, hi: int) -> bool:

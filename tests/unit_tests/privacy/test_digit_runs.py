@@ -226,3 +226,26 @@ def test_separated_numbers_read_by_segments_match_the_group_by_group_reading(gro
         found = []
         numbers._separated_numbers(text, s, raw, found)
         assert found == _separated_numbers_by_groups(text, s, raw)
+
+
+_KEYWORD_PIECES = ["1234", "56", " ", "  ", "\n", ".", "x", "dob", "Dob ", "geb.", "b.", "ab", "ssn", "xssn",
+                   "jahrgang", "Patient", "case", " " * 20, "abc" * 7, "d.o.b.", "-", "ä", "id card"]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_KEYWORD_PIECES), max_size=40).map("".join))
+@example("adob 1234" + " " * 40 + "5678")  # the second look-back starts at a word keyword, cut from its "a"
+@example("xdob1234 dob 5678")
+def test_keyword_runs_match_the_search_of_each_look_back(text: str) -> None:
+    # keyword_runs skips what the previous look-back already showed has no keyword (and, where
+    # runs are dense, what the keyword gate rules out); it must answer as a search of each
+    # look-back on its own does.
+    low = text.lower()
+    runs = [m.span() for m in p.NUMBER_RUN.finditer(text)]
+    expected = [p.ANY_KEYWORD.search(low[max(0, s - 48) : s]) is not None for s, _ in runs]
+    assert numbers.keyword_runs(low, set(low.split()), runs) == expected
+
+
+def test_keywords_have_no_digits() -> None:
+    # keyword_runs relies on it: a keyword never runs into the digit run after it.
+    assert not any(c.isdecimal() for keyword in p.ANY_KEYWORD_TEXT for c in keyword)
