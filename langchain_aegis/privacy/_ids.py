@@ -37,7 +37,7 @@ from langchain_aegis.privacy._checksums import (
 from langchain_aegis.privacy._patterns import keyword_pattern
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
-__all__ = ["ID_ENTITIES", "scan_national_ids", "scan_plates_and_licences"]
+__all__ = ["ID_ENTITIES", "id_candidate", "scan_national_ids", "scan_plates_and_licences"]
 
 ID_ENTITIES = (
     "CH_AHV",
@@ -72,6 +72,38 @@ _STNR_WORDS = keyword_pattern(
 )
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # [A-Z]; a set, so "" (past the end) is not in it
 _COMPANY = re.compile(r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bInc\.|\bLtd\.?|\bLLC\b|\be\.K\.|\bSE\b|& Co")
+
+
+def id_candidate(text: str, s: int, e: int, digit_count: int, low: str) -> bool:
+    """Whether :func:`scan_national_ids` can find anything at the run ``[s, e)`` of six or more digits.
+
+    Most long digit runs are order numbers, dates and phone numbers, so this
+    cheap test spares them the call. It asks what each identifier needs at the
+    least, whatever its check digit: a capital letter just before nine digits,
+    or one space before them (KVNR); a capital right after at most eight
+    digits, or one space after (NINO's six digits, the eight of a
+    Rentenversicherungsnummer); a run free of a word before it that starts
+    with 756 (AHV), ten digits with a space or a keyword's letters in the
+    look-back ``low`` (SVNR, NHS), or ten to thirteen digits after a
+    Steuernummer keyword's letters ("st", "tax"). ``test_digit_runs.py``
+    checks it against :func:`scan_national_ids` with every check digit valid.
+    """
+    if s and text[s : s + 9].isdecimal():
+        c = text[s - 1]
+        if c in _CAPITALS or (c == " " and s >= 2 and text[s - 2] in _CAPITALS):
+            return True
+    if digit_count <= 8:
+        after = text[e : e + 1]
+        return after in _CAPITALS or (after == " " and text[e + 1 : e + 2] in _CAPITALS)
+    if _glued_before(text, s):
+        return False
+    if text.startswith("756", s):
+        return True
+    if digit_count == 10 and (
+        " " in text[s:e] or "nhs" in low or "sv" in low or "vsnr" in low or "versicherung" in low
+    ):
+        return True
+    return 10 <= digit_count <= 13 and ("st" in low or "tax" in low)
 
 
 def scan_national_ids(text: str, s: int, e: int, digit_count: int, low: str, out: list[Span]) -> None:

@@ -20,7 +20,7 @@ from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
-from langchain_aegis.privacy._ids import scan_national_ids
+from langchain_aegis.privacy._ids import id_candidate, scan_national_ids
 from langchain_aegis.privacy._phones import phone_ok
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered, number_runs
 
@@ -101,36 +101,19 @@ def scan_numbers(text: str, out: list[Span]) -> None:
     """Append every number-shaped entity in ``text`` to ``out``."""
     n = len(text)
     low_text, words = lowered(text)
-    # The keyword test of a run's look-back (a trie tried at each of its 48 characters) costs
-    # about a microsecond. Where digit runs are dense, a gate pays off: where a keyword may
-    # stand, found once for the whole text (a str.find over the text per candidate word), so
-    # a run with none in its look-back skips the test. Every match of ANY_KEYWORD in a look-back
-    # is a literal that either starts a match of the boundary-free pattern or lies inside one,
-    # so that match overlaps the look-back: the gate never skips a run the test would pass.
-    gated = False
-    keyword_starts: list[int] = []
-    keyword_ends: list[int] = []
-    runs_before_gate = n // _RUNS_PER_GATE
+    runs = number_runs(text)
     # This loop runs once per digit run, so the common case ("2024", "12:03:44.123")
     # must cost a handful of C calls: no lists, cheap gates before every validator.
-    for s, e in number_runs(text):
+    for (s, e), keyword in zip(runs, keyword_runs(low_text, words, runs), strict=True):
         lo = s - _LOOKBACK if s > _LOOKBACK else 0
         low = low_text[lo:s]
-        if not gated:
-            runs_before_gate -= 1
-            if runs_before_gate < 0:
-                gated = True
-                keywords = _ANY_LITERAL.spans(low_text, words)
-                keyword_starts = [a for a, _ in keywords]
-                keyword_ends = [b for _, b in keywords]
-        if (not gated or (keyword_ends and keyword_near(keyword_starts, keyword_ends, lo, s))) and p.ANY_KEYWORD.search(
-            low
-        ):
+        if keyword:
             _keyword_bound(text, s, e, lo, low, out)
         raw = text[s:e]
         digit_count = len(raw) if raw.isdecimal() else len(raw.translate(_DROP_SEPARATORS))  # most runs are bare
         if digit_count >= 6:
-            scan_national_ids(text, s, e, digit_count, low, out)
+            if id_candidate(text, s, e, digit_count, low):  # most long runs are none: a cheap test spares the call
+                scan_national_ids(text, s, e, digit_count, low, out)
         elif s >= 2 and text[s - 1] in " ABCDEFGHIJKLMNOPQRSTUVWXYZ":
             # Four or five digits can only be the middle of a NINO ("AB 12 34 56 C"): its two
             # letters must stand before the run, tested here before the call.
@@ -143,6 +126,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             digit_count >= 8
             and s >= 2
             and (text[s - 1].isalpha() or (text[s - 1] in " \n" and text[s - 2] in _IBAN_CHARS))
+            and iban_head_before(text, s)
         ):
             # An IBAN's country code, and any letters of its bank code, stand just before
             # the digit run; tested before the glue test as letters may follow ("... 3M02 606").
@@ -169,6 +153,54 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             _separated_numbers(text, s, raw, out)
         if "*" in low[-3:] and not glued_right(text, e):
             _starred_date(text, s, e, out)
+
+
+def keyword_runs(low_text: str, words: set[str], runs: list[tuple[int, int]]) -> list[bool]:
+    """For each digit run ``(s, e)``, whether ``ANY_KEYWORD`` matches in its look-back ``low_text[s - 48 : s]``.
+
+    Args:
+        low_text: the lower-cased text (see :func:`~._prefilter.lowered`).
+        words: its distinct words.
+        runs: its digit runs, in order.
+    """
+    search, match = p.ANY_KEYWORD.search, p.ANY_KEYWORD.match
+    # The test (a trie tried at each of a look-back's 48 characters) costs about a microsecond.
+    # Where digit runs are dense, a gate pays off: where a keyword may stand, found once for the
+    # whole text (a str.find over the text per candidate word), so a run with none in its
+    # look-back skips the test. Every match of ANY_KEYWORD in a look-back is a literal that
+    # either starts a match of the boundary-free pattern or lies inside one, so that match
+    # overlaps the look-back: the gate never skips a run the test would pass.
+    gated = False
+    keyword_starts: list[int] = []
+    keyword_ends: list[int] = []
+    runs_before_gate = len(low_text) // _RUNS_PER_GATE
+    # Where the look-back overlaps the previous one and that had no keyword, a keyword can
+    # only start at the look-back's first character (which has no character before it here,
+    # so a word boundary may hold here that did not there) or from the previous run on: a
+    # keyword has no digits, so one starting earlier ends before that run and lay in the
+    # previous look-back, with the same characters around it (the run's digit after it, if
+    # anything, fails a word boundary here that held at the previous look-back's end).
+    clear_to = -1  # the end of the previous look-back, when it had no keyword
+    flags: list[bool] = []
+    for s, _ in runs:
+        lo = s - _LOOKBACK if s > _LOOKBACK else 0
+        if not gated:
+            runs_before_gate -= 1
+            if runs_before_gate < 0:
+                gated = True
+                keywords = _ANY_LITERAL.spans(low_text, words)
+                keyword_starts = [a for a, _ in keywords]
+                keyword_ends = [b for _, b in keywords]
+        if gated and not (keyword_ends and keyword_near(keyword_starts, keyword_ends, lo, s)):
+            hit = False
+        elif lo < clear_to:
+            low = low_text[lo:s]
+            hit = match(low) is not None or search(low, clear_to - lo) is not None
+        else:
+            hit = search(low_text[lo:s]) is not None
+        flags.append(hit)
+        clear_to = -1 if hit else s
+    return flags
 
 
 def keyword_near(starts: list[int], ends: list[int], lo: int, hi: int) -> bool:
@@ -265,9 +297,24 @@ def _inside_digits(text: str, i: int) -> bool:
     return i >= 2 and text[i - 1] in " -./" and text[i - 2].isdecimal()
 
 
+_IBAN_HEAD = re.compile(r"[A-Za-z]{2}[0-9]{2}")
+_IBAN_REACH = 34  # how far before a digit run _ibans looks for an IBAN's start
+
+
+def iban_head_before(text: str, s: int) -> bool:
+    """Whether an IBAN's head (country code and check digits) stands where :func:`_ibans` looks for one.
+
+    An IBAN that reaches into the digit run at ``s`` starts before it (``text[s]``
+    is a digit, its first two characters are letters), at most ``_IBAN_REACH``
+    characters back; so its four-character head lies in ``text[s - 34 : s + 2]``.
+    Most runs after a word ("Rechnung 20240517") have none there.
+    """
+    return _IBAN_HEAD.search(text, s - _IBAN_REACH if s > _IBAN_REACH else 0, s + 2) is not None
+
+
 def _ibans(text: str, s: int, e: int, n: int, out: list[Span]) -> None:
     # An IBAN's country code and any letters in its bank code stand before the digit run.
-    for im in p.IBAN.finditer(text, max(0, s - 34), min(n, e + 8)):
+    for im in p.IBAN.finditer(text, max(0, s - _IBAN_REACH), min(n, e + 8)):
         a = im.start()
         if im.end() <= s or (a and text[a - 1].isalnum()):
             continue
@@ -326,34 +373,41 @@ def _separated_numbers(text: str, s: int, raw: str, out: list[Span]) -> None:
         elif len(raw) == 11 and de_tax_id_ok(raw):
             out.append(("DE_TAX_ID", s, s + len(raw)))
         return
-    # The run alternates digit groups and single separators, so one split gives both
-    # and the separators are checked by index instead of by slicing ``text``.
-    pieces = _SEPARATOR.split(raw)
-    groups, seps = pieces[::2], pieces[1::2]
-    starts = [s]
-    for g, sep in zip(groups, seps, strict=False):  # one group more than separators
-        starts.append(starts[-1] + len(g) + len(sep))
-    last = len(groups) - 1
-    for i in range(len(groups)):
-        if i and seps[i - 1] != " ":
-            continue
-        start = starts[i]
+    # A number begins and ends where the run has a space, so the candidates are the runs of
+    # consecutive space-separated segments; a segment may hold groups joined by "-", "." or "/".
+    # Per segment: where it ends, its digits, its groups, whether its separators are only dashes
+    # (a card's) and whether it has none (a tax ID's).
+    segments = []
+    end = s - 1
+    for segment in raw.split(" "):
+        start = end + 1
+        end = start + len(segment)
+        if segment.isdecimal():
+            segments.append((start, end, segment, 1, True, True))
+        else:
+            digits = segment.translate(_DROP_SEPARATORS)  # every separator joins two groups
+            dashes_only = "." not in segment and "/" not in segment
+            segments.append((start, end, digits, 1 + len(segment) - len(digits), dashes_only, False))
+    for i, (start, _, _, _, _, _) in enumerate(segments):
         digits = ""
-        for j in range(i, last + 1):
-            digits += groups[j]
+        groups = 0
+        card_layout = tax_layout = True
+        for _, b, segment_digits, segment_groups, dashes_only, plain in segments[i:]:
+            digits += segment_digits
             if len(digits) > 19:
                 break
-            if (j < last and seps[j] != " ") or len(digits) < 9:
+            groups += segment_groups
+            card_layout = card_layout and dashes_only
+            tax_layout = tax_layout and plain
+            if len(digits) < 9:
                 continue
-            b = starts[j] + len(groups[j])
-            used = seps[i:j]
             if 13 <= len(digits) <= 19:
-                if digits[0] in _CARD_FIRST and _CARD_SEPS.issuperset(used) and luhn_ok(digits):
+                if digits[0] in _CARD_FIRST and card_layout and luhn_ok(digits):
                     out.append(("CREDIT_CARD", start, b))
             elif len(digits) == 11:
-                if _SPACE.issuperset(used) and de_tax_id_ok(digits):
+                if tax_layout and de_tax_id_ok(digits):
                     out.append(("DE_TAX_ID", start, b))
-            elif len(digits) == 9 and j - i == 2:
+            elif len(digits) == 9 and groups == 3:
                 sm = p.SSN_SHAPE.fullmatch(text, start, b)
                 if sm and sm.group(2) and us_ssn_ok(sm.group(1), sm.group(3), sm.group(4)):
                     out.append(("US_SSN", start, b))

@@ -42,6 +42,13 @@ _RUN = re.compile(rf"(?<![\w+])(?:[A-Za-z]{_SEP}[A-Za-z]{_SEP}|\+{_SEP})?[0-9O](
 # of digits, O, plus signs and separators; that stretch holds nine digits joined like this (a
 # pattern led by a class, which re skips ahead to). So _RUN is tried around those stretches only.
 _NINE = re.compile(rf"[0-9O](?:{_SEP}+[0-9O]){{8}}")  # possessive: separators are never digits
+# _NINE starts with a class, which re tests at every character of the text (most of its cost).
+# Its classes are ASCII, so the text is first mapped, one byte per character, to "1" for a digit
+# or O, "0" for a separator and "x" for anything else (a non-ASCII character encodes as "?").
+# There _NINE reads as a pattern led by a literal, which re finds with a fast search: same starts.
+_MARKS = bytes(0x31 if chr(i) in "0123456789O" else 0x30 if chr(i) in " \t._/-" else 0x78 for i in range(128))
+_MARKS += b"x" * 128
+_NINE_MARKS = re.compile(rb"1(?:0{0,3}+1){8}")
 _STRETCH = re.compile(r"[0-9O+ \t._/\-]*")
 _LETTERS_BEFORE = 5  # "D E 8 9 ...": a letter, at most three separators, a letter
 _DROP = str.maketrans("O", "0", " \t._/-+")
@@ -89,6 +96,9 @@ def scan_spread_numbers(text: str, out: list[Span]) -> None:
 def _runs(text: str) -> Iterator[re.Match[str]]:
     """``_RUN.finditer(text)``, tried only in the stretches of run characters that hold nine digits.
 
+    The matches of _NINE are found on the text mapped by ``_MARKS`` (see there), which keeps
+    every character at its index.
+
     A match of _RUN is at most five characters (its letters) before a stretch of run characters
     and then inside it, and the stretch holds a match of _NINE; so the windows around the
     stretches of _NINE's matches hold every match of _RUN, each in one window. _RUN sees the
@@ -97,7 +107,7 @@ def _runs(text: str) -> Iterator[re.Match[str]]:
     stretch_end = -1
     reverse = ""
     n = len(text)
-    for hint in _NINE.finditer(text):
+    for hint in _NINE_MARKS.finditer(text.encode("ascii", "replace").translate(_MARKS)):
         d = hint.start()
         if d < stretch_end:
             continue  # inside the stretch just scanned
