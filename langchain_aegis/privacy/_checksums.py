@@ -53,8 +53,23 @@ IBAN_LENGTHS: dict[str, int] = {
 }  # fmt: skip
 
 
+# A digit doubled, and the digits of the product summed: d * 2, or d * 2 - 9 above 4.
+_DOUBLED = str.maketrans("0123456789", "0246813579")
+
+
 def luhn_ok(digits: str) -> bool:
     """Whether a digit string passes the Luhn (mod 10) check used by payment cards."""
+    if digits.isascii() and digits.isdigit():
+        # Every second digit from the right doubled by a table, then all summed as bytes:
+        # C calls instead of a Python step per digit (this runs on every card-shaped run).
+        reverse = digits[::-1]
+        total = sum((reverse[::2] + reverse[1::2].translate(_DOUBLED)).encode()) - 48 * len(digits)
+        return total % 10 == 0
+    return _luhn_by_digit(digits)
+
+
+def _luhn_by_digit(digits: str) -> bool:
+    """The Luhn check one character at a time, for any string (the table covers ASCII digits)."""
     total = 0
     # Double every second digit from the right; a doubled digit d > 4 adds d*2-9.
     for i, ch in enumerate(reversed(digits)):

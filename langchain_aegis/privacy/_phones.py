@@ -27,6 +27,7 @@ _SSN_SHAPE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{4}")
 _NATIONAL_REGIONS = ("DE", "AT", "CH", "GB", "FR", "NL")
 
 
+@lru_cache(maxsize=4096)  # the same numbers come back on every call of a conversation
 def phone_ok(candidate: str) -> bool:
     """Whether a phone-shaped string is a valid, non-fictional phone number."""
     if _SSN_SHAPE.fullmatch(candidate.strip()):

@@ -249,3 +249,11 @@ def test_keyword_runs_match_the_search_of_each_look_back(text: str) -> None:
 def test_keywords_have_no_digits() -> None:
     # keyword_runs relies on it: a keyword never runs into the digit run after it.
     assert not any(c.isdecimal() for keyword in p.ANY_KEYWORD_TEXT for c in keyword)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(st.text(alphabet="0123456789", max_size=20), st.text(max_size=6)))
+@example("4111111111111111")
+@example("4111111111111112")
+def test_luhn_by_table_matches_luhn_digit_by_digit(digits: str) -> None:
+    assert checksums.luhn_ok(digits) is checksums._luhn_by_digit(digits)
