@@ -32,8 +32,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from langchain_aegis.privacy._patterns import NUMBER_RUN
-
 __all__ = ["KeywordScan", "WordScan", "lowered", "number_runs", "release", "vocabulary"]
 
 _CACHE_LIMIT = 200_000  # distinct words remembered per pattern; cleared when full (a bounded memory)
@@ -80,9 +78,20 @@ def number_runs(text: str) -> list[tuple[int, int]]:
     last = _last_runs
     if last[0] is text:
         return last[1]
-    runs = [m.span() for m in NUMBER_RUN.finditer(text)]
+    # NUMBER_RUN starts with a class, which re tests at every character; on a copy with one byte per
+    # character, ASCII digits marked "1", its separators "0" and all else "x", the same pattern
+    # starts with a literal that re finds with a fast search (half the time per 100 KB).
+    marked = text.encode("ascii", "replace").translate(_RUN_MARKS)
+    runs = [m.span() for m in _MARKED_RUN.finditer(marked)]
     _last_runs = (text, runs)
     return runs
+
+
+# Every character encodes to one byte ("?" for any non-ASCII one, lone surrogates included),
+# so positions in the copy are positions in the text.
+_RUN_MARKS = bytes(0x31 if chr(i) in "0123456789" else 0x30 if chr(i) in " .-/" else 0x78 for i in range(256))
+_MARKED_RUN = re.compile(rb"10?+10?+10?+1(?:0?+1)*+")
+""":data:`~._patterns.NUMBER_RUN` on the marked copy: the same spans."""
 
 
 def release(text: str) -> None:

@@ -84,6 +84,16 @@ def test_nine_digits_found_on_the_marked_bytes_are_those_in_the_text(text: str) 
     assert found == [m.span() for m in spread._NINE.finditer(text)]
 
 
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_MARK_PIECES), max_size=60).map("".join))
+def test_number_runs_found_on_the_marked_bytes_are_those_in_the_text(text: str) -> None:
+    # number_runs finds NUMBER_RUN's matches on a byte copy of the text (digits and separators marked).
+    try:
+        assert number_runs(text) == [m.span() for m in p.NUMBER_RUN.finditer(text)]
+    finally:
+        release(text)
+
+
 _ID_BEFORE = ["", "x", "-", "A", "AB ", "AB", "Q ", " ", "Steuernummer ", "tax\nnumber: ", "NHS no ", "SV-Nr ",
               "VSNR ", "Versicherungsnummer ", "ist "]  # fmt: skip
 _ID_AFTER = ["", "x", " ", "C", " C", " J 003", "J003", "/", ".5"]
