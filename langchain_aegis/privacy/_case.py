@@ -197,6 +197,11 @@ def _search_all(text: str, low: str | None = None, vocab: Collection[str] | None
         if offset is None:
             m = _CUE_END.search(word)
             offset = m.start() if m else -1
+            if offset > 0 and (word[offset - 1].isalnum() or word[offset - 1] == "_"):
+                # "items", "systems", "adr.": a salutation must not continue a word (the look-behind
+                # of _ANY_CASE_CUE), and no shorter salutation ends one; each such word would cost a
+                # str.find over the whole text for nothing.
+                offset = -1
             if len(_cue_offsets) >= 200_000:
                 _cue_offsets.clear()  # a bounded memory
             _cue_offsets[word] = offset

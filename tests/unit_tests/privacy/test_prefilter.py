@@ -264,7 +264,7 @@ def test_document_tokens_found_through_words_match_the_whole_text_scan(text: str
 
 
 _CUE_PIECES = ["frau", "Frau", "FRAU", "herr", "Herrn", "dr.", "Dr", "mrs", "Ms.", "PROF", "mr", "(", "-", "x", " ",
-               "\t", "\n", "müller", "Anna", "smith", "ſ", "ms"]  # fmt: skip
+               "\t", "\n", "müller", "Anna", "smith", "ſ", "ms", "_", "ite", "é", "7", "a"]  # fmt: skip
 
 
 @settings(max_examples=400, deadline=None)
