@@ -26,6 +26,7 @@ from collections.abc import Collection, Iterator
 from functools import cache
 
 from langchain_aegis.privacy._names import first_names, surnames
+from langchain_aegis.privacy._prefilter import folded_words
 
 __all__ = ["recase", "recase_around", "recase_cues", "uncased"]
 
@@ -184,20 +185,22 @@ def _search_all(text: str, low: str | None = None, vocab: Collection[str] | None
     words) let the search skip the words without a salutation. IGNORECASE also reads the long
     s as an "s", which lower-casing does not: a text with one is searched whole.
     """
-    if low is None or vocab is None or len(low) != len(text) or "\u017f" in low:
+    if low is None or vocab is None or len(low) != len(text):
         m = _ANY_CASE_CUE.search(text)
         while m is not None:
             yield m
             m = _ANY_CASE_CUE.search(text, m.end(1))
         return
+    folds = folded_words(low, vocab)  # IGNORECASE reads a long s as an "s" ("Mrs" written with one)
     starts: set[int] = set()
     find = low.find
     for word in vocab:
         offset = _cue_offsets.get(word)
         if offset is None:
-            m = _CUE_END.search(word)
+            probe = folds.get(word, word)
+            m = _CUE_END.search(probe)
             offset = m.start() if m else -1
-            if offset > 0 and (word[offset - 1].isalnum() or word[offset - 1] == "_"):
+            if offset > 0 and (probe[offset - 1].isalnum() or probe[offset - 1] == "_"):
                 # "items", "systems", "adr.": a salutation must not continue a word (the look-behind
                 # of _ANY_CASE_CUE), and no shorter salutation ends one; each such word would cost a
                 # str.find over the whole text for nothing.

@@ -34,7 +34,7 @@ from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._case import recase, recase_around, uncased
 from langchain_aegis.privacy._names import Person, addressee, cue_persons, lexicon_persons
 from langchain_aegis.privacy._numbers import Span
-from langchain_aegis.privacy._prefilter import KeywordScan, WordScan, lowered, number_runs
+from langchain_aegis.privacy._prefilter import KeywordScan, WordScan, folded_words, lowered, number_runs
 
 __all__ = ["scan_people"]
 
@@ -137,16 +137,14 @@ def scan_people(text: str, out: list[Span]) -> None:
 
 # ICD10 leads with a capital letter and is tried at each; a code stands inside one word, found
 # through the text's distinct words. Non-ASCII letters whose capital is an ASCII letter (dotless
-# i, long s) could become one when :mod:`._case` re-cases the text: such text is scanned whole.
+# i, long s) could become one when :mod:`._case` re-cases the text: such words are hinted folded.
 _ICD_WORDS = WordScan(re.compile(r"[a-tv-z][0-9]{2}\.[0-9]"))
-_UPPER_TO_ASCII = ("ı", "ſ")
 
 
 def _icd_codes(text: str, low: str, words: set[str]) -> list[tuple[int, int]]:
     """``[m.span() for m in ICD10.finditer(text)]``; ``low`` is ``text`` lower-cased, before any re-casing."""
-    if any(c in low for c in _UPPER_TO_ASCII):
-        return [t.span() for t in p.ICD10.finditer(text)]
-    return [t.span() for a, b in _ICD_WORDS.spans(low, words) for t in p.ICD10.finditer(text, a, b)]
+    folds = folded_words(low, words)  # such a word is hinted in the form re-casing may give it
+    return [t.span() for a, b in _ICD_WORDS.spans(low, words, folds) for t in p.ICD10.finditer(text, a, b)]
 
 
 def _terms(text: str, low: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:

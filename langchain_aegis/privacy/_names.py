@@ -40,6 +40,7 @@ from langchain_aegis.privacy._name_words import (
     NOUN_ENDINGS,
 )
 from langchain_aegis.privacy._patterns import HEALTH_TERMS, _insert, _Trie, _trie_regex
+from langchain_aegis.privacy._prefilter import folded_words
 
 __all__ = [
     "Person",
@@ -93,9 +94,6 @@ _SIGN_OFFS = re.compile(
 # (the costliest pass of the detector). A closing word ends a whitespace-separated word of the
 # lower-cased text ("regards,"), so it is looked for in the text's distinct words instead.
 _SIGN_OFF_END = re.compile(rf"(?:{'|'.join(_SIGN_OFF_WORDS)})[,!.]?\Z")
-# The only characters that re's IGNORECASE matches to a letter of a closing word while
-# str.lower() maps them elsewhere; a text with one is scanned whole.
-_FOLD_ODDITIES = ("İ", "ı", "ſ")
 _sign_off_offsets: dict[str, int] = {}  # word -> where its closing word starts, -1 for none
 _LAW = re.compile(
     r"(?:[ \t]+(?:and|of|for|the|on|und|für|zur|zum|&|[A-Z][\w\-]*))*[ \t]+"
@@ -197,15 +195,19 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
 
 def _sign_offs(text: str, low: str | None, vocab: Collection[str] | None) -> Iterator[re.Match[str]]:
     """``_SIGN_OFFS.finditer(text)``, tried only where a closing word ends a word of ``low``."""
-    if low is None or vocab is None or len(low) != len(text) or any(c in low for c in _FOLD_ODDITIES):
+    if low is None or vocab is None or len(low) != len(text):
         yield from _SIGN_OFFS.finditer(text)
         return
+    # A closing word written with a letter that only IGNORECASE reads as ASCII ("thanks" with a
+    # long s) is tested in its folded form; the fold of a word never changes, so the cache holds.
+    folds = folded_words(low, vocab)
     starts: set[int] = set()
     find = low.find
     for word in vocab:
         offset = _sign_off_offsets.get(word)
         if offset is None:
-            m = _SIGN_OFF_END.search(word) if word.rstrip(",!.").endswith(_SIGN_OFF_WORDS) else None
+            probe = folds.get(word, word)
+            m = _SIGN_OFF_END.search(probe) if probe.rstrip(",!.").endswith(_SIGN_OFF_WORDS) else None
             offset = m.start() if m else -1
             if len(_sign_off_offsets) >= 200_000:
                 _sign_off_offsets.clear()  # a bounded memory

@@ -1,3 +1,5 @@
+# ruff: noqa: RUF001, RUF002
+# (the text this module handles is Unicode on purpose)
 """Keyword lists found through the text's vocabulary instead of a scan of every character.
 
 A keyword pattern (a trie, see :func:`._patterns.keyword_pattern`) whose
@@ -30,9 +32,18 @@ lower-cased text with its distinct words (:func:`lowered`) and its digit runs
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 
-__all__ = ["KeywordScan", "WordScan", "lowered", "number_runs", "release", "vocabulary"]
+__all__ = [
+    "FOLD_ODDITIES",
+    "KeywordScan",
+    "WordScan",
+    "folded_words",
+    "lowered",
+    "number_runs",
+    "release",
+    "vocabulary",
+]
 
 _CACHE_LIMIT = 200_000  # distinct words remembered per pattern; cleared when full (a bounded memory)
 
@@ -95,12 +106,39 @@ _MARKED_RUN = re.compile(rb"10?+10?+10?+1(?:0?+1)*+")
 
 
 def release(text: str) -> None:
-    """Forget what :func:`lowered` and :func:`number_runs` kept for ``text``."""
-    global _last, _last_runs
+    """Forget what :func:`lowered`, :func:`number_runs` and :func:`folded_words` kept for ``text``."""
+    global _last, _last_runs, _last_folded
     if _last[0] is text:
         _last = _EMPTY
     if _last_runs[0] is text:
         _last_runs = _NO_RUNS
+    _last_folded = _NO_FOLDS
+
+
+FOLD_ODDITIES = ("İ", "ı", "ſ")
+"""Letters that ``re.IGNORECASE`` matches to an ASCII letter ("i", "s") while ``str.lower`` keeps them."""
+_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+_NO_FOLDS: tuple[object, dict[str, str]] = (None, {})
+_last_folded = _NO_FOLDS
+
+
+def folded_words(low: str, words: Collection[str]) -> dict[str, str]:
+    """The words of ``words`` that hold one of :data:`FOLD_ODDITIES`, each with them folded ("yıldız": "yildiz").
+
+    A scanner that tests the distinct words of ``low`` for what a case-insensitive pattern
+    matches tests such a word in its folded form, so a text with a Turkish dotless i or a
+    long s is read word by word like any other (one character for one, positions kept),
+    instead of by a scan of every character. Kept for ``words`` until :func:`release`.
+    """
+    global _last_folded
+    last = _last_folded
+    if last[0] is words:
+        return last[1]
+    folds: dict[str, str] = {}
+    if any(c in low for c in FOLD_ODDITIES):
+        folds = {w: w.translate(_FOLD) for w in words if not w.isascii() and any(c in w for c in FOLD_ODDITIES)}
+    _last_folded = (words, folds)
+    return folds
 
 
 class KeywordScan:
@@ -193,15 +231,18 @@ class WordScan:
         self._hint = hint
         self._cache: dict[str, bool] = {}
 
-    def spans(self, low: str, words: set[str]) -> list[tuple[int, int]]:
-        """The ``[start, end)`` of every whole-word occurrence of a hinted word, in order."""
+    def spans(self, low: str, words: set[str], folds: Mapping[str, str] | None = None) -> list[tuple[int, int]]:
+        """The ``[start, end)`` of every whole-word occurrence of a hinted word, in order.
+
+        ``folds``: words to test in another form (:func:`folded_words`), found where they stand as written.
+        """
         cache, search = self._cache, self._hint.search
         found: list[tuple[int, int]] = []
         n = len(low)
         for word in words:
             hit = cache.get(word)
             if hit is None:
-                hit = search(word) is not None
+                hit = search(folds.get(word, word) if folds else word) is not None
                 if len(cache) >= _CACHE_LIMIT:
                     cache.clear()
                 cache[word] = hit
