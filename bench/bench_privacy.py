@@ -13,7 +13,9 @@ English text (prose, source code, log lines, numbers), once without personal
 data and once with about one entity per 400 characters; and on 10 KB and 100 KB
 made of personal data only (PII "only": the corpus's positive lines one after
 another, an entity every 30 to 60 characters, as in a CRM export or a stack of
-clinical notes). Each figure is the
+clinical notes); and 100 KB of the evaluation corpus's documents one after another (PII
+"mix": letters, tickets, clinical notes, logs and code, half of them without personal data;
+a far larger vocabulary than the other prompts). Each figure is the
 median of repeated rounds. When ``presidio-analyzer`` is importable, its
 regex-based recognizers run on the same text, without an NLP engine or spaCy
 model, and the speed ratio is printed. Timings are for information only;
@@ -40,7 +42,12 @@ from langchain_aegis.privacy import detect
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "privacy"
 SIZES = (1_000, 10_000, 100_000)
 # (size, PII): without, an entity per PII_EVERY characters, and personal data only.
-PROMPTS = (*((size, pii) for size in SIZES for pii in ("no", "yes")), (10_000, "only"), (100_000, "only"))
+PROMPTS = (
+    *((size, pii) for size in SIZES for pii in ("no", "yes")),
+    (10_000, "only"),
+    (100_000, "only"),
+    (100_000, "mix"),
+)
 PII_EVERY = 400  # characters of ordinary text per inserted entity in the "with PII" prompts
 
 PROSE = (
@@ -88,6 +95,7 @@ def make_prompt(size: int, *, with_pii: bool, seed: int = 7, only_pii: bool = Fa
     ``only_pii``: personal-data lines only, no prose or technical lines between them.
     """
     rng = random.Random(seed)
+
     technical, pii = _negative_lines(), _pii_lines()
     parts: list[str] = []
     length = since_pii = 0
@@ -100,6 +108,25 @@ def make_prompt(size: int, *, with_pii: bool, seed: int = 7, only_pii: bool = Fa
         length += len(piece) + 1
         since_pii += len(piece) + 1
     return "\n".join(parts)[:size]
+
+
+def corpus_prompt(size: int, *, seed: int = 7) -> str:
+    """A reproducible prompt of ``size`` characters: corpus documents one after another, blank lines between."""
+    rng = random.Random(seed)
+    docs = [json.loads(line)["text"] for line in (DATA / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    parts: list[str] = []
+    length = 0
+    while length < size:
+        parts.append(rng.choice(docs))
+        length += len(parts[-1]) + 2
+    return "\n\n".join(parts)[:size]
+
+
+def prompt(size: int, pii: str, *, seed: int = 7) -> str:
+    """The prompt of one row of :data:`PROMPTS`."""
+    if pii == "mix":
+        return corpus_prompt(size, seed=seed)
+    return make_prompt(size, with_pii=pii != "no", only_pii=pii == "only", seed=seed)
 
 
 def _median_seconds(fn: Callable[[str], Any], text: str, rounds: int, clock: Callable[[], float]) -> float:
@@ -152,7 +179,7 @@ def run(rounds: int, *, cpu: bool = False) -> dict[str, Any]:
     presidio = _presidio()
     rows = []
     for size, pii in PROMPTS:
-        text = make_prompt(size, with_pii=pii != "no", only_pii=pii == "only")
+        text = prompt(size, pii)
         nbytes = len(text.encode("utf-8"))
         seconds = _median_seconds(detect, text, rounds, clock)
         row: dict[str, Any] = {
@@ -217,7 +244,7 @@ def compare(ref: str, rounds: int) -> list[dict[str, Any]]:
         sizes: list[int] = []
         for i in range(rounds):
             # a fresh prompt each round
-            text = make_prompt(size, with_pii=pii != "no", only_pii=pii == "only", seed=1000 + i)
+            text = prompt(size, pii, seed=1000 + i)
             sizes.append(len(text.encode("utf-8")))
             inner = max(1, 50_000 // size)
             for key, fn in (("before", before), ("after", detect)):

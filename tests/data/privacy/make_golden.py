@@ -6,7 +6,7 @@ faster cannot quietly change what it finds. The texts are every corpus document
 as written, all lower case and all upper case (the re-casing of
 :mod:`langchain_aegis.privacy._case`), and the benchmark prompts of
 ``bench/bench_privacy.py`` (1 KB, 10 KB, 100 KB, with and without personal data, and
-10 KB and 100 KB of personal data only).
+10 KB and 100 KB of personal data only, 100 KB of corpus documents).
 
 Regenerate it only on purpose, when a change to what is found is intended and
 the corpus quality floors still hold::
@@ -34,15 +34,15 @@ VARIANTS: dict[str, Callable[[str], str]] = {"orig": str, "lower": str.lower, "u
 def texts() -> Iterator[tuple[str, str]]:
     """Every (name, text) pair the golden file covers."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from bench_privacy import PROMPTS, make_prompt
+    from bench_privacy import PROMPTS, prompt
 
     docs = [json.loads(line) for line in (HERE / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     for variant, fn in VARIANTS.items():
         for doc in docs:
             yield f"{variant}:{doc['id']}", fn(doc["text"])
-    names = {"no": "clean", "yes": "pii", "only": "only"}
+    names = {"no": "clean", "yes": "pii", "only": "only", "mix": "mix"}
     for size, pii in PROMPTS:
-        yield f"bench:{size}:{names[pii]}", make_prompt(size, with_pii=pii != "no", only_pii=pii == "only")
+        yield f"bench:{size}:{names[pii]}", prompt(size, pii)
 
 
 def findings() -> dict[str, list[list[object]]]:
