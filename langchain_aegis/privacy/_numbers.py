@@ -335,7 +335,10 @@ def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
     im = p.IPV4.match(raw)
     if im is None or (im.end() < len(raw) and raw[im.end()] != "/"):
         return
-    octets = [int(x) for x in im.group().split(".")]
+    parts = im.group().split(".")
+    if any(len(x) > 1 and x[0] == "0" for x in parts):
+        return  # "8.8.8.08": not an IPv4 address (ipaddress rejects the ambiguous leading zero)
+    octets = [int(x) for x in parts]
     if max(octets) > 255 or octets[0] in (0, 127, 255):
         return  # unspecified, loopback and netmasks say nothing about a person
     end = s + im.end()

@@ -316,6 +316,23 @@ def test_unicode_digits_that_int_rejects_do_not_crash_the_detector() -> None:
         detect(text)  # must not raise
 
 
+def test_a_dotted_quad_with_a_leading_zero_is_no_address_and_no_crash() -> None:
+    # ipaddress rejects "08" (octal or decimal?); the detector must neither raise nor report it.
+    for text in ("Login von 8.8.8.08", "IP 10.1.2.03", "82.1.08.0 weitergeleitet", "Quelle 93.184.216.034"):
+        assert [f.entity for f in detect(text)] == []
+    assert spans("Login von 93.184.216.34 um 10:12") == [("IP_ADDRESS", "93.184.216.34")]
+
+
+_OCTET = st.sampled_from(["0", "00", "08", "8", "093", "93", "255", "256", "1", "01", "184"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.tuples(st.sampled_from(["", "IP ", "v", "Login von ", "9"]), st.lists(_OCTET, min_size=3, max_size=5)))
+def test_dotted_numbers_of_any_shape_never_crash_the_detector(parts: tuple[str, list[str]]) -> None:
+    text = parts[0] + ".".join(parts[1])
+    assert all(0 <= f.start < f.end <= len(text) for f in detect(text))
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.text(max_size=300))
 def test_the_detector_never_raises_and_spans_stay_in_bounds(text: str) -> None:
@@ -333,6 +350,6 @@ _ENTITY = st.sampled_from(ENTITY_TYPES)
 @given(st.lists(st.tuples(_ENTITY, st.integers(0, 60), st.integers(1, 12)), max_size=30))
 def test_overlap_resolution_by_groups_keeps_what_ranking_all_spans_keeps(raw: list[tuple[str, int, int]]) -> None:
     # The detector ranks only groups of overlapping spans; ranking every span at once is the reference.
-    # Scanners report non-empty spans only.
+    # Scanners report non-empty spans only (for empty ones the two may keep different spans).
     spans = [(entity, start, start + size) for entity, start, size in raw]
     assert detector._resolve(list(spans)) == (detector._rank(list(set(spans))) if len(spans) > 1 else spans)
