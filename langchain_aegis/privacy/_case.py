@@ -183,7 +183,7 @@ def _search_all(text: str, low: str | None = None, vocab: Collection[str] | None
 
     ``low`` (``text`` lower-cased, each character at its index) and ``vocab`` (its distinct
     words) let the search skip the words without a salutation. IGNORECASE also reads the long
-    s as an "s", which lower-casing does not: a text with one is searched whole.
+    s as an "s", which lower-casing does not: a word with one is tested folded (:func:`._prefilter.folded_words`).
     """
     if low is None or vocab is None or len(low) != len(text):
         m = _ANY_CASE_CUE.search(text)

@@ -40,6 +40,8 @@ __all__ = [
     "WordScan",
     "folded_words",
     "lowered",
+    "mark_table",
+    "marked",
     "number_runs",
     "release",
     "vocabulary",
@@ -89,18 +91,33 @@ def number_runs(text: str) -> list[tuple[int, int]]:
     last = _last_runs
     if last[0] is text:
         return last[1]
-    # NUMBER_RUN starts with a class, which re tests at every character; on a copy with one byte per
-    # character, ASCII digits marked "1", its separators "0" and all else "x", the same pattern
-    # starts with a literal that re finds with a fast search (half the time per 100 KB).
-    marked = text.encode("ascii", "replace").translate(_RUN_MARKS)
-    runs = [m.span() for m in _MARKED_RUN.finditer(marked)]
+    # NUMBER_RUN starts with a class; on the marked copy it starts with a literal (half the time per 100 KB).
+    runs = [m.span() for m in _MARKED_RUN.finditer(marked(text, _RUN_MARKS))]
     _last_runs = (text, runs)
     return runs
 
 
-# Every character encodes to one byte ("?" for any non-ASCII one, lone surrogates included),
-# so positions in the copy are positions in the text.
-_RUN_MARKS = bytes(0x31 if chr(i) in "0123456789" else 0x30 if chr(i) in " .-/" else 0x78 for i in range(256))
+def mark_table(ones: str, zeros: str) -> bytes:
+    """A :meth:`bytes.translate` table for :func:`marked`: "1" for ``ones``, "0" for ``zeros``, "x" for all else.
+
+    Both are ASCII characters; every non-ASCII character is "?" in the copy, so "x".
+    """
+    return bytes(0x31 if chr(i) in ones else 0x30 if chr(i) in zeros else 0x78 for i in range(256))
+
+
+def marked(text: str, table: bytes) -> bytes:
+    """``text`` one byte per character, each mapped by ``table`` (:func:`mark_table`).
+
+    A whole-text pattern that starts with a class (digits) is tried by ``re`` at
+    every character; on this copy the same pattern, with "1" for the class and "0"
+    for its separators, starts with a literal, which ``re`` finds with a fast search.
+    Every character encodes to one byte ("?" for any non-ASCII one, lone surrogates
+    included), so positions in the copy are positions in the text.
+    """
+    return text.encode("ascii", "replace").translate(table)
+
+
+_RUN_MARKS = mark_table("0123456789", " .-/")
 _MARKED_RUN = re.compile(rb"10?+10?+10?+1(?:0?+1)*+")
 """:data:`~._patterns.NUMBER_RUN` on the marked copy: the same spans."""
 

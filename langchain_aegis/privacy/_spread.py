@@ -30,6 +30,7 @@ from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._numbers import _CARD_FIRST, Span, lower_window
 from langchain_aegis.privacy._phones import phone_ok
+from langchain_aegis.privacy._prefilter import mark_table, marked
 
 __all__ = ["scan_spread_numbers"]
 
@@ -42,12 +43,10 @@ _RUN = re.compile(rf"(?<![\w+])(?:[A-Za-z]{_SEP}[A-Za-z]{_SEP}|\+{_SEP})?[0-9O](
 # of digits, O, plus signs and separators; that stretch holds nine digits joined like this (a
 # pattern led by a class, which re skips ahead to). So _RUN is tried around those stretches only.
 _NINE = re.compile(rf"[0-9O](?:{_SEP}+[0-9O]){{8}}")  # possessive: separators are never digits
-# _NINE starts with a class, which re tests at every character of the text (most of its cost).
-# Its classes are ASCII, so the text is first mapped, one byte per character, to "1" for a digit
-# or O, "0" for a separator and "x" for anything else (a non-ASCII character encodes as "?").
-# There _NINE reads as a pattern led by a literal, which re finds with a fast search: same starts.
-_MARKS = bytes(0x31 if chr(i) in "0123456789O" else 0x30 if chr(i) in " \t._/-" else 0x78 for i in range(128))
-_MARKS += b"x" * 128
+# _NINE starts with a class, which re tests at every character of the text (most of its cost);
+# on the text marked "1" for a digit or O and "0" for a separator (:func:`._prefilter.marked`) it
+# reads as a pattern led by a literal, which re finds with a fast search: same starts.
+_MARKS = mark_table("0123456789O", " \t._/-")
 _NINE_MARKS = re.compile(rb"1(?:0{0,3}+1){8}")
 _STRETCH = re.compile(r"[0-9O+ \t._/\-]*")
 _LETTERS_BEFORE = 5  # "D E 8 9 ...": a letter, at most three separators, a letter
@@ -107,7 +106,7 @@ def _runs(text: str) -> Iterator[re.Match[str]]:
     stretch_end = -1
     reverse = ""
     n = len(text)
-    for hint in _NINE_MARKS.finditer(text.encode("ascii", "replace").translate(_MARKS)):
+    for hint in _NINE_MARKS.finditer(marked(text, _MARKS)):
         d = hint.start()
         if d < stretch_end:
             continue  # inside the stretch just scanned
