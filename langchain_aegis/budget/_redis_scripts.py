@@ -9,7 +9,7 @@ or retries (``redis.py`` does).
 
 from __future__ import annotations
 
-__all__ = ["RECORD", "RELEASE", "RESERVE", "SETTLE", "SNAPSHOT"]
+__all__ = ["RECORD", "RELEASE", "RENEW", "RESERVE", "SETTLE", "SNAPSHOT"]
 
 # Sweep leases expired by ARGV[now] out of the running total, then check and reserve.
 # Numbers cross into Redis as strings formatted with %d: Lua's default formatting
@@ -106,6 +106,23 @@ redis.call('HINCRBY', KEYS[1], 'count', 1)
 # KEYS: as reserve. ARGV: now, ttl, provider, id
 _RELEASE = _DROP + "return 1"
 
+# KEYS: as reserve. ARGV: now, ttl, provider, id, expires_at. Moves a live lease's end to expires_at
+# if that is later; a lease the sweep found lapsed is not revived. Returns its end, or nil.
+_RENEW = (
+    _SWEEP
+    + """
+local score = redis.call('ZSCORE', KEYS[2], ARGV[4])
+if not score then
+  return false
+end
+if tonumber(ARGV[5]) > tonumber(score) then
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+  return ARGV[5]
+end
+return score
+"""
+)
+
 # KEYS: acct, leases, amounts. ARGV: now. Read-only: leases expired but not yet swept are subtracted.
 _SNAPSHOT = """
 local acct = redis.call('HMGET', KEYS[1], 'spent', 'count', 'reserved')
@@ -117,4 +134,4 @@ end
 return {acct[1] or '0', acct[2] or '0', string.format('%d', reserved)}
 """
 
-RESERVE, SETTLE, RECORD, RELEASE, SNAPSHOT = _RESERVE, _SETTLE, _RECORD, _RELEASE, _SNAPSHOT
+RESERVE, SETTLE, RECORD, RELEASE, RENEW, SNAPSHOT = _RESERVE, _SETTLE, _RECORD, _RELEASE, _RENEW, _SNAPSHOT

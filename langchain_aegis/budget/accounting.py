@@ -32,6 +32,7 @@ from typing import Any
 from langchain_aegis._loops import off_loop
 from langchain_aegis.budget import Ledger, Reservation, period_for
 from langchain_aegis.budget.journal import Journal, Unconfirmed
+from langchain_aegis.budget.leases import LeaseKeeper
 from langchain_aegis.budget.ledger import default_journal_path, new_reservation_id
 from langchain_aegis.budget.owed import Owed, owed_for
 from langchain_aegis.budget.pricing import SettledCost, cost_from_usage, pricing_for, worst_case_cost
@@ -93,6 +94,13 @@ class LedgerAccounting:
         self._warned = float("-inf")
         self._owed = False  # settlements this process journaled and has not replayed yet
         self.owed = owed_for(ledger, str(self.journal.path))  # money past its lease, shared by the models
+        lease = budgets.lease_seconds
+        self.leases = LeaseKeeper(
+            lambda r, now: ledger.renew(r, lease_seconds=lease, now=now),
+            lease_seconds=lease,
+            clock=lambda: self.clock(),  # read late: tests replace the clock after construction
+            on_renewed=self.owed.renewed,
+        )
 
     def _period(self, now: float) -> str:
         return period_for(datetime.fromtimestamp(now, UTC), self.config.budgets.timezone)
@@ -154,7 +162,8 @@ class LedgerAccounting:
             append = lambda: self.journal.append(op, self.ledger, reservation, cost)  # noqa: E731
             self.owed.record(append, reservation.provider, cost, reservation)
         except OSError as err:
-            # Nowhere durable to write: the lease (if any) still caps the spend until it expires.
+            # Nowhere durable to write: the lease (if any) still caps the spend, and the lease
+            # keeper goes on renewing it (a journaled one too, until the replay settles it).
             self.owed.closed(reservation)
             logger.error(
                 "aegis: cannot journal a %s of $%.6f for %r (%s; journal %s: %s)",
@@ -268,6 +277,7 @@ class LedgerAccounting:
                 break
             self.release(r)  # a settlement was journaled meanwhile: admit again against the lower cap
         self.owed.opened(r)
+        self.leases.opened(r)
         if self._replay_due():
             self._replay()
         return r
@@ -291,6 +301,7 @@ class LedgerAccounting:
             else:
                 self.ledger.settle(reservation, float(cost), now=now)
                 self.owed.closed(reservation)  # landed: the ledger counts it as spent now
+                self.leases.closed(reservation)
         except LedgerUnavailableError as exc:
             self._journal("settle", reservation, float(cost), exc)
             return cost
@@ -306,6 +317,7 @@ class LedgerAccounting:
         try:
             self.ledger.release(reservation)
             self.owed.closed(reservation)
+            self.leases.closed(reservation)
         except LedgerUnavailableError as exc:
             self._journal("release", reservation, 0.0, exc)
 
@@ -336,6 +348,7 @@ class LedgerAccounting:
                 break
             await self.arelease(r)  # a settlement was journaled meanwhile: admit again against the lower cap
         self.owed.opened(r)
+        self.leases.opened(r)
         if self._replay_due():
             await off_loop(self._replay)
         return r
@@ -354,6 +367,7 @@ class LedgerAccounting:
             else:
                 await self.ledger.asettle(reservation, float(cost), now=now)
                 self.owed.closed(reservation)  # landed: the ledger counts it as spent now
+                self.leases.closed(reservation)
         except LedgerUnavailableError as exc:
             await off_loop(self._journal, "settle", reservation, float(cost), exc)
             return cost
@@ -370,5 +384,6 @@ class LedgerAccounting:
         try:
             await self.ledger.arelease(reservation)
             self.owed.closed(reservation)
+            self.leases.closed(reservation)
         except LedgerUnavailableError as exc:
             await off_loop(self._journal, "release", reservation, 0.0, exc)

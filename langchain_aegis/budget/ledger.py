@@ -49,7 +49,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -148,6 +148,11 @@ def new_reservation(
     check_reserve_args(amount, lease_seconds)
     now = time.time() if now is None else now
     return Reservation(new_reservation_id(), provider, period, amount, now + lease_seconds), now
+
+
+def renewed(reservation: Reservation, expires_at: float) -> Reservation:
+    """``reservation`` with the lease end a backend's :meth:`Ledger.renew` stored."""
+    return replace(reservation, expires_at=expires_at)
 
 
 def exceeded(provider: str, limit: float, spent_units: int, reserved_units: int, period: str) -> BudgetExceededError:
@@ -261,6 +266,33 @@ class Ledger(ABC):
     @abstractmethod
     def release(self, reservation: Reservation) -> None:
         """Drop a reservation without spending (the call failed). Idempotent."""
+
+    def renew(self, reservation: Reservation, *, lease_seconds: float, now: float | None = None) -> Reservation | None:
+        """Extend a live reservation's lease to ``now + lease_seconds`` (never shortening it), atomically.
+
+        Keeps the money of a call still in flight (a stream its caller paused)
+        counted against the cap by every process that shares the ledger; see
+        :class:`~langchain_aegis.budget.leases.LeaseKeeper`. A lease that already
+        lapsed is not revived: others may have taken its headroom meanwhile.
+
+        This base implementation renews nothing (a ledger written before
+        renewal existed): its leases simply lapse as before.
+
+        Args:
+            reservation: from :meth:`reserve`.
+            lease_seconds: the new lease, from ``now``.
+            now: Unix time.
+
+        Returns:
+            The reservation with its new ``expires_at``, or ``None`` when the
+            ledger no longer holds it live (settled, released, lapsed, unknown).
+
+        Raises:
+            LedgerUnavailableError: the ledger cannot be reached.
+            ValueError: a non-positive lease.
+        """
+        check_reserve_args(0.0, lease_seconds)
+        return None
 
     @abstractmethod
     def snapshot(self, period: str, *, now: float | None = None) -> dict[str, Spend]:

@@ -21,8 +21,10 @@ from langchain_aegis.budget.ledger import (
     Ledger,
     Reservation,
     Spend,
+    check_reserve_args,
     exceeded,
     new_reservation,
+    renewed,
     to_dollars,
     to_units,
 )
@@ -38,7 +40,9 @@ class _Account:
     count: int = 0
     reserved: int = 0
     leases: dict[str, int] = field(default_factory=dict)
-    # (expires_at, id) for every lease ever granted; released or settled ids are skipped when popped.
+    ends: dict[str, float] = field(default_factory=dict)  # id -> when its live lease ends (renewal moves it)
+    # (expires_at, id) for every lease ever granted or renewed; ids no longer live, and the
+    # entries a renewal superseded, are skipped when popped.
     expiries: list[tuple[float, str]] = field(default_factory=list)
     # Leases that expired unsettled, in expiry order, so a late settle still counts once.
     expired: dict[str, float] = field(default_factory=dict)
@@ -47,6 +51,9 @@ class _Account:
         """Stop counting leases that expired by ``now``; forget very old ones."""
         while self.expiries and self.expiries[0][0] <= now:
             expires_at, rid = heapq.heappop(self.expiries)
+            if self.ends.get(rid, expires_at) > expires_at:
+                continue  # renewed: a later entry ends it
+            self.ends.pop(rid, None)
             units = self.leases.pop(rid, None)
             if units is not None:
                 self.reserved -= units
@@ -62,6 +69,7 @@ class _Account:
         """Remove a lease, live or expired; whether it was there."""
         units = self.leases.pop(rid, None)
         if units is not None:
+            self.ends.pop(rid, None)
             self.reserved -= units
             return True
         return self.expired.pop(rid, None) is not None
@@ -96,6 +104,7 @@ class MemoryLedger(Ledger):
             if limit is not None and account.spent + account.reserved + units > to_units(limit):
                 raise exceeded(provider, limit, account.spent, account.reserved, period)
             account.leases[r.id] = units
+            account.ends[r.id] = r.expires_at
             account.reserved += units
             heapq.heappush(account.expiries, (r.expires_at, r.id))
         return r
@@ -125,6 +134,23 @@ class MemoryLedger(Ledger):
             account.spent += to_units(actual_cost)
             account.count += 1
             return True
+
+    def renew(self, reservation: Reservation, *, lease_seconds: float, now: float | None = None) -> Reservation | None:
+        """See :meth:`Ledger.renew`."""
+        check_reserve_args(0.0, lease_seconds)
+        now = time.time() if now is None else now
+        with self._lock:
+            account = self._accounts.get((reservation.provider, reservation.period))
+            if account is None:
+                return None
+            account.sweep(now)
+            end = account.ends.get(reservation.id)
+            if end is None:
+                return None
+            if now + lease_seconds > end:
+                end = account.ends[reservation.id] = now + lease_seconds
+                heapq.heappush(account.expiries, (end, reservation.id))
+            return renewed(reservation, end)
 
     def release(self, reservation: Reservation) -> None:
         """See :meth:`Ledger.release`."""

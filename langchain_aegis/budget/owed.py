@@ -44,6 +44,13 @@ class Owed:
         with self._lock:
             self._open.get(reservation.provider, {}).pop(reservation.id, None)
 
+    def renewed(self, reservation: Any) -> None:
+        """The ledger extended an open reservation's lease: it counts there until the new ``expires_at``."""
+        with self._lock:  # allocates nothing (it runs on the lease keeper's thread: see budget/leases.py)
+            open_ = self._open.get(reservation.provider)
+            if open_ is not None and reservation.id in open_:
+                open_[reservation.id] = reservation
+
     def record(self, append: Callable[[], None], provider: str, dollars: float, reservation: Any | None = None) -> None:
         """Run ``append`` (the journal write) and count ``dollars`` as owed, as one step."""
         with self._lock:

@@ -46,16 +46,18 @@ import redis.asyncio
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from langchain_aegis.budget._redis_scripts import RECORD, RELEASE, RESERVE, SETTLE, SNAPSHOT
+from langchain_aegis.budget._redis_scripts import RECORD, RELEASE, RENEW, RESERVE, SETTLE, SNAPSHOT
 from langchain_aegis.budget.ledger import (
     DEFAULT_NAMESPACE,
     EXPIRED_GRACE_SECONDS,
     Ledger,
     Reservation,
     Spend,
+    check_reserve_args,
     exceeded,
     ledger_faults,
     new_reservation,
+    renewed,
     to_dollars,
     to_units,
 )
@@ -71,6 +73,7 @@ class _Scripts:
         self.settle = client.register_script(SETTLE)
         self.release = client.register_script(RELEASE)
         self.record = client.register_script(RECORD)
+        self.renew = client.register_script(RENEW)
         self.snapshot = client.register_script(SNAPSHOT)
 
 
@@ -253,6 +256,16 @@ class RedisLedger(Ledger):
         keys, args = self._release_args(reservation)
         with self._faults("release"):
             self._scripts.release(keys=keys, args=args)
+
+    def renew(self, reservation: Reservation, *, lease_seconds: float, now: float | None = None) -> Reservation | None:
+        """See :meth:`Ledger.renew`."""
+        check_reserve_args(0.0, lease_seconds)
+        now = time.time() if now is None else now
+        r = reservation
+        args = [_num(now), self.retention_seconds, r.provider, r.id, _num(now + lease_seconds)]
+        with self._faults("renew"):
+            end = self._scripts.renew(keys=self._keys(r.provider, r.period), args=args)
+        return None if end is None else renewed(r, float(end))
 
     def snapshot(self, period: str, *, now: float | None = None) -> dict[str, Spend]:
         """See :meth:`Ledger.snapshot`."""

@@ -48,9 +48,11 @@ from langchain_aegis.budget.ledger import (
     Ledger,
     Reservation,
     Spend,
+    check_reserve_args,
     exceeded,
     ledger_faults,
     new_reservation,
+    renewed,
     to_dollars,
     to_units,
 )
@@ -265,6 +267,20 @@ class SQLiteLedger(Ledger):
         """See :meth:`Ledger.release`."""
         with self._write("release") as conn:
             conn.execute("DELETE FROM ns_leases WHERE id = ?", (reservation.id,))
+
+    def renew(self, reservation: Reservation, *, lease_seconds: float, now: float | None = None) -> Reservation | None:
+        """See :meth:`Ledger.renew`."""
+        check_reserve_args(0.0, lease_seconds)
+        now = time.time() if now is None else now
+        with self._write("renew") as conn:
+            row = conn.execute(
+                "SELECT expires_at FROM ns_leases WHERE id = ? AND expires_at > ?", (reservation.id, now)
+            ).fetchone()
+            if row is None:
+                return None
+            end = max(float(row[0]), now + lease_seconds)
+            conn.execute("UPDATE ns_leases SET expires_at = ? WHERE id = ?", (end, reservation.id))
+        return renewed(reservation, end)
 
     def snapshot(self, period: str, *, now: float | None = None) -> dict[str, Spend]:
         """See :meth:`Ledger.snapshot`."""

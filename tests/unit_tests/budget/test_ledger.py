@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from langchain_aegis.budget import Ledger, MemoryLedger, Spend, SQLiteLedger, default_sqlite_path, open_ledger
 from langchain_aegis.errors import BudgetExceededError, ConfigError
-from tests.redis_server import redis_server_fixture, redis_url_fixture  # noqa: F401 - fixtures
 
 NOW = 1_800_000_000.0
 P = "2026-11"
-
-
-@pytest.fixture(params=["memory", "sqlite", "redis"])
-def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
-    if request.param == "memory":
-        led: Ledger = MemoryLedger()
-    elif request.param == "sqlite":
-        led = SQLiteLedger(tmp_path / "ledger.db")
-    else:
-        led = open_ledger(request.getfixturevalue("redis_url"))
-    with led:
-        yield led
 
 
 def test_reserve_within_limit_then_settle(ledger: Ledger) -> None:

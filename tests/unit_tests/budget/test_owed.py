@@ -19,32 +19,14 @@ from langchain_aegis.budget.memory import MemoryLedger
 from langchain_aegis.budget.owed import Owed
 from langchain_aegis.config.models import AegisConfig
 from langchain_aegis.errors import BudgetExceededError, LedgerUnavailableError
+from tests.unit_tests.budget.conftest import priced_config
 
 CAP = 1.0
 T0 = 1_767_225_600.0  # 2026-01-01
 
 
 def _config(tmp_path: Path) -> AegisConfig:
-    return AegisConfig.model_validate(
-        {
-            "providers": {
-                "openai": {
-                    "type": "openai",
-                    "model": "gpt-4o-mini",
-                    "locality": "cloud",
-                    "api_key": "k",
-                    "pricing": {"input": 100_000.0, "output": 0.0},  # $0.10 per prompt token
-                },
-                "local": {"type": "ollama", "model": "m", "locality": "local"},
-            },
-            "resilience": {"deadline": 1.0},
-            "budgets": {
-                "monthly_limits": {"openai": CAP},
-                "journal": str(tmp_path / "journal.jsonl"),
-                "lease_seconds": 1.0,
-            },
-        }
-    )
+    return priced_config(tmp_path, cap=CAP)
 
 
 class SettleOutage(MemoryLedger):
