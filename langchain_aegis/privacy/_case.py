@@ -26,7 +26,7 @@ from collections.abc import Collection, Iterator
 from functools import cache
 
 from langchain_aegis.privacy._names import first_names, surnames
-from langchain_aegis.privacy._prefilter import folded_words
+from langchain_aegis.privacy._prefilter import WordMemo, folded_words
 
 __all__ = ["recase", "recase_around", "recase_cues", "uncased"]
 
@@ -175,7 +175,23 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
 # text that end with one are found in its vocabulary, and _ANY_CASE_CUE is tried only there.
 # No salutation ends another, so each such word has one place a salutation can start.
 _CUE_END = re.compile(r"(?:herrn?|frau|mrs?|ms|dr|prof)\.?\Z")
-_cue_offsets: dict[str, int] = {}  # word -> where its salutation starts, -1 for none
+
+
+def _cue_offset(probe: str) -> int | None:
+    """Where a salutation that ends the word ``probe`` starts, or None."""
+    m = _CUE_END.search(probe)
+    if m is None:
+        return None
+    offset = m.start()
+    if offset > 0 and (probe[offset - 1].isalnum() or probe[offset - 1] == "_"):
+        # "items", "systems", "adr.": a salutation must not continue a word (the look-behind
+        # of _ANY_CASE_CUE), and no shorter salutation ends one; each such word would cost a
+        # str.find over the whole text for nothing.
+        return None
+    return offset
+
+
+_CUE_WORDS_MEMO = WordMemo(_cue_offset)
 
 
 def _search_all(text: str, low: str | None = None, vocab: Collection[str] | None = None) -> Iterator[re.Match[str]]:
@@ -194,25 +210,11 @@ def _search_all(text: str, low: str | None = None, vocab: Collection[str] | None
     folds = folded_words(low, vocab)  # IGNORECASE reads a long s as an "s" ("Mrs" written with one)
     starts: set[int] = set()
     find = low.find
-    for word in vocab:
-        offset = _cue_offsets.get(word)
-        if offset is None:
-            probe = folds.get(word, word)
-            m = _CUE_END.search(probe)
-            offset = m.start() if m else -1
-            if offset > 0 and (probe[offset - 1].isalnum() or probe[offset - 1] == "_"):
-                # "items", "systems", "adr.": a salutation must not continue a word (the look-behind
-                # of _ANY_CASE_CUE), and no shorter salutation ends one; each such word would cost a
-                # str.find over the whole text for nothing.
-                offset = -1
-            if len(_cue_offsets) >= 200_000:
-                _cue_offsets.clear()  # a bounded memory
-            _cue_offsets[word] = offset
-        if offset >= 0:
-            i = find(word)
-            while i != -1:
-                starts.add(i + offset)
-                i = find(word, i + 1)
+    for word, offset in _CUE_WORDS_MEMO.hits(vocab, folds).items():
+        i = find(word)
+        while i != -1:
+            starts.add(i + offset)
+            i = find(word, i + 1)
     pos = 0
     for a in sorted(starts):
         if a >= pos:

@@ -40,7 +40,7 @@ from langchain_aegis.privacy._name_words import (
     NOUN_ENDINGS,
 )
 from langchain_aegis.privacy._patterns import HEALTH_TERMS, _insert, _Trie, _trie_regex
-from langchain_aegis.privacy._prefilter import folded_words
+from langchain_aegis.privacy._prefilter import WordMemo, folded_words
 
 __all__ = [
     "Person",
@@ -94,7 +94,15 @@ _SIGN_OFFS = re.compile(
 # (the costliest pass of the detector). A closing word ends a whitespace-separated word of the
 # lower-cased text ("regards,"), so it is looked for in the text's distinct words instead.
 _SIGN_OFF_END = re.compile(rf"(?:{'|'.join(_SIGN_OFF_WORDS)})[,!.]?\Z")
-_sign_off_offsets: dict[str, int] = {}  # word -> where its closing word starts, -1 for none
+
+
+def _sign_off_offset(probe: str) -> int | None:
+    """Where a closing word that ends the word ``probe`` starts, or None."""
+    m = _SIGN_OFF_END.search(probe) if probe.rstrip(",!.").endswith(_SIGN_OFF_WORDS) else None
+    return m.start() if m else None
+
+
+_SIGN_OFF_WORDS_MEMO = WordMemo(_sign_off_offset)
 _LAW = re.compile(
     r"(?:[ \t]+(?:and|of|for|the|on|und|für|zur|zum|&|[A-Z][\w\-]*))*[ \t]+"
     r"(?:Act|Gesetz|Law|Bill|Amendment|Verordnung|Directive|Richtlinie|Rule|Regulation)(?![\w])"
@@ -203,20 +211,11 @@ def _sign_offs(text: str, low: str | None, vocab: Collection[str] | None) -> Ite
     folds = folded_words(low, vocab)
     starts: set[int] = set()
     find = low.find
-    for word in vocab:
-        offset = _sign_off_offsets.get(word)
-        if offset is None:
-            probe = folds.get(word, word)
-            m = _SIGN_OFF_END.search(probe) if probe.rstrip(",!.").endswith(_SIGN_OFF_WORDS) else None
-            offset = m.start() if m else -1
-            if len(_sign_off_offsets) >= 200_000:
-                _sign_off_offsets.clear()  # a bounded memory
-            _sign_off_offsets[word] = offset
-        if offset >= 0:
-            i = find(word)
-            while i != -1:
-                starts.add(i + offset)
-                i = find(word, i + 1)
+    for word, offset in _SIGN_OFF_WORDS_MEMO.hits(vocab, folds).items():
+        i = find(word)
+        while i != -1:
+            starts.add(i + offset)
+            i = find(word, i + 1)
     # Every match of _SIGN_OFFS starts at one of these (no closing word ends another), so trying
     # them in order, each from the end of the last match, gives exactly what finditer gives.
     last_end = 0

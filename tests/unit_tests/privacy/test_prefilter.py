@@ -291,3 +291,60 @@ def test_number_findings_are_the_same_with_and_without_the_keyword_gate(text: st
             release(text)
             found.append(out)
     assert found[0] == found[1]
+
+
+# -- WordMemo: the remembered answers are the answers, whatever came before and however full ----------
+
+
+def _vowel_count(word: str) -> int | None:
+    """A classification with values: how many vowels, or None for a word without one."""
+    return sum(word.count(v) for v in "aeiou") or None
+
+
+_WORDS = st.text(alphabet="aeixyz", min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sets(_WORDS, max_size=12), min_size=1, max_size=8), st.integers(1, 20))
+def test_word_memo_gives_what_classify_gives(vocabularies: list[set[str]], limit: int) -> None:
+    from unittest import mock
+
+    from langchain_aegis.privacy import _prefilter
+    from langchain_aegis.privacy._prefilter import WordMemo
+
+    folds = {"xi": "ae"}  # a word classified in another form, remembered as written
+    with mock.patch.object(_prefilter, "_CACHE_LIMIT", limit):  # full, and replaced, again and again
+        memo = WordMemo(_vowel_count)
+        for words in vocabularies + vocabularies:
+            expected = {w: _vowel_count(folds.get(w, w)) for w in words if _vowel_count(folds.get(w, w))}
+            assert memo.hits(words, folds) == expected
+            assert memo.hits(sorted(words), folds) == expected  # any collection, not only a set
+
+
+def test_word_memo_is_right_under_threads() -> None:
+    import random
+    import threading
+    from unittest import mock
+
+    from langchain_aegis.privacy import _prefilter
+    from langchain_aegis.privacy._prefilter import WordMemo
+
+    pool = ["".join(random.Random(i).choices("aeixyz", k=3)) for i in range(200)]
+    memo = WordMemo(_vowel_count)
+    wrong: list[tuple[set[str], dict[str, int]]] = []
+
+    def work(seed: int) -> None:
+        rng = random.Random(seed)
+        for _ in range(300):
+            words = set(rng.sample(pool, 30))
+            got = memo.hits(words)
+            if got != {w: v for w in words if (v := _vowel_count(w))}:
+                wrong.append((words, got))
+
+    with mock.patch.object(_prefilter, "_CACHE_LIMIT", 50):  # replaced while other threads read it
+        threads = [threading.Thread(target=work, args=(seed,)) for seed in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not wrong
