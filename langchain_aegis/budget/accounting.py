@@ -22,6 +22,7 @@ A ledger that cannot be reached is its own kind of failure
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -350,7 +351,13 @@ class LedgerAccounting:
         self.owed.opened(r)
         self.leases.opened(r)
         if self._replay_due():
-            await off_loop(self._replay)
+            try:
+                await off_loop(self._replay)
+            except BaseException:
+                # Cancelled before the caller got ``r``: nothing else would ever release it, and the
+                # lease keeper would renew it for as long as the process lives.
+                await asyncio.shield(self.arelease(r))
+                raise
         return r
 
     async def asettle(self, provider: str, reservation: Reservation | None, usage: Any) -> SettledCost:

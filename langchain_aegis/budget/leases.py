@@ -90,8 +90,7 @@ class LeaseKeeper:
 
     def opened(self, reservation: Reservation) -> None:
         """Keep ``reservation``'s lease alive until :meth:`closed`, or until the ledger no longer holds it."""
-        if os.getpid() != self._pid:  # a forked child: its parent's thread and reservations are not its own
-            self._pid, self._open, self._running = os.getpid(), {}, False
+        self._after_fork()
         with self._lock:
             self._open[reservation.id] = reservation
             start = not self._running
@@ -102,8 +101,14 @@ class LeaseKeeper:
 
     def closed(self, reservation: Reservation) -> None:
         """The reservation was settled or released in the ledger: stop renewing it."""
+        self._after_fork()
         with self._lock:
             self._open.pop(reservation.id, None)
+
+    def _after_fork(self) -> None:
+        if os.getpid() != self._pid:  # a forked child: its parent's thread and reservations are not its own
+            # A new lock too: the parent's thread may have held it at the fork, and no thread here releases it.
+            self._pid, self._open, self._running, self._lock = os.getpid(), {}, False, threading.Lock()
 
     def held(self) -> list[Reservation]:
         """The reservations being kept, each with the lease end the ledger last confirmed."""
@@ -116,16 +121,20 @@ class LeaseKeeper:
 
     def renew_due(self) -> int:
         """Renew every kept lease past a third of its length, now; how many the ledger renewed."""
-        now = self.clock()
-        threshold = now + self.lease_seconds * (1 - _RENEW_AFTER)
+        threshold = self.clock() + self.lease_seconds * (1 - _RENEW_AFTER)
         due = [r for r in self._open.copy().values() if r.expires_at < threshold]
         count = 0
         for reservation in due:
             try:
-                fresh = self._renew(reservation, now)
+                # The clock is read for each renewal: earlier ones of this wake may have been slow (a
+                # locked file), and a lease that lapsed meanwhile must be judged at the time it is renewed.
+                fresh = self._renew(reservation, self.clock())
             except LedgerUnavailableError as exc:
                 # The next wake tries again; if the lease lapses first, Owed counts it in this process.
                 logger.debug("aegis: cannot renew a lease for %r now: %s", reservation.provider, exc)
+                continue
+            except Exception:  # one reservation's odd failure must not keep the others from renewal
+                logger.exception("aegis: renewing reservation leases failed (a lease for %r)", reservation.provider)
                 continue
             with self._lock:
                 kept = reservation.id in self._open  # else settled or released meanwhile: nothing to keep

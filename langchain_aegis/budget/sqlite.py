@@ -36,6 +36,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,6 +94,20 @@ _ADD_SPEND = (
 )
 
 
+_OPEN: weakref.WeakSet[SQLiteLedger] = weakref.WeakSet()
+
+
+def _new_locks_after_fork() -> None:
+    # A thread of the parent (the lease keeper's, renewing) may hold a ledger's lock at the fork;
+    # no thread of the child would ever release it. The child reopens its connection anyway.
+    for ledger in list(_OPEN):
+        ledger._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_locks_after_fork)
+
+
 class SQLiteLedger(Ledger):
     """A ledger in a SQLite file. Safe across threads and processes of one machine.
 
@@ -122,6 +137,7 @@ class SQLiteLedger(Ledger):
         self.namespace = namespace
         self.busy_timeout = busy_timeout
         self._lock = threading.Lock()
+        _OPEN.add(self)
         self._reserves = 0
         self._pid = os.getpid()
         self._conn: sqlite3.Connection | None = None
