@@ -192,3 +192,34 @@ def test_a_child_forked_while_the_keeper_holds_its_lock_can_reserve(tmp_path: Pa
             os._exit(code)
     keeper._lock.release()
     assert _child_exit_code(pid, timeout=8.0) == 0, "the forked child hung in LeaseKeeper.opened"
+
+
+def test_a_thread_that_could_not_start_is_started_by_the_next_reservation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``start_new_thread`` failing once (a thread limit) left ``running`` set with no thread behind it.
+
+    ``opened`` raised out of ``reserve`` after the ledger had reserved (the
+    caller never got the reservation), and no later reservation of this model
+    was ever renewed: each one lapsed after one lease.
+    """
+    import _thread
+
+    from langchain_aegis.budget import leases
+
+    real = _thread.start_new_thread
+    started: list[object] = []
+
+    def start(function: object, args: tuple[object, ...]) -> int:
+        if not started:
+            started.append("refused")
+            raise RuntimeError("can't start new thread")
+        started.append("started")
+        return real(function, args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(leases._thread, "start_new_thread", start)
+    keeper = LeaseKeeper(lambda res, now: None, lease_seconds=LEASE, clock=lambda: T0)
+    keeper.interval = 0.01
+    keeper.opened(Reservation("a", "openai", P, 0.1, T0 + LEASE))  # must not raise out of reserve
+    keeper.opened(Reservation("b", "openai", P, 0.1, T0 + LEASE))
+    assert started == ["refused", "started"], "no thread renews the leases"
+    keeper.closed(Reservation("a", "openai", P, 0.1, T0 + LEASE))
+    keeper.closed(Reservation("b", "openai", P, 0.1, T0 + LEASE))
