@@ -96,8 +96,13 @@ class LeaseKeeper:
             start = not self._running
             self._running = True
         if start:
-            # Not threading.Thread.start(): it waits until the new thread runs (see the module's docstring).
-            _thread.start_new_thread(self._run, ())
+            try:
+                # Not threading.Thread.start(): it waits until the new thread runs (see the module's docstring).
+                _thread.start_new_thread(self._run, ())
+            except RuntimeError as exc:  # no thread now (a thread limit): the lease lapses as before renewal
+                with self._lock:
+                    self._running = False  # so the next reservation tries again
+                logger.warning("aegis: cannot start the thread that renews leases: %s", exc)
 
     def closed(self, reservation: Reservation) -> None:
         """The reservation was settled or released in the ledger: stop renewing it."""

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -203,19 +204,17 @@ def test_a_thread_that_could_not_start_is_started_by_the_next_reservation(monkey
     """
     import _thread
 
-    from langchain_aegis.budget import leases
-
     real = _thread.start_new_thread
     started: list[object] = []
 
-    def start(function: object, args: tuple[object, ...]) -> int:
+    def start(function: Callable[[], object], args: tuple[()]) -> int:
         if not started:
             started.append("refused")
             raise RuntimeError("can't start new thread")
         started.append("started")
-        return real(function, args)  # type: ignore[arg-type]
+        return real(function, args)
 
-    monkeypatch.setattr(leases._thread, "start_new_thread", start)
+    monkeypatch.setattr(_thread, "start_new_thread", start)
     keeper = LeaseKeeper(lambda res, now: None, lease_seconds=LEASE, clock=lambda: T0)
     keeper.interval = 0.01
     keeper.opened(Reservation("a", "openai", P, 0.1, T0 + LEASE))  # must not raise out of reserve
