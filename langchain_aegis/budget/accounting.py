@@ -280,7 +280,11 @@ class LedgerAccounting:
         self.owed.opened(r)
         self.leases.opened(r)
         if self._replay_due():
-            self._replay()
+            try:
+                self._replay()
+            except BaseException:
+                self.release(r)  # interrupted before the caller got ``r``: see areserve
+                raise
         return r
 
     def settle(self, provider: str, reservation: Reservation | None, usage: Any) -> SettledCost:

@@ -29,8 +29,14 @@ collection ran. So no thread that runs a loop may wait for the keeper's
 thread: it is started without waiting for it to run (``_thread``, not
 ``threading.Thread.start``, which waited for a thread that was collecting such
 a stream on the very loop that was starting it). And the keeper's lock guards
-single dictionary operations only, which allocate nothing the collector
-counts, so no collection (and no such close) can run while it is held.
+single dictionary operations only, so a collection (and such a close) while
+it is held is as unlikely as it can be made: on CPython 3.11 those operations
+allocate nothing the collector counts; 3.12 and later may collect at any call,
+so there the window is a few bytecodes, as for every other lock a loop shares
+with a thread (the ledgers' own). A reservation is renewed for a day at most
+(:data:`MAX_HOLD_SECONDS`): one held longer is a stream kept but never read
+or closed, and is left to lapse. A process forked while the keeper runs
+starts afresh in the child (its parent's reservations are not its own).
 
 It must not decide limits or prices, nor touch the journal: the accounting
 gives it the renewal call and is told of each renewal.
@@ -45,15 +51,18 @@ import threading
 import time
 from collections.abc import Callable
 
-from langchain_aegis.budget.ledger import Reservation
+from langchain_aegis.budget.ledger import EXPIRED_GRACE_SECONDS, Reservation
 from langchain_aegis.errors import LedgerUnavailableError
 
-__all__ = ["LeaseKeeper"]
+__all__ = ["MAX_HOLD_SECONDS", "LeaseKeeper"]
 
 logger = logging.getLogger("langchain_aegis")
 
 _RENEW_AFTER = 1 / 3
 """Share of a lease after which it is renewed: two more tries remain before it would lapse."""
+
+MAX_HOLD_SECONDS = int(EXPIRED_GRACE_SECONDS)
+"""How long a reservation is renewed at most (a day, as long as the ledgers remember an expired lease)."""
 
 _WAKES_PER_LEASE = 6
 """Wakes of the renewing thread per lease: each lease is renewed within half of it."""
@@ -85,12 +94,14 @@ class LeaseKeeper:
         self.interval = max(lease_seconds / _WAKES_PER_LEASE, 0.01)
         self._lock = threading.Lock()  # around single dict operations only (see the module's docstring)
         self._open: dict[str, Reservation] = {}
+        self._since: dict[str, float] = {}  # id -> when it was opened (the accounting's clock)
         self._running = False
         self._pid = os.getpid()
 
     def opened(self, reservation: Reservation) -> None:
         """Keep ``reservation``'s lease alive until :meth:`closed`, or until the ledger no longer holds it."""
         self._after_fork()
+        self._since[reservation.id] = self.clock()
         with self._lock:
             self._open[reservation.id] = reservation
             start = not self._running
@@ -109,11 +120,13 @@ class LeaseKeeper:
         self._after_fork()
         with self._lock:
             self._open.pop(reservation.id, None)
+        self._since.pop(reservation.id, None)
 
     def _after_fork(self) -> None:
         if os.getpid() != self._pid:  # a forked child: its parent's thread and reservations are not its own
             # A new lock too: the parent's thread may have held it at the fork, and no thread here releases it.
-            self._pid, self._open, self._running, self._lock = os.getpid(), {}, False, threading.Lock()
+            self._pid, self._open, self._since = os.getpid(), {}, {}
+            self._running, self._lock = False, threading.Lock()
 
     def held(self) -> list[Reservation]:
         """The reservations being kept, each with the lease end the ledger last confirmed."""
@@ -126,10 +139,14 @@ class LeaseKeeper:
 
     def renew_due(self) -> int:
         """Renew every kept lease past a third of its length, now; how many the ledger renewed."""
-        threshold = self.clock() + self.lease_seconds * (1 - _RENEW_AFTER)
+        now = self.clock()
+        threshold = now + self.lease_seconds * (1 - _RENEW_AFTER)
         due = [r for r in self._open.copy().values() if r.expires_at < threshold]
         count = 0
         for reservation in due:
+            if now - self._since.get(reservation.id, now) > MAX_HOLD_SECONDS:
+                self._give_up(reservation)
+                continue
             try:
                 # The clock is read for each renewal: earlier ones of this wake may have been slow (a
                 # locked file), and a lease that lapsed meanwhile must be judged at the time it is renewed.
@@ -152,6 +169,21 @@ class LeaseKeeper:
                     self._on_renewed(fresh)
                 count += 1
         return count
+
+    def _give_up(self, reservation: Reservation) -> None:
+        # Held for a day: a stream kept but never read or closed (a leak), or a settlement that
+        # could not be journaled. Its lease lapses; this process goes on counting it for a day
+        # more (budget/owed.py), as it did before leases were renewed.
+        with self._lock:
+            self._open.pop(reservation.id, None)
+        self._since.pop(reservation.id, None)
+        logger.warning(
+            "aegis: a reservation of $%.6f for %r has been held for more than %d hours and is no longer renewed "
+            "(a stream that is never read to its end or closed?)",
+            reservation.amount,
+            reservation.provider,
+            MAX_HOLD_SECONDS // 3600,
+        )
 
     def _run(self) -> None:
         while True:

@@ -222,3 +222,46 @@ def test_a_thread_that_could_not_start_is_started_by_the_next_reservation(monkey
     assert started == ["refused", "started"], "no thread renews the leases"
     keeper.closed(Reservation("a", "openai", P, 0.1, T0 + LEASE))
     keeper.closed(Reservation("b", "openai", P, 0.1, T0 + LEASE))
+
+
+def test_a_sync_reservation_interrupted_before_its_caller_got_it_is_released(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sync twin of the cancelled areserve: a KeyboardInterrupt during the journal replay."""
+    ledger = MemoryLedger()
+    accounting = LedgerAccounting(priced_config(tmp_path, lease=LEASE), ledger, clock=lambda: T0)
+    accounting.leases.interval = 3600.0
+    accounting.journal.append("settle", MemoryLedger(), Reservation("x", "openai", P, 0.1, T0), 0.1)
+
+    def interrupted(led: Ledger, *, now: float | None = None) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(accounting.journal, "replay", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        accounting.reserve("openai", 6, 1)
+    assert ledger.snapshot(accounting._period(T0), now=T0)["openai"].reserved == 0.0
+    assert accounting.leases.held() == []
+
+
+def test_a_reservation_held_for_more_than_a_day_is_no_longer_renewed(caplog: pytest.LogCaptureFixture) -> None:
+    """A stream kept but never read or closed (a leak) must not hold its money from every replica for good."""
+    from langchain_aegis.budget.leases import MAX_HOLD_SECONDS
+
+    clock = [T0]
+    ledger = MemoryLedger()
+    keeper = LeaseKeeper(
+        lambda r, now: ledger.renew(r, lease_seconds=LEASE, now=now), lease_seconds=LEASE, clock=lambda: clock[0]
+    )
+    keeper.interval = 3600.0
+    r = ledger.reserve("openai", 0.5, limit=1.0, period=P, lease_seconds=LEASE, now=T0)
+    keeper.opened(r)
+    while clock[0] < T0 + MAX_HOLD_SECONDS - LEASE:  # renewed all day long
+        clock[0] += LEASE / 2
+        keeper.renew_due()
+        assert ledger.snapshot(P, now=clock[0])["openai"].reserved == 0.5
+    clock[0] = T0 + MAX_HOLD_SECONDS + LEASE
+    with caplog.at_level("WARNING", logger="langchain_aegis"):
+        assert keeper.renew_due() == 0
+    assert keeper.held() == []
+    assert "no longer renewed" in caplog.text
+    assert ledger.snapshot(P, now=clock[0] + 2 * LEASE)["openai"].reserved == 0.0
