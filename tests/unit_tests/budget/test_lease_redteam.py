@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import sqlite3
+import subprocess
+import sys
+import textwrap
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +18,6 @@ from langchain_aegis.budget.accounting import LedgerAccounting
 from langchain_aegis.budget.leases import LeaseKeeper
 from langchain_aegis.budget.ledger import Ledger, Reservation, renewed
 from langchain_aegis.budget.memory import MemoryLedger
-from langchain_aegis.budget.sqlite import SQLiteLedger
 from tests.unit_tests.budget.conftest import priced_config
 
 T0 = 1_800_000_000.0
@@ -121,8 +121,18 @@ def test_a_slow_wake_does_not_revive_a_lease_that_lapsed_during_it(ledger: Ledge
     assert [r.id for r in keeper.held()] == [slow.id]
 
 
-def _child_exit_code(pid: int, timeout: float) -> int | None:
-    """The child's exit code, or None if it is still running after ``timeout`` (then it is killed)."""
+# The fork tests run their scenario in a fresh interpreter: forking the test process itself, with the
+# suite's servers, loops and keepers running in other threads, can hang the child on locks that are not
+# the subject of the test (fork with threads is unsafe in general; Python 3.12 warns about it).
+_FORK_PRELUDE = """
+import os, sqlite3, sys, threading, time
+from pathlib import Path
+from langchain_aegis.budget.leases import LeaseKeeper
+from langchain_aegis.budget.ledger import Reservation
+from langchain_aegis.budget.sqlite import SQLiteLedger
+T0, P, LEASE = 1_800_000_000.0, "2027-01", 30.0
+
+def exit_code(pid, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         done, status = os.waitpid(pid, os.WNOHANG)
@@ -132,6 +142,16 @@ def _child_exit_code(pid: int, timeout: float) -> int | None:
     os.kill(pid, 9)
     os.waitpid(pid, 0)
     return None
+"""
+
+
+def _run_fork_scenario(body: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    script = _FORK_PRELUDE + textwrap.dedent(body)
+    return subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], cwd=root, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
@@ -141,35 +161,42 @@ def test_a_child_forked_while_the_keeper_renews_can_use_the_sqlite_ledger(tmp_pa
     Every ledger call of the child (it reopens its connection after a fork)
     then waited for a lock no thread of the child would ever release.
     """
-    path = tmp_path / "ledger.db"
-    ledger = SQLiteLedger(path, busy_timeout=3.0)
-    r = ledger.reserve("openai", 0.1, limit=1.0, period=P, lease_seconds=LEASE, now=T0)
-    blocker = sqlite3.connect(path, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")  # another process writing: the renewal waits for it
-    keeper = LeaseKeeper(
-        lambda res, now: ledger.renew(res, lease_seconds=LEASE, now=now), lease_seconds=LEASE, clock=lambda: T0 + 20
+    done = _run_fork_scenario(
+        """
+        path = Path(sys.argv[1]) / "ledger.db"
+        ledger = SQLiteLedger(path, busy_timeout=3.0)
+        r = ledger.reserve("openai", 0.1, limit=1.0, period=P, lease_seconds=LEASE, now=T0)
+        blocker = sqlite3.connect(path, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")  # another process writing: the renewal waits for it
+        keeper = LeaseKeeper(
+            lambda res, now: ledger.renew(res, lease_seconds=LEASE, now=now), lease_seconds=LEASE,
+            clock=lambda: T0 + 20,
+        )
+        keeper.interval = 3600.0
+        keeper.opened(r)
+        renewing = threading.Thread(target=keeper.renew_due, daemon=True)
+        renewing.start()
+        deadline = time.monotonic() + 5
+        while not ledger._lock.locked():
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+        pid = os.fork()
+        if pid == 0:  # the child: one ledger call, then out
+            code = 1
+            try:
+                blocker.close()
+                ledger.snapshot(P, now=T0 + 20)
+                code = 0
+            finally:
+                os._exit(code)
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        renewing.join(10)
+        sys.exit(0 if exit_code(pid, timeout=8.0) == 0 else 3)
+        """,
+        tmp_path,
     )
-    keeper.interval = 3600.0
-    keeper.opened(r)
-    renewing = threading.Thread(target=keeper.renew_due, daemon=True)
-    renewing.start()
-    deadline = time.monotonic() + 5
-    while not ledger._lock.locked():
-        assert time.monotonic() < deadline
-        time.sleep(0.001)
-    pid = os.fork()
-    if pid == 0:  # the child: one ledger call, then out
-        code = 1
-        try:
-            blocker.close()
-            ledger.snapshot(P, now=T0 + 20)
-            code = 0
-        finally:
-            os._exit(code)
-    blocker.execute("ROLLBACK")
-    blocker.close()
-    renewing.join(10)
-    assert _child_exit_code(pid, timeout=8.0) == 0, "the forked child hung on the ledger's lock"
+    assert done.returncode == 0, f"the forked child hung on the ledger's lock: {done.stderr[-2000:]}"
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
@@ -179,20 +206,26 @@ def test_a_child_forked_while_the_keeper_holds_its_lock_can_reserve(tmp_path: Pa
     If the keeper's thread held it at the fork (it does, briefly, at every
     wake), the child's first reservation hung forever.
     """
-    keeper = LeaseKeeper(lambda res, now: None, lease_seconds=LEASE, clock=lambda: T0)
-    keeper.interval = 3600.0
-    keeper.opened(Reservation("parent", "openai", P, 0.1, T0 + LEASE))
-    keeper._lock.acquire()  # the keeper's thread, caught inside its lock by the fork
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            keeper.opened(Reservation("child", "openai", P, 0.1, T0 + LEASE))
-            code = 0 if [x.id for x in keeper.held()] == ["child"] else 2
-        finally:
-            os._exit(code)
-    keeper._lock.release()
-    assert _child_exit_code(pid, timeout=8.0) == 0, "the forked child hung in LeaseKeeper.opened"
+    done = _run_fork_scenario(
+        """
+        keeper = LeaseKeeper(lambda res, now: None, lease_seconds=LEASE, clock=lambda: T0)
+        keeper.interval = 3600.0
+        keeper.opened(Reservation("parent", "openai", P, 0.1, T0 + LEASE))
+        keeper._lock.acquire()  # the keeper's thread, caught inside its lock by the fork
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                keeper.opened(Reservation("child", "openai", P, 0.1, T0 + LEASE))
+                code = 0 if [x.id for x in keeper.held()] == ["child"] else 2
+            finally:
+                os._exit(code)
+        keeper._lock.release()
+        sys.exit(0 if exit_code(pid, timeout=8.0) == 0 else 3)
+        """,
+        tmp_path,
+    )
+    assert done.returncode == 0, f"the forked child hung in LeaseKeeper.opened: {done.stderr[-2000:]}"
 
 
 def test_a_thread_that_could_not_start_is_started_by_the_next_reservation(monkeypatch: pytest.MonkeyPatch) -> None:
