@@ -11,11 +11,13 @@ from __future__ import annotations
 
 __all__ = ["RECORD", "RELEASE", "RENEW", "RESERVE", "SETTLE", "SNAPSHOT"]
 
-# Sweep leases expired by ARGV[now] out of the running total, then check and reserve.
+
 # Numbers cross into Redis as strings formatted with %d: Lua's default formatting
 # would write large integers as 1e+15, which HINCRBY rejects.
-_SWEEP = """
-local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'WITHSCORES')
+def _sweep(now: str) -> str:
+    """Lua that sweeps the leases expired by ``now`` (a Lua expression) out of the running total."""
+    return f"""
+local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', {now}, 'WITHSCORES')
 if #gone > 0 then
   local freed = 0
   for i = 1, #gone, 2 do
@@ -24,16 +26,20 @@ if #gone > 0 then
     redis.call('HDEL', KEYS[3], gone[i])
     redis.call('ZADD', KEYS[4], gone[i + 1], gone[i])
   end
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', {now})
   redis.call('HINCRBY', KEYS[1], 'reserved', string.format('%d', -freed))
 end
 """
+
+
+_SWEEP = _sweep("ARGV[1]")
 
 _TOUCH = """
 redis.call('SADD', KEYS[5], ARGV[3])
 for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ARGV[2]) end
 """
 
+# Sweep leases expired by ARGV[now] out of the running total, then check and reserve.
 # KEYS: acct, leases, amounts, expired, providers
 # ARGV: now, ttl, provider, forget_before, id, units, limit (-1 = none), expires_at
 _RESERVE = (
@@ -106,18 +112,29 @@ redis.call('HINCRBY', KEYS[1], 'count', 1)
 # KEYS: as reserve. ARGV: now, ttl, provider, id
 _RELEASE = _DROP + "return 1"
 
-# KEYS: as reserve. ARGV: now, ttl, provider, id, expires_at. Moves a live lease's end to expires_at
-# if that is later; a lease the sweep found lapsed is not revived. Returns its end, or nil.
+# KEYS: as reserve. ARGV: now ("" for the server's clock), ttl, provider, id, lease seconds.
+# Moves a live lease's end to now + lease if that is later; a lease the sweep found lapsed is
+# not revived. Returns its end, or nil. The server's clock is read when the script runs: a
+# renewal delayed on its way (a paused server) must not revive a lease that lapsed meanwhile.
 _RENEW = (
-    _SWEEP
+    """
+local now = ARGV[1]
+if now == '' then
+  local t = redis.call('TIME')
+  now = t[1] .. '.' .. string.format('%06d', tonumber(t[2]))
+end
+"""
+    + _sweep("now")
     + """
 local score = redis.call('ZSCORE', KEYS[2], ARGV[4])
 if not score then
   return false
 end
-if tonumber(ARGV[5]) > tonumber(score) then
-  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
-  return ARGV[5]
+local wanted = tonumber(now) + tonumber(ARGV[5])
+if wanted > tonumber(score) then
+  local ends = string.format('%.6f', wanted)
+  redis.call('ZADD', KEYS[2], ends, ARGV[4])
+  return ends
 end
 return score
 """

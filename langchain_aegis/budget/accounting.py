@@ -97,7 +97,9 @@ class LedgerAccounting:
         self.owed = owed_for(ledger, str(self.journal.path))  # money past its lease, shared by the models
         lease = budgets.lease_seconds
         self.leases = LeaseKeeper(
-            lambda r, now: ledger.renew(r, lease_seconds=lease, now=now),
+            # The wall clock is read by the ledger as the renewal runs (see Ledger.renew); a clock
+            # injected for tests is passed as it is.
+            lambda r, now: ledger.renew(r, lease_seconds=lease, now=None if self.clock is time.time else now),
             lease_seconds=lease,
             clock=lambda: self.clock(),  # read late: tests replace the clock after construction
             on_renewed=self.owed.renewed,

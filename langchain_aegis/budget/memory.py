@@ -138,8 +138,8 @@ class MemoryLedger(Ledger):
     def renew(self, reservation: Reservation, *, lease_seconds: float, now: float | None = None) -> Reservation | None:
         """See :meth:`Ledger.renew`."""
         check_reserve_args(0.0, lease_seconds)
-        now = time.time() if now is None else now
         with self._lock:
+            now = time.time() if now is None else now  # read under the lock: see Ledger.renew
             account = self._accounts.get((reservation.provider, reservation.period))
             if account is None:
                 return None

@@ -260,9 +260,9 @@ class RedisLedger(Ledger):
     def renew(self, reservation: Reservation, *, lease_seconds: float, now: float | None = None) -> Reservation | None:
         """See :meth:`Ledger.renew`."""
         check_reserve_args(0.0, lease_seconds)
-        now = time.time() if now is None else now
         r = reservation
-        args = [_num(now), self.retention_seconds, r.provider, r.id, _num(now + lease_seconds)]
+        # Without ``now`` the script reads the server's clock when it runs (see Ledger.renew).
+        args = ["" if now is None else _num(now), self.retention_seconds, r.provider, r.id, _num(lease_seconds)]
         with self._faults("renew"):
             end = self._scripts.renew(keys=self._keys(r.provider, r.period), args=args)
         return None if end is None else renewed(r, float(end))

@@ -287,8 +287,8 @@ class SQLiteLedger(Ledger):
     def renew(self, reservation: Reservation, *, lease_seconds: float, now: float | None = None) -> Reservation | None:
         """See :meth:`Ledger.renew`."""
         check_reserve_args(0.0, lease_seconds)
-        now = time.time() if now is None else now
         with self._write("renew") as conn:
+            now = time.time() if now is None else now  # read inside the transaction: see Ledger.renew
             row = conn.execute(
                 "SELECT expires_at FROM ns_leases WHERE id = ? AND expires_at > ?", (reservation.id, now)
             ).fetchone()

@@ -140,3 +140,56 @@ def test_every_backend_gives_the_same_answers(
         expected = _apply(memory, ops)
         assert _apply(sqlite, ops) == expected
         assert _apply(shared, ops) == expected
+
+
+# -- a renewal that waited must not revive a lease that lapsed while it waited ----------------------
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_a_renewal_that_waited_for_the_lock_does_not_revive_a_lapsed_lease(kind: str, tmp_path: Path) -> None:
+    """The keeper's renewal waits for the ledger's lock (another thread settling, a busy file).
+
+    Had it read the clock before waiting, a lease that lapsed meanwhile, whose
+    headroom another caller took, would count again: spent + reserved past the cap.
+    """
+    import threading
+    import time
+
+    from langchain_aegis.budget.memory import MemoryLedger
+
+    ledger: Any = MemoryLedger() if kind == "memory" else SQLiteLedger(tmp_path / "ledger.db")
+    lease = 0.5
+    held = ledger.reserve("openai", 0.6, limit=1.0, period=P, lease_seconds=lease)
+    results: list[Reservation | None] = []
+    ledger._lock.acquire()  # another thread inside the ledger
+    renewing = threading.Thread(target=lambda: results.append(ledger.renew(held, lease_seconds=lease)))
+    renewing.start()
+    time.sleep(lease + 0.3)  # the renewal waits; the lease lapses
+    ledger._lock.release()
+    renewing.join(10)
+    other = ledger.reserve("openai", 0.6, limit=1.0, period=P, lease_seconds=60)  # its headroom, taken
+    assert results == [None]
+    assert ledger.snapshot(P)["openai"].reserved == pytest.approx(0.6)
+    ledger.release(other)
+    ledger.close()
+
+
+def test_redis_renews_by_the_servers_clock(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A renewal read the client's clock before it was sent; delayed on its way, that clock is stale.
+
+    Here the client's clock is 8 s behind: a lease that lapsed 5 s ago by the
+    server's clock still looked live to it, and was revived.
+    """
+    import time
+
+    led = open_ledger(redis_url)
+    real = time.time
+    r = led.reserve("openai", 0.6, limit=1.0, period=P, lease_seconds=5, now=real() - 10)
+    monkeypatch.setattr(time, "time", lambda: real() - 8)
+    assert led.renew(r, lease_seconds=5) is None
+    monkeypatch.undo()
+    live = led.reserve("openai", 0.6, limit=1.0, period=P, lease_seconds=60)
+    fresh = led.renew(live, lease_seconds=120)
+    assert fresh is not None
+    assert real() + 115 < fresh.expires_at < real() + 125
+    led.close()
