@@ -112,25 +112,17 @@ redis.call('HINCRBY', KEYS[1], 'count', 1)
 # KEYS: as reserve. ARGV: now, ttl, provider, id
 _RELEASE = _DROP + "return 1"
 
-# KEYS: as reserve. ARGV: now ("" for the server's clock), ttl, provider, id, lease seconds.
-# Moves a live lease's end to now + lease if that is later; a lease the sweep found lapsed is
-# not revived. Returns its end, or nil. The server's clock is read when the script runs: a
-# renewal delayed on its way (a paused server) must not revive a lease that lapsed meanwhile.
+# KEYS: as reserve. ARGV: now, ttl, provider, id, lease seconds. Moves a live lease's end to
+# now + lease if that is later; a lease the sweep found lapsed is not revived. Returns its end,
+# or nil. (A reserve that left a lapsed lease out also swept it: a late renewal cannot revive it.)
 _RENEW = (
-    """
-local now = ARGV[1]
-if now == '' then
-  local t = redis.call('TIME')
-  now = t[1] .. '.' .. string.format('%06d', tonumber(t[2]))
-end
-"""
-    + _sweep("now")
+    _SWEEP
     + """
 local score = redis.call('ZSCORE', KEYS[2], ARGV[4])
 if not score then
   return false
 end
-local wanted = tonumber(now) + tonumber(ARGV[5])
+local wanted = tonumber(ARGV[1]) + tonumber(ARGV[5])
 if wanted > tonumber(score) then
   local ends = string.format('%.6f', wanted)
   redis.call('ZADD', KEYS[2], ends, ARGV[4])

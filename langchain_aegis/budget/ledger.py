@@ -281,11 +281,11 @@ class Ledger(ABC):
         Args:
             reservation: from :meth:`reserve`.
             lease_seconds: the new lease, from ``now``.
-            now: Unix time; omit it to have the ledger read the clock when the
-                renewal runs (under its lock, in its transaction, or on the Redis
-                server), not before: a renewal that waited (a busy lock, a paused
-                server) must not revive a lease that lapsed while it waited, after
-                another caller took its headroom.
+            now: Unix time; omit it to have the ledger read the clock as late as
+                it can (SQLite: inside its transaction). A renewal that waited (a
+                busy lock) must not revive a lease that lapsed meanwhile, after
+                another caller left it out; memory and Redis remove a lease when a
+                reserve leaves it out, so there a late renewal finds none.
 
         Returns:
             The reservation with its new ``expires_at``, or ``None`` when the

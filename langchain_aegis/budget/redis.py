@@ -261,8 +261,10 @@ class RedisLedger(Ledger):
         """See :meth:`Ledger.renew`."""
         check_reserve_args(0.0, lease_seconds)
         r = reservation
-        # Without ``now`` the script reads the server's clock when it runs (see Ledger.renew).
-        args = ["" if now is None else _num(now), self.retention_seconds, r.provider, r.id, _num(lease_seconds)]
+        # This process's clock, as for reserve: a lease another caller excluded was swept out by that
+        # caller's own reserve script, so a renewal that arrives late finds nothing to revive.
+        now = time.time() if now is None else now
+        args = [_num(now), self.retention_seconds, r.provider, r.id, _num(lease_seconds)]
         with self._faults("renew"):
             end = self._scripts.renew(keys=self._keys(r.provider, r.period), args=args)
         return None if end is None else renewed(r, float(end))
