@@ -11,13 +11,11 @@ from __future__ import annotations
 
 __all__ = ["RECORD", "RELEASE", "RENEW", "RESERVE", "SETTLE", "SNAPSHOT"]
 
-
+# Sweep leases expired by ARGV[now] out of the running total, then check and reserve.
 # Numbers cross into Redis as strings formatted with %d: Lua's default formatting
 # would write large integers as 1e+15, which HINCRBY rejects.
-def _sweep(now: str) -> str:
-    """Lua that sweeps the leases expired by ``now`` (a Lua expression) out of the running total."""
-    return f"""
-local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', {now}, 'WITHSCORES')
+_SWEEP = """
+local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'WITHSCORES')
 if #gone > 0 then
   local freed = 0
   for i = 1, #gone, 2 do
@@ -26,20 +24,16 @@ if #gone > 0 then
     redis.call('HDEL', KEYS[3], gone[i])
     redis.call('ZADD', KEYS[4], gone[i + 1], gone[i])
   end
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', {now})
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
   redis.call('HINCRBY', KEYS[1], 'reserved', string.format('%d', -freed))
 end
 """
-
-
-_SWEEP = _sweep("ARGV[1]")
 
 _TOUCH = """
 redis.call('SADD', KEYS[5], ARGV[3])
 for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ARGV[2]) end
 """
 
-# Sweep leases expired by ARGV[now] out of the running total, then check and reserve.
 # KEYS: acct, leases, amounts, expired, providers
 # ARGV: now, ttl, provider, forget_before, id, units, limit (-1 = none), expires_at
 _RESERVE = (
