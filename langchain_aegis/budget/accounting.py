@@ -219,15 +219,6 @@ class LedgerAccounting:
                 owed[provider] = owed.get(provider, 0.0) + float(item.get("cost") or 0.0)
         return owed
 
-    def _owes_more(self, provider: str, version: int, owed: float, later: float, period: str) -> bool:
-        """Whether more is owed than the reservation just made was admitted against.
-
-        A settlement journaled meanwhile; or a lease of this process that lapsed after ``now``
-        was read, which the ledger may have dropped already (a renewal or settle on another
-        thread sweeps at a later clock) while Owed, asked at ``now``, did not count it yet.
-        """
-        return self.owed.grew_since(provider, version) or self.owed.snapshot(provider, later, period)[0] > owed
-
     @staticmethod
     def _over(exc: BudgetExceededError, owed: float, limit: float | None) -> BudgetExceededError:
         """The budget error with the real cap, counting what is owed as spent."""
@@ -286,7 +277,7 @@ class LedgerAccounting:
             except BudgetExceededError as exc:
                 raise self._over(exc, owed, limit) from None
             later = self.clock()
-            if not self._owes_more(provider, version, owed, later, period):
+            if not self.owed.owes_more(provider, version, owed, later, period):
                 break
             self.release(r)  # admit again against the lower cap, at the later time
             now = later
@@ -363,7 +354,7 @@ class LedgerAccounting:
             except BudgetExceededError as exc:
                 raise self._over(exc, owed, limit) from None
             later = self.clock()
-            if not self._owes_more(provider, version, owed, later, period):
+            if not self.owed.owes_more(provider, version, owed, later, period):
                 break
             await self.arelease(r)  # admit again against the lower cap, at the later time
             now = later

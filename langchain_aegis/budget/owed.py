@@ -98,6 +98,15 @@ class Owed:
         with self._lock:
             return self._version.get(provider, 0) != version
 
+    def owes_more(self, provider: str, version: int, owed: float, now: float, period: str) -> bool:
+        """Whether more is owed at ``now`` than the ``owed`` (with its ``version``) a reservation was admitted against.
+
+        A settlement journaled since; or a lease of this process that lapsed after the
+        admission read its clock, which the ledger may have dropped already (a renewal or
+        settle on another thread sweeps at a later clock) while it was not owed yet then.
+        """
+        return self.grew_since(provider, version) or self.snapshot(provider, now, period)[0] > owed
+
     @staticmethod
     def cap(limit: float | None, owed: float) -> float | None:
         """The limit a new reservation is admitted against: the cap less what is owed."""
