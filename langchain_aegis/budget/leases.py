@@ -46,11 +46,11 @@ from __future__ import annotations
 
 import _thread
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
 
+from langchain_aegis._fork import start_afresh_after_fork
 from langchain_aegis.budget.ledger import EXPIRED_GRACE_SECONDS, Reservation
 from langchain_aegis.errors import LedgerUnavailableError
 
@@ -96,11 +96,10 @@ class LeaseKeeper:
         self._open: dict[str, Reservation] = {}
         self._since: dict[str, float] = {}  # id -> when it was opened (the accounting's clock)
         self._running = False
-        self._pid = os.getpid()
+        start_afresh_after_fork(self)
 
     def opened(self, reservation: Reservation) -> None:
         """Keep ``reservation``'s lease alive until :meth:`closed`, or until the ledger no longer holds it."""
-        self._after_fork()
         self._since[reservation.id] = self.clock()
         with self._lock:
             self._open[reservation.id] = reservation
@@ -117,16 +116,16 @@ class LeaseKeeper:
 
     def closed(self, reservation: Reservation) -> None:
         """The reservation was settled or released in the ledger: stop renewing it."""
-        self._after_fork()
         with self._lock:
             self._open.pop(reservation.id, None)
         self._since.pop(reservation.id, None)
 
-    def _after_fork(self) -> None:
-        if os.getpid() != self._pid:  # a forked child: its parent's thread and reservations are not its own
-            # A new lock too: the parent's thread may have held it at the fork, and no thread here releases it.
-            self._pid, self._open, self._since = os.getpid(), {}, {}
-            self._running, self._lock = False, threading.Lock()
+    def after_fork_in_child(self) -> None:
+        """Start afresh in a forked child: its parent's thread and reservations are not its own.
+
+        A new lock too: the parent's thread may have held it at the fork, and no thread here releases it.
+        """
+        self._open, self._since, self._running, self._lock = {}, {}, False, threading.Lock()
 
     def held(self) -> list[Reservation]:
         """The reservations being kept, each with the lease end the ledger last confirmed."""

@@ -36,12 +36,12 @@ import os
 import sqlite3
 import threading
 import time
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from langchain_aegis._fork import start_afresh_after_fork
 from langchain_aegis._loops import off_loop
 from langchain_aegis.budget.ledger import (
     DEFAULT_NAMESPACE,
@@ -94,20 +94,6 @@ _ADD_SPEND = (
 )
 
 
-_OPEN: weakref.WeakSet[SQLiteLedger] = weakref.WeakSet()
-
-
-def _new_locks_after_fork() -> None:
-    # A thread of the parent (the lease keeper's, renewing) may hold a ledger's lock at the fork;
-    # no thread of the child would ever release it. The child reopens its connection anyway.
-    for ledger in list(_OPEN):
-        ledger._lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_new_locks_after_fork)
-
-
 class SQLiteLedger(Ledger):
     """A ledger in a SQLite file. Safe across threads and processes of one machine.
 
@@ -137,17 +123,25 @@ class SQLiteLedger(Ledger):
         self.namespace = namespace
         self.busy_timeout = busy_timeout
         self._lock = threading.Lock()
-        _OPEN.add(self)
+        start_afresh_after_fork(self)
         self._reserves = 0
-        self._pid = os.getpid()
         self._conn: sqlite3.Connection | None = None
         with contextlib.suppress(sqlite3.Error, OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = self._connect()
 
+    def after_fork_in_child(self) -> None:
+        """A fresh lock and connection in a forked child.
+
+        A parent's thread (the lease keeper's) may hold the lock at the fork, and a
+        connection must not be shared across processes: the child opens its own at
+        its first call (see :meth:`_write`).
+        """
+        self._lock = threading.Lock()
+        self._conn = None
+
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
-        self._pid = os.getpid()
         deadline = time.monotonic() + self.busy_timeout
         while True:
             # Switching to WAL needs an exclusive lock and does not always wait
@@ -201,8 +195,7 @@ class SQLiteLedger(Ledger):
         connection (the next call reopens it) and is raised as a ledger fault.
         """
         with self._lock, ledger_faults(self.url, operation, (sqlite3.Error,)):
-            if self._conn is None or os.getpid() != self._pid:
-                # Not opened yet, dropped after a fault, or a forked child's copy of its parent's.
+            if self._conn is None:  # not opened yet, dropped after a fault, or forked (after_fork_in_child)
                 self._conn = self._connect()
             conn = self._conn
             try:

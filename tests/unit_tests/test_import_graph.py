@@ -145,7 +145,7 @@ def test_no_import_cycles() -> None:
 
 # The layers, lowest first: a module may import its own layer and those below.
 LAYERS: list[tuple[str, ...]] = [
-    ("_loops", "_sync", "_secrets", "_terminal", "errors", "facts", "dispatch.records", "state"),
+    ("_fork", "_loops", "_sync", "_secrets", "_terminal", "errors", "facts", "dispatch.records", "state"),
     ("config", "privacy"),
     ("providers", "budget", "routing"),
     ("dispatch",),
