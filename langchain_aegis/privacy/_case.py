@@ -26,7 +26,7 @@ from collections.abc import Collection, Iterator
 from functools import cache
 
 from langchain_aegis.privacy._names import first_names, surnames
-from langchain_aegis.privacy._prefilter import WordMemo, folded_words
+from langchain_aegis.privacy._prefilter import WordMemo, folded_words, offset_starts
 
 __all__ = ["recase", "recase_around", "recase_cues", "uncased"]
 
@@ -208,15 +208,8 @@ def _search_all(text: str, low: str | None = None, vocab: Collection[str] | None
             m = _ANY_CASE_CUE.search(text, m.end(1))
         return
     folds = folded_words(low, vocab)  # IGNORECASE reads a long s as an "s" ("Mrs" written with one)
-    starts: set[int] = set()
-    find = low.find
-    for word, offset in _CUE_WORDS_MEMO.hits(vocab, folds).items():
-        i = find(word)
-        while i != -1:
-            starts.add(i + offset)
-            i = find(word, i + 1)
     pos = 0
-    for a in sorted(starts):
+    for a in offset_starts(_CUE_WORDS_MEMO, low, vocab, folds):
         if a >= pos:
             m = _ANY_CASE_CUE.match(text, a)
             if m is not None:

@@ -40,7 +40,7 @@ from langchain_aegis.privacy._name_words import (
     NOUN_ENDINGS,
 )
 from langchain_aegis.privacy._patterns import HEALTH_TERMS, _insert, _Trie, _trie_regex
-from langchain_aegis.privacy._prefilter import WordMemo, folded_words
+from langchain_aegis.privacy._prefilter import WordMemo, folded_words, offset_starts
 
 __all__ = [
     "Person",
@@ -209,17 +209,10 @@ def _sign_offs(text: str, low: str | None, vocab: Collection[str] | None) -> Ite
     # A closing word written with a letter that only IGNORECASE reads as ASCII ("thanks" with a
     # long s) is tested in its folded form; the fold of a word never changes, so the cache holds.
     folds = folded_words(low, vocab)
-    starts: set[int] = set()
-    find = low.find
-    for word, offset in _SIGN_OFF_WORDS_MEMO.hits(vocab, folds).items():
-        i = find(word)
-        while i != -1:
-            starts.add(i + offset)
-            i = find(word, i + 1)
     # Every match of _SIGN_OFFS starts at one of these (no closing word ends another), so trying
     # them in order, each from the end of the last match, gives exactly what finditer gives.
     last_end = 0
-    for a in sorted(starts):
+    for a in offset_starts(_SIGN_OFF_WORDS_MEMO, low, vocab, folds):
         if a >= last_end:
             m = _SIGN_OFFS.match(text, a)
             if m is not None:

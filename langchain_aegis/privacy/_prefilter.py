@@ -46,6 +46,7 @@ __all__ = [
     "mark_table",
     "marked",
     "number_runs",
+    "offset_starts",
     "release",
     "vocabulary",
 ]
@@ -207,6 +208,21 @@ class WordMemo(Generic[V]):
                     found[word] = value
             seen |= new
         return {word: found[word] for word in found.keys() & words}
+
+
+def offset_starts(memo: WordMemo[int], low: str, words: Collection[str], folds: Mapping[str, str]) -> list[int]:
+    """Every occurrence in ``low`` of a word ``memo`` gives an offset for, moved by that offset, in order.
+
+    For a memo that tells where in a word something starts (a salutation, a closing word).
+    """
+    starts: set[int] = set()
+    find = low.find
+    for word, offset in memo.hits(words, folds).items():
+        i = find(word)
+        while i != -1:
+            starts.add(i + offset)
+            i = find(word, i + 1)
+    return sorted(starts)
 
 
 class KeywordScan:
