@@ -170,33 +170,40 @@ DOSAGE = re.compile(r"[0-9](?<![0-9A-Za-z.,][0-9])[0-9.,]*[ ]?(?:mg|mcg|µg|ml|I
 
 # --- keywords (lower-case) ---------------------------------------------------------
 
-DOB_KEYWORDS = keyword_pattern(
-    substrings=("geburtsdatum", "geboren", "geburtstag", "date of birth", "birth date", "birthdate", "birthday"),
-    words=("geb.", "dob", "d.o.b.", "born", "gebdat"),
+# Each list as (substrings, words): a substring may stand inside a longer word, a word stands whole.
+_DOB = (
+    ("geburtsdatum", "geboren", "geburtstag", "date of birth", "birth date", "birthdate", "birthday"),
+    ("geb.", "geb", "dob", "d.o.b.", "born", "gebdat"),
 )
-DOB_YEAR_KEYWORDS = keyword_pattern(
-    substrings=("jahrgang", "geboren", "geburtsjahr", "year of birth", "born in"),
-    words=("geb.", "born", "geb", "jg.", "b."),
+_DOB_YEAR = (
+    ("jahrgang", "geboren", "geburtsjahr", "year of birth", "born in"),
+    ("geb.", "born", "geb", "jg.", "jg", "b."),
 )
-"""Keywords before a bare year that make it a year of birth ("Jahrgang 1961", "geb. 1961")."""
-RECORD_KEYWORDS = keyword_pattern(
-    substrings=(
+_RECORD = (
+    (
         "fallnummer", "fall-nr", "fallnr", "patienten-id", "patientenid", "patienten-nr", "patientennummer",
         "patient id", "patient-id", "patient no", "patient number", "medical record", "aufnahmenummer",
         "versichertennummer", "case number", "case id", "case-id", "case #",
     ),
-    words=("mrn", "case no", "case no."),
+    ("mrn", "case no", "case no."),
 )  # fmt: skip
-ID_CARD_KEYWORDS = keyword_pattern(substrings=("ausweis", "id card", "id-card", "identity card", "identity document"))
-PASSPORT_KEYWORDS = keyword_pattern(
-    substrings=("reisepass", "passnummer", "pass-nr", "passport"), words=("pass", "pass nr", "pass-no")
-)
-SSN_KEYWORDS = keyword_pattern(substrings=("social security",), words=("ssn",))
-_ANY_SUBSTRINGS = (
-    "geburts", "geboren", "birth", "fall", "patient", "record", "aufnahme", "versicherten", "case",
-    "ausweis", "id card", "id-card", "identity", "pass", "social security",
-)  # fmt: skip
-_ANY_WORDS = ("geb.", "dob", "d.o.b.", "born", "gebdat", "mrn", "ssn", "jahrgang", "jg.", "b.")
+_ID_CARD = (("ausweis", "id card", "id-card", "identity card", "identity document"), ())
+_PASSPORT = (("reisepass", "passnummer", "pass-nr", "passport"), ("pass", "pass nr", "pass-no"))
+_SSN = (("social security",), ("ssn",))
+
+DOB_KEYWORDS = keyword_pattern(substrings=_DOB[0], words=_DOB[1])
+DOB_YEAR_KEYWORDS = keyword_pattern(substrings=_DOB_YEAR[0], words=_DOB_YEAR[1])
+"""Keywords before a bare year that make it a year of birth ("Jahrgang 1961", "geb. 1961", "Jg 1961")."""
+RECORD_KEYWORDS = keyword_pattern(substrings=_RECORD[0], words=_RECORD[1])
+ID_CARD_KEYWORDS = keyword_pattern(substrings=_ID_CARD[0])
+PASSPORT_KEYWORDS = keyword_pattern(substrings=_PASSPORT[0], words=_PASSPORT[1])
+SSN_KEYWORDS = keyword_pattern(substrings=_SSN[0], words=_SSN[1])
+_LISTS = (_DOB, _DOB_YEAR, _RECORD, _ID_CARD, _PASSPORT, _SSN)
+# The gate is the union of the lists, built from them, so no keyword can be missing from it
+# (it once lacked "geb" and read "jahrgang" as a whole word only: "geb 1961" and
+# "Jahrgangs 1961" were never looked at).
+_ANY_SUBSTRINGS = tuple(dict.fromkeys(k for substrings, _ in _LISTS for k in substrings))
+_ANY_WORDS = tuple(dict.fromkeys(k for _, words in _LISTS for k in words))
 ANY_KEYWORD = keyword_pattern(substrings=_ANY_SUBSTRINGS, words=_ANY_WORDS)
 """Any keyword of the lists above: one cheap test before the specific ones."""
 ANY_KEYWORD_TEXT = (*_ANY_SUBSTRINGS, *_ANY_WORDS)

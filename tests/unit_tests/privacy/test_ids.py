@@ -41,6 +41,11 @@ VALID = [
     ("DATE_OF_BIRTH", "Anna Schmidt, *1961 in Köln", "1961"),
     ("DATE_OF_BIRTH", "Lebenslauf\n* 03.04.1961 in Köln", "03.04.1961"),
     ("DATE_OF_BIRTH", "Bewerber, Jahrgang 1961", "1961"),
+    ("DATE_OF_BIRTH", "Anna Schmidt, geb 1961, wohnt in Köln", "1961"),
+    ("DATE_OF_BIRTH", "Frau Schmidt, geb 03.04.1961", "03.04.1961"),
+    ("DATE_OF_BIRTH", "Teilnehmer des Jahrgangs 1961", "1961"),
+    ("DATE_OF_BIRTH", "Herr Maier, Jg 1961", "1961"),
+    ("DATE_OF_BIRTH", "Herr Maier (Jg. 1961)", "1961"),
     ("IP_ADDRESS", "login from 85.214.132.117", "85.214.132.117"),
 ]
 
@@ -201,3 +206,21 @@ def test_a_person_written_without_capitals_is_found(text: str) -> None:
 )
 def test_lower_case_technical_text_stays_clean(text: str) -> None:
     assert detect(text) == []
+
+
+def test_the_keyword_gate_covers_every_keyword_list() -> None:
+    """A digit run's keyword lists are read only where ANY_KEYWORD matches its look-back: it must match each keyword.
+
+    The gate was a hand-kept list once, and lacked "geb" and "Jahrgangs": dates after them were never found.
+    """
+    from langchain_aegis.privacy import _patterns as p
+
+    lists = (p._DOB, p._DOB_YEAR, p._RECORD, p._ID_CARD, p._PASSPORT, p._SSN)
+    specific = (
+        p.DOB_KEYWORDS, p.DOB_YEAR_KEYWORDS, p.RECORD_KEYWORDS, p.ID_CARD_KEYWORDS, p.PASSPORT_KEYWORDS, p.SSN_KEYWORDS,
+    )  # fmt: skip
+    for (substrings, words), pattern in zip(lists, specific, strict=True):
+        for keyword in (*substrings, *words):
+            for text in (f" {keyword} ", f"x{keyword}s" if keyword in substrings else f"({keyword}:"):
+                assert pattern.search(text), (keyword, text)  # the list really holds it
+                assert p.ANY_KEYWORD.search(text), f"ANY_KEYWORD misses {keyword!r} in {text!r}"
