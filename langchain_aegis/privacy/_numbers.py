@@ -30,8 +30,8 @@ Span = tuple[str, int, int]
 """An entity type and its ``[start, end)`` character span."""
 
 _LOOKBACK = 48  # how far before a number its keyword may stand ("Geburtsdatum des Patienten: ...")
-# Digit runs tested one by one before the keyword gate is built: one per this many characters
-# (the gate costs about as much as one look-back test per 60 characters of text).
+# The keyword gate is built where a text has more digit runs than one per this many characters
+# (it costs about as much as one look-back test per 60 characters of text).
 _RUNS_PER_GATE = 64
 _SEPARATOR = re.compile(r"([ .\-/])")  # captured, so a split keeps the separators
 _CARD_FIRST = frozenset("23456")  # Amex/Diners 3, Visa 4, Mastercard 2/5, Discover/Maestro/UnionPay 6
@@ -105,6 +105,23 @@ def scan_numbers(text: str, out: list[Span]) -> None:
     # This loop runs once per digit run, so the common case ("2024", "12:03:44.123")
     # must cost a handful of C calls: no lists, cheap gates before every validator.
     for (s, e), keyword in zip(runs, keyword_runs(low_text, words, runs), strict=True):
+        if e - s == 4:
+            # Four digits and nothing else (a run has four digits or more), a quarter of all
+            # runs: only a keyword, the middle of a NINO or a year or date of birth after a
+            # star can stand here; the tests below for longer runs cannot pass.
+            if keyword:
+                lo = s - _LOOKBACK if s > _LOOKBACK else 0
+                _keyword_bound(text, s, e, lo, low_text[lo:s], out)
+            if s >= 2 and text[s - 1] in " ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+                a = s - 3 if s >= 3 and text[s - 1] == " " else s - 2
+                if a >= 0 and text[a] in _CAPITALS and text[a + 1] in _CAPITALS:
+                    lo = s - _LOOKBACK if s > _LOOKBACK else 0
+                    scan_national_ids(text, s, e, 4, low_text[lo:s], out)
+            if s and text[s - 1] in "*r" and _year_of_birth(text, s, e):
+                out.append(("DATE_OF_BIRTH", s, e))
+            if "*" in text[s - 3 if s > 3 else 0 : s] and not glued_right(text, e) and not glued_left(text, s):
+                _starred_date(text, s, e, out)
+            continue
         lo = s - _LOOKBACK if s > _LOOKBACK else 0
         low = low_text[lo:s]
         if keyword:
@@ -120,7 +137,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             a = s - 3 if s >= 3 and text[s - 1] == " " else s - 2
             if a >= 0 and text[a] in _CAPITALS and text[a + 1] in _CAPITALS:
                 scan_national_ids(text, s, e, digit_count, low, out)
-        if digit_count == 4 and s and text[s - 1] in "*r" and _year_of_birth(text, s, e, low):
+        if digit_count == 4 and s and text[s - 1] in "*r" and _year_of_birth(text, s, e):
             out.append(("DATE_OF_BIRTH", s, e))
         if (
             digit_count >= 8
@@ -151,7 +168,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
                 _ipv4(text, raw, s, out)
         elif digit_count >= 9:
             _separated_numbers(text, s, raw, out)
-        if "*" in low[-3:] and not glued_right(text, e):
+        if "*" in low[-3:]:
             _starred_date(text, s, e, out)
 
 
@@ -170,10 +187,16 @@ def keyword_runs(low_text: str, words: set[str], runs: list[tuple[int, int]]) ->
     # look-back skips the test. Every match of ANY_KEYWORD in a look-back is a literal that
     # either starts a match of the boundary-free pattern or lies inside one, so that match
     # overlaps the look-back: the gate never skips a run the test would pass.
-    gated = False
-    keyword_starts: list[int] = []
-    keyword_ends: list[int] = []
-    runs_before_gate = len(low_text) // _RUNS_PER_GATE
+    if len(runs) > len(low_text) // _RUNS_PER_GATE:
+        keywords = _ANY_LITERAL.spans(low_text, words)
+        if not keywords:
+            return [False] * len(runs)
+        keyword_starts = [a for a, _ in keywords]
+        keyword_ends = [b for _, b in keywords]
+        return [
+            keyword_near(keyword_starts, keyword_ends, lo, s) and search(low_text[lo:s]) is not None
+            for lo, s in ((s - _LOOKBACK if s > _LOOKBACK else 0, s) for s, _ in runs)
+        ]
     # Where the look-back overlaps the previous one and that had no keyword, a keyword can
     # only start at the look-back's first character (which has no character before it here,
     # so a word boundary may hold here that did not there) or from the previous run on: a
@@ -184,16 +207,7 @@ def keyword_runs(low_text: str, words: set[str], runs: list[tuple[int, int]]) ->
     flags: list[bool] = []
     for s, _ in runs:
         lo = s - _LOOKBACK if s > _LOOKBACK else 0
-        if not gated:
-            runs_before_gate -= 1
-            if runs_before_gate < 0:
-                gated = True
-                keywords = _ANY_LITERAL.spans(low_text, words)
-                keyword_starts = [a for a, _ in keywords]
-                keyword_ends = [b for _, b in keywords]
-        if gated and not (keyword_ends and keyword_near(keyword_starts, keyword_ends, lo, s)):
-            hit = False
-        elif lo < clear_to:
+        if lo < clear_to:
             low = low_text[lo:s]
             hit = match(low) is not None or search(low, clear_to - lo) is not None
         else:
@@ -254,7 +268,7 @@ def _living(date_text: str) -> bool:
     return _THIS_YEAR - _LIVING_YEARS <= year <= _THIS_YEAR
 
 
-def _year_of_birth(text: str, s: int, e: int, low: str) -> bool:
+def _year_of_birth(text: str, s: int, e: int) -> bool:
     """``*1961`` (a star glued to a year) marks a year of birth in German CVs and letters."""
     if text[s - 1] != "*" or glued_right(text, e) or not _living(text[s:e]):
         return False
