@@ -5,9 +5,13 @@ where the keyword gate (the text's distinct words that may hold a keyword, found
 str.find each) says one may stand; which of the two it takes depends on how many such
 words the text has. Both must give what a search of every look-back gives. A run the
 gate wrongly skipped would lose a date of birth or a record number next to its label.
+The same holds for the one search for any label before the three, and for the short path
+that runs of exactly four digits take.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from hypothesis import example, given, settings
@@ -82,3 +86,21 @@ def test_four_digit_runs_are_years_of_birth_only_after_a_star_or_keyword(text: s
     release(text)
     assert [text[a:b] for kind, a, b in out if kind == "DATE_OF_BIRTH"] == found
     assert len(out) == len(found)
+
+
+_LABEL_PIECES = ["fall", "nr", "-", ".", " ", "\n", "patient", "en", "id", "card", "ausweis", "pass", "reise", "port",
+                 "mrn", "case", "no", "#", "x", "ä", "medical", "record", "identity", "1234"]  # fmt: skip
+
+
+def test_the_label_union_reads_the_labels_as_they_are_compiled() -> None:
+    # _ANY_LABEL joins the label patterns' sources; a flag on one of them would be lost there.
+    assert all(pattern.flags == re.compile("").flags for _, pattern in numbers._LABELS)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_LABEL_PIECES), max_size=16).map("".join))
+@example("fall-nr. 1234")
+@example("reisepass")
+def test_the_label_union_finds_something_exactly_where_a_label_does(low: str) -> None:
+    # _keyword_bound looks for the label next to a value only where the union finds one.
+    assert (numbers._ANY_LABEL.search(low) is None) == (numbers.nearest_label(low, numbers._LABELS) is None)
