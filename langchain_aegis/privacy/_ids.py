@@ -88,9 +88,9 @@ def id_candidate(text: str, s: int, e: int, digit_count: int, low: str) -> bool:
     Steuernummer keyword's letters ("st", "tax"). ``test_digit_runs.py``
     checks it against :func:`scan_national_ids` with every check digit valid.
     """
-    if s and text[s : s + 9].isdecimal():
+    if s:
         c = text[s - 1]
-        if c in _CAPITALS or (c == " " and s >= 2 and text[s - 2] in _CAPITALS):
+        if (c in _CAPITALS or (c == " " and s >= 2 and text[s - 2] in _CAPITALS)) and text[s : s + 9].isdecimal():
             return True
     if digit_count <= 8:
         after = text[e : e + 1]
