@@ -225,18 +225,13 @@ _CAPITALISED = re.compile(rf"{_NAME_WORD}")
 
 _CLAUSE_START = frozenset("\n.!?;:")
 # A person has or takes something; a noun "is" or "becomes" (the copula follows nouns as often as names).
-# One C call (str.startswith with a tuple) tells whether one of them follows a word, between spaces.
-_POSSESSIVE_VERBS = tuple(
-    f" {verb} "
-    for verb in ("hat", "leidet", "bekommt", "nimmt", "erhält", "litt", "klagt", "has", "takes", "suffers", "receives",
-                 "had")
-)  # fmt: skip
+_POSSESSIVE_VERB = re.compile(r"[ ](?:hat|leidet|bekommt|nimmt|erhält|litt|klagt|has|takes|suffers|receives|had)[ ]")
 
 
 def _surname_like(text: str, start: int, word: str) -> bool:
     """An unknown capitalised word opening a clause, not shaped like a common noun ("Horvat hat ...")."""
     # The verb after the word first: one regex step that fails for almost every word.
-    if not text.startswith(_POSSESSIVE_VERBS, start + len(word)):
+    if not _POSSESSIVE_VERB.match(text, start + len(word)):
         return False
     if len(word) < 4 or word.endswith(NOUN_ENDINGS) or word in NOT_NAMES or word in NOT_BEFORE_SURNAME:
         return False
@@ -323,27 +318,23 @@ def _lexicon_person(
     first, last = _lexicon()
     if following is not None:
         n_start, n_end, second = following
-        # Two words make a name only with one space or a comma between them: most pairs
-        # have other words between, and are settled by the gap's length alone.
-        gap = text[end:n_start] if n_start - end <= 2 else None
-        if gap == " ":
-            # "Anna Schmidt" (a known first name), "Ayşe Johnson" (a known surname)
-            known = (word in first and second not in NOT_NAMES) or (
-                second in last and word not in NOT_NAMES and word not in NOT_BEFORE_SURNAME
-            )
-            if not known and _unknown_name_pair(word, second):
-                # "Ioana Brennecke is ...": two unknown capitalised words opening a clause.
-                tail = text[n_end : n_end + 12].split(maxsplit=1)
-                known = bool(tail) and tail[0].strip(",;:") in CLAUSE_VERBS
-        else:
-            # "Braun, Anna", "Braun, Ayşe (geb. ...)"
-            known = (
-                gap == ", " and word in last and (second in first or text[n_end : n_end + 2] in (" (", ",", "\n", " *"))
-            )
+        gap = text[end:n_start]
+        # "Anna Schmidt" (a known first name), "Ayşe Johnson" (a known surname), "Braun, Anna"
+        known = (word in first and second not in NOT_NAMES) or (
+            second in last and word not in NOT_NAMES and word not in NOT_BEFORE_SURNAME
+        )
+        if gap == ", " and word in last and (second in first or text[n_end : n_end + 2] in (" (", ",", "\n", " *")):
+            known = True  # "Braun, Anna", "Braun, Ayşe (geb. ...)"
+        elif not known and gap == " " and _unknown_name_pair(word, second):
+            # "Ioana Brennecke is ...": two unknown capitalised words opening a clause.
+            tail = text[n_end : n_end + 12].split(maxsplit=1)
+            known = bool(tail) and tail[0].strip(",;:") in CLAUSE_VERBS
+        elif gap != " ":
+            known = False
         if known and not is_excluded(text, start, n_end):
             return (start, n_end)
     # The possessive verb after the word is tested here, before the call that needs it.
-    if word in last or (text.startswith(_POSSESSIVE_VERBS, end) and _surname_like(text, start, word)):
+    if word in last or (_POSSESSIVE_VERB.match(text, end) is not None and _surname_like(text, start, word)):
         tail = text[end : end + 14].split(maxsplit=2)
         if tail and tail[0].strip(",;:") in CLAUSE_VERBS and not is_excluded(text, start, end):
             head = text[max(0, start - 5) : start].lower().split()
