@@ -209,20 +209,49 @@ def _aged_persons(text: str, out: list[Span]) -> None:
     """A lexicon name with an age or sex right after it ("John Smith, 54M") is a person."""
     if _DIGIT.search(text) is None:
         return
-    for m in _AGE_SEX_ANCHOR.finditer(text):
+    for m in _age_anchors(text):
         a = max(0, m.start() - 40)
         for ps, pe in lexicon_persons(text, a, m.start()):
             if _AGE_SEX.match(text, pe) and pe >= m.start() - 2:
                 out.append(("PERSON", ps, pe))
 
 
-# Tried at every digit, so a failing digit must fail fast: the look-ahead rejects a digit with
-# three more after it (a match has at most three), the possessive quantifiers give nothing back
-# (no unit starts with a digit or a space), and one class test stands before the units.
+# An age or sex after a number ("54M", "72 Jahre"). The look-ahead rejects a digit with three more
+# after it (a match has at most three), the possessive quantifiers give nothing back (no unit
+# starts with a digit or a space), and one class test stands before the units.
 _AGE_SEX_ANCHOR = re.compile(
     r"[0-9](?![0-9]{3})[0-9]{0,2}+[ ]?+(?=[MFWmfwJjy\-])"
     r"(?:[MFWmfw]|J\.|Jahre|jährige|-jährige|years|-year-old|yo|y/o)(?![\w])"
 )
+# The same on the text's ASCII copy with every digit a "1" (:func:`_age_anchors`): it starts with a
+# literal, which re finds by a fast search, and it is tried at the last digit of a number only.
+# A non-ASCII character is a "?" there, so "jährige" is "j?hrige" and any of them passes the end test.
+_DIGITS_AS_ONE = bytes.maketrans(b"0123456789", b"1111111111")
+_AGE_SEX_LAST_DIGIT = re.compile(
+    rb"1(?=[ ]?+(?:[MFWmfw]|J\.|Jahre|j\?hrige|-j\?hrige|years|-year-old|yo|y/o)(?![A-Za-z0-9_]))"
+)
+
+
+def _age_anchors(text: str) -> Iterator[re.Match[str]]:
+    """``_AGE_SEX_ANCHOR.finditer(text)``, tried only where the ASCII copy says a match can end its number.
+
+    A match is one to three ASCII digits ending a number, then the unit: it starts at the
+    last three digits of that number (the look-ahead rejects an earlier digit), and where it
+    fails there, it fails at every digit of the number (the rest is the same). Every match
+    of the text is a match of :data:`_AGE_SEX_LAST_DIGIT` at its last digit in the copy (one
+    byte per character, "?" for any non-ASCII one), so trying those in order finds them all.
+    """
+    marks = text.encode("ascii", "replace").translate(_DIGITS_AS_ONE)
+    last_end = 0
+    for hint in _AGE_SEX_LAST_DIGIT.finditer(marks):
+        a = last = hint.start()
+        while a > last - 2 and a and marks[a - 1] == 0x31:  # back to the number's last three digits
+            a -= 1
+        if a >= last_end:
+            m = _AGE_SEX_ANCHOR.match(text, a)
+            if m is not None:
+                last_end = m.end()
+                yield m
 
 
 def _old_years(text: str) -> list[int]:
