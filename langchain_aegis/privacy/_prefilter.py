@@ -118,17 +118,16 @@ class WordMemo(Generic[V]):
 
 
 def offset_starts(memo: WordMemo[int], low: str, words: Collection[str], folds: Mapping[str, str]) -> list[int]:
-    """Every occurrence in ``low`` of a word ``memo`` gives an offset for, moved by that offset, in order.
+    """Every whole-word occurrence in ``low`` of a word ``memo`` gives an offset for, moved by that offset, in order.
 
-    For a memo that tells where in a word something starts (a salutation, a closing word).
+    For a memo that tells where in a word something starts (a salutation, a closing
+    word). Where the thing stands in the text, the word that holds it is a word of
+    ``words`` the memo gives that offset for, standing whole: so every place is among
+    these (:func:`whole_word_starts` may add some inside longer words).
     """
     starts: set[int] = set()
-    find = low.find
     for word, offset in memo.hits(words, folds).items():
-        i = find(word)
-        while i != -1:
-            starts.add(i + offset)
-            i = find(word, i + 1)
+        starts.update(i + offset for i in whole_word_starts(low, words, word))
     return sorted(starts)
 
 

@@ -21,8 +21,10 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from langchain_aegis.privacy import _case as case
 from langchain_aegis.privacy import _health as health
 from langchain_aegis.privacy import _ids as ids
+from langchain_aegis.privacy import _names as names
 from langchain_aegis.privacy import _numbers as numbers
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy import _per_text as per_text
@@ -126,3 +128,41 @@ def test_a_long_text_is_cut_at_spaces_and_its_words_are_all_there() -> None:
         assert list(whole_word_starts(low, words, "krebs")) == [len(low) - 5]
     finally:
         release(text)
+
+
+_SIGN_OFF_PIECES = ["Viele Grüße", "grüßen", "GRUSS", "gruß", "Best regards", "best", "Thanks", "danke!", "yours",
+                    "Sincerely,", "mfg.", "herzlich", "xregards", "bestbest", ",", ".", "!", " ", "\t", "\n", "\r\n",
+                    "Anna", "Schmidt", "Dr.", "anna", "x", "ſ", "ı", "İ", "Ölmez", "-"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SIGN_OFF_PIECES), max_size=30).map("".join), st.integers(min_value=1, max_value=12))
+def test_sign_offs_found_through_chunks_match_the_whole_text_scan(text: str, size: int) -> None:
+    # The closing words are found at the offsets the memo gives, from the words' whole occurrences.
+    reference = [m.span() for m in names._SIGN_OFFS.finditer(text)]
+    for before in (text, text.upper(), text.replace("s", "ſ")):
+        with _chunks_of(size):
+            try:
+                low, words = lowered(before)
+                if len(low) == len(text):
+                    assert [m.span() for m in names._sign_offs(text, low, words)] == reference
+            finally:
+                release(before)
+
+
+_CUE_PIECES = ["frau", "Frau", "FRAU", "herr", "Herrn", "herrlich", "dr.", "Dr", "mrs", "Ms.", "PROF", "mr", "(", "-",
+               "x", " ", "\t", "\n", "müller", "Anna", "smith", "ſ", "ms", "items", "_", "ite", "é", "7", "a"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=30).map("".join), st.integers(min_value=1, max_value=12))
+def test_salutations_found_through_chunks_match_the_whole_text_search(text: str, size: int) -> None:
+    reference = [m.span() for m in case._search_all(text)]
+    for before in (text, text.replace("s", "ſ")):
+        with _chunks_of(size):
+            try:
+                low, words = lowered(before)
+                if len(low) == len(text):
+                    assert [m.span() for m in case._search_all(text, low, words)] == reference
+            finally:
+                release(before)
