@@ -75,6 +75,24 @@ class OffsetMap:
             return self._old_starts[i]  # inside a replacement: the whole original run
         return pos - self._new_ends[i] + self._old_ends[i]
 
+    def starts(self, positions: list[int]) -> list[int]:
+        """:meth:`start` of each position."""
+        new_starts, new_ends, old_starts, old_ends = self._new_starts, self._new_ends, self._old_starts, self._old_ends
+        out = []
+        for pos in positions:
+            i = bisect_right(new_starts, pos) - 1
+            out.append(pos if i < 0 else old_starts[i] if pos < new_ends[i] else pos - new_ends[i] + old_ends[i])
+        return out
+
+    def ends(self, positions: list[int]) -> list[int]:
+        """:meth:`end` of each position."""
+        new_starts, new_ends, old_ends = self._new_starts, self._new_ends, self._old_ends
+        out = []
+        for pos in positions:
+            i = bisect_left(new_starts, pos) - 1
+            out.append(pos if i < 0 else old_ends[i] if pos <= new_ends[i] else pos - new_ends[i] + old_ends[i])
+        return out
+
     def end(self, pos: int) -> int:
         """The original position one past the character before ``pos`` (a span's end)."""
         i = bisect_left(self._new_starts, pos) - 1
@@ -322,3 +340,11 @@ def to_original(maps: list[OffsetMap], start: int, end: int) -> tuple[int, int]:
     for offset_map in reversed(maps):
         start, end = offset_map.start(start), offset_map.end(end)
     return start, end
+
+
+def spans_to_original(maps: list[OffsetMap], starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
+    """:func:`to_original` of every span ``(starts[k], ends[k])``, a list at a time (text dense with
+    personal data has thousands of findings: one call per map and list, not two per finding)."""
+    for offset_map in reversed(maps):
+        starts, ends = offset_map.starts(starts), offset_map.ends(ends)
+    return starts, ends

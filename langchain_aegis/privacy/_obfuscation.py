@@ -23,14 +23,18 @@ def email_edits(text: str, plain_at_ok: frozenset[str]) -> list[_Edit]:
         plain_at_ok: lower-case words (first names) before which a plain " at " is an address.
     """
     edits: list[_Edit] = []
-    at_hits, dot = _bracketed(text)
-    at_hits += _occurrences(text, _AT_SPACED)
-    if dot or any(lit in text for lit in _DOT_SPACED):
+    starts = _bracket_starts(text)
+    at_hits, dot = _bracketed(text, starts)
+    spaced, spaced_dot = _spaced(text)
+    at_hits += spaced
+    if dot or spaced_dot:
         at_hits += _occurrences(text, ("@",))  # "anna@web [dot] de"
     if at_hits:
         edits += _email_edits(text, sorted(at_hits), plain_at_ok)
     if dot:  # a defanged address or host: "81[.]2[.]69[.]142", "evil[dot]example"
-        edits += [(m.start(), m.end(), ".") for m in _DEFANGED_DOT.finditer(text)]
+        # _DEFANGED_DOT starts with a look-behind, so re would try it at every character;
+        # each of its matches starts with "[" or "(" where a bracketed literal starts.
+        edits += [(i, m.end(), ".") for i in starts if (m := _DEFANGED_DOT.match(text, i)) is not None]
     return edits
 
 
@@ -107,13 +111,40 @@ _BRACKET_BODY = r" ?(?:at|AT|dot|DOT|punkt|[@.]) ?[\])}>]"
 _BRACKETED = tuple(re.compile(re.escape(opener) + _BRACKET_BODY) for opener in _OPENERS)
 
 
-def _bracketed(text: str) -> tuple[list[tuple[int, int]], bool]:
-    """``_occurrences(text, _AT_BRACKETED)``, and whether any of ``_DOT_BRACKETED`` occurs."""
+def _bracket_starts(text: str) -> list[int]:
+    """Where a bracketed literal (``[at]``, ``(dot)``, ``<.>``, ...) may start, in order."""
+    return sorted(m.start() for pattern in _BRACKETED for m in pattern.finditer(text))
+
+
+def _bracketed(text: str, starts: list[int] | None = None) -> tuple[list[tuple[int, int]], bool]:
+    """``_occurrences(text, _AT_BRACKETED)``, and whether any of ``_DOT_BRACKETED`` occurs.
+
+    ``starts``: :func:`_bracket_starts` of ``text``, where already at hand.
+    """
     at_hits: list[tuple[int, int]] = []
     dot = False
-    for i in sorted(m.start() for pattern in _BRACKETED for m in pattern.finditer(text)):
+    for i in _bracket_starts(text) if starts is None else starts:
         at_hits += [(i, i + len(lit)) for lit in _AT_BRACKETED if text.startswith(lit, i)]
         dot = dot or any(text.startswith(lit, i) for lit in _DOT_BRACKETED)
+    return at_hits, dot
+
+
+# The spaced literals in one pass instead of one str.find each: at every space that starts one
+# (a look-ahead, so literals that share a space are each found, as by str.find), which one.
+_SPACED = re.compile(" (?=(" + "|".join(re.escape(lit[1:]) for lit in _AT_SPACED + _DOT_SPACED) + "))")
+_DOT_TAILS = frozenset(lit[1:] for lit in _DOT_SPACED)
+
+
+def _spaced(text: str) -> tuple[list[tuple[int, int]], bool]:
+    """``_occurrences(text, _AT_SPACED)``, and whether any of ``_DOT_SPACED`` occurs."""
+    at_hits: list[tuple[int, int]] = []
+    dot = False
+    for m in _SPACED.finditer(text):
+        tail = m.group(1)
+        if tail in _DOT_TAILS:
+            dot = True
+        else:
+            at_hits.append((m.start(), m.end() + len(tail)))
     return at_hits, dot
 
 
@@ -135,13 +166,8 @@ def _email_edits(text: str, separators: list[tuple[int, int]], plain_at_ok: froz
     n = len(text)
     for a, b in separators:
         sep = text[a:b]
-        while a and text[a - 1] in " \t":  # "anna [at] ..."
-            a -= 1
-        head, floor = a, max(0, a - 64)
-        while head > floor and (text[head - 1].isalnum() or text[head - 1] in "._+-"):
-            head -= 1
-        if head == a:
-            continue
+        # Each test below only rules the separator out; the domain's come first, because
+        # most separators are the "@" of an ordinary address, which they rule out.
         dm = _DOMAIN.match(text, b, min(n, b + 256))
         if dm is None:
             continue
@@ -152,14 +178,21 @@ def _email_edits(text: str, separators: list[tuple[int, int]], plain_at_ok: froz
         if not tld.isalpha() or len(tld) < 2:
             continue
         obfuscated_dot = any(d.group() != "." for d in dots)
+        if sep == "@" and not obfuscated_dot:
+            continue  # an ordinary address: nothing to rewrite
+        while a and text[a - 1] in " \t":  # "anna [at] ..."
+            a -= 1
+        head, floor = a, max(0, a - 64)
+        while head > floor and (text[head - 1].isalnum() or text[head - 1] in "._+-"):
+            head -= 1
+        if head == a:
+            continue
         if sep in (" at ", " AT "):
             # "docs at python.org" is prose; "john.doe at gmail.com" or "anna at web dot de" is an address.
             word = text[head:a]
             mailbox = any(c in word for c in "._+-") or any(c.isdecimal() for c in word) or word.lower() in plain_at_ok
             if tld.lower() not in _TLDS or not (obfuscated_dot or mailbox):
                 continue
-        elif sep == "@" and not obfuscated_dot:
-            continue  # an ordinary address: nothing to rewrite
         edits.append((a, dm.start(1), "@"))
         edits.extend((d.start(), d.end(), ".") for d in dots if d.group() != ".")
     return edits

@@ -1,5 +1,3 @@
-# ruff: noqa: RUF001, RUF002
-# (the text this module handles is Unicode on purpose)
 """Keyword lists found through the text's vocabulary instead of a scan of every character.
 
 A keyword pattern (a trie, see :func:`._patterns.keyword_pattern`) whose
@@ -15,7 +13,11 @@ inside a word that contains it. So :class:`KeywordScan`:
    starting inside it (the pattern itself, on the word between spaces) or run
    on past its end (the word ends with the part before the space of a keyword
    like "blood pressure");
-3. runs the real pattern only at the occurrences of the words that can.
+3. runs the real pattern only at the occurrences of the words that can, where
+   they stand whole: an occurrence inside a longer word lies in that word's
+   window. A long text is cut into chunks of a few KB, each with its own words
+   (:func:`lowered`), and a word is looked for only in the chunks that hold it
+   (:func:`whole_word_starts`), not with ``str.find`` through all of the text.
 
 The result is exactly what ``pattern.finditer`` over the whole text returns:
 every match starts inside (or at the space just before) a word of step 2, the
@@ -26,8 +28,8 @@ the whole-text scan.
 
 What several scanners read of one text is computed once per :func:`detect
 <langchain_aegis.privacy.detector.detect>` call and released at its end: the
-lower-cased text with its distinct words (:func:`lowered`) and its digit runs
-(:func:`number_runs`).
+lower-cased text with its distinct words and chunks (:func:`lowered`) and its digit
+runs (:func:`number_runs`), in :mod:`._per_text`, re-exported here.
 """
 
 from __future__ import annotations
@@ -35,6 +37,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Generic, TypeVar
+
+from langchain_aegis.privacy._per_text import (
+    FOLD_ODDITIES,
+    folded_words,
+    lowered,
+    mark_table,
+    marked,
+    number_runs,
+    release,
+    vocabulary,
+    whole_word_starts,
+)
 
 __all__ = [
     "FOLD_ODDITIES",
@@ -49,119 +63,12 @@ __all__ = [
     "offset_starts",
     "release",
     "vocabulary",
+    "whole_word_starts",
 ]
 
 V = TypeVar("V")
 
 _CACHE_LIMIT = 200_000  # distinct words remembered per pattern; cleared when full (a bounded memory)
-
-
-def vocabulary(low: str) -> set[str]:
-    """The distinct whitespace-separated words of ``low``."""
-    return set(low.split())
-
-
-# The last text lowered, its lower-cased copy and its words: the number and people scanners
-# both need them for the same text, within one ``detect`` call, which calls :func:`release`
-# when done (so no text is kept, and the next call on an equal text pays in full). One entry,
-# replaced whole (a tuple), so concurrent callers at worst compute their own.
-_EMPTY: tuple[str, str, set[str]] = ("", "", set())
-_last = _EMPTY
-
-
-def lowered(text: str) -> tuple[str, set[str]]:
-    """``text`` lower-cased with every character at its index, and its :func:`vocabulary`."""
-    global _last
-    last = _last
-    if last[0] is text:
-        return last[1], last[2]
-    low = text.lower()
-    if len(low) != len(text):
-        # A few capitals lower to two characters ("İ"); keep those so positions hold.
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    words = vocabulary(low)
-    _last = (text, low, words)
-    return low, words
-
-
-# The last text's digit runs (:data:`~._patterns.NUMBER_RUN`), kept the same way: the number
-# scanner walks them, and the address scanner takes its postcode candidates from them instead
-# of a pass of its own over every digit of the text.
-_NO_RUNS: tuple[str, list[tuple[int, int]]] = ("", [])
-_last_runs = _NO_RUNS
-
-
-def number_runs(text: str) -> list[tuple[int, int]]:
-    """The spans of ``NUMBER_RUN.finditer(text)``: runs of four or more digits, single separators between."""
-    global _last_runs
-    last = _last_runs
-    if last[0] is text:
-        return last[1]
-    # NUMBER_RUN starts with a class; on the marked copy it starts with a literal (half the time per 100 KB).
-    runs = [m.span() for m in _MARKED_RUN.finditer(marked(text, _RUN_MARKS))]
-    _last_runs = (text, runs)
-    return runs
-
-
-def mark_table(ones: str, zeros: str) -> bytes:
-    """A :meth:`bytes.translate` table for :func:`marked`: "1" for ``ones``, "0" for ``zeros``, "x" for all else.
-
-    Both are ASCII characters; every non-ASCII character is "?" in the copy, so "x".
-    """
-    return bytes(0x31 if chr(i) in ones else 0x30 if chr(i) in zeros else 0x78 for i in range(256))
-
-
-def marked(text: str, table: bytes) -> bytes:
-    """``text`` one byte per character, each mapped by ``table`` (:func:`mark_table`).
-
-    A whole-text pattern that starts with a class (digits) is tried by ``re`` at
-    every character; on this copy the same pattern, with "1" for the class and "0"
-    for its separators, starts with a literal, which ``re`` finds with a fast search.
-    Every character encodes to one byte ("?" for any non-ASCII one, lone surrogates
-    included), so positions in the copy are positions in the text.
-    """
-    return text.encode("ascii", "replace").translate(table)
-
-
-_RUN_MARKS = mark_table("0123456789", " .-/")
-_MARKED_RUN = re.compile(rb"10?+10?+10?+1(?:0?+1)*+")
-""":data:`~._patterns.NUMBER_RUN` on the marked copy: the same spans."""
-
-
-def release(text: str) -> None:
-    """Forget what :func:`lowered`, :func:`number_runs` and :func:`folded_words` kept for ``text``."""
-    global _last, _last_runs, _last_folded
-    if _last[0] is text:
-        _last = _EMPTY
-    if _last_runs[0] is text:
-        _last_runs = _NO_RUNS
-    _last_folded = _NO_FOLDS
-
-
-FOLD_ODDITIES = ("İ", "ı", "ſ")
-"""Letters that ``re.IGNORECASE`` matches to an ASCII letter ("i", "s") while ``str.lower`` keeps them."""
-_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
-_NO_FOLDS: tuple[object, dict[str, str]] = (None, {})
-_last_folded = _NO_FOLDS
-
-
-def folded_words(low: str, words: Collection[str]) -> dict[str, str]:
-    """The words of ``words`` that hold one of :data:`FOLD_ODDITIES`, each with them folded ("yıldız": "yildiz").
-
-    A scanner that tests the distinct words of ``low`` for what a case-insensitive pattern
-    matches tests such a word in its folded form, so a text with a Turkish dotless i or a
-    long s is read word by word like any other (one character for one, positions kept),
-    instead of by a scan of every character. Kept for ``words`` until :func:`release`.
-    """
-    global _last_folded
-    last = _last_folded
-    if last[0] is words:
-        return last[1]
-    folds: dict[str, str] = {}
-    if any(c in low for c in FOLD_ODDITIES):
-        folds = {w: w.translate(_FOLD) for w in words if not w.isascii() and any(c in w for c in FOLD_ODDITIES)}
-    _last_folded = (words, folds)
-    return folds
 
 
 class WordMemo(Generic[V]):
@@ -211,17 +118,16 @@ class WordMemo(Generic[V]):
 
 
 def offset_starts(memo: WordMemo[int], low: str, words: Collection[str], folds: Mapping[str, str]) -> list[int]:
-    """Every occurrence in ``low`` of a word ``memo`` gives an offset for, moved by that offset, in order.
+    """Every whole-word occurrence in ``low`` of a word ``memo`` gives an offset for, moved by that offset, in order.
 
-    For a memo that tells where in a word something starts (a salutation, a closing word).
+    For a memo that tells where in a word something starts (a salutation, a closing
+    word). Where the thing stands in the text, the word that holds it is a word of
+    ``words`` the memo gives that offset for, standing whole: so every place is among
+    these (:func:`whole_word_starts` may add some inside longer words).
     """
     starts: set[int] = set()
-    find = low.find
     for word, offset in memo.hits(words, folds).items():
-        i = find(word)
-        while i != -1:
-            starts.add(i + offset)
-            i = find(word, i + 1)
+        starts.update(i + offset for i in whole_word_starts(low, words, word))
     return sorted(starts)
 
 
@@ -256,14 +162,12 @@ class KeywordScan:
 
     def spans(self, low: str, words: set[str]) -> list[tuple[int, int]]:
         """The spans of ``pattern.finditer(low)``; ``words`` is :func:`vocabulary` of ``low``."""
+        # A match starts in (or at the space before) a word the memo names, where that word
+        # stands whole: its occurrences inside longer words are the longer words' windows.
         starts: list[tuple[int, int]] = []
-        find = low.find
         for word in self._memo.hits(words):
             size = len(word)
-            i = find(word)
-            while i != -1:
-                starts.append((i, size))
-                i = find(word, i + 1)
+            starts += [(i, size) for i in whole_word_starts(low, words, word)]
         if not starts:
             return []
         starts.sort()
@@ -314,11 +218,9 @@ class WordScan:
         n = len(low)
         for word in self._memo.hits(words, folds):
             size = len(word)
-            i = low.find(word)
-            while i != -1:
+            for i in whole_word_starts(low, words, word):
                 end = i + size
                 if (i == 0 or low[i - 1].isspace()) and (end == n or low[end].isspace()):
                     found.append((i, end))
-                i = low.find(word, i + 1)
         found.sort()
         return found

@@ -32,16 +32,28 @@ def scan_emails(text: str, out: list[Span]) -> None:
     n = len(text)
     at = text.find("@")
     while at != -1:
-        local = p.EMAIL_LOCAL.search(text, max(0, at - 64), at)
-        if local is not None:
+        start = _suffix_start(text, max(0, at - 64), at, _LOCAL_CHARS)  # EMAIL_LOCAL.search(text, at - 64, at)
+        if start != at:
             domain = p.EMAIL_DOMAIN.match(text, at + 1, min(n, at + 256))
-            start = local.start()
             while start < at and text[start] == ".":
                 start += 1
             if domain is not None and start < at and text[start:at] not in _SSH_USERS:
                 if not _fictional(text[start:at], text[at + 1 : domain.end()]):
                     out.append(("EMAIL", start, domain.end()))
         at = text.find("@", at + 1)
+
+
+# EMAIL_LOCAL and IPV6_HEAD are searched for in a window ending at a hint: as patterns ending in
+# \Z, re tries them at every start in the window, each to the window's end. The same start is
+# where the run of their characters that ends at the hint begins, read backwards once.
+_LOCAL_CHARS = re.compile(r"[\w.%+\-]*")
+_HEX_COLON = "0123456789abcdefABCDEF:"
+
+
+def _suffix_start(text: str, lo: int, hi: int, chars: re.Pattern[str]) -> int:
+    """Where the run of ``chars`` that ends at ``hi`` starts, not before ``lo`` (``hi``: no such run)."""
+    m = chars.match(text[lo:hi][::-1])
+    return hi - (m.end() if m else 0)
 
 
 _RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
@@ -72,8 +84,10 @@ def scan_ipv6(text: str, out: list[Span]) -> None:
         h = hint.start()
         if h < done:
             continue  # a later colon of an address already found
-        head = p.IPV6_HEAD.search(text, max(0, h - 40), h)
-        cm = p.IPV6.match(text, head.start() if head else h, min(n, h + 48))
+        # IPV6_HEAD.search(text, h - 40, h): the hex digits and colons that end at the hint.
+        lo = max(0, h - 40)
+        head = lo + len(text[lo:h].rstrip(_HEX_COLON))
+        cm = p.IPV6.match(text, head, min(n, h + 48))
         if cm is None:
             continue
         done = cm.end()

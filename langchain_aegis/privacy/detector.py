@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 from langchain_aegis.privacy._health import scan_people
 from langchain_aegis.privacy._ids import scan_plates_and_licences
-from langchain_aegis.privacy._normalize import normalize, to_original
+from langchain_aegis.privacy._normalize import normalize, spans_to_original
 from langchain_aegis.privacy._numbers import Span, scan_numbers
 from langchain_aegis.privacy._prefilter import release
 from langchain_aegis.privacy._spread import scan_spread_numbers
@@ -136,12 +136,9 @@ def detect(text: str) -> list[Finding]:
     resolved = _resolve(spans)
     if not maps:
         return [Finding(entity, start, end) for entity, start, end in resolved]
-    findings = []
-    for entity, start, end in resolved:
-        a, b = to_original(maps, start, end)
-        if a < b <= len(original):
-            findings.append(Finding(entity, a, b))
-    return findings
+    starts, ends = spans_to_original(maps, [start for _, start, _ in resolved], [end for _, _, end in resolved])
+    n = len(original)
+    return [Finding(entity, a, b) for (entity, _, _), a, b in zip(resolved, starts, ends, strict=True) if a < b <= n]
 
 
 def _resolve(spans: list[Span]) -> list[Span]:
