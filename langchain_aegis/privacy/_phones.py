@@ -14,11 +14,20 @@ to nobody, so it is not personal data either.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import phonenumbers
 
 __all__ = ["phone_ok"]
+
+# libphonenumber's metadata patterns are compiled on use through ``re.compile``, whose cache
+# (512 entries) the detector's own patterns and the caller's keep evicting them from: a number
+# seen for the first time then cost 60-100 µs, half of it recompiling. The library's own switch
+# keeps them compiled (``bench/README.md``: 2x on first-seen numbers). Older releases lack it.
+_enable_pattern_cache: Callable[[], None] | None = getattr(phonenumbers, "enable_pattern_cache", None)
+if _enable_pattern_cache is not None:
+    _enable_pattern_cache()
 
 _SSN_SHAPE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{4}")
 

@@ -353,3 +353,15 @@ def test_overlap_resolution_by_groups_keeps_what_ranking_all_spans_keeps(raw: li
     # Scanners report non-empty spans only (for empty ones the two may keep different spans).
     spans = [(entity, start, start + size) for entity, start, size in raw]
     assert detector._resolve(list(spans)) == (detector._rank(list(set(spans))) if len(spans) > 1 else spans)
+
+
+def test_phone_metadata_patterns_stay_compiled() -> None:
+    """libphonenumber recompiles its metadata patterns once ``re``'s cache evicts them: the detector keeps them."""
+    import phonenumbers
+    from phonenumbers import re_util
+
+    import langchain_aegis.privacy._phones  # noqa: F401  (the switch is turned on at import)
+
+    if not hasattr(phonenumbers, "enable_pattern_cache"):
+        pytest.skip(f"phonenumbers {phonenumbers.__version__} has no pattern cache (added in 9.0.43)")
+    assert re_util._COMPILED_PATTERNS is not None
