@@ -15,7 +15,10 @@ made of personal data only (PII "only": the corpus's positive lines one after
 another, an entity every 30 to 60 characters, as in a CRM export or a stack of
 clinical notes); and 100 KB of the evaluation corpus's documents one after another (PII
 "mix": letters, tickets, clinical notes, logs and code, half of them without personal data;
-a far larger vocabulary than the other prompts). Each figure is the
+a far larger vocabulary than the other prompts); and 100 KB of a JSON service log (PII "log": epoch
+timestamps, ten-digit order numbers, durations, every number new, so no validator's cache helps; the
+other prompts draw their values from fixed lists, which warm those caches after the first round).
+Each figure is the
 median of repeated rounds. When ``presidio-analyzer`` is importable, its
 regex-based recognizers run on the same text, without an NLP engine or spaCy
 model, and the speed ratio is printed. Timings are for information only;
@@ -47,6 +50,7 @@ PROMPTS = (
     (10_000, "only"),
     (100_000, "only"),
     (100_000, "mix"),
+    (100_000, "log"),
 )
 PII_EVERY = 400  # characters of ordinary text per inserted entity in the "with PII" prompts
 
@@ -122,8 +126,26 @@ def corpus_prompt(size: int, *, seed: int = 7) -> str:
     return "\n\n".join(parts)[:size]
 
 
+def log_prompt(size: int, *, seed: int = 7) -> str:
+    """A reproducible JSON service log of ``size`` characters, every number in it new (no personal data)."""
+    rng = random.Random(seed)
+    lines: list[str] = []
+    length, ts = 0, 1_733_380_000 + seed * 1_000_000
+    while length < size:
+        ts += rng.randrange(1, 50)
+        lines.append(
+            f'{{"ts": {ts}, "level": "{rng.choice(("info", "warn", "debug"))}", "msg": "request served", '
+            f'"order": {rng.randrange(10**9, 10**10)}, "trace": "{rng.getrandbits(64):016x}", '
+            f'"status": {rng.choice((200, 201, 304, 404, 500))}, "ms": {rng.randrange(1, 900)}}}'
+        )
+        length += len(lines[-1]) + 1
+    return "\n".join(lines)[:size]
+
+
 def prompt(size: int, pii: str, *, seed: int = 7) -> str:
     """The prompt of one row of :data:`PROMPTS`."""
+    if pii == "log":
+        return log_prompt(size, seed=seed)
     if pii == "mix":
         return corpus_prompt(size, seed=seed)
     return make_prompt(size, with_pii=pii != "no", only_pii=pii == "only", seed=seed)

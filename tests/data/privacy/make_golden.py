@@ -40,7 +40,7 @@ def texts() -> Iterator[tuple[str, str]]:
     for variant, fn in VARIANTS.items():
         for doc in docs:
             yield f"{variant}:{doc['id']}", fn(doc["text"])
-    names = {"no": "clean", "yes": "pii", "only": "only", "mix": "mix"}
+    names = {"no": "clean", "yes": "pii", "only": "only", "mix": "mix", "log": "log"}
     for size, pii in PROMPTS:
         yield f"bench:{size}:{names[pii]}", prompt(size, pii)
 
