@@ -32,8 +32,12 @@ __all__ = ["recase", "recase_around", "recase_cues", "uncased"]
 
 _WORD = re.compile(r"[^\W\d_]+")
 _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
-_ICD = re.compile(r"(?<![0-9a-z])[a-tv-z](?=[0-9]{2}\.[0-9])")
-_STATE_ZIP = re.compile(r"(?<=, )[a-z]{2}(?= [0-9]{5}(?![0-9]))")  # "denver, co 80202"
+# An ICD-10 code's letter stands before the digits these find; a pattern starting with the
+# letter (or a look-behind) would be tried at every letter of the text.
+_ICD_DIGITS = re.compile(r"[0-9]{2}\.[0-9]")
+_ICD_LETTERS = frozenset("abcdefghijklmnopqrstvwxyz")  # no "u": U codes are not assigned
+_ICD_BEFORE = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
+_STATE_ZIP = re.compile(r", ([a-z]{2})(?= [0-9]{5}(?![0-9]))")  # "denver, co 80202": the state, group 1
 # Words a careful writer leaves in lower case: articles, prepositions, pronouns, auxiliaries, units.
 # Everything else is capitalised, as German nouns and English names are, so the name layer's
 # rules see what they see in cased text; the lexicon and the cues still decide what a name is.
@@ -82,6 +86,49 @@ def _lower(text: str) -> str:
 def recase(text: str) -> str:
     """``text`` written as a careful writer would case it (same length, same positions)."""
     low = _lower(text)
+    # A word's capitals depend on the word and on the characters next to it: an identifier's
+    # "-", "_" or "." ("app-config"), a sentence's ". " or ": ". None of those is a space, so
+    # what a stretch between two spaces becomes depends on that stretch alone (and on the space
+    # after it, which ends a sentence after a "." or ":"). Each distinct stretch is re-cased once:
+    # a log or a table repeats most of its stretches, and a dict hit costs far less than the
+    # word loop (bench/README.md, "log" row).
+    stretches = low.split(" ")
+    last = stretches.pop()
+    done: dict[str, str] = {}
+    out: list[str] = []
+    for stretch in stretches:
+        fixed = done.get(stretch)
+        if fixed is None:
+            fixed = done[stretch] = _recase_words(stretch + " ")[:-1]
+        out.append(fixed)
+    out.append(_recase_words(last))
+    cased = " ".join(out)
+    icd = [i - 1 for i in _icd_digits(low)]
+    states = [m.span(1) for m in _STATE_ZIP.finditer(low)]
+    if not icd and not states:
+        return recase_cues(cased)
+    chars = list(cased)
+    for i in icd:
+        chars[i] = low[i].upper()
+    for a, b in states:
+        chars[a:b] = list(low[a:b].upper())
+    # A cue is capitalised only before a name the lexicon knows ("dr smith", not "dr site").
+    return recase_cues("".join(chars))
+
+
+def _icd_digits(low: str) -> list[int]:
+    """Where the digits of an ICD-10 code ("f32.1") start in ``low``: after a code letter that ends no word."""
+    found = []
+    for m in _ICD_DIGITS.finditer(low):
+        # A match consumes digits and a dot, never a letter, so no code whose letter follows one is skipped.
+        i = m.start()
+        if i and low[i - 1] in _ICD_LETTERS and (i == 1 or low[i - 2] not in _ICD_BEFORE):
+            found.append(i)
+    return found
+
+
+def _recase_words(low: str) -> str:
+    """The words of lower-cased ``low`` with the capitals :func:`recase` gives them, read in ``low`` alone."""
     names = _names()
     out = list(low)
     n = len(low)
@@ -105,12 +152,7 @@ def recase(text: str) -> str:
             out[a] = cap
         elif word in _SALUTATIONS:
             out[a] = cap
-    for m in _ICD.finditer(low):
-        out[m.start()] = m.group().upper()
-    for m in _STATE_ZIP.finditer(low):
-        out[m.start() : m.end()] = list(m.group().upper())
-    # A cue is capitalised only before a name the lexicon knows ("dr smith", not "dr site").
-    return recase_cues("".join(out))
+    return "".join(out)
 
 
 # A salutation typed in lower case or capitals inside otherwise cased text ("Please process: frau müller").
