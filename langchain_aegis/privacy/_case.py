@@ -130,29 +130,31 @@ def _icd_digits(low: str) -> list[int]:
 def _recase_words(low: str) -> str:
     """The words of lower-cased ``low`` with the capitals :func:`recase` gives them, read in ``low`` alone."""
     names = _names()
-    out = list(low)
+    parts: list[str] = []  # the text up to each changed word, then the word
+    done = 0
     n = len(low)
     for m in _WORD.finditer(low):
         word, a, b = m.group(), m.start(), m.end()
         fixed = _SUFFIXES.get(word)
-        if fixed is not None:
-            out[a:b] = list(fixed)
-            continue
-        cap = word[0].upper()
-        if len(cap) != 1:
-            continue
-        if cap + word[1:] in names:
-            out[a] = cap
-        elif len(word) > 1 and word not in _LOWER_WORDS and word not in _CUES:
-            # Part of an identifier ("app-config", "eu-central-1", "user_name"): not a name.
-            if (a and low[a - 1] in _IDENT) or (
+        if fixed is None:
+            cap = word[0].upper()
+            if len(cap) != 1:
+                continue
+            fixed = cap + word[1:]
+            if fixed in names or word in _SALUTATIONS:
+                pass
+            elif len(word) == 1 or word in _LOWER_WORDS or word in _CUES:
+                continue
+            elif (a and low[a - 1] in _IDENT) or (
                 b < n and low[b] in _IDENT and low[b : b + 2] not in (". ", ".\n", ": ")
             ):
-                continue
-            out[a] = cap
-        elif word in _SALUTATIONS:
-            out[a] = cap
-    return "".join(out)
+                continue  # part of an identifier ("app-config", "eu-central-1", "user_name"): not a name
+        parts += (low[done:a], fixed)
+        done = b
+    if not parts:
+        return low
+    parts.append(low[done:])
+    return "".join(parts)
 
 
 # A salutation typed in lower case or capitals inside otherwise cased text ("Please process: frau müller").
