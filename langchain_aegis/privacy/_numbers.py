@@ -15,25 +15,20 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from bisect import bisect_left, bisect_right
 from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._ids import id_candidate, scan_national_ids
+from langchain_aegis.privacy._keyword_runs import LOOKBACK, keyword_runs
 from langchain_aegis.privacy._phones import phone_ok
-from langchain_aegis.privacy._prefilter import KeywordScan, lowered, number_runs
+from langchain_aegis.privacy._prefilter import lowered, number_runs
 
 __all__ = ["Span", "glued_left", "glued_right", "lower_window", "nearest_label", "scan_numbers"]
 
 Span = tuple[str, int, int]
 """An entity type and its ``[start, end)`` character span."""
 
-_LOOKBACK = 48  # how far before a number its keyword may stand ("Geburtsdatum des Patienten: ...")
-# A look-back test costs about as much as the keyword gate's str.find over this many characters
-# of text (about 1 µs, and 0.9 ns per character and candidate word, on a text with a "€"): the
-# gate pays where the runs times this exceed the candidate words times the text's length.
-_RUNS_PER_GATE = 1000
 _SEPARATOR = re.compile(r"([ .\-/])")  # captured, so a split keeps the separators
 _CARD_FIRST = frozenset("23456")  # Amex/Diners 3, Visa 4, Mastercard 2/5, Discover/Maestro/UnionPay 6
 _CARD_SEPS = frozenset(" -")
@@ -42,19 +37,6 @@ _COUNTING = "012345678901234567890"  # "0123456789" is a placeholder or a digit 
 _IBAN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _PHONE_START = re.compile(r"[+(0-9]")
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-class _KeywordGate(KeywordScan):
-    """A :class:`KeywordScan` that also tells how many distinct words its :meth:`spans` would look for."""
-
-    __slots__ = ()
-
-    def word_count(self, words: set[str]) -> int:
-        """How many of ``words`` (a :func:`~._prefilter.vocabulary`) may hold a keyword: one str.find each."""
-        return len(self._memo.hits(words))
-
-
-_ANY_LITERAL = _KeywordGate(p.ANY_KEYWORD_LITERAL, p.ANY_KEYWORD_TEXT)
 
 
 def glued_left(text: str, i: int) -> bool:
@@ -125,19 +107,19 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             # runs: only a keyword, the middle of a NINO or a year or date of birth after a
             # star can stand here; the tests below for longer runs cannot pass.
             if keyword:
-                lo = s - _LOOKBACK if s > _LOOKBACK else 0
+                lo = s - LOOKBACK if s > LOOKBACK else 0
                 _keyword_bound(text, s, e, lo, low_text[lo:s], out)
             if s >= 2 and text[s - 1] in " ABCDEFGHIJKLMNOPQRSTUVWXYZ":
                 a = s - 3 if s >= 3 and text[s - 1] == " " else s - 2
                 if a >= 0 and text[a] in _CAPITALS and text[a + 1] in _CAPITALS:
-                    lo = s - _LOOKBACK if s > _LOOKBACK else 0
+                    lo = s - LOOKBACK if s > LOOKBACK else 0
                     scan_national_ids(text, s, e, 4, low_text[lo:s], out)
             if s and text[s - 1] in "*r" and _year_of_birth(text, s, e):
                 out.append(("DATE_OF_BIRTH", s, e))
             if "*" in text[s - 3 if s > 3 else 0 : s] and not glued_right(text, e) and not glued_left(text, s):
                 _starred_date(text, s, e, out)
             continue
-        lo = s - _LOOKBACK if s > _LOOKBACK else 0
+        lo = s - LOOKBACK if s > LOOKBACK else 0
         low = low_text[lo:s]
         if keyword:
             _keyword_bound(text, s, e, lo, low, out)
@@ -191,65 +173,6 @@ def scan_numbers(text: str, out: list[Span]) -> None:
 def _digits_of(raw: str) -> str:
     """``raw`` without the separators a digit run may hold."""
     return raw.replace(" ", "").replace(".", "").replace("-", "").replace("/", "")
-
-
-def keyword_runs(low_text: str, words: set[str], runs: list[tuple[int, int]]) -> list[bool]:
-    """For each digit run ``(s, e)``, whether ``ANY_KEYWORD`` matches in its look-back ``low_text[s - 48 : s]``.
-
-    Args:
-        low_text: the lower-cased text (see :func:`~._prefilter.lowered`).
-        words: its distinct words.
-        runs: its digit runs, in order.
-    """
-    search, match = p.ANY_KEYWORD.search, p.ANY_KEYWORD.match
-    # The test (a trie tried at each of a look-back's 48 characters) costs about a microsecond.
-    # The gate finds where a keyword may stand once for the whole text, with a str.find over the
-    # text per distinct word that may hold one; only the runs whose look-back overlaps such a
-    # place are tested. Every match of ANY_KEYWORD in a look-back is a literal that either starts
-    # a match of the boundary-free pattern or lies inside one, so that match overlaps the
-    # look-back: the gate never skips a run the test would pass. It pays where those words are
-    # few (three in 100 KB of technical text, none in most short prompts) or the runs dense.
-    candidate_words = _ANY_LITERAL.word_count(words)
-    if not candidate_words:
-        return [False] * len(runs)
-    if len(runs) * _RUNS_PER_GATE > candidate_words * len(low_text):
-        flags = [False] * len(runs)
-        starts = [s for s, _ in runs]
-        for a, b in _ANY_LITERAL.spans(low_text, words):
-            # The runs whose look-back [s - 48, s) overlaps [a, b): a < s < b + 48.
-            for k in range(bisect_right(starts, a), bisect_left(starts, b + _LOOKBACK)):
-                if not flags[k]:
-                    s = starts[k]
-                    flags[k] = search(low_text[s - _LOOKBACK if s > _LOOKBACK else 0 : s]) is not None
-        return flags
-    # Where the look-back overlaps the previous one and that had no keyword, a keyword can
-    # only start at the look-back's first character (which has no character before it here,
-    # so a word boundary may hold here that did not there) or from the previous run on: a
-    # keyword has no digits, so one starting earlier ends before that run and lay in the
-    # previous look-back, with the same characters around it (the run's digit after it, if
-    # anything, fails a word boundary here that held at the previous look-back's end).
-    clear_to = -1  # the end of the previous look-back, when it had no keyword
-    flags = []
-    for s, _ in runs:
-        lo = s - _LOOKBACK if s > _LOOKBACK else 0
-        if lo < clear_to:
-            low = low_text[lo:s]
-            hit = match(low) is not None or search(low, clear_to - lo) is not None
-        else:
-            hit = search(low_text[lo:s]) is not None
-        flags.append(hit)
-        clear_to = -1 if hit else s
-    return flags
-
-
-def keyword_near(starts: list[int], ends: list[int], lo: int, hi: int) -> bool:
-    """Whether one of the sorted, disjoint spans ``zip(starts, ends)`` overlaps ``[lo, hi)``.
-
-    The gate of :func:`keyword_runs` tests exactly the runs whose look-back this holds for
-    (found per span by bisection over the runs instead of per run).
-    """
-    k = bisect_right(ends, lo)
-    return k < len(starts) and starts[k] < hi
 
 
 def _keyword_bound(text: str, s: int, e: int, lo: int, low: str, out: list[Span]) -> None:

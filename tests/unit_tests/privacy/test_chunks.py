@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from langchain_aegis.privacy import _case as case
 from langchain_aegis.privacy import _health as health
 from langchain_aegis.privacy import _ids as ids
+from langchain_aegis.privacy import _keyword_runs as keyword_runs_module
 from langchain_aegis.privacy import _names as names
-from langchain_aegis.privacy import _numbers as numbers
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy import _per_text as per_text
 from langchain_aegis.privacy import _tokens as tokens
@@ -63,7 +63,7 @@ def _plain(pattern: re.Pattern[str], low: str) -> list[tuple[int, int]]:
 _KEYWORD_SCANS = (
     (health._PEOPLE_TERMS, p.PEOPLE_TERMS),
     (health._STREET_HINTS, p.STREET_HINT),
-    (numbers._ANY_LITERAL, p.ANY_KEYWORD_LITERAL),
+    (keyword_runs_module._ANY_LITERAL, p.ANY_KEYWORD_LITERAL),
     (ids._ANY_WORD, ids._ANY_WORD._pattern),
 )
 

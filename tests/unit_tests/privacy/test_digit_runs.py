@@ -22,6 +22,7 @@ from langchain_aegis.privacy import _ids as ids
 from langchain_aegis.privacy import _numbers as numbers
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy import _spread as spread
+from langchain_aegis.privacy._keyword_runs import keyword_runs
 from langchain_aegis.privacy._prefilter import marked, number_runs, release
 
 _POSTCODE_PIECES = ["10115", "1234", "123456", "0", "7", " ", "  ", "\n", "Berlin", "berlin", "Bad", "Tölz", "Ä",
@@ -253,7 +254,7 @@ def test_keyword_runs_match_the_search_of_each_look_back(text: str) -> None:
     low = text.lower()
     runs = [m.span() for m in p.NUMBER_RUN.finditer(text)]
     expected = [p.ANY_KEYWORD.search(low[max(0, s - 48) : s]) is not None for s, _ in runs]
-    assert numbers.keyword_runs(low, set(low.split()), runs) == expected
+    assert keyword_runs(low, set(low.split()), runs) == expected
 
 
 def test_keywords_have_no_digits() -> None:

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from langchain_aegis.privacy import _keyword_runs as keyword_runs_module
 from langchain_aegis.privacy import _numbers as numbers
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._prefilter import release
@@ -46,16 +47,16 @@ def test_keyword_runs_in_every_mode_match_the_search_of_each_look_back(per_gate:
         return  # the scanner lowers such text in place (see _prefilter.lowered); not this test's concern
     runs = [m.span() for m in p.NUMBER_RUN.finditer(text)]
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(numbers, "_RUNS_PER_GATE", per_gate)
-        assert numbers.keyword_runs(low, set(low.split()), runs) == _plain(text)
+        mp.setattr(keyword_runs_module, "_FIND_CHARS_PER_TEST", per_gate)
+        assert keyword_runs_module.keyword_runs(low, set(low.split()), runs) == _plain(text)
 
 
 def test_a_text_without_any_keyword_word_skips_every_look_back_test() -> None:
     text = "Order 4711-0815 shipped on 2024-05-01, invoice 20240517, total 1234.50"
     low = text.lower()
     runs = [m.span() for m in p.NUMBER_RUN.finditer(text)]
-    assert numbers._ANY_LITERAL.word_count(set(low.split())) == 0
-    assert numbers.keyword_runs(low, set(low.split()), runs) == [False] * len(runs) == _plain(text)
+    assert keyword_runs_module._ANY_LITERAL.word_count(set(low.split())) == 0
+    assert keyword_runs_module.keyword_runs(low, set(low.split()), runs) == [False] * len(runs) == _plain(text)
 
 
 def test_few_keyword_words_among_many_runs_still_find_each_keyword() -> None:

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from langchain_aegis.privacy import _case as case
 from langchain_aegis.privacy import _health as health
+from langchain_aegis.privacy import _keyword_runs as keyword_runs_module
 from langchain_aegis.privacy import _names as names
 from langchain_aegis.privacy import _normalize as norm
 from langchain_aegis.privacy import _numbers as numbers
@@ -29,7 +30,7 @@ from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy import _spread as spread
 from langchain_aegis.privacy import _tokens as tokens
 from langchain_aegis.privacy._health import _PEOPLE_TERMS, _STREET_HINTS
-from langchain_aegis.privacy._numbers import _ANY_LITERAL, keyword_near
+from langchain_aegis.privacy._keyword_runs import _ANY_LITERAL, keyword_near
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered, release
 
 _FRAGMENTS = [
@@ -283,9 +284,9 @@ def test_number_findings_are_the_same_with_and_without_the_keyword_gate(text: st
     for i, cut in enumerate(cuts):
         text = text[:cut] + (" 12.03.1961 ", " 4711-0815 ", " 123-45-6789 ", " 1961 ")[i % 4] + text[cut:]
     found = []
-    for per_gate in (1, 10**9):  # never gated; gated from the first run
+    for per_test in (1, 10**9):  # the gate never pays; the gate always pays
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(numbers, "_RUNS_PER_GATE", per_gate)
+            mp.setattr(keyword_runs_module, "_FIND_CHARS_PER_TEST", per_test)
             out: list[tuple[str, int, int]] = []
             numbers.scan_numbers(text, out)
             release(text)
