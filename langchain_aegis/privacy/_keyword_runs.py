@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._prefilter import KeywordScan
 
-__all__ = ["LOOKBACK", "keyword_near", "keyword_runs"]
+__all__ = ["LOOKBACK", "keyword_runs"]
 
 LOOKBACK = 48  # how far before a number its keyword may stand ("Geburtsdatum des Patienten: ...")
 # A look-back test costs about as much as the keyword gate's str.find over this many characters
@@ -82,13 +82,3 @@ def keyword_runs(low_text: str, words: set[str], runs: list[tuple[int, int]]) ->
         flags.append(hit)
         clear_to = -1 if hit else s
     return flags
-
-
-def keyword_near(starts: list[int], ends: list[int], lo: int, hi: int) -> bool:
-    """Whether one of the sorted, disjoint spans ``zip(starts, ends)`` overlaps ``[lo, hi)``.
-
-    The gate of :func:`keyword_runs` tests exactly the runs whose look-back this holds for
-    (found per span by bisection over the runs instead of per run).
-    """
-    k = bisect_right(ends, lo)
-    return k < len(starts) and starts[k] < hi
