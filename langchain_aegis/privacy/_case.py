@@ -103,7 +103,7 @@ def recase(text: str) -> str:
         out.append(fixed)
     out.append(_recase_words(last))
     cased = " ".join(out)
-    icd = [i - 1 for i in _icd_digits(low)]
+    icd = _icd_letters(low)
     states = [m.span(1) for m in _STATE_ZIP.finditer(low)]
     if not icd and not states:
         return recase_cues(cased)
@@ -116,13 +116,13 @@ def recase(text: str) -> str:
     return recase_cues("".join(chars))
 
 
-def _icd_digits(low: str) -> list[int]:
-    """Where the digits of an ICD-10 code ("f32.1") start in ``low``: after a code letter that ends no word."""
+def _icd_letters(low: str) -> list[int]:
+    """Where the letter of an ICD-10 code ("f32.1") stands in ``low``: before its digits, ending no word."""
     found = []
     for m in _ICD_DIGITS.finditer(low):
         # A match consumes digits and a dot, never a letter, so no code whose letter follows one is skipped.
-        i = m.start()
-        if i and low[i - 1] in _ICD_LETTERS and (i == 1 or low[i - 2] not in _ICD_BEFORE):
+        i = m.start() - 1
+        if i >= 0 and low[i] in _ICD_LETTERS and (i == 0 or low[i - 1] not in _ICD_BEFORE):
             found.append(i)
     return found
 
