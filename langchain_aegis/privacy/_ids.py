@@ -1,6 +1,6 @@
-# ruff: noqa: RUF001, SIM102
-# (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
-"""National identifiers beyond cards and tax IDs: social insurance, health insurance, vehicles.
+# ruff: noqa: SIM102
+# (nested ifs keep the cheap test first)
+"""National identifiers beyond cards and tax IDs: social and health insurance, tax numbers.
 
 Every number here is found from a digit run of the shared prefilter (see
 :func:`~._numbers.scan_numbers`), so this module costs nothing on text
@@ -16,9 +16,11 @@ to its keyword.
 ``DE_KVNR``            Krankenversichertennummer ``A123456780``, check digit
 ``DE_PENSION_ID``      Rentenversicherungsnummer ``65 170839 J 003``, check digit
 ``DE_TAX_NUMBER``      Steuernummer ``181/815/08155`` next to its keyword (``de.stnr``)
-``DRIVER_LICENSE``     a licence number next to "driver's license", "DL#", "Führerschein"
-``DE_LICENSE_PLATE``   ``B-AB 1234``, ``M-XY 12E``, or any plate next to "Kennzeichen"
 =====================  ==================================================================
+
+Vehicle plates and driver's licences (``DE_LICENSE_PLATE``, ``DRIVER_LICENSE``) are
+national identifiers too, but they are found from words, not digit runs: see
+:mod:`._plates`.
 """
 
 from __future__ import annotations
@@ -35,9 +37,8 @@ from langchain_aegis.privacy._checksums import (
     uk_nino_ok,
 )
 from langchain_aegis.privacy._patterns import keyword_pattern
-from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
-__all__ = ["ID_ENTITIES", "id_candidate", "scan_national_ids", "scan_plates_and_licences"]
+__all__ = ["ID_ENTITIES", "id_candidate", "scan_national_ids"]
 
 ID_ENTITIES = (
     "CH_AHV",
@@ -176,243 +177,3 @@ def _free(text: str, a: int, b: int) -> bool:
     if _glued_before(text, a):
         return False
     return b >= len(text) or not (text[b].isalnum() or text[b] == "_")
-
-
-# --- vehicle plates and driver's licences -----------------------------------------------
-
-# District codes (Unterscheidungszeichen) of the larger German cities and districts; a
-# hyphenated "X-YY 123" counts without keyword only with one of them.
-_DISTRICTS = frozenset(
-    [
-        "A",
-        "AA",
-        "AC",
-        "AIC",
-        "AN",
-        "AS",
-        "AUR",
-        "B",
-        "BA",
-        "BB",
-        "BC",
-        "BI",
-        "BM",
-        "BN",
-        "BO",
-        "BS",
-        "BT",
-        "BZ",
-        "C",
-        "CE",
-        "CO",
-        "CW",
-        "D",
-        "DA",
-        "DD",
-        "DE",
-        "DN",
-        "DO",
-        "DU",
-        "E",
-        "EF",
-        "EN",
-        "ER",
-        "ES",
-        "EU",
-        "F",
-        "FB",
-        "FD",
-        "FF",
-        "FL",
-        "FR",
-        "FS",
-        "FÜ",
-        "G",
-        "GE",
-        "GI",
-        "GL",
-        "GM",
-        "GÖ",
-        "GP",
-        "GT",
-        "H",
-        "HA",
-        "HB",
-        "HD",
-        "HE",
-        "HF",
-        "HG",
-        "HH",
-        "HI",
-        "HL",
-        "HM",
-        "HN",
-        "HO",
-        "HR",
-        "HS",
-        "HX",
-        "IN",
-        "J",
-        "K",
-        "KA",
-        "KB",
-        "KE",
-        "KI",
-        "KL",
-        "KN",
-        "KO",
-        "KR",
-        "KS",
-        "KU",
-        "L",
-        "LA",
-        "LB",
-        "LD",
-        "LG",
-        "LI",
-        "LIP",
-        "LU",
-        "M",
-        "MA",
-        "MD",
-        "ME",
-        "MG",
-        "MH",
-        "MI",
-        "MK",
-        "MM",
-        "MN",
-        "MR",
-        "MS",
-        "MTK",
-        "MYK",
-        "MZ",
-        "N",
-        "ND",
-        "NE",
-        "NF",
-        "NI",
-        "NM",
-        "NMS",
-        "NR",
-        "NW",
-        "OA",
-        "OB",
-        "OD",
-        "OF",
-        "OG",
-        "OH",
-        "OHZ",
-        "OL",
-        "OS",
-        "P",
-        "PA",
-        "PB",
-        "PF",
-        "PI",
-        "PM",
-        "PS",
-        "R",
-        "RA",
-        "RD",
-        "RE",
-        "RO",
-        "RS",
-        "RT",
-        "RV",
-        "RW",
-        "S",
-        "SB",
-        "SE",
-        "SG",
-        "SHA",
-        "SI",
-        "SL",
-        "SN",
-        "SO",
-        "ST",
-        "SU",
-        "SW",
-        "TBB",
-        "TS",
-        "TÜ",
-        "TUT",
-        "UL",
-        "UN",
-        "V",
-        "VB",
-        "VIE",
-        "VS",
-        "W",
-        "WAF",
-        "WE",
-        "WES",
-        "WI",
-        "WL",
-        "WN",
-        "WND",
-        "WOB",
-        "WR",
-        "WT",
-        "WÜ",
-        "WW",
-        "Z",
-        "ZW",
-    ]
-)
-_PLATE_TAIL = re.compile(r"-([A-Z]{1,2}) ?([1-9][0-9]{0,3})([EH]?)(?![\w\-])")
-_PLATE = re.compile(r"([A-ZÄÖÜ]{1,3})[\- ]([A-Z]{1,2})[ \-]?([1-9][0-9]{0,3})([EH]?)(?![\w\-])")
-_PLATE_WORDS = ("Kennzeichen", "kennzeichen", "KFZ", "Kfz", "kfz", "licence plate", "license plate", "number plate")
-_DL_WORDS = (
-    "river's licen", "river licen", "rivers licen", "river’s licen", "riving licen", "river's Licen",
-    "river License", "rivers License", "RIVER'S LICEN", "RIVER LICEN", "DL#", "DL #", "DL No", "DL no", "DLN",
-    "ührerschein", "ÜHRERSCHEIN",
-)  # fmt: skip
-_DL_VALUE = re.compile(
-    r"[^\n]{0,24}?(?:no\.?|nr\.?|number|nummer|#|:)\s*([A-Z]{0,2}[0-9][0-9A-Z\- ]{3,16}[0-9A-Z])(?![\w])"
-    r"|[^\n]{0,12}?\b([A-Z]{0,2}[0-9][0-9\-]{4,16}[0-9])(?![\w])",
-    re.IGNORECASE,
-)
-
-
-# Every plate and licence word, lower-cased: found through the text's distinct words (see
-# :mod:`._prefilter`), so a text without any of them skips the str.find per word below. A word
-# written in any case lowers to one of these, so none is missed.
-_ANY_WORD_TEXT = tuple({w.lower() for w in (*_PLATE_WORDS, *_DL_WORDS)})
-_ANY_WORD = KeywordScan(keyword_pattern(substrings=_ANY_WORD_TEXT), _ANY_WORD_TEXT)
-
-
-def scan_plates_and_licences(text: str, out: list[Span]) -> None:
-    """Append German licence plates and driver's licence numbers to ``out``."""
-    n = len(text)
-    if "-" in text:
-        for m in _PLATE_TAIL.finditer(text):
-            h = m.start()
-            a = h
-            while a > 0 and h - a < 3 and (text[a - 1].isupper()):
-                a -= 1
-            if a == h or (a and (text[a - 1].isalnum() or text[a - 1] in "-_/.")):
-                continue
-            if text[a:h] in _DISTRICTS:
-                out.append(("DE_LICENSE_PLATE", a, m.end()))
-    if not _ANY_WORD.spans(*lowered(text)):
-        return  # no plate or licence word: the finds below would find nothing
-    for word in _PLATE_WORDS:
-        i = text.find(word)
-        while i != -1:
-            for m in _PLATE.finditer(text, i + len(word), min(n, i + len(word) + 40)):
-                a = m.start()
-                if not (a and text[a - 1].isalnum()):
-                    out.append(("DE_LICENSE_PLATE", a, m.end()))
-                    break
-            i = text.find(word, i + 1)
-    for word in _DL_WORDS:
-        i = text.find(word)
-        while i != -1:
-            dl = _DL_VALUE.match(text, i + len(word), min(n, i + len(word) + 60))
-            if dl:
-                group = 1 if dl.group(1) else 2
-                value = dl.group(group)
-                if sum(c.isdecimal() for c in value) >= 4:
-                    out.append(("DRIVER_LICENSE", dl.start(group), dl.end(group)))
-            i = text.find(word, i + 1)

@@ -43,9 +43,9 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from langchain_aegis.privacy._health import scan_people
-from langchain_aegis.privacy._ids import scan_plates_and_licences
 from langchain_aegis.privacy._normalize import normalize, spans_to_original
 from langchain_aegis.privacy._numbers import Span, scan_numbers
+from langchain_aegis.privacy._plates import scan_plates_and_licences
 from langchain_aegis.privacy._prefilter import release
 from langchain_aegis.privacy._spread import scan_spread_numbers
 from langchain_aegis.privacy._tokens import scan_documents, scan_emails, scan_ipv6

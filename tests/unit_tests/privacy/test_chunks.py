@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 
 from langchain_aegis.privacy import _case as case
 from langchain_aegis.privacy import _health as health
-from langchain_aegis.privacy import _ids as ids
 from langchain_aegis.privacy import _keyword_runs as keyword_runs_module
 from langchain_aegis.privacy import _names as names
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy import _per_text as per_text
+from langchain_aegis.privacy import _plates as plates
 from langchain_aegis.privacy import _tokens as tokens
 from langchain_aegis.privacy._prefilter import lowered, release, whole_word_starts
 
@@ -64,7 +64,7 @@ _KEYWORD_SCANS = (
     (health._PEOPLE_TERMS, p.PEOPLE_TERMS),
     (health._STREET_HINTS, p.STREET_HINT),
     (keyword_runs_module._ANY_LITERAL, p.ANY_KEYWORD_LITERAL),
-    (ids._ANY_WORD, ids._ANY_WORD._pattern),
+    (plates._ANY_WORD, plates._ANY_WORD._pattern),
 )
 
 
