@@ -58,11 +58,20 @@ _YEAR_THEN = re.compile(
     r"(?<![0-9.,])1[0-9]{3}(?![0-9.,])(?=[ ]?[)\-–;]|[ ](?:in|erstmals|entdeck|beschrieb|first|was|wurde|starb|died))"
 )
 _YEAR_AFTER = re.compile(
-    r"(?:[(*†\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|in|im Jahr|seit|um|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"  # noqa: E501
+    r"(?:[(*†\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|[Ii]n|[Ii]m Jahre?|[Ii]n the year"
+    r"|[Aa]nno|[Ss]eit|[Uu]m|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"
     r"|Mai|May|Jun\w*|Jul\w*|Aug\w*|Sep\w*|Okt\w*|Oct\w*|Nov\w*|Dez\w*|Dec\w*)[ ])\Z"
 )
+# A person who died at least 50 years ago ("Marie Curie died in 1934", "Koch (1843-1910)") is no
+# longer a living one, although born less than 120 years ago: the death is said right after the name.
+_DIED = re.compile(
+    r",?[ ](?:died|starb|verstarb)(?:[ ](?:in|im Jahre?|on|am))?[ ](?:[^\n.]{0,16}?[ ])?(1[0-9]{3}|20[0-9]{2})(?![0-9])"
+    r"|[ ]?\((?:\*[ ]?)?1[0-9]{3}[ ]?[-–][ ]?(?:†[ ]?)?(1[0-9]{3}|20[0-9]{2})\)"
+)
+_DEAD_BY = date.today().year - 50
 _YEAR_PREFIX_REACH = 12  # "im Jahr 1850": the date words before a year, or the start of the last one
 _LIVING_FROM = date.today().year - 120
+_MACHINE_FINGERPRINT = re.compile(r"(?:key|cert\w*|ssh|tls|ssl|gpg|pgp|sha-?\d*|md5|hash|host|browser|device)[ :]*\Z")
 # Health, special-category and street words are found through the text's distinct words
 # (see :mod:`._prefilter`): the same spans as a scan of every character, at a fraction of it.
 _PEOPLE_TERMS = KeywordScan(p.PEOPLE_TERMS, p.PEOPLE_KEYWORDS)
@@ -84,16 +93,25 @@ def scan_people(text: str, out: list[Span]) -> None:
     health: list[tuple[int, int]] = []
     special: list[tuple[int, int]] = []
     for ts, te in terms:
+        if low[ts:te] == "fingerprint" and _MACHINE_FINGERPRINT.search(low, max(0, ts - 24), ts):
+            continue  # a key's or a certificate's fingerprint is no one's biometric data
         (special if low[ts:te] in p.SPECIAL_KEYWORDS else health).append(_whole_word(text, ts, te))
     health += _icd_codes(text, low, words)
     used: set[tuple[int, int]] = set()
     old: list[list[int]] = []  # the old years, found at the first person that needs them
+    dead: set[str] = set()  # full names of the historical persons, once the old years are known
     memo: dict[tuple[int, int, int, int], Person | None] = {}  # lexicon names, by word pair
 
     def historical(person: tuple[int, int]) -> bool:
         if not old:
             old.append(_old_years(text))
-        return _historical(old[0], *person)
+            dead.update(_historical_surnames(text, old[0], cues, memo))
+        if _historical(old[0], *person) or _died_long_ago(text, person[1]):
+            return True
+        # An encyclopedic article names its subject again far from the dates ("Robert Koch ...
+        # Robert Koch, der am 11. Dezember 1843"). Within one document only, and by the full name:
+        # a long prompt of many documents may name a living Frau Bach after Johann Sebastian Bach.
+        return bool(dead) and n <= _LETTER and _full_name(text, person) in dead
 
     # Cues by start, to find those near a term by bisection (a text may hold thousands of each).
     cues.sort()
@@ -275,6 +293,30 @@ def _old_years(text: str) -> list[int]:
             if _YEAR_AFTER.search(text, pos, y):
                 years.append(y)
     return years
+
+
+def _historical_surnames(
+    text: str, years: list[int], cues: list[Person], memo: dict[tuple[int, int, int, int], Person | None]
+) -> set[str]:
+    """The full name of every person named within reach of an old year (:func:`_historical`)."""
+    if not years:
+        return set()
+    persons = list(cues)
+    for y in years:
+        persons += lexicon_persons(text, max(0, y - 200), min(len(text), y + 204), memo)
+    names = {_full_name(text, (a, b)) for a, b in persons if _historical(years, a, b)}
+    return names | {name.split()[-1] for name in names if " " in name}  # "Koch" alone, as the lexicon finds it too
+
+
+def _full_name(text: str, person: Person) -> str:
+    """The last two words of a person's span ("Dr. Robert Koch" -> "Robert Koch"), or its one word."""
+    return " ".join(text[person[0] : person[1]].split()[-2:])
+
+
+def _died_long_ago(text: str, end: int) -> bool:
+    """Whether the name ending at ``end`` is followed by a death at least 50 years ago."""
+    m = _DIED.match(text, end, end + 60)
+    return m is not None and int(m.group(1) or m.group(2)) <= _DEAD_BY
 
 
 def _historical(years: list[int], a: int, b: int) -> bool:

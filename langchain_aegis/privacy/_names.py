@@ -82,6 +82,9 @@ _AFTER_CUE = re.compile(  # the name may follow on the next line ("Frau\nMüller
     rf"\.?:?[ \t]*(?:\r?\n[ \t]*)?(?:(?:Dr\.|Prof\.|med\.|dent\.|Dipl\.-\w+\.?|Herr|Frau|Mr\.?|Mrs\.?|Ms\.?)[ \t]+)*"
     rf"(?:[{_UPPER}]\.[ \t]*)?({_NAME_WORD}(?:[ \t]+(?:von|van|de|der|zu)?[ \t]*{_NAME_WORD})?)"
 )
+_NAME_LABELS = frozenset({"Name", "Nachname", "Vorname"})
+_LABEL_END = re.compile(r"[ \t]*(?::|\t|\r?\n|[ ]{2})")
+_IDENTIFIER = re.compile(r"[a-z][A-Z]{2}")  # "PyJWT", "SciPDF"; "McDonald" and "DeLuca" stay names
 _GREETINGS = frozenset({"Hallo", "Hi", "Hey", "Liebe", "Lieber", "Dear", "Moin", "Servus", "Guten Tag"})
 _SIGN_OFF_WORDS = ("grüße", "grüßen", "gruß", "regards", "best", "cheers", "thanks", "danke", "sincerely", "yours",
                    "mfg", "herzlich")  # fmt: skip
@@ -182,6 +185,11 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
         words = text[name_start:name_end].split()
         if words[0] in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4):
             continue  # "Employee SSN", "Name: ID"
+        if cue in _NAME_LABELS and words[0] not in first_names() and words[0] not in surnames():
+            # "Name Server", "Name.Variable", "Name: PyJWT": a field label introduces a name as its
+            # value (after ":", a tab or a line break), and an identifier is not one.
+            if not _LABEL_END.match(text, m.end()) or _IDENTIFIER.search(words[0]):
+                continue
         if cue in _GREETINGS or cue in ("Hi", "Hey", "Kunde", "Kundin"):
             # "Hallo Anna", "Dear John": the greeting needs a known first name or a surname
             if words[0] not in first_names() and words[0] not in surnames():

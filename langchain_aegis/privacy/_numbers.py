@@ -21,7 +21,7 @@ from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._ids import id_candidate, scan_national_ids
 from langchain_aegis.privacy._keyword_runs import LOOKBACK, keyword_runs
-from langchain_aegis.privacy._phones import phone_ok
+from langchain_aegis.privacy._phones import date_shaped, phone_ok
 from langchain_aegis.privacy._prefilter import lowered, number_runs
 
 __all__ = ["Span", "glued_left", "glued_right", "lower_window", "nearest_label", "scan_numbers"]
@@ -36,6 +36,11 @@ _SPACE = frozenset(" ")
 _COUNTING = "012345678901234567890"  # "0123456789" is a placeholder or a digit alphabet, not a phone
 _IBAN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _PHONE_START = re.compile(r"[+(0-9]")
+# ISO 6709 coordinates as time-zone tables write them: signed latitude and longitude in
+# degrees and minutes (and seconds), the one glued to the other.
+_COORDINATES = re.compile(r"[+-](?:[0-9]{4}[+-][0-9]{5}|[0-9]{6}[+-][0-9]{7})(?![0-9])")
+# A digit run followed by two more labels of a host name ("061092085098.ctinets.com").
+_HOST_TAIL = re.compile(r"\.[A-Za-z][A-Za-z0-9-]*\.[A-Za-z]")
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -47,7 +52,7 @@ def glued_left(text: str, i: int) -> bool:
     if c.isalnum() or c == "_":
         return True
     if i >= 2 and c in "-/":
-        return text[i - 2].isalnum()
+        return text[i - 2].isalnum() or text[i - 2] == "_"  # "blk_-6952295868487656571" is an identifier
     return i >= 2 and c == "." and text[i - 2].isdecimal()
 
 
@@ -119,6 +124,8 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             if "*" in text[s - 3 if s > 3 else 0 : s] and not glued_right(text, e) and not glued_left(text, s):
                 _starred_date(text, s, e, out)
             continue
+        if s and text[s - 1] in "+-" and _COORDINATES.match(text, s - 1):
+            continue  # "+4953-09709", "-0351-03225": a place on Earth (ISO 6709), not a phone or a card
         lo = s - LOOKBACK if s > LOOKBACK else 0
         low = low_text[lo:s]
         if keyword:
@@ -164,8 +171,8 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         if "." in raw:
             if raw.count(".") == 3:
                 _ipv4(text, raw, s, out)
-        elif digit_count >= 9:
-            _separated_numbers(text, s, raw, out)
+        elif digit_count >= 9 and not (raw[6:7] == " " and date_shaped(raw)):
+            _separated_numbers(text, s, raw, out)  # not a log's "250101 000001 1" (passes Luhn by chance)
         if "*" in low[-3:]:
             _starred_date(text, s, e, out)
 
@@ -253,6 +260,7 @@ def _phones(text: str, s: int, e: int, out: list[Span]) -> None:
             and not glued_left(text, a)
             and not _inside_digits(text, a)
             and _digits_of(pm.group()) not in _COUNTING
+            and not _HOST_TAIL.match(text, b)
             and phone_ok(pm.group())
         ):
             out.append(("PHONE", a, b))

@@ -230,7 +230,7 @@ _HEALTH_ARGS: dict[str, tuple[str, ...]] = dict(
         "osteoporose", "bandscheibe", "gicht", "fraktur", "ramipril", "bisoprolol", "metoprolol", "simvastatin",
         "atorvastatin", "pantoprazol", "thyroxin", "marcumar", "apixaban", "rivaroxaban", "kreatinin",
         "hämoglobin", "leukozyten", "troponin", "entlassung", "stationär", "aufnahmebefund", "zustand nach",
-        "hiv-positiv", "hiv positiv", "schwangerschaft", "ssw", "krankgeschrieben", "arbeitsunfähigkeit",
+        "hiv-positiv", "hiv positiv", "schwangerschaft", "krankgeschrieben", "arbeitsunfähigkeit",
         "reha", "pflegegrad", "schwerbehindert", "behinderung", "insulinpflichtig", "typ-2-diabetes",
         # English
         "medication", "prescri", "therapy", "disease", "disorder", "syndrome", "illness", "chronic", "depress",
@@ -249,6 +249,7 @@ _HEALTH_ARGS: dict[str, tuple[str, ...]] = dict(
         "hiv", "copd", "adhs", "adhd", "ptsd", "mrt", "mri", "icd", "icd-10", "hba1c", "stroke", "aids", "khk",
         "ekg", "ecg", "crp", "tsh", "gfr", "ldl", "a1c", "nstemi", "stemi", "ct", "bmi", "ass", "op",
         "mg/dl", "mmol/l", "pregnant",
+        "ssw",  # Schwangerschaftswoche ("20. SSW"); a word, as "password" and "Passwort" hold it
     ),
 )  # fmt: skip
 

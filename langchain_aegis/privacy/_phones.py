@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-__all__ = ["phone_ok"]
+__all__ = ["date_shaped", "phone_ok"]
 
 # libphonenumber's metadata patterns are compiled on use through ``re.compile``, whose cache
 # (512 entries) the detector's own patterns and the caller's keep evicting them from: a number
@@ -30,6 +30,15 @@ if _enable_pattern_cache is not None:
     _enable_pattern_cache()
 
 _SSN_SHAPE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{4}")
+# libphonenumber accepts many dates and log timestamps as valid numbers ("2025-06-24 14" is a
+# valid US number, HDFS's "081109 203615 148" a German one), but nobody writes a phone number
+# as a calendar date: ISO, German and US dates, and a log's compact "yymmdd hhmmss".
+_DATE_SHAPE = re.compile(
+    r"(?:19|20)[0-9]{2}([-/.])(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12][0-9]|3[01])(?![0-9])"
+    r"|(?:0[1-9]|[12][0-9]|3[01])([-/.])(?:0[1-9]|1[0-2])\2(?:19|20)[0-9]{2}(?![0-9])"
+    r"|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12][0-9]|3[01])/(?:19|20)[0-9]{2}(?![0-9])"
+    r"|[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]) (?:[01][0-9]|2[0-3])[0-5][0-9][0-5][0-9](?![0-9])"
+)
 
 # National numbers are tried in these regions, Germany first. A leading "0" is a trunk
 # prefix in all of them but the US, whose numbers the pattern finds without it.
@@ -37,10 +46,17 @@ _NATIONAL_REGIONS = ("DE", "AT", "CH", "GB", "FR", "NL")
 
 
 @lru_cache(maxsize=4096)  # the same numbers come back on every call of a conversation
+def date_shaped(raw: str) -> bool:
+    """Whether ``raw`` starts with a calendar date or a log's ``yymmdd hhmmss``: no phone, card or ID."""
+    return _DATE_SHAPE.match(raw) is not None
+
+
 def phone_ok(candidate: str) -> bool:
     """Whether a phone-shaped string is a valid, non-fictional phone number."""
     if _SSN_SHAPE.fullmatch(candidate.strip()):
         return False  # 078-05-1120 is written like a Social Security number, never like a phone
+    if date_shaped(candidate):
+        return False
     compact = "".join(c for c in candidate if c.isdecimal() or c == "+")
     # "030/1234567" is how Germans write a number; elsewhere a slash marks a reference number.
     return _valid(compact, "/" in candidate)

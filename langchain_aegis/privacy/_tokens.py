@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import icao_check_digit
-from langchain_aegis.privacy._names import first_names, surnames
+from langchain_aegis.privacy._mailboxes import nobodys
 from langchain_aegis.privacy._numbers import Span, glued_left, glued_right, lower_window, nearest_label
 from langchain_aegis.privacy._prefilter import WordScan, lowered
 
@@ -38,7 +38,7 @@ def scan_emails(text: str, out: list[Span]) -> None:
             while start < at and text[start] == ".":
                 start += 1
             if domain is not None and start < at and text[start:at] not in _SSH_USERS:
-                if not _fictional(text[start:at], text[at + 1 : domain.end()]):
+                if not nobodys(text[start:at], text[at + 1 : domain.end()]):
                     out.append(("EMAIL", start, domain.end()))
         at = text.find("@", at + 1)
 
@@ -54,26 +54,6 @@ def _suffix_start(text: str, lo: int, hi: int, chars: re.Pattern[str]) -> int:
     """Where the run of ``chars`` that ends at ``hi`` starts, not before ``lo`` (``hi``: no such run)."""
     m = chars.match(text[lo:hi][::-1])
     return hi - (m.end() if m else 0)
-
-
-_RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
-_RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local", "localdomain", "internal", "arpa"})
-
-
-def _fictional(local: str, domain: str) -> bool:
-    """Whether an address belongs to nobody: a reserved domain (RFC 2606/6761) and no real name.
-
-    ``user@example.com`` in test code is nobody's; ``anna.schmidt@example.org``
-    still names a person (first name and surname from the lexicon), so it counts.
-    """
-    domain = domain.lower()
-    reserved = domain.rsplit(".", 1)[-1] in _RESERVED_TLDS or any(
-        domain == d or domain.endswith("." + d) for d in _RESERVED_DOMAINS
-    )
-    if not reserved:
-        return False
-    parts = [part.capitalize() for part in re.split(r"[._\-]", local) if part]
-    return not (len(parts) >= 2 and parts[0] in first_names() and parts[-1] in surnames())
 
 
 def scan_ipv6(text: str, out: list[Span]) -> None:

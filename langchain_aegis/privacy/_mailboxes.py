@@ -1,0 +1,130 @@
+"""E-mail addresses that are nobody's, or an organisation's: not a person's.
+
+The detector reports an e-mail address because it reaches a person. Four kinds
+of address reach no one in particular, and flagging them would pin ordinary
+business and technical text (an invoice's footer, a package's metadata, a
+translation file's header) to the local model:
+
+- **reserved domains** (RFC 2606/6761): ``user@example.com``, ``*.test``,
+  ``*.invalid``, ``localhost``;
+- **placeholders** in templates: ``deine@email.de``, ``contact@yourcompany.com``;
+- **role mailboxes** (RFC 2142 and their everyday German and English kin):
+  ``info@``, ``kontakt@``, ``support-team@``, ``rechnung@``, ``noreply@``, unless the
+  domain spells a person's name (``hello@jpadilla.com``, ``info@praxis-mueller.de``);
+- **mailing lists**: ``numpy-discussion@python.org``, ``…@lists.debian.org``.
+
+A local part that spells a person's first name and surname from the lexicon
+(``anna.schmidt@example.org``, ``info.anna.schmidt@``) always counts: the
+address then names the person, whatever the domain. No library keeps lists of
+role mailboxes or placeholder domains, so the words are kept here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from langchain_aegis.privacy._names import first_names, surnames
+
+__all__ = ["nobodys"]
+
+_RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
+_RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local", "localdomain", "internal", "arpa"})
+
+# The local part of an organisation's mailbox: RFC 2142's (abuse, noc, security, postmaster,
+# hostmaster, webmaster, info, marketing, sales, support), automatic senders, and the
+# departments and functions German and English businesses, practices and projects publish.
+_ROLE_WORDS = frozenset(
+    {
+        "abuse", "noc", "security", "postmaster", "hostmaster", "webmaster", "info", "marketing", "sales",
+        "support", "noreply", "donotreply", "no", "reply", "do", "not", "mailer", "daemon", "bounce", "bounces",
+        "notifications", "notification", "notify", "alerts", "newsletter", "news", "admin", "administrator", "root",
+        "contact", "kontakt", "hello", "hallo", "hi", "office", "team", "service", "services", "kundenservice",
+        "customerservice", "customer", "care", "help", "hilfe", "helpdesk", "feedback", "enquiries", "inquiries",
+        "press", "presse", "media", "redaktion", "editor", "editors", "verlag", "legal", "privacy", "datenschutz",
+        "compliance", "impressum", "billing", "accounts", "accounting", "buchhaltung", "rechnung", "rechnungen",
+        "invoice", "invoices", "orders", "order", "bestellung", "bestellungen", "shop", "store", "vertrieb",
+        "verkauf", "einkauf", "jobs", "careers", "karriere", "bewerbung", "bewerbungen", "hr", "recruiting",
+        "personalabteilung", "mail", "post", "poststelle", "buero", "büro", "sekretariat", "verwaltung", "empfang",
+        "zentrale", "praxis", "kanzlei", "anmeldung", "termine", "termin", "dev", "developers", "devs", "oss",
+        "opensource", "maintainers", "maintainer", "community", "staff", "general", "allgemein",
+    }
+)  # fmt: skip
+# A mailing list is a project's name and one of these ("numpy-discussion", "bug-gnulib", "distutils-sig").
+_LIST_WORDS = frozenset(
+    {
+        "discuss", "discussion", "devel", "users", "announce", "announcements", "l10n", "i18n", "commits",
+        "bug", "bugs", "patches", "request", "owner", "talk", "digest", "subscribe", "unsubscribe", "list", "lists",
+        "sig", "translators", "contributors", "maintainers", "interest", "members",
+    }
+)  # fmt: skip
+_LIST_HOSTS = ("lists.", "list.", "listserv.", "groups.", "mailman.")
+_LIST_DOMAINS = ("googlegroups.com", "groups.io", "freelists.org")
+# Template placeholders: a local part that stands for the reader's own ("deine@", "your.name@")
+# and a domain that does ("yourcompany.com", "ihre-firma.de", "mydomain.org").
+_PLACEHOLDER_LOCAL = frozenset(
+    {
+        "your", "yourname", "deine", "dein", "ihre", "ihr", "name", "vorname", "nachname", "firstname",
+        "lastname", "first", "last", "email", "e", "mail", "user", "username", "benutzer", "someone", "somebody",
+        "jemand",
+    }
+)  # fmt: skip
+_PLACEHOLDER_DOMAIN = re.compile(
+    r"(?:your|my|deine?|ihre?|meine?)-?(?:company|domain|site|website|server|host|shop|firma|unternehmen|"
+    r"seite|webseite|mail|email|organisation|organization|org|business|name)\."
+)
+_PARTS = re.compile(r"[._\-]+")
+
+
+def nobodys(local: str, domain: str) -> bool:
+    """Whether ``local@domain`` reaches no person: reserved, a placeholder, a role mailbox or a list.
+
+    Args:
+        local: the part before the ``@``, as written.
+        domain: the part after it, as written.
+
+    Returns:
+        ``False`` whenever the local part holds a lexicon first name and surname.
+    """
+    low = local.lower().split("+", 1)[0]  # "support+invoices@": the tag says which, not who
+    parts = [word for part in _PARTS.split(low) if (word := part.rstrip("0123456789"))]  # "info2", "team_42"
+    if _names_person(parts):
+        return False
+    domain = domain.lower()
+    tld = domain.rsplit(".", 1)[-1]
+    if tld in _RESERVED_TLDS or any(domain == d or domain.endswith("." + d) for d in _RESERVED_DOMAINS):
+        return True
+    if domain.startswith(_LIST_HOSTS) or any(domain == d or domain.endswith("." + d) for d in _LIST_DOMAINS):
+        return True
+    if _PLACEHOLDER_DOMAIN.match(domain):
+        return True
+    if parts and (all(part in _PLACEHOLDER_LOCAL for part in parts) or all(part in _ROLE_WORDS for part in parts)):
+        return not _personal_domain(domain)
+    # A project's list: its name and a list word ("numpy-discussion", "bug-gnulib"), no first name in it.
+    return (
+        len(parts) >= 2
+        and any(part in _LIST_WORDS for part in parts)
+        and not any(part.capitalize() in first_names() for part in parts)
+    )
+
+
+def _personal_domain(domain: str) -> bool:
+    """Whether a label of ``domain`` is a name and a surname glued (``jpadilla.com``, ``praxis-mueller.de``).
+
+    ``hello@ronnypfannschmidt.de`` is one person's mailbox, and ``info@praxis-mueller.de``
+    reaches Dr. Müller; a label that is the surname alone (``pustet.de``) is a company's.
+    """
+    lasts = surnames()
+    for label in domain.split(".")[:-1]:
+        for i in range(1, len(label) - 3):
+            if label[i:].capitalize() in lasts:
+                return True
+    return False
+
+
+def _names_person(parts: list[str]) -> bool:
+    """Whether the parts hold a first name followed, later, by a surname (``anna.schmidt``)."""
+    firsts, lasts = first_names(), surnames()
+    for i, part in enumerate(parts):
+        if part.capitalize() in firsts:
+            return any(later.capitalize() in lasts for later in parts[i + 1 :])
+    return False

@@ -1,0 +1,229 @@
+"""Families of clean real-world text that were flagged, and the personal data next to them that must stay found.
+
+Each family was found by scanning ~600 real files the project had never seen (Debian changelogs,
+package metadata, `/etc` files, loghub log samples, translation files, time-zone tables,
+encyclopedic excerpts): 7.2 % of the clean ones were flagged, 1.1 % after these fixes. Each test
+states the family and varies it; each has a positive twin, so a fix that merely stops finding
+anything fails.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from langchain_aegis.privacy import detect
+from langchain_aegis.privacy._mailboxes import nobodys
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(f.entity, text[f.start : f.end]) for f in detect(text)]
+
+
+# --- e-mail addresses that reach no person -------------------------------------------------
+
+_ROLES = ["info", "kontakt", "contact", "support", "team", "verlag", "rechnung", "noreply", "no-reply", "presse"]
+_LIST_ADDRESSES = [
+    "numpy-discussion@python.org",
+    "debian-l10n-german@lists.debian.org",
+    "bug-gnulib@gnu.org",
+    "distutils-sig@python.org",
+    "procps@freelists.org",
+    "pgsql-bugs@lists.postgresql.org",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    role=st.sampled_from(_ROLES),
+    tail=st.sampled_from(["", "-team", "_42", "+invoices", "2"]),
+    domain=st.sampled_from(["pustet.de", "explosion.ai", "redis.com", "stadtwerke-ulm.de", "acme-gmbh.com"]),
+    frame=st.sampled_from(["Kontakt: {}", "Author-email: Team <{}>", "Bestellungen unter {}.", '"email": "{}"']),
+)
+def test_an_organisations_role_mailbox_is_not_a_person(role: str, tail: str, domain: str, frame: str) -> None:
+    text = frame.format(f"{role}{tail}@{domain}")
+    assert found(text) == []
+
+
+@pytest.mark.parametrize("address", _LIST_ADDRESSES)
+def test_a_mailing_list_is_not_a_person(address: str) -> None:
+    assert found(f'"Language-Team: German <{address}>\\n"') == []
+
+
+@pytest.mark.parametrize("address", ["deine@email.de", "contact@yourcompany.com", "name@ihre-firma.de"])
+def test_a_templates_placeholder_address_is_nobodys(address: str) -> None:
+    assert found(f"E-Mail: [{address}]") == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "anna.schmidt@pustet.de",  # a person at a company
+        "info.anna.schmidt@web.de",  # a role word, but the person's name too
+        "hello@ronnypfannschmidt.de",  # a role word at a domain that is a person's name
+        "support-team_42@kanzlei-brandt.de",  # the lawyer's own firm
+        "info@praxis-mueller.de",  # Dr. Müller's practice
+        "j.padilla@gmail.com",
+        "mueller.k@t-online.de",
+    ],
+)
+def test_a_persons_address_is_still_found(address: str) -> None:
+    assert found(f"Bitte an {address} schreiben.") == [("EMAIL", address)]
+
+
+def test_role_words_do_not_hide_names_in_the_lexicon() -> None:
+    assert not nobodys("anna.schmidt", "example.org")  # a reserved domain, but a real name
+    assert not nobodys("kontakt.mueller", "web.de")
+    assert nobodys("kontakt", "web.de")
+
+
+# --- numbers that libphonenumber accepts and nobody dials ------------------------------------
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    year=st.integers(1990, 2035),
+    month=st.integers(1, 12),
+    day=st.integers(1, 28),
+    hour=st.integers(0, 23),
+    before=st.sampled_from(["2.14.1-4\n", "amd64 1.0-1\n", "", "ok\n"]),
+    sep=st.sampled_from(["-", "/", "."]),
+)
+def test_a_log_lines_date_and_hour_is_no_phone(
+    year: int, month: int, day: int, hour: int, before: str, sep: str
+) -> None:
+    iso = f"{year}{sep}{month:02d}{sep}{day:02d} {hour:02d}:39:09 status installed fontconfig:amd64"
+    german = f"{day:02d}.{month:02d}.{year} {hour:02d}:39 Uhr Termin"
+    assert [e for e, _ in found(before + iso)] == []
+    assert [e for e, _ in found(before + german)] == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    date=st.tuples(st.integers(0, 99), st.integers(1, 12), st.integers(1, 28)),
+    time=st.tuples(st.integers(0, 23), st.integers(0, 59), st.integers(0, 59)),
+    thread=st.integers(1, 999),
+)
+def test_an_hdfs_log_timestamp_is_no_phone(date: tuple[int, int, int], time: tuple[int, int, int], thread: int) -> None:
+    y, m, d = date
+    hh, mm, ss = time
+    text = f"{y:02d}{m:02d}{d:02d} {hh:02d}{mm:02d}{ss:02d} {thread} INFO dfs.DataNode$PacketResponder: done"
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "BR\t-0351-03225\tAmerica/Noronha",
+        "CA\t+4953-09709\tAmerica/Winnipeg",
+        "CA\t+682059-1334300\tAmerica/Inuvik",
+        "US\t+404251-0740023\tAmerica/New_York",
+        "AQ\t-6617+11031\tAntarctica/Casey",
+    ],
+)
+def test_iso_6709_coordinates_are_neither_phone_nor_card(line: str) -> None:
+    assert found(line) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Tel. 0351-03225", "0351-03225"),
+        ("Tel +4930-1234567", "+4930-1234567"),
+        ("Fax 030-1234567", "030-1234567"),
+        ("Mobil 0171 2345678.Bitte zurückrufen", "0171 2345678"),
+        ("call 0811 092036", "0811 092036"),
+    ],
+)
+def test_phones_near_those_shapes_are_still_found(text: str, value: str) -> None:
+    assert found(text) == [("PHONE", value)]
+
+
+def test_digits_of_a_host_name_and_an_identifier_are_no_entity() -> None:
+    assert found("sshd: authentication failure; rhost=061092085098.ctinets.com") == []
+    assert found("for block blk_-6952295868487656571 terminating") == []
+    assert found("Karte 4111 1111 1111 1111") == [("CREDIT_CARD", "4111 1111 1111 1111")]
+
+
+# --- technical words and historical people ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Delete leftover symlinks pointing at crosswrapper.\n -- Andrej Shadura",
+        '{"type": "password", "ui_name": "Secret Key"}',
+        'msgstr "Passwortqualität für Frau Weber prüfen"',
+    ],
+)
+def test_ssw_inside_a_word_is_no_pregnancy(text: str) -> None:
+    assert not any(entity == "HEALTH" for entity, _ in found(text))
+
+
+def test_ssw_as_a_word_still_is() -> None:
+    assert ("HEALTH", "SSW") in found("Claudia Scholz ist in der 20. SSW schwanger.")
+
+
+@pytest.mark.parametrize("machine", ["certificate", "TLS peer certificate", "SSH key", "host key", "SHA256"])
+def test_a_machines_fingerprint_is_no_biometric_data(machine: str) -> None:
+    assert found(f"{machine} fingerprint (Alan Cohen)") == []
+
+
+def test_a_persons_fingerprint_still_is() -> None:
+    assert ("SPECIAL_CATEGORY", "Herr Maier") in found("Herr Maier, Fingerabdruck und fingerprint gespeichert")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nbp 2/ddp # Name Binding Protocol",
+        "domain 53/tcp # Domain Name Server",
+        "(validName, Name.Variable)",
+        "Metadata-Version: 2.4\nName: PyJWT\nVersion: 2.8.0",
+    ],
+)
+def test_the_word_name_before_an_identifier_is_no_cue(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Name: Anna Schmidt", "Name: Anna Schmidt"),
+        ("Name: Horvatovic", "Name: Horvatovic"),
+        ("Name\tOltmanns", "Name\tOltmanns"),
+        ("Name Anna Schmidt", "Name Anna Schmidt"),
+        ("Name: McDonald", "Name: McDonald"),
+    ],
+)
+def test_a_name_field_still_introduces_a_name(text: str, person: str) -> None:
+    assert found(text) == [("PERSON", person)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Im Jahre 1882 veröffentlichte Dr. Robert Koch seine Entdeckung des Erregers der Tuberkulose.",
+        "In 1882, Dr. Robert Koch described the cause of tuberculosis.",
+        "Marie Curie died in 1934 from aplastic pernicious anaemia.",
+        "Robert Koch (1843-1910) beschrieb die Tuberkulose.",
+        "Der Mediziner Robert Koch ist bekannt als Entdecker der Tuberkulose. "
+        + "Er forschte weiter. " * 12
+        + "Dabei sollte Robert Koch, der am 11. Dezember 1843 in Clausthal geboren wurde, Arzt werden.",
+    ],
+)
+def test_a_person_who_died_long_ago_is_not_a_living_ones_health_data(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Herr Müller verstarb 2019 an Krebs.",  # died recently: still protected
+        "Frau Schmidt hat Diabetes. Der Vater starb 1975 an einem Herzinfarkt.",  # a relative's death
+        "Frau Koch hat Diabetes Typ 2.",
+    ],
+)
+def test_the_living_and_the_recently_dead_are_still_found(text: str) -> None:
+    assert any(entity == "HEALTH" for entity, _ in found(text))
