@@ -32,7 +32,7 @@ from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._case import recase, recase_around, uncased
-from langchain_aegis.privacy._names import Person, addressee, cue_persons, lexicon_persons
+from langchain_aegis.privacy._names import CUES, Person, addressee, cue_persons, lexicon_persons
 from langchain_aegis.privacy._numbers import Span
 from langchain_aegis.privacy._prefilter import KeywordScan, WordScan, folded_words, lowered, number_runs
 
@@ -66,7 +66,7 @@ _YEAR_AFTER = re.compile(
 # longer a living one, although born less than 120 years ago: the death is said right after the name.
 _DIED = re.compile(
     r",?[ ](?:died|starb|verstarb)(?:[ ](?:in|im Jahre?|on|am))?[ ](?:[^\n.]{0,16}?[ ])?(1[0-9]{3}|20[0-9]{2})(?![0-9])"
-    r"|[ ]?\((?:\*[ ]?)?1[0-9]{3}[ ]?[-–][ ]?(?:†[ ]?)?(1[0-9]{3}|20[0-9]{2})\)"
+    r"|[ ]?\((?:\*[ ]?)?(1[0-9]{3})[ ]?[-–][ ]?(?:†[ ]?)?(1[0-9]{3}|20[0-9]{2})\)"
 )
 _DEAD_BY = date.today().year - 50
 _YEAR_PREFIX_REACH = 12  # "im Jahr 1850": the date words before a year, or the start of the last one
@@ -304,8 +304,11 @@ def _historical_surnames(
     persons = list(cues)
     for y in years:
         persons += lexicon_persons(text, max(0, y - 200), min(len(text), y + 204), memo)
-    names = {_full_name(text, (a, b)) for a, b in persons if _historical(years, a, b)}
-    return names | {name.split()[-1] for name in names if " " in name}  # "Koch" alone, as the lexicon finds it too
+    # A first name and a surname ("Robert Koch"), not a salutation and a surname ("Frau Bach"): the
+    # salutation says less about who is meant. "Koch" alone counts too, as the lexicon finds it so.
+    names = {name for a, b in persons if " " in (name := _full_name(text, (a, b))) and _historical(years, a, b)}
+    names -= {name for name in names if CUES.fullmatch(name.split()[0].rstrip("."))}
+    return names | {name.split()[-1] for name in names}
 
 
 def _full_name(text: str, person: Person) -> str:
@@ -316,7 +319,12 @@ def _full_name(text: str, person: Person) -> str:
 def _died_long_ago(text: str, end: int) -> bool:
     """Whether the name ending at ``end`` is followed by a death at least 50 years ago."""
     m = _DIED.match(text, end, end + 60)
-    return m is not None and int(m.group(1) or m.group(2)) <= _DEAD_BY
+    if m is None:
+        return False
+    if m.group(1):
+        return int(m.group(1)) <= _DEAD_BY
+    born, died = int(m.group(2)), int(m.group(3))
+    return born < died <= _DEAD_BY  # "(1843-1910)"; not "(1986-1971)", which is no life
 
 
 def _historical(years: list[int], a: int, b: int) -> bool:

@@ -64,7 +64,7 @@ _LIST_DOMAINS = ("googlegroups.com", "groups.io", "freelists.org")
 _PLACEHOLDER_LOCAL = frozenset(
     {
         "your", "yourname", "deine", "dein", "ihre", "ihr", "name", "vorname", "nachname", "firstname",
-        "lastname", "first", "last", "email", "e", "mail", "user", "username", "benutzer", "someone", "somebody",
+        "lastname", "first", "last", "email", "mail", "user", "username", "benutzer", "someone", "somebody",
         "jemand",
     }
 )  # fmt: skip
@@ -87,6 +87,8 @@ def nobodys(local: str, domain: str) -> bool:
     """
     low = local.lower().split("+", 1)[0]  # "support+invoices@": the tag says which, not who
     parts = [word for part in _PARTS.split(low) if (word := part.rstrip("0123456789"))]  # "info2", "team_42"
+    if parts[:2] == ["e", "mail"]:
+        parts[:2] = ["email"]  # "e-mail@": the word, not an initial
     if _names_person(parts):
         return False
     domain = domain.lower()
