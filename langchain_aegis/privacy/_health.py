@@ -99,7 +99,7 @@ def scan_people(text: str, out: list[Span]) -> None:
     health += _icd_codes(text, low, words)
     used: set[tuple[int, int]] = set()
     old: list[list[int]] = []  # the old years, found at the first person that needs them
-    dead: set[str] = set()  # full names of the historical persons, once the old years are known
+    dead: set[str] = set()  # surnames of the historical persons, once the old years are known
     memo: dict[tuple[int, int, int, int], Person | None] = {}  # lexicon names, by word pair
 
     def historical(person: tuple[int, int]) -> bool:
@@ -109,9 +109,9 @@ def scan_people(text: str, out: list[Span]) -> None:
         if _historical(old[0], *person) or _died_long_ago(text, person[1]):
             return True
         # An encyclopedic article names its subject again far from the dates ("Robert Koch ...
-        # Robert Koch, der am 11. Dezember 1843"). Within one document only, and by the full name:
-        # a long prompt of many documents may name a living Frau Bach after Johann Sebastian Bach.
-        return bool(dead) and n <= _LETTER and _full_name(text, person) in dead
+        # Dr. Koch ... Robert Koch, der am 11. Dezember 1843"). Within one document only: a long
+        # prompt of many documents may name a living Frau Bach after Johann Sebastian Bach.
+        return bool(dead) and n <= _LETTER and text[person[0] : person[1]].split()[-1] in dead
 
     # Cues by start, to find those near a term by bisection (a text may hold thousands of each).
     cues.sort()
@@ -298,22 +298,22 @@ def _old_years(text: str) -> list[int]:
 def _historical_surnames(
     text: str, years: list[int], cues: list[Person], memo: dict[tuple[int, int, int, int], Person | None]
 ) -> set[str]:
-    """The full name of every person named within reach of an old year (:func:`_historical`)."""
+    """The surnames of the persons named by first name and surname within reach of an old year.
+
+    "Robert Koch" near "geb. 1843" makes "Koch" historical; "Frau Bach" near "1685" does not
+    make "Bach" so: a salutation says less about who is meant than a first name does.
+    """
     if not years:
         return set()
     persons = list(cues)
     for y in years:
         persons += lexicon_persons(text, max(0, y - 200), min(len(text), y + 204), memo)
-    # A first name and a surname ("Robert Koch"), not a salutation and a surname ("Frau Bach"): the
-    # salutation says less about who is meant. "Koch" alone counts too, as the lexicon finds it so.
-    names = {name for a, b in persons if " " in (name := _full_name(text, (a, b))) and _historical(years, a, b)}
-    names -= {name for name in names if CUES.fullmatch(name.split()[0].rstrip("."))}
-    return names | {name.split()[-1] for name in names}
-
-
-def _full_name(text: str, person: Person) -> str:
-    """The last two words of a person's span ("Dr. Robert Koch" -> "Robert Koch"), or its one word."""
-    return " ".join(text[person[0] : person[1]].split()[-2:])
+    surnames = set()
+    for a, b in persons:
+        words = text[a:b].split()
+        if len(words) >= 2 and not CUES.fullmatch(words[-2].rstrip(".")) and _historical(years, a, b):
+            surnames.add(words[-1])
+    return surnames
 
 
 def _died_long_ago(text: str, end: int) -> bool:

@@ -217,6 +217,18 @@ def test_a_person_who_died_long_ago_is_not_a_living_ones_health_data(text: str) 
     assert found(text) == []
 
 
+def test_a_historical_surname_spreads_through_one_document_only() -> None:
+    article = (
+        "Der Mediziner Dr. Koch war an Tuberkulose interessiert. "
+        + "Er forschte weiter. " * 12
+        + "Dabei sollte Robert Koch, der am 11. Dezember 1843 in Clausthal geboren wurde, Arzt werden."
+    )
+    assert found(article) == []
+    # A prompt of many documents (over 12,000 characters) may name a living Dr. Koch elsewhere.
+    prompt = "Dr. Koch hat Tuberkulose. " + "Die Besprechung wurde verschoben. " * 400 + article[56:]
+    assert ("HEALTH", "Dr. Koch") in found(prompt)
+
+
 @pytest.mark.parametrize(
     "text",
     [
