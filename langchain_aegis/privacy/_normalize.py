@@ -237,6 +237,11 @@ _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")  # a literal first
 
 
 _JSON_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}")  # "anna.schmidt\u0040gmail.com" in JSON text
+# A line break or tab written as an escape in JSON, a log or a code string ("IBAN:\nDE89...",
+# "Mail:\tanna@web.de") separates words as the character does; read as the letter, it glues onto
+# the value after it. An escaped backslash before it ("C:\\new") is a path, not an escape.
+_WHITESPACE_ESCAPE = re.compile(r"(?<!\\)\\[ntr]")
+_ESCAPED = {"\\n": "\n", "\\t": "\t", "\\r": "\r"}
 
 
 def _markup_edits(text: str) -> list[Edit]:
@@ -246,6 +251,8 @@ def _markup_edits(text: str) -> list[Edit]:
             code = int(m.group()[2:], 16)
             if not 0xD800 <= code <= 0xDFFF:  # a lone surrogate is no character to read
                 edits.append((m.start(), m.end(), _clean(chr(code))))
+    if "\\" in text:
+        edits += [(m.start(), m.end(), _ESCAPED[m.group()]) for m in _WHITESPACE_ESCAPE.finditer(text)]
     if "&" in text:
         for m in _ENTITY.finditer(text):
             decoded = html.unescape(m.group())
@@ -323,7 +330,7 @@ def normalize(text: str, first_names: frozenset[str] = frozenset()) -> tuple[str
         if edits:
             text = apply_edits(text, edits)
             maps.append(OffsetMap(edits))
-    if "&" in text or "%" in text or "\\u" in text:
+    if "&" in text or "%" in text or "\\" in text:
         edits = _markup_edits(text)
         if edits:
             text = apply_edits(text, edits)

@@ -130,3 +130,38 @@ def test_offset_map_is_monotonic_and_in_bounds(text: str) -> None:
 
 def test_decoded_entities_are_normalized_too() -> None:
     assert normalize(html.escape("a\u00a0b") + "&nbsp;c")[0] == "a b c"
+
+
+_AFTER_ESCAPE = [
+    ("Tel.:", "0171 2345678", "PHONE"),
+    ("IBAN:", "DE89370400440532013000", "IBAN"),
+    ("Karte:", "4111111111111111", "CREDIT_CARD"),
+    ("Kontakt:", "anna.schmidt@web.de", "EMAIL"),
+    ("Grüße", "Anna Schmidt", "PERSON"),
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    case=st.sampled_from(_AFTER_ESCAPE),
+    escape=st.sampled_from(["\\n", "\\t", "\\r\\n", "\\n\\n"]),
+    frame=st.sampled_from(['{{"body": "{}"}}', '"{}"', "msg={}", 'log.info("{}")']),
+)
+def test_a_value_after_an_escaped_line_break_or_tab_is_found(
+    case: tuple[str, str, str], escape: str, frame: str
+) -> None:
+    # JSON, logs and code strings write a line break as backslash-n; the value after it is the value.
+    label, value, entity = case
+    if entity == "PERSON":
+        escape = "\\r\\n" if "r" in escape else "\\n"  # a sign-off's name stands on the next line
+    text = frame.format(f"{label}{escape}{value}")
+    start = text.index(value)
+    assert (entity, start, start + len(value)) in [(f.entity, f.start, f.end) for f in detect(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["C:\\\\new\\\\temp\\\\readme.txt", "C:\\Users\\nmueller\\notes\\todo.txt", 'printf("%d\\n", count);'],
+)
+def test_paths_and_format_strings_stay_clean(text: str) -> None:
+    assert detect(text) == []
