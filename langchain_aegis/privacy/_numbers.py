@@ -333,6 +333,9 @@ def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
 _VERSION_BEFORE = re.compile(
     r"(?:version|release|build|firmware|rev|ver|v|==|~=|>=|<=|@|<assemblyversion>|<fileversion>|"
     r"assemblyversion\(\"|\": \"|\":\"|=\"|= \"|')[ =:]{0,3}\Z"
+    # A changelog's "Update from 1.2.99.2 to 1.2.99.4", "bump libfoo-2 from ...": the word between
+    # (if any) is a package's name, never a plain word ("updated profile from 85.x" is a login).
+    r"|(?:updat|upgrad|bump|downgrad)[a-z]*(?:[ ][a-z]*[\-_0-9][\w.\-]*)?[ ]from[ ](?:[0-9][0-9.]*[ ]to[ ])?\Z"
 )
 
 
@@ -341,7 +344,7 @@ _VERSION_AFTER = re.compile(r"[ \-]?(?:style )?(?:version|release|build|-?rc|-?b
 
 def _version_context(text: str, s: int) -> bool:
     """Whether a dotted quad is a version: after "version", "v", "==", "@", in a package pin."""
-    low = text[max(0, s - 24) : s].lower()
+    low = text[max(0, s - 48) : s].lower()
     return _VERSION_BEFORE.search(low) is not None
 
 

@@ -239,3 +239,24 @@ def test_a_historical_surname_spreads_through_one_document_only() -> None:
 )
 def test_the_living_and_the_recently_dead_are_still_found(text: str) -> None:
     assert any(entity == "HEALTH" for entity, _ in found(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["* Update from 1.2.99.2 to 1.2.99.4", "Bump libfoo-2 from 3.14.2.11 to 3.14.2.12", "upgraded from 1.2.99.2"],
+)
+def test_a_changelogs_version_update_is_no_ip_address(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "User updated profile from 85.214.132.117",
+        "login from 85.214.132.117 to 85.214.132.118",
+        "update: connection from 91.198.174.192",
+    ],
+)
+def test_a_login_from_an_address_is_still_one(text: str) -> None:
+    assert found(text)
+    assert all(entity == "IP_ADDRESS" for entity, _ in found(text))
