@@ -102,7 +102,15 @@ def scan_people(text: str, out: list[Span]) -> None:
     dead: set[str] = set()  # surnames of the historical persons, once the old years are known
     memo: dict[tuple[int, int, int, int], Person | None] = {}  # lexicon names, by word pair
 
+    verdicts: dict[Person, bool] = {}  # each person judged once (a letter's cues meet every term)
+
     def historical(person: tuple[int, int]) -> bool:
+        verdict = verdicts.get(person)
+        if verdict is None:
+            verdict = verdicts[person] = judge(person)
+        return verdict
+
+    def judge(person: tuple[int, int]) -> bool:
         if not old:
             old.append(_old_years(text))
             dead.update(_historical_surnames(text, old[0], cues, memo))
@@ -122,14 +130,15 @@ def scan_people(text: str, out: list[Span]) -> None:
     # person it names, however far the diagnoses stand from the name in its head.
     clinical = n <= _LETTER and len({low[a:b] for a, b in health}) >= 3
     head = lexicon_persons(text, 0, min(n, 400)) if clinical else []
+    letter = [q for q in cues + head if not historical(q)] if clinical and health else []
     for terms, entity in ((health, "HEALTH"), (special, "SPECIAL_CATEGORY")):
         for ts, te in terms:
             lo, hi = max(0, ts - _REACH), min(n, te + _REACH)
             if clinical and entity == "HEALTH":
-                persons = cues + head
+                persons = [q for q in letter if q[1] <= ts or q[0] >= te]
             else:
                 persons = _overlapping(cues, cue_starts, longest, lo, hi) + lexicon_persons(text, lo, hi, memo)
-            persons = [q for q in persons if (q[1] <= ts or q[0] >= te) and not historical(q)]
+                persons = [q for q in persons if (q[1] <= ts or q[0] >= te) and not historical(q)]
             if persons:
                 out.append((entity, ts, te))
                 out.extend((entity, a, b) for a, b in persons)

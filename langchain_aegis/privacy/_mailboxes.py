@@ -22,6 +22,7 @@ role mailboxes or placeholder domains, so the words are kept here.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from langchain_aegis.privacy._names import first_names, surnames
 
@@ -75,6 +76,7 @@ _PLACEHOLDER_DOMAIN = re.compile(
 _PARTS = re.compile(r"[._\-]+")
 
 
+@lru_cache(maxsize=4096)  # the same addresses come back on every call of a conversation
 def nobodys(local: str, domain: str) -> bool:
     """Whether ``local@domain`` reaches no person: reserved, a placeholder, a role mailbox or a list.
 
@@ -89,9 +91,10 @@ def nobodys(local: str, domain: str) -> bool:
     parts = [word for part in _PARTS.split(low) if (word := part.rstrip("0123456789"))]  # "info2", "team_42"
     if parts[:2] == ["e", "mail"]:
         parts[:2] = ["email"]  # "e-mail@": the word, not an initial
-    if _names_person(parts):
-        return False
-    domain = domain.lower()
+    return _unpersonal(parts, domain.lower()) and not _names_person(parts)
+
+
+def _unpersonal(parts: list[str], domain: str) -> bool:
     tld = domain.rsplit(".", 1)[-1]
     if tld in _RESERVED_TLDS or any(domain == d or domain.endswith("." + d) for d in _RESERVED_DOMAINS):
         return True
