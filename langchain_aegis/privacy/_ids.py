@@ -55,16 +55,32 @@ ID_ENTITIES = (
 Span = tuple[str, int, int]
 
 _AHV = re.compile(r"756[. ]?[0-9]{4}[. ]?[0-9]{4}[. ]?[0-9]{2}(?![0-9])")
-_SVNR = re.compile(r"[1-9][0-9]{3} ?[0-9]{6}(?![0-9])")
+# "1237 010180" on its own; "1237-010180", "1237/010180" and "1237 01 01 80" only after the keyword,
+# as receipt and phone numbers are written so too.
+_SVNR = re.compile(r"[1-9][0-9]{3}(?: ?[0-9]{6}|([\-/])[0-9]{6}|( )[0-9]{2} [0-9]{2} [0-9]{2})(?![0-9])")
 _NHS = re.compile(r"([0-9]{3})([ \-]?)([0-9]{3})\2([0-9]{4})(?![0-9])")
-_NINO = re.compile(r"([A-Z]{2}) ?([0-9]{2}) ?([0-9]{2}) ?([0-9]{2}) ?([A-D])(?![A-Za-z0-9])")
-_KVNR = re.compile(r"([A-Z])[ ]?([0-9]{9})(?![0-9A-Za-z])")
-_RVNR = re.compile(r"([0-9]{2})[ ]?([0-9]{6})[ ]?([A-Z])[ ]?([0-9]{3})(?![0-9A-Za-z])")
-_STNR = re.compile(r"[0-9]{2,3}/?[0-9]{3,4}/?[0-9]{4,5}(?![0-9])|[0-9]{10,13}(?![0-9])")
+# Upper or lower case, groups apart by a space or a dash ("AB-12-34-56-C"); lower case only after its keyword.
+_NINO = re.compile(r"([A-Za-z]{2})[ \-]?([0-9]{2})[ \-]?([0-9]{2})[ \-]?([0-9]{2})[ \-]?([A-Da-d])(?![A-Za-z0-9])")
+# "A123456780", "A123 456780", "A 123 456 780" (as the eGK prints it).
+_KVNR = re.compile(r"([A-Z])[ ]?([0-9]{3})[ ]?([0-9]{3})[ ]?([0-9]{3})(?![0-9A-Za-z])")
+_RVNR = re.compile(r"([0-9]{2})[ ]?([0-9]{6})[ ]?([A-Za-z])[ ]?([0-9]{3})(?![0-9A-Za-z])")
+# Slashes, or two spaces ("181 815 08155"): one space alone is a phone's ("030 12345678").
+_STNR = re.compile(r"[0-9]{2,3}(?:/?[0-9]{3,4}/?|[ ][0-9]{3,4}[ ])[0-9]{4,5}(?![0-9])|[0-9]{10,13}(?![0-9])")
 
-_SVNR_WORDS = keyword_pattern(
-    substrings=("sozialversicherung", "versicherungsnummer", "sv-nummer", "sv-nr", "svnr", "vsnr"),
-    words=("sv nr", "sv-nr."),
+_SVNR_SUBSTRINGS = ("sozialversicherung", "versicherungsnummer", "sv-nummer", "sv-nr", "svnr", "vsnr")
+_SVNR_WORDS = keyword_pattern(substrings=(*_SVNR_SUBSTRINGS, "e-card"), words=("sv nr", "sv-nr."))
+# A Rentenversicherungsnummer with its letter in lower case ("65170839j003") counts after these only
+# (each holds a "v", which id_candidate's gate asks for).
+_RVNR_WORDS = keyword_pattern(
+    substrings=(*_SVNR_SUBSTRINGS, "rentenversicherung", "rv-nr", "rvnr", "rv-nummer"), words=("rv nr", "rv")
+)
+_NINO_WORDS = keyword_pattern(
+    substrings=("national insurance", "nat. ins", "nat ins", "nino"), words=("ni", "ni no", "ni no.", "ni number")
+)
+# A KVNR with its letter apart from spaced digits ("A 123 456 780") counts after these only: letterheads
+# write "T 040 123 456" so too.
+_KVNR_WORDS = keyword_pattern(
+    substrings=("versicherten", "kvnr", "kv-n", "krankenversicher", "egk", "mitgliedsnummer", "krankenkasse")
 )
 _NHS_WORDS = keyword_pattern(words=("nhs", "nhs no", "nhs number"))
 _STNR_WORDS = keyword_pattern(
@@ -72,6 +88,8 @@ _STNR_WORDS = keyword_pattern(
     words=("st.nr.", "st. nr."),
 )
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # [A-Z]; a set, so "" (past the end) is not in it
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_ASCII_LETTERS = _CAPITALS | _LOWER
 _COMPANY = re.compile(r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bInc\.|\bLtd\.?|\bLLC\b|\be\.K\.|\bSE\b|& Co")
 
 
@@ -91,17 +109,24 @@ def id_candidate(text: str, s: int, e: int, digit_count: int, low: str) -> bool:
     """
     if s:
         c = text[s - 1]
-        if (c in _CAPITALS or (c == " " and s >= 2 and text[s - 2] in _CAPITALS)) and text[s : s + 9].isdecimal():
+        if (c in _CAPITALS or (c == " " and s >= 2 and text[s - 2] in _CAPITALS)) and (
+            text[s : s + 9].isdecimal() or digit_count == 9
+        ):
             return True
     if digit_count <= 8:
         after = text[e : e + 1]
-        return after in _CAPITALS or (after == " " and text[e + 1 : e + 2] in _CAPITALS)
+        if after in " -":
+            after = text[e + 1 : e + 2]
+        # A lower-case letter (NINO "ab123456c", RVNR "65170839j003") counts after a keyword only.
+        return after in _CAPITALS or (after in _LOWER and ("n" in low or "v" in low))
+    if digit_count >= 15 and "ahv" in low:
+        return True  # "AHVN13 756...": the run starts at the label's "13"
     if _glued_before(text, s):
         return False
     if text.startswith("756", s):
         return True
     if digit_count == 10 and (
-        " " in text[s:e] or "nhs" in low or "sv" in low or "vsnr" in low or "versicherung" in low
+        " " in text[s:e] or "nhs" in low or "sv" in low or "vsnr" in low or "versicherung" in low or "card" in low
     ):
         return True
     return 10 <= digit_count <= 13 and ("st" in low or "tax" in low)
@@ -123,33 +148,43 @@ def scan_national_ids(text: str, s: int, e: int, digit_count: int, low: str, out
         m = _AHV.match(text, s, min(n, s + 20))
         if m and _free(text, s, m.end()) and ch_ahv_ok(_digits(m.group())):
             out.append(("CH_AHV", s, m.end()))
+    if digit_count >= 15 and "ahv" in low:
+        # "AHVN13 756.9217.0769.85": the label's "13" and the number make one digit run.
+        i = text.find(" 756", s, e)
+        m = _AHV.match(text, i + 1, min(n, i + 21)) if i != -1 else None
+        if m and _free(text, i + 1, m.end()) and ch_ahv_ok(_digits(m.group())):
+            out.append(("CH_AHV", i + 1, m.end()))
     if digit_count in (6, 8) or 2 <= digit_count <= 6:
         # NINO "AB 12 34 56 C": the run is the digits, the letters stand around it.
-        a = s - 3 if s >= 3 and text[s - 1] == " " else s - 2
-        if a >= 0 and text[a] in _CAPITALS and text[a + 1] in _CAPITALS:  # _NINO's first two characters
+        a = s - 3 if s >= 3 and text[s - 1] in " -" else s - 2
+        if a >= 0 and text[a] in _ASCII_LETTERS and text[a + 1] in _ASCII_LETTERS:  # _NINO's first two characters
             m = _NINO.match(text, a, min(n, e + 3))
-            if m and (a == 0 or not text[a - 1].isalnum()) and uk_nino_ok("".join(m.groups())):
-                out.append(("UK_NINO", a, m.end()))
+            if m and (a == 0 or not text[a - 1].isalnum()) and uk_nino_ok("".join(m.groups()).upper()):
+                # Lower case is how hashes and codes are written: only after the keyword.
+                if m.group().isupper() or _NINO_WORDS.search(low):
+                    out.append(("UK_NINO", a, m.end()))
     if digit_count >= 8 and s >= 1:
         # KVNR "A123456780": a capital letter glued to (or one space before) nine digits.
         a = s - 2 if s >= 2 and text[s - 1] == " " else s - 1
         m = _KVNR.match(text, a, min(n, e + 1)) if text[a] in _CAPITALS else None
-        if m and (a == 0 or not text[a - 1].isalnum()) and de_kvnr_ok(m.group(1) + m.group(2)):
-            out.append(("DE_KVNR", a, m.end()))
+        if m and (a == 0 or not text[a - 1].isalnum()) and de_kvnr_ok("".join(m.groups())):
+            if a + 1 == s or " " not in text[s : m.end()] or _KVNR_WORDS.search(low):
+                out.append(("DE_KVNR", a, m.end()))
     if (digit_count == 8 or (6 <= digit_count <= 8 and text[e : e + 1] in (" ", ""))) and (
-        text[e : e + 1] in _CAPITALS or (text[e : e + 1] == " " and text[e + 1 : e + 2] in _CAPITALS)
+        text[e : e + 1] in _ASCII_LETTERS or (text[e : e + 1] == " " and text[e + 1 : e + 2] in _ASCII_LETTERS)
     ):
         # The run ends where _RVNR's eight digits do (a run goes on through digits and single
         # spaces), and its letter stands right after, or after one space: tested before the match.
         m = _RVNR.match(text, s, min(n, s + 16))
-        if m and not _glued_before(text, s) and de_rvnr_ok("".join(m.groups())):
-            out.append(("DE_PENSION_ID", s, m.end()))
+        if m and not _glued_before(text, s) and de_rvnr_ok("".join(m.groups()).upper()):
+            if m.group(3).isupper() or _RVNR_WORDS.search(low):
+                out.append(("DE_PENSION_ID", s, m.end()))
     if digit_count == 10:
         # Written as these numbers are (a space inside), or after their keyword, before the
         # check digit: most ten-digit runs are timestamps and order numbers, each one new, and
         # python-stdnum's validation costs more than both tests (about 6 µs a number).
-        m = _SVNR.match(text, s, min(n, s + 11))
-        if m and (" " in m.group() or _SVNR_WORDS.search(low)) and _free(text, s, m.end()):
+        m = _SVNR.match(text, s, min(n, s + 13))
+        if m and _free(text, s, m.end()) and ((" " in m.group() and not m.lastindex) or _SVNR_WORDS.search(low)):
             if at_svnr_ok(_digits(m.group())):
                 out.append(("AT_SVNR", s, m.end()))
         m = _NHS.match(text, s, min(n, s + 12))

@@ -21,7 +21,7 @@ from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._ids import id_candidate, scan_national_ids
 from langchain_aegis.privacy._keyword_runs import LOOKBACK, keyword_runs
-from langchain_aegis.privacy._phones import date_shaped, phone_ok
+from langchain_aegis.privacy._phones import date_shaped, phone_ok, scan_keyword_phones
 from langchain_aegis.privacy._prefilter import lowered, number_runs
 
 __all__ = ["Span", "glued_left", "glued_right", "lower_window", "nearest_label", "scan_numbers"]
@@ -104,6 +104,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
     n = len(text)
     low_text, words = lowered(text)
     runs = number_runs(text)
+    scan_keyword_phones(text, out)
     # This loop runs once per digit run, so the common case ("2024", "12:03:44.123")
     # must cost a handful of C calls: no lists, cheap gates before every validator.
     for (s, e), keyword in zip(runs, keyword_runs(low_text, words, runs), strict=True):
@@ -147,13 +148,15 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         if (
             digit_count >= 8
             and s >= 2
-            and (text[s - 1].isalpha() or (text[s - 1] in " \n" and text[s - 2] in _IBAN_CHARS))
+            and (text[s - 1].isalpha() or (text[s - 1] in " \n-" and text[s - 2] in _IBAN_CHARS))
             and iban_head_before(text, s)
         ):
             # An IBAN's country code, and any letters of its bank code, stand just before
             # the digit run; tested before the glue test as letters may follow ("... 3M02 606").
             _ibans(text, s, e, n, out)
         if glued_right(text, e):
+            if text[e] == "x" and digit_count >= 10:
+                _extended_phone(text, s, e, out)  # "001-201-331-5450x8988"
             continue
         if digit_count >= 5:
             before = text[s - 8 if s > 8 else 0 : s]
@@ -266,6 +269,19 @@ def _phones(text: str, s: int, e: int, out: list[Span]) -> None:
             out.append(("PHONE", a, b))
 
 
+_EXTENSION = re.compile(r"x[0-9]{1,5}(?![0-9A-Za-z_])")
+
+
+def _extended_phone(text: str, s: int, e: int, out: list[Span]) -> None:
+    """A phone number with its extension glued on by an "x" (US style, and how Faker writes them)."""
+    ext = _EXTENSION.match(text, e)
+    if ext is None:
+        return
+    found = len(out)
+    _phones(text, s, e, out)
+    out[found:] = [(kind, a, ext.end() if b == e else b) for kind, a, b in out[found:]]
+
+
 def _inside_digits(text: str, i: int) -> bool:
     """Whether ``i`` continues a longer digit sequence ("DE88 3704 0044 ..." is no phone at 0044)."""
     return i >= 2 and text[i - 1] in " -./" and text[i - 2].isdecimal()
@@ -299,8 +315,10 @@ def _ibans(text: str, s: int, e: int, n: int, out: list[Span]) -> None:
         raw = im.group()
         if raw[0].isupper() != raw[1].isupper():
             continue  # "De89 ...": a capitalised word, not a country code
-        offsets = [i for i, c in enumerate(raw) if c not in " \n"]
-        compact = raw.replace(" ", "").replace("\n", "").upper()  # "de89 3704 ...": lower-case IBANs are IBANs too
+        offsets = [i for i, c in enumerate(raw) if c not in " \n-"]
+        compact = (
+            raw.replace(" ", "").replace("\n", "").replace("-", "").upper()
+        )  # "de89 3704 ...": lower-case IBANs are IBANs too
         known = IBAN_LENGTHS.get(compact[:2])
         lengths = (known,) if known else range(min(len(compact), 34), 14, -1)
         for length in lengths:

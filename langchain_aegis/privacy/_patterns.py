@@ -113,7 +113,8 @@ PHONE = re.compile(
 # A single line break may stand between groups: LangChain joins text blocks with "\n", so an
 # IBAN split over two blocks reaches the provider broken in the middle of a group. mod-97
 # keeps the tolerance from costing precision.
-IBAN = re.compile(r"[A-Za-z]{2}[0-9]{2}(?:[ \n]?[A-Za-z0-9]){11,30}")
+# Dashes join the groups as often ("NL91-ABNA-0417-1643-00").
+IBAN = re.compile(r"[A-Za-z]{2}[0-9]{2}(?:[ \n\-]?[A-Za-z0-9]){11,30}")
 
 IPV4 = re.compile(r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}")
 
@@ -123,7 +124,7 @@ IPV6 = re.compile(
     r"(?:[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3})?(?:%[0-9A-Za-z]+)?(?![\w:]|\.[0-9])"
 )
 
-SSN_SHAPE = re.compile(r"([0-9]{3})([ \-]?)([0-9]{2})\2([0-9]{4})")
+SSN_SHAPE = re.compile(r"([0-9]{3})([ \-.]?)([0-9]{2})\2([0-9]{4})")
 
 _MONTH = (
     r"(?:Jan|Jän|Feb|Mär|Mar|Maer|Apr|Mai|May|Jun|Jul|Aug|Sep|Okt|Oct|Nov|Dez|Dec)"
@@ -187,15 +188,23 @@ _RECORD = (
     ),
     ("mrn", "case no", "case no."),
 )  # fmt: skip
-_ID_CARD = (("ausweis", "id card", "id-card", "identity card", "identity document"), ())
+_ID_CARD = (
+    ("ausweis", "id card", "id-card", "identity card", "identity document", "perso-nr", "perso nr"),
+    ("pa-nr", "pa nr", "perso"),
+)
 _PASSPORT = (("reisepass", "passnummer", "pass-nr", "passport"), ("pass", "pass nr", "pass-no"))
-_SSN = (("social security",), ("ssn",))
+_SSN = (("social security", "soc. sec", "soc sec", "social sec", "my social is"), ("ssn", "ss#", "ss #"))
 
 DOB_KEYWORDS = keyword_pattern(substrings=_DOB[0], words=_DOB[1])
 DOB_YEAR_KEYWORDS = keyword_pattern(substrings=_DOB_YEAR[0], words=_DOB_YEAR[1])
 """Keywords before a bare year that make it a year of birth ("Jahrgang 1961", "geb. 1961", "Jg 1961")."""
 RECORD_KEYWORDS = keyword_pattern(substrings=_RECORD[0], words=_RECORD[1])
-ID_CARD_KEYWORDS = keyword_pattern(substrings=_ID_CARD[0])
+ID_CARD_KEYWORDS = keyword_pattern(substrings=_ID_CARD[0], words=_ID_CARD[1])
+ID_CARD_TOKEN_KEYWORDS = keyword_pattern(
+    substrings=(*_ID_CARD[0], "dokumentennummer", "document number"), words=_ID_CARD[1]
+)
+"""The ID card's labels, and "Dokumentennummer", which counts before an ID card's own alphabet only
+(a document management system numbers its documents too)."""
 PASSPORT_KEYWORDS = keyword_pattern(substrings=_PASSPORT[0], words=_PASSPORT[1])
 SSN_KEYWORDS = keyword_pattern(substrings=_SSN[0], words=_SSN[1])
 _LISTS = (_DOB, _DOB_YEAR, _RECORD, _ID_CARD, _PASSPORT, _SSN)

@@ -7,6 +7,11 @@ for national numbers in Germany first, then in the other regions whose
 national formats the pattern admits. So ``Belegnummer 0071/204518`` (no
 German area code 0071) is no phone, while ``030 12345678`` is one.
 
+After a phone keyword (``Tel.``, ``Telefon``, ``Fax``, ``phone``, ``Handy``, ...),
+:func:`scan_keyword_phones` reads the layouts letterheads use ("(0461) 708 - 223")
+and national numbers of more regions (Poland, Spain and Italian mobiles have no
+trunk prefix), which without the keyword would read too many reference numbers.
+
 The US range 555-0100 to 555-0199 is reserved for fiction (NANPA) and belongs
 to nobody, so it is not personal data either.
 """
@@ -19,7 +24,10 @@ from functools import lru_cache
 
 import phonenumbers
 
-__all__ = ["date_shaped", "phone_ok"]
+from langchain_aegis.privacy._patterns import keyword_pattern
+from langchain_aegis.privacy._prefilter import KeywordScan, lowered
+
+__all__ = ["date_shaped", "phone_ok", "scan_keyword_phones"]
 
 # libphonenumber's metadata patterns are compiled on use through ``re.compile``, whose cache
 # (512 entries) the detector's own patterns and the caller's keep evicting them from: a number
@@ -43,6 +51,11 @@ _DATE_SHAPE = re.compile(
 # National numbers are tried in these regions, Germany first. A leading "0" is a trunk
 # prefix in all of them but the US, whose numbers the pattern finds without it.
 _NATIONAL_REGIONS = ("DE", "AT", "CH", "GB", "FR", "NL")
+# After a phone keyword, also these: Italy and Belgium keep their leading 0; Poland, Spain
+# and Italian mobiles have none ("512 315 761", "612 345 678", "311 863 7213").
+_KEYWORD_TRUNK_REGIONS = (*_NATIONAL_REGIONS, "IT", "BE")
+_KEYWORD_BARE_REGIONS = ("PL", "ES", "IT")
+_TRUNK_AFTER_CODE = re.compile(r"(?<=[0-9])[ ]?\(0\)")  # "+48 (0)12 ...": the trunk 0 is not dialled
 
 
 @lru_cache(maxsize=4096)  # the same numbers come back on every call of a conversation
@@ -57,6 +70,8 @@ def phone_ok(candidate: str) -> bool:
         return False  # 078-05-1120 is written like a Social Security number, never like a phone
     if date_shaped(candidate):
         return False
+    if "(0)" in candidate:
+        candidate = _TRUNK_AFTER_CODE.sub("", candidate, 1)
     compact = "".join(c for c in candidate if c.isdecimal() or c == "+")
     # "030/1234567" is how Germans write a number; elsewhere a slash marks a reference number.
     return _valid(compact, "/" in candidate)
@@ -89,3 +104,53 @@ def _check(number: str, region: str | None) -> bool:
         if national[3:6] == "555" and national[6:8] == "01":
             return False  # 555-01xx: the fiction range
     return True
+
+
+_KEYWORDS = (
+    "telefon", "telefonnummer", "tel", "tel.", "telephone", "phone", "fax", "faxnummer", "mobil", "mobile",
+    "mobilnummer", "handy", "handynummer", "rufnummer", "fon", "cell", "call", "whatsapp", "☎", "erreichbar unter",
+    "rückruf unter",
+)  # fmt: skip
+_KEYWORD_SCAN = KeywordScan(keyword_pattern(words=_KEYWORDS), _KEYWORDS)
+_FIRST = re.compile(r"[^0-9+(\n]{0,20}?(?=[+(0-9])")  # "Tel. privat: ", " me at ": no digit before the number
+# Digit groups apart by one separator, a parenthesis, or the letterhead's " - " after an area code in
+# parentheses ("(0461) 708 - 223"); not ". " or " / ", which end a number and start the next thing.
+_CANDIDATE = re.compile(r"(?:\+|00)?\(?[0-9]+(?:(?:[ ]-[ ]|[ ]?[()][ ]?|[\-./ ])[0-9]+){1,8}(?![0-9A-Za-z])")
+
+
+def scan_keyword_phones(text: str, out: list[tuple[str, int, int]]) -> None:
+    """Append the phone numbers that follow a phone keyword, in the layouts only such a number has.
+
+    The keywords are found from the text's distinct words (:class:`~._prefilter.KeywordScan`),
+    so a text without one costs a set operation.
+    """
+    low, words = lowered(text)
+    for _, k in _KEYWORD_SCAN.spans(low, words):
+        lead = _FIRST.match(text, k)
+        if lead is None:
+            continue
+        m = _CANDIDATE.match(text, lead.end())
+        if m is not None and _keyword_phone_ok(m.group()):
+            out.append(("PHONE", m.start(), m.end()))
+
+
+def _keyword_phone_ok(candidate: str) -> bool:
+    if _SSN_SHAPE.fullmatch(candidate) or date_shaped(candidate) or len(candidate) > 26:
+        return False
+    if " - " in candidate and (candidate.count(" - ") > 1 or not candidate.startswith("(")):
+        return False  # "030 1234567 - 9737": a number and then something else
+    if "(0)" in candidate:
+        candidate = _TRUNK_AFTER_CODE.sub("", candidate, 1)
+    compact = "".join(c for c in candidate if c.isdecimal() or c == "+")
+    if compact.startswith(("+", "00")) or "/" in candidate:
+        return _valid(compact, "/" in candidate)
+    return _keyword_national(compact)
+
+
+@lru_cache(maxsize=4096)
+def _keyword_national(compact: str) -> bool:
+    if compact.startswith("0"):
+        return any(_check(compact, region) for region in _KEYWORD_TRUNK_REGIONS)
+    if _valid(compact):
+        return True  # a North American number
+    return len(compact) in (9, 10) and any(_check(compact, region) for region in _KEYWORD_BARE_REGIONS)

@@ -23,7 +23,7 @@ from langchain_aegis.privacy._prefilter import WordScan, lowered
 __all__ = ["scan_documents", "scan_emails", "scan_ipv6"]
 
 _PASSPORT_FIRST = frozenset("CFGHJK")  # German passports; ID cards start with the other letters
-_DOC_LABELS = (("DE_ID_CARD", p.ID_CARD_KEYWORDS), ("DE_PASSPORT", p.PASSPORT_KEYWORDS))
+_DOC_LABELS = (("DE_ID_CARD", p.ID_CARD_TOKEN_KEYWORDS), ("DE_PASSPORT", p.PASSPORT_KEYWORDS))
 _SSH_USERS = frozenset({"git"})  # git@github.com:org/repo is a remote, not a mailbox
 
 
@@ -112,7 +112,8 @@ def scan_documents(text: str, out: list[Span]) -> None:
         body = m.group()
         if not any(c.isdecimal() for c in body):
             continue
-        if e < n and text[e].isdecimal() and not glued_right(text, e + 1):
+        # "T220001293D": the old card's machine-readable zone puts the nationality after the check digit.
+        if e < n and text[e].isdecimal() and (not glued_right(text, e + 1) or _nationality_after(text, e + 1)):
             if icao_check_digit(body) == int(text[e]) and sum(c.isdecimal() for c in body) >= 2:
                 out.append(("DE_PASSPORT" if body[0] in _PASSPORT_FIRST else "DE_ID_CARD", s, e + 1))
                 continue
@@ -122,3 +123,8 @@ def scan_documents(text: str, out: list[Span]) -> None:
         label = nearest_label(lower_window(text, max(0, s - 40), s), _DOC_LABELS)
         if label is not None:
             out.append((label[0], s, e))
+
+
+def _nationality_after(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is the "D" for German nationality, standing on its own after it."""
+    return text[i : i + 1] == "D" and not glued_right(text, i + 1)
