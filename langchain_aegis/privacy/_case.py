@@ -105,15 +105,21 @@ def recase(text: str) -> str:
     cased = " ".join(out)
     icd = _icd_letters(low)
     states = [m.span(1) for m in _STATE_ZIP.finditer(low)]
-    if not icd and not states:
+    firsts = [m.start() for m in _FIRST_NAME_WORDS.finditer(low) if _title(m.group(1)) in surnames()]
+    if not icd and not states and not firsts:
         return recase_cues(cased)
     chars = list(cased)
-    for i in icd:
+    for i in icd + firsts:
         chars[i] = low[i].upper()
     for a, b in states:
         chars[a:b] = list(low[a:b].upper())
     # A cue is capitalised only before a name the lexicon knows ("dr smith", not "dr site").
     return recase_cues("".join(chars))
+
+
+# Function words that are first names too ("symptoms can vary", "patients may experience"; "Can"
+# is a Turkish first name): a first name only before a surname ("can yilmaz", "may smith").
+_FIRST_NAME_WORDS = re.compile(r"(?<![^\W\d_])(?:can|may)[ ]([^\W\d_]+)")
 
 
 def _icd_letters(low: str) -> list[int]:
@@ -141,8 +147,8 @@ def _recase_words(low: str) -> str:
             if len(cap) != 1:
                 continue
             fixed = cap + word[1:]
-            if fixed in names or word in _SALUTATIONS:
-                pass
+            if (fixed in names and word not in _LOWER_WORDS) or word in _SALUTATIONS:
+                pass  # "can" and "may" are first names too: see _FIRST_NAME_WORDS
             elif len(word) == 1 or word in _LOWER_WORDS or word in _CUES:
                 continue
             elif (a and low[a - 1] in _IDENT) or (
@@ -186,6 +192,8 @@ def recase_cues(text: str, low: str | None = None, vocab: Collection[str] | None
         if first == _title(first) and (second is None or second == _title(second)):
             continue  # written as names already (most cased text): nothing to change, whatever the lexicon says
         groups = [g for g in (1, 2) if m.group(g) and _title(m.group(g)) in names]
+        if groups[:1] == [1] and first.lower() in _LOWER_WORDS and groups[1:] != [2]:
+            continue  # "MS may experience": a modal verb, unless a surname follows ("ms may smith")
         if groups and groups[0] == 1 and any(m.group(g) != _title(m.group(g)) for g in groups):
             cue_end = m.start(1)
             spans = [(m.start(), cue_end), *((m.start(g), m.end(g)) for g in groups)]

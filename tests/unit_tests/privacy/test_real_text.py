@@ -260,3 +260,41 @@ def test_a_changelogs_version_update_is_no_ip_address(text: str) -> None:
 def test_a_login_from_an_address_is_still_one(text: str) -> None:
     assert found(text)
     assert all(entity == "IP_ADDRESS" for entity, _ in found(text))
+
+
+# --- a company's own contact data ---------------------------------------------------------
+
+_FOOTERS = [
+    "Nordlicht Software GmbH · Am Sandtorkai 41 · 20457 Hamburg\nTel.: +49 40 3007 4410 · E-Mail: "
+    "rechnung@nordlicht-software.de\nIBAN DE89 3704 0044 0532 0130 00 · BIC COBADEFFXXX · HRB 123456",
+    "Kestrel Analytics Ltd, 12 Park Row, Leeds LS1 5HD\nCompany No. 09876543 · VAT Reg. No. GB 314 1592 65\n"
+    "Tel: +44 113 496 0000",
+    "Elektro Ostwind GmbH & Co. KG\nTelefon 0391 5554 2210 · Telefax 0391 5554 2219\n"
+    "Bankverbindung: Volksbank Magdeburg eG · IBAN DE02 1203 0000 0000 2020 51",
+]
+
+
+@pytest.mark.parametrize("footer", _FOOTERS)
+def test_a_companys_own_contact_block_is_not_personal(footer: str) -> None:
+    assert found(f"Rechnung Nr. 2024-118\n\n{footer}\n") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # An employee's signature: her name makes the direct line hers.
+        ("Mit freundlichen Grüßen\nAnna Schmidt\nVertrieb, Muster GmbH\nTel. 030 12345678", "030 12345678"),
+        # A private note next to an invoice, in one prompt: the blank line keeps them apart.
+        (
+            "kurze Info: meine neue Handynummer ist 0172-6488339.\nLG Miriam\n\n"
+            "INVOICE #67662\nBlue Harbor Ltd.\nCompany No. 4745812",
+            "0172-6488339",
+        ),
+        # A person's own address in the local part, beside a company.
+        ("Kontakt: miriam.friedrich@outlook.com, Blue Harbor Ltd.", "miriam.friedrich@outlook.com"),
+        # A cue names the person in the same block.
+        ("Kunde Muster GmbH, Ansprechpartner Herr Maier, Tel. 030 12345678", "030 12345678"),
+    ],
+)
+def test_a_persons_contact_data_beside_a_company_is_still_found(text: str, kept: str) -> None:
+    assert kept in [value for _, value in found(text)]

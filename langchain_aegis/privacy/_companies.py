@@ -1,0 +1,99 @@
+"""A company's own contact data: its phone, e-mail address and IBAN on its invoice, letterhead or legal notice.
+
+Company names, register numbers, VAT IDs and business addresses belong to companies,
+not to people (issue 12's principles), and so do the switchboard number, the
+``buchhaltung@`` mailbox and the bank account printed beside them. Flagging them pins
+every invoice, quote and delivery note to the local model.
+
+The rule, decided on the findings of the whole text: a ``PHONE``, ``EMAIL`` or ``IBAN``
+finding is the company's when, in its paragraph (no blank line between, at most
+:data:`REACH` characters either side),
+
+- a company is named (a legal form such as ``GmbH``, ``AG``, ``Ltd``, ``Inc.``, or a
+  register or VAT line such as ``HRB 12345``, ``USt-IdNr.``, ``Company No.``), and
+- no person is: no other kind of finding (a name, a date of birth, a tax ID, ...), no
+  first name and surname from the lexicon (``Anna Schmidt`` in an e-mail signature keeps
+  her direct line hers, although a name alone is no finding), and no e-mail address
+  whose local part holds a lexicon name (``miriam.friedrich@``).
+
+A number right after "Company No.", "Registered No." or "HRB" is the register's, never a phone.
+
+A prompt made of several documents keeps them apart by its blank lines: a private note
+next to an invoice stays private.
+
+No library tells a company's contact block from a person's, so the rule is written here.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import cache
+
+from langchain_aegis.privacy._names import first_names, lexicon_persons, surnames
+
+__all__ = ["REACH", "without_company_contacts"]
+
+REACH = 400
+"""At most this many characters either side of a contact finding are read (its paragraph, if shorter)."""
+
+_CONTACTS = frozenset({"PHONE", "EMAIL", "IBAN"})
+_MARKER = re.compile(
+    r"GmbH|\b(?:AG|KG|KGaA|OHG|UG|SE|eG|Inc|Ltd|LLC|LLP|Corp|PLC|plc|S\.A|B\.V|N\.V)\b|& Söhne|& Sohn|& Co\b|e\.K\."
+    r"|e\.V\.|USt-?Id|Ust-?Id|UID-Nr|VAT Reg|Registergericht|Handelsregister|\bHR[AB] ?[0-9]|Company No"
+)
+
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")  # symmetric, so it also finds a blank line in reversed text
+_REGISTER_BEFORE = re.compile(
+    r"(?:[Cc]ompany|[Rr]egist(?:ered|ration)|[Rr]eg\.|Register|HR[AB])"
+    r"[ \t]*(?:[Nn]o\.?|[Nn]umber|[Nn]r\.?|nummer)?[ \t]*:?[ \t]*\Z"
+)
+_LOCAL_PARTS = re.compile(r"([\w.\-]+)@")
+_SPLIT = re.compile(r"[._\-]+")
+
+Span = tuple[str, int, int]
+
+
+def without_company_contacts(text: str, findings: list[Span]) -> list[Span]:
+    """``findings`` (ordered by start, none overlapping) without the contact data that is a company's."""
+    if not any(entity in _CONTACTS for entity, _, _ in findings) or _MARKER.search(text) is None:
+        return findings
+    # The other findings, by end: the first that ends after a window's start is the one that may
+    # reach into it (findings do not overlap, so their ends are in the order of their starts).
+    others = [(a, b) for entity, a, b in findings if entity not in _CONTACTS]
+    ends = [b for _, b in others]
+    kept: list[Span] = []
+    for finding in findings:
+        entity, start, end = finding
+        if entity in _CONTACTS:
+            lo, hi = _paragraph(text, start, end)
+            i = bisect_right(ends, lo)
+            if entity == "PHONE" and _REGISTER_BEFORE.search(text, max(0, start - 32), start):
+                continue  # "Company No. 09876543", "HRB 12345": the register's number, not a line
+            person_near = i < len(others) and others[i][0] < hi
+            if not person_near and _MARKER.search(text, lo, hi) and not _named(text, lo, hi):
+                continue
+        kept.append(finding)
+    return kept
+
+
+def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
+    """The paragraph around ``text[start:end]``, at most :data:`REACH` characters either side."""
+    lo, hi = max(0, start - REACH), min(len(text), end + REACH)
+    before = _BLANK_LINE.search(text[lo:start][::-1])  # the nearest blank line before, read backwards
+    after = _BLANK_LINE.search(text, end, hi)
+    return (start - before.start() if before else lo), (after.start() if after else hi)
+
+
+def _named(text: str, lo: int, hi: int) -> bool:
+    """Whether ``text[lo:hi]`` names a person: a lexicon name (:func:`lexicon_persons`), or one in an address."""
+    if lexicon_persons(text, lo, hi):
+        return True
+    names = _names()
+    locals_ = _LOCAL_PARTS.findall(text, lo, hi)
+    return any(part.capitalize() in names for local in locals_ for part in _SPLIT.split(local))
+
+
+@cache
+def _names() -> frozenset[str]:
+    return first_names() | surnames()
