@@ -13,7 +13,7 @@ from datetime import date
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._glue import glued_right
 
-__all__ = ["STAR_REACH", "birth_dates_after_keyword", "living", "starred_date", "year_of_birth"]
+__all__ = ["STAR_REACH", "birth_dates_after_keyword", "calendar_date", "living", "starred_date", "year_of_birth"]
 
 Span = tuple[str, int, int]
 
@@ -45,7 +45,7 @@ def birth_dates_after_keyword(text: str, s: int, e: int, lo: int, low: str, out:
         # A birth keyword marks the first date after it, not every date in its reach: in
         # "geb. am 17.08.1958, Aufnahme 14.01.2026" the admission date is no birth date.
         dm = p.DATE.search(text, lo + keyword_end, min(n, e + 1))
-        if dm is not None and dm.end() > s and living(dm.group()):
+        if dm is not None and dm.end() > s and living(dm.group()) and calendar_date(dm.group()):
             out.append(("DATE_OF_BIRTH", dm.start(), dm.end()))
 
     if e - s == 4 and text[s:e].isdecimal() and living(text[s:e]) and not glued_right(text, e):
@@ -72,6 +72,24 @@ def living(date_text: str) -> bool:
     return _THIS_YEAR - _LIVING_YEARS <= year <= _THIS_YEAR
 
 
+_NUMERIC = re.compile(r"([0-9]{1,4})[^0-9]+([0-9]{1,2})[^0-9]+([0-9]{1,4})\Z")
+
+
+def calendar_date(date_text: str) -> bool:
+    """Whether a date of digits names a day of the calendar ("4-53-83" in a phone number does not).
+
+    Day and month stand either way round (``03/12/1985`` is March in the US); a date with a
+    month name passes.
+    """
+    m = _NUMERIC.fullmatch(date_text)
+    if m is None:
+        return True
+    first, middle, last = (int(g) for g in m.groups())
+    if len(m.group(1)) == 4:  # 1985-03-12, 1985/03/12
+        return 1 <= middle <= 12 and 1 <= last <= 31
+    return 1 <= min(first, middle) <= 12 and max(first, middle) <= 31 and first >= 1 and middle >= 1
+
+
 def year_of_birth(text: str, s: int, e: int) -> bool:
     """``*1961`` (a star glued to a year) marks a year of birth in German CVs and letters."""
     if text[s - 1] != "*" or glued_right(text, e) or not living(text[s:e]):
@@ -92,7 +110,7 @@ def starred_date(text: str, s: int, e: int, out: list[Span]) -> None:
     while start < s and text[start] == " ":
         start += 1
     dm = p.DATE.match(text, start, min(len(text), e + 12))
-    if dm is None or dm.end() < e or not living(dm.group()):
+    if dm is None or dm.end() <= s or not living(dm.group()) or not calendar_date(dm.group()):
         return
     if star > 0 and (text[star - 1].isalnum() or text[star - 1] in "*/"):
         return  # "2*3", "**bold**"

@@ -174,9 +174,11 @@ def _party_name(written: str, low: str, ts: int, te: int) -> bool:
     Capitalised, not the place "im Grünen" or the composer, and not an adjective capitalised in a
     title ("Die Linke Spalte": a noun follows).
     """
-    if not written[ts].isupper() or _NOT_PARTY_BEFORE.search(low, max(0, ts - 10), ts):
+    if _NOT_PARTY_BEFORE.search(low, max(0, ts - 10), ts):
         return False
-    return _CAPITAL_NEXT.match(written, te) is None
+    if low[ts:te] == "verdi":
+        return True  # the union is also written lower-case; the composer is told by his first name
+    return written[ts].isupper() and _CAPITAL_NEXT.match(written, te) is None
 
 
 def _icd_codes(text: str, low: str, words: set[str]) -> list[tuple[int, int]]:

@@ -70,6 +70,7 @@ def test_day_month_year_glued_by_a_separator(
         ("DOB: 3-12-85", "3-12-85"),
         ("dob: 1973/11/15", "1973/11/15"),
         ("Geburtsdatum: 1973.11.15", "1973.11.15"),
+        ("She Was Born On 3Rd Of May 1990.", "3Rd Of May 1990"),  # title case: the whole date, not the year
     ],
 )
 def test_birth_date_formats_after_a_keyword(text: str, value: str) -> None:
@@ -99,6 +100,7 @@ def test_birth_date_after_a_key_name_in_code_and_data(text: str, value: str) -> 
         ("Anna Schmidt, * 1. 3. 1961, Berlin", "1. 3. 1961"),
         ("Geburtsdatum: 14.10.96", "14.10.96"),
         ("* 14.10.96", "14.10.96"),
+        ("* 12.03.1985 1122", "12.03.1985"),  # a digit run that goes on past the date
     ],
 )
 def test_star_before_a_date_with_spaces_and_two_digit_years(text: str, value: str) -> None:
@@ -116,6 +118,8 @@ def test_star_before_a_date_with_spaces_and_two_digit_years(text: str, value: st
         "Backup 1973/11/15 restored",  # a date, but no birth keyword and no star
         "geb. 31-Mar-1685 (J. S. Bach)",  # no living person
         "dob_field_length = 1024",
+        "geb.\tTel. 0049 299-4-53-83-242-2",  # "4-53-83" is no day of the calendar
+        "geb. 05.35.15",
     ],
 )
 def test_dates_without_a_birth_keyword_stay_clean(text: str) -> None:
