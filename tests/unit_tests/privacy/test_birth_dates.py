@@ -220,6 +220,7 @@ def test_special_category_next_to_a_person(sentence: str, term: str, person: str
         "Thomas Müller, Gew. 82 kg, Größe 180 cm",
         "Thomas Müller ist Mitglied der Gewinnergruppe.",
         "John Smith will manage the trans-Atlantic cable.",
+        "Patient Martha Gay, ICD F32.1, 54 years old",  # a surname
         "John Smith wrote about the conversion of the files to Islamic calendar dates.",
     ],
 )
