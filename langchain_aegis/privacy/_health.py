@@ -88,6 +88,7 @@ def scan_people(text: str, out: list[Span]) -> None:
     streets = _STREET_HINTS.spans(low, words)
     # Names are read by their capitals; text typed without them gets them back (same positions):
     # all of it when it has no case at all, else the salutations and the reach of each term.
+    written = text  # as typed: a party's name is told from an adjective by its capital
     text = recase(text) if uncased(text) else recase_around(text, terms + streets, _REACH, low, words)
     cues = cue_persons(text, low, words)  # the lower-cased text is the same after re-casing
     health: list[tuple[int, int]] = []
@@ -95,6 +96,8 @@ def scan_people(text: str, out: list[Span]) -> None:
     for ts, te in terms:
         if low[ts:te] == "fingerprint" and _MACHINE_FINGERPRINT.search(low, max(0, ts - 24), ts):
             continue  # a key's or a certificate's fingerprint is no one's biometric data
+        if low[ts:te] in _PARTY_ADJECTIVES and not _party_name(written, low, ts, te):
+            continue  # "die linke Spalte", "im Grünen", "Giuseppe Verdi", "Martha Gay"
         (special if low[ts:te] in p.SPECIAL_KEYWORDS else health).append(_whole_word(text, ts, te))
     health += _icd_codes(text, low, words)
     used: set[tuple[int, int]] = set()
@@ -166,6 +169,29 @@ def scan_people(text: str, out: list[Span]) -> None:
 # through the text's distinct words. Non-ASCII letters whose capital is an ASCII letter (dotless
 # i, long s) could become one when :mod:`._case` re-cases the text: such words are hinted folded.
 _ICD_WORDS = WordScan(re.compile(r"[a-tv-z][0-9]{2}\.[0-9]"))
+
+
+# Party and union names that are also German adjectives or a composer, and "gay" that is also a
+# surname: a special category only where written as one.
+_PARTY_ADJECTIVES = frozenset(("linke", "linken", "grüne", "grünen", "verdi", "gay"))
+_NAME_BEFORE = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+[ ]\Z")
+_NOT_PARTY_BEFORE = re.compile(r"(?:\bim|\bins|\bam|giuseppe)[ ]\Z")
+_CAPITAL_NEXT = re.compile(r"[ ]+[A-ZÄÖÜ]")
+
+
+def _party_name(written: str, low: str, ts: int, te: int) -> bool:
+    """Whether the word at ``[ts, te)`` names the party, union or orientation ("Die Linke", "Verdi", "is gay").
+
+    Capitalised, not the place "im Grünen" or the composer, and not an adjective capitalised in a
+    title ("Die Linke Spalte": a noun follows).
+    """
+    if _NOT_PARTY_BEFORE.search(low, max(0, ts - 10), ts):
+        return False
+    if low[ts:te] == "verdi":
+        return True  # the union is also written lower-case; the composer is told by his first name
+    if low[ts:te] == "gay":  # a surname after a first name ("Patient Martha Gay"), else the word
+        return not (written[ts].isupper() and _NAME_BEFORE.search(written, max(0, ts - 30), ts))
+    return written[ts].isupper() and _CAPITAL_NEXT.match(written, te) is None
 
 
 def _icd_codes(text: str, low: str, words: set[str]) -> list[tuple[int, int]]:

@@ -1,5 +1,3 @@
-# ruff: noqa: SIM102
-# (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
 """Number-shaped entities: everything the digit-run prefilter can see.
 
 One pass of :data:`~._patterns.NUMBER_RUN` finds runs of four or more digits
@@ -15,10 +13,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy._birth_dates import STAR_REACH, birth_dates_after_keyword, starred_date, year_of_birth
 from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
+from langchain_aegis.privacy._glue import glued_left, glued_right
 from langchain_aegis.privacy._ids import id_candidate, scan_national_ids
 from langchain_aegis.privacy._keyword_runs import LOOKBACK, keyword_runs
 from langchain_aegis.privacy._phones import date_shaped, phone_ok, scan_keyword_phones
@@ -42,28 +41,6 @@ _COORDINATES = re.compile(r"[+-](?:[0-9]{4}[+-][0-9]{5}|[0-9]{6}[+-][0-9]{7})(?!
 # A digit run followed by two more labels of a host name ("061092085098.ctinets.com").
 _HOST_TAIL = re.compile(r"\.[A-Za-z][A-Za-z0-9-]*\.[A-Za-z]")
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-def glued_left(text: str, i: int) -> bool:
-    """Whether ``text[i:]`` continues a word or code before it (``INV-2024``, ``v10.0``, ``a716``)."""
-    if i == 0:
-        return False
-    c = text[i - 1]
-    if c.isalnum() or c == "_":
-        return True
-    if i >= 2 and c in "-/":
-        return text[i - 2].isalnum() or text[i - 2] == "_"  # "blk_-6952295868487656571" is an identifier
-    return i >= 2 and c == "." and text[i - 2].isdecimal()
-
-
-def glued_right(text: str, i: int) -> bool:
-    """Whether ``text[:i]`` runs on into a word or code after it (``2024-05-01T12``)."""
-    if i >= len(text):
-        return False
-    c = text[i]
-    if c.isalnum() or c == "_":
-        return True
-    return c in "-/" and i + 1 < len(text) and text[i + 1].isalnum()
 
 
 def lower_window(text: str, lo: int, hi: int) -> str:
@@ -120,10 +97,11 @@ def scan_numbers(text: str, out: list[Span]) -> None:
                 if a >= 0 and text[a] in _CAPITALS and text[a + 1] in _CAPITALS:
                     lo = s - LOOKBACK if s > LOOKBACK else 0
                     scan_national_ids(text, s, e, 4, low_text[lo:s], out)
-            if s and text[s - 1] in "*r" and _year_of_birth(text, s, e):
+            if s and text[s - 1] in "*r" and year_of_birth(text, s, e):
                 out.append(("DATE_OF_BIRTH", s, e))
-            if "*" in text[s - 3 if s > 3 else 0 : s] and not glued_right(text, e) and not glued_left(text, s):
-                _starred_date(text, s, e, out)
+            star_lo = s - STAR_REACH if s > STAR_REACH else 0  # "* 14. 10. 1996" holds the run "1996" only
+            if "*" in text[star_lo:s] and not glued_right(text, e) and not glued_left(text, s):
+                starred_date(text, s, e, out)
             continue
         if s and text[s - 1] in "+-" and _COORDINATES.match(text, s - 1):
             continue  # "+4953-09709", "-0351-03225": a place on Earth (ISO 6709), not a phone or a card
@@ -143,7 +121,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             a = s - 3 if s >= 3 and text[s - 1] == " " else s - 2
             if a >= 0 and text[a] in _CAPITALS and text[a + 1] in _CAPITALS:
                 scan_national_ids(text, s, e, digit_count, low, out)
-        if digit_count == 4 and s and text[s - 1] in "*r" and _year_of_birth(text, s, e):
+        if digit_count == 4 and s and text[s - 1] in "*r" and year_of_birth(text, s, e):
             out.append(("DATE_OF_BIRTH", s, e))
         if (
             digit_count >= 8
@@ -177,7 +155,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         elif digit_count >= 9 and not (raw[6:7] == " " and date_shaped(raw)):
             _separated_numbers(text, s, raw, out)  # not a log's "250101 000001 1" (passes Luhn by chance)
         if "*" in low[-3:]:
-            _starred_date(text, s, e, out)
+            starred_date(text, s, e, out)
 
 
 def _digits_of(raw: str) -> str:
@@ -188,14 +166,7 @@ def _digits_of(raw: str) -> str:
 def _keyword_bound(text: str, s: int, e: int, lo: int, low: str, out: list[Span]) -> None:
     """Entities that count only next to their keyword."""
     n = len(text)
-    if p.DOB_KEYWORDS.search(low):  # before DATE, which has no prefix and is tried at every position
-        for dm in p.DATE.finditer(text, max(0, s - 16), min(n, e + 1)):
-            if dm.end() > s and _living(dm.group()):
-                out.append(("DATE_OF_BIRTH", dm.start(), dm.end()))
-
-    if e - s == 4 and text[s:e].isdecimal() and _living(text[s:e]) and not glued_right(text, e):
-        if p.DOB_YEAR_KEYWORDS.search(low[-20:]):  # "geb. 1961", "Jahrgang 1961", "born in 1961"
-            out.append(("DATE_OF_BIRTH", s, e))
+    birth_dates_after_keyword(text, s, e, lo, low, out)
     label = nearest_label(low, _LABELS) if _ANY_LABEL.search(low) else None
     if label is not None:
         entity, label_end = label
@@ -211,41 +182,6 @@ def _keyword_bound(text: str, s: int, e: int, lo: int, low: str, out: list[Span]
 def digit_count_of(text: str, s: int, e: int) -> int:
     """Digits in ``text[s:e]``."""
     return sum(1 for c in text[s:e] if c.isdecimal())
-
-
-_YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
-_THIS_YEAR = date.today().year
-_LIVING_YEARS = 120  # the oldest living person; data protection law covers the living
-
-
-def _living(date_text: str) -> bool:
-    """Whether a birth date can belong to a living person (not "geb. 31.03.1685").
-
-    Two-digit years ("1.3.85") are taken as recent.
-    """
-    m = _YEAR.search(date_text)
-    if m is None:
-        return True
-    year = int(m.group(1))
-    return _THIS_YEAR - _LIVING_YEARS <= year <= _THIS_YEAR
-
-
-def _year_of_birth(text: str, s: int, e: int) -> bool:
-    """``*1961`` (a star glued to a year) marks a year of birth in German CVs and letters."""
-    if text[s - 1] != "*" or glued_right(text, e) or not _living(text[s:e]):
-        return False
-    return s < 2 or not (text[s - 2].isalnum() or text[s - 2] in "*/")
-
-
-def _starred_date(text: str, s: int, e: int, out: list[Span]) -> None:
-    """``* 03.04.1961`` and ``*03.04.1961``: the genealogical star before a birth date."""
-    dm = p.DATE.match(text, s, min(len(text), e + 12))
-    if dm is None or not _living(dm.group()):
-        return
-    star = text.rfind("*", max(0, s - 3), s)
-    if star > 0 and (text[star - 1].isalnum() or text[star - 1] in "*/"):
-        return  # "2*3", "**bold**"
-    out.append(("DATE_OF_BIRTH", dm.start(), dm.end()))
 
 
 def _phones(text: str, s: int, e: int, out: list[Span]) -> None:

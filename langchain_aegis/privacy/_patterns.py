@@ -126,20 +126,25 @@ IPV6 = re.compile(
 
 SSN_SHAPE = re.compile(r"([0-9]{3})([ \-.]?)([0-9]{2})\2([0-9]{4})")
 
+# Month names and abbreviations, DE and EN, in any case ("15-NOV-1973"): a date only counts
+# next to a birth keyword or a star, so a lower-case "mar" costs no precision.
 _MONTH = (
-    r"(?:Jan|Jän|Feb|Mär|Mar|Maer|Apr|Mai|May|Jun|Jul|Aug|Sep|Okt|Oct|Nov|Dez|Dec)"
-    r"[a-zä]{0,6}\.?"
+    r"(?i:Jan|Jän|Feb|Mär|Mrz|Mar|Maer|Apr|Mai|May|Jun|Jul|Aug|Sep|Okt|Oct|Nov|Dez|Dec)"
+    r"(?i:[a-zä]{0,6})\.?"
 )
 DATE = re.compile(
     rf"""
     (?<![0-9])(?:
         [0-9]{{1,2}}\.[ ]?[0-9]{{1,2}}\.[ ]?(?:[0-9]{{4}}|[0-9]{{2}})    # 12.03.1985, 1. 3. 85
       | [0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}                               # 1985-03-12
+      | [0-9]{{4}}[/.][0-9]{{1,2}}[/.][0-9]{{1,2}}                     # 1985/03/12, 1985.03.12
       | [0-9]{{1,2}}/[0-9]{{1,2}}/(?:[0-9]{{4}}|[0-9]{{2}})            # 03/12/1985
-      | [0-9]{{1,2}}(?:\.|st|nd|rd|th)?[ ](?:of[ ])?{_MONTH}[ ][0-9]{{4}}   # 3. März 1985, 3rd of May 1985
+      | [0-9]{{1,2}}-[0-9]{{1,2}}-(?:[0-9]{{4}}|[0-9]{{2}})(?!-)        # 03-12-1985 (US forms), not in a phone
+      | [0-9]{{1,2}}(?:\.|(?i:st|nd|rd|th))?[ ](?:(?i:of)[ ])?{_MONTH},?[ ][0-9]{{4}}   # 3. März 1985, 3rd of May 1985
+      | [0-9]{{1,2}}[.\-/]{_MONTH}(?:(?<=\.)[ ]?|[\-/ ])[0-9]{{4}}  # 15-Nov-1973, 15.Nov.1973, 19.Mär. 1955
     )
     (?![0-9])
-    | (?<![A-Za-z]){_MONTH}[ ][0-9]{{1,2}}(?:st|nd|rd|th)?,?[ ][0-9]{{4}}(?![0-9])  # March 3, 1985
+    | (?<![A-Za-z]){_MONTH}[ ][0-9]{{1,2}}(?i:st|nd|rd|th)?,?[ ][0-9]{{4}}(?![0-9])  # March 3, 1985
     """,
     re.VERBOSE,
 )
@@ -173,7 +178,21 @@ DOSAGE = re.compile(r"[0-9](?<![0-9A-Za-z.,][0-9])[0-9.,]*[ ]?(?:mg|mcg|µg|ml|I
 
 # Each list as (substrings, words): a substring may stand inside a longer word, a word stands whole.
 _DOB = (
-    ("geburtsdatum", "geboren", "geburtstag", "date of birth", "birth date", "birthdate", "birthday"),
+    (
+        "geburtsdatum",
+        "geboren",
+        "geburtstag",
+        "date of birth",
+        "birth date",
+        "birthdate",
+        "birthday",
+        # key names in code and data ("date_of_birth=", "dateOfBirth", "birth_date")
+        "date_of_birth",
+        "date-of-birth",
+        "dateofbirth",
+        "birth_date",
+        "birth-date",
+    ),
     ("geb.", "geb", "dob", "d.o.b.", "born", "gebdat"),
 )
 _DOB_YEAR = (
@@ -267,18 +286,35 @@ _SPECIAL_ARGS: dict[str, tuple[str, ...]] = dict(
         # religion or belief
         "katholisch", "evangelisch", "muslimisch", "jüdisch", "konfession", "religionszugehörigkeit",
         "kirchensteuer", "religion", "glaubensgemeinschaft", "catholic", "protestant", "jewish", "buddhist",
-        "hindu", "atheist", "religious",
+        "hindu", "atheist", "religious", "jehova", "mormon", "alevit", "moslem", "scientolog", "agnostiker",
+        "agnostic", "kirchenaustritt",
+        # "orthodox" alone is also a method ("an orthodox approach"): only a church or a believer
+        "-orthodox", "greek orthodox", "russian orthodox", "eastern orthodox", "orthodox christ", "orthodox jew",
+        "orthodoxe christ", "orthodoxer christ", "orthodoxe jüd", "orthodoxer jude", "orthodoxen kirche",
+        "orthodox church",
+        # a conversion, not a mention of a faith ("Fragen zum Islam")
+        "zum islam konvert", "konvertiert zum islam", "konvertierte zum islam", "zum islam übergetreten",
+        "zum judentum konvert", "zum christentum konvert", "converted to islam", "converted to judaism",
+        "converted to christianity", "converted to catholicism", "converted to buddhism",
         # sexual orientation and gender identity
-        "homosexuell", "heterosexuell", "bisexuell", "schwul", "lesbisch", "sexuelle orientierung",
-        "transgender", "transsexuell", "lesbian", "bisexual", "sexual orientation", "gay ",
+        "homosexu", "heterosexu", "bisexuell", "schwul", "lesbisch", "sexuelle orientierung", "pansexu",
+        "transgender", "transsexu", "transident", "lesbian", "bisexual", "sexual orientation", "nicht-binär",
+        "nichtbinär", "non-binary", "nonbinary", "genderqueer", "genderfluid", "intersex", "intergeschlecht",
+        "geschlechtsangleich", "gender identity", "geschlechtsidentität",
         # ethnic origin, politics, unions, biometrics, genetics
         "ethnisch", "ethnic", "parteimitglied", "party member", "gewerkschaft", "trade union", "union member",
         "politische", "political opinion", "genetisch", "genetic", "fingerabdr", "fingerprint", "biometri",
+        "bündnis 90", "linkspartei", "ig metall", "ig bce", "ig bau", "ver.di", "marburger bund",
+        "union rep", "union steward", "shop steward", "labor union", "labour union",
         # pay (not Art. 9, but what employees expect to stay private)
         "gehalt", "salary", "bruttolohn", "nettolohn", "stundenlohn", "jahreseinkommen", "einkommen", "vergütung",
         "annual income", "earns", "verdient",
     ),
-    words=("muslim", "queer", "lgbt", "lgbtq", "afd", "spd", "cdu", "csu", "fdp", "grüne", "linke", "verdi"),
+    words=(
+        "muslim", "muslima", "muslime", "muslimin", "sikh", "sikhs", "jüdin", "queer", "lgbt", "lgbtq", "gay",
+        "lesbe", "trans frau", "trans mann", "transfrau", "transmann", "trans woman", "trans man", "afd", "spd",
+        "cdu", "csu", "fdp", "grüne", "grünen", "linke", "linken", "verdi", "gew-mitglied", "mitglied der gew",
+    ),
 )  # fmt: skip
 """Special categories of personal data (GDPR Art. 9) and pay, next to a named person."""
 
