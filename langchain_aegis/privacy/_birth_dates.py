@@ -45,14 +45,26 @@ def birth_dates_after_keyword(text: str, s: int, e: int, lo: int, low: str, out:
         # A birth keyword marks the first date after it, not every date in its reach: in
         # "geb. am 17.08.1958, Aufnahme 14.01.2026" the admission date is no birth date.
         dm = p.DATE.search(text, lo + keyword_end, min(n, e + 1))
-        if dm is not None and dm.end() > s and living(dm.group()) and calendar_date(dm.group()):
+        if (
+            dm is not None
+            and dm.end() > s
+            and living(dm.group())
+            and calendar_date(dm.group())
+            and not _DEATH.search(text, lo + keyword_end, dm.start())
+        ):
             out.append(("DATE_OF_BIRTH", dm.start(), dm.end()))
 
     if e - s == 4 and text[s:e].isdecimal() and living(text[s:e]) and not glued_right(text, e):
         year_end = _last_end(p.DOB_YEAR_KEYWORDS, low[-20:])  # "geb. 1961", "Jahrgang 1961", "born in 1961"
-        if year_end >= 0 and _DIGIT.search(low, len(low) - min(20, len(low)) + year_end) is None:
+        after = len(low) - min(20, len(low)) + year_end  # where the keyword ends in ``low``
+        initial = low[after - 2 : after] == "b." and text[lo + after - 2] == "B"  # "Burrill B. Crohn ... in 1932"
+        if year_end >= 0 and _DIGIT.search(low, after) is None and not _DEATH.search(low, after) and not initial:
             out.append(("DATE_OF_BIRTH", s, e))  # the first number after it ("geb. 1958, OP 2026": not 2026)
 
+
+# A death said between the keyword and the date makes it a death date ("geboren und verstarb am
+# 20. November 1907 in Worpswede", "born in Bremen, died 1907").
+_DEATH = re.compile(r"(?i:verst[oa]rb|starb|gestorben|died|death|deceased)|†")
 
 _YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
 _THIS_YEAR = date.today().year

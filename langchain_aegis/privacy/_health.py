@@ -69,6 +69,13 @@ _DIED = re.compile(
     r"|[ ]?\((?:\*[ ]?)?(1[0-9]{3})[ ]?[-–][ ]?(?:†[ ]?)?(1[0-9]{3}|20[0-9]{2})\)"
 )
 _DEAD_BY = date.today().year - 50
+_DEATH_YEAR = re.compile(
+    r"(?:\b(?:starb|verstarb|died|gestorben)\b|†)[^\n;]{0,24}?(?<![0-9])(1[0-9]{3}|20[0-9]{2})(?![0-9])"
+)
+_RELATIVE = re.compile(
+    r"(?i:vater|mutter|bruder|schwester|sohn|tochter|ehemann|ehefrau|gatt|großvater|großmutter|onkel|tante|eltern"
+    r"|father|mother|brother|sister|son|daughter|husband|wife|grand|uncle|aunt|parent)"
+)
 _YEAR_PREFIX_REACH = 12  # "im Jahr 1850": the date words before a year, or the start of the last one
 _LIVING_FROM = date.today().year - 120
 _MACHINE_FINGERPRINT = re.compile(r"(?:key|cert\w*|ssh|tls|ssl|gpg|pgp|sha-?\d*|md5|hash|host|browser|device)[ :]*\Z")
@@ -327,7 +334,14 @@ def _old_years(text: str) -> list[int]:
                 pos -= 1
             if _YEAR_AFTER.search(text, pos, y):
                 years.append(y)
-    return years
+    # A death at least 50 years ago, told of the text's subject ("Er starb am 27. Mai 1910"), not of
+    # a relative in a patient's family history ("Der Vater starb 1975 an einem Herzinfarkt").
+    deaths = [
+        m.start(1)
+        for m in _DEATH_YEAR.finditer(text)
+        if int(m.group(1)) <= _DEAD_BY and not _RELATIVE.search(text, max(0, m.start() - 30), m.start())
+    ]
+    return sorted(years + deaths) if deaths else years
 
 
 def _historical_surnames(

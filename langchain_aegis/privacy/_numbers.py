@@ -285,7 +285,7 @@ def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
 
 
 _VERSION_BEFORE = re.compile(
-    r"(?:version|release|build|firmware|rev|ver|v|==|~=|>=|<=|@|<assemblyversion>|<fileversion>|"
+    r"(?:version|release|build|firmware|patch|rev|ver|v|==|~=|>=|<=|@|<assemblyversion>|<fileversion>|"
     r"assemblyversion\(\"|\": \"|\":\"|=\"|= \"|')[ =:]{0,3}\Z"
     # A changelog's "Update from 1.2.99.2 to 1.2.99.4", "bump libfoo-2 from ...": the word between
     # (if any) is a package's name, never a plain word ("updated profile from 85.x" is a login).

@@ -307,11 +307,13 @@ _SPECIAL_ARGS: dict[str, tuple[str, ...]] = dict(
         "bündnis 90", "linkspartei", "ig metall", "ig bce", "ig bau", "ver.di", "marburger bund",
         "union rep", "union steward", "shop steward", "labor union", "labour union",
         # pay (not Art. 9, but what employees expect to stay private)
-        "gehalt", "salary", "bruttolohn", "nettolohn", "stundenlohn", "jahreseinkommen", "einkommen", "vergütung",
+        "gehalts", "gehälter", "bruttogehalt", "nettogehalt", "monatsgehalt", "jahresgehalt", "grundgehalt",
+        "festgehalt", "fixgehalt", "zielgehalt", "einstiegsgehalt", "startgehalt",  # not "gehalten" (held)
+        "salary", "bruttolohn", "nettolohn", "stundenlohn", "jahreseinkommen", "einkommen", "vergütung",
         "annual income", "earns", "verdient",
     ),
     words=(
-        "muslim", "muslima", "muslime", "muslimin", "sikh", "sikhs", "jüdin", "queer", "lgbt", "lgbtq", "gay",
+        "gehalt", "muslim", "muslima", "muslime", "muslimin", "sikh", "sikhs", "jüdin", "queer", "lgbt", "lgbtq", "gay",
         "lesbe", "trans frau", "trans mann", "transfrau", "transmann", "trans woman", "trans man", "afd", "spd",
         "cdu", "csu", "fdp", "grüne", "grünen", "linke", "linken", "verdi", "gew-mitglied", "mitglied der gew",
     ),

@@ -298,3 +298,38 @@ def test_a_companys_own_contact_block_is_not_personal(footer: str) -> None:
 )
 def test_a_persons_contact_data_beside_a_company_is_still_found(text: str, kept: str) -> None:
     assert kept in [value for _, value in found(text)]
+
+
+# --- encyclopedic and business text, round 2 ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Robert Koch entdeckte den Erreger der Tuberkulose. Er starb am 27. Mai 1910, vermutlich an einem Herzinfarkt.",
+        "Paula Modersohn-Becker wurde 1876 in Dresden geboren und verstarb am 20. November 1907 in Worpswede.",
+        "First described by Burrill B. Crohn, MD, in 1932, the disease is chronic.",
+        "Die Firma wird von den Nachkommen der Familie von Robert Bosch gehalten.",
+        "Symptoms can vary from person to person, such as paralysis or chronic fatigue.",
+        "People with MS may experience paresthesias and chronic pain.",
+        "vendor patch 3.1.0.6 expected 20 Sep",
+    ],
+)
+def test_encyclopedic_and_business_text_stays_clean(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        ("Frau Schmidt hat Diabetes. Der Vater starb am 3. Mai 1975 an einem Herzinfarkt.", "HEALTH", "Frau Schmidt"),
+        ("John Smith, b. 1961", "DATE_OF_BIRTH", "1961"),
+        ("Frau Schmidt, geb. 03.04.1961", "DATE_OF_BIRTH", "03.04.1961"),
+        ("Anna Roth: Gehalt 4.850 EUR brutto", "SPECIAL_CATEGORY", "Gehalt"),
+        ("Frau Weber bekommt eine Gehaltserhöhung", "SPECIAL_CATEGORY", "Gehaltserhöhung"),
+        ("can yilmaz hat diabetes", "HEALTH", "can yilmaz"),
+        ("Patient May Smith, chronic kidney disease", "HEALTH", "Patient May Smith"),
+    ],
+)
+def test_their_personal_twins_are_still_found(text: str, entity: str, value: str) -> None:
+    assert (entity, value) in found(text)
