@@ -122,7 +122,8 @@ def scan_people(text: str, out: list[Span]) -> None:
 
     def judge(person: tuple[int, int]) -> bool:
         if not old:
-            old.append(_old_years(text))
+            deaths = _death_years(text)
+            old.append(sorted(_old_years(text) + deaths) if deaths else _old_years(text))
             dead.update(_historical_surnames(text, old[0], cues, memo))
         if _historical(old[0], *person) or _died_long_ago(text, person[1]):
             return True
@@ -334,14 +335,20 @@ def _old_years(text: str) -> list[int]:
                 pos -= 1
             if _YEAR_AFTER.search(text, pos, y):
                 years.append(y)
-    # A death at least 50 years ago, told of the text's subject ("Er starb am 27. Mai 1910"), not of
-    # a relative in a patient's family history ("Der Vater starb 1975 an einem Herzinfarkt").
-    deaths = [
+    return years
+
+
+def _death_years(text: str) -> list[int]:
+    """Where the year of a death at least 50 years ago stands, in order.
+
+    A death told of the text's subject ("Er starb am 27. Mai 1910"), not of a relative
+    in a patient's family history ("Der Vater starb 1975 an einem Herzinfarkt").
+    """
+    return [
         m.start(1)
         for m in _DEATH_YEAR.finditer(text)
         if int(m.group(1)) <= _DEAD_BY and not _RELATIVE.search(text, max(0, m.start() - 30), m.start())
     ]
-    return sorted(years + deaths) if deaths else years
 
 
 def _historical_surnames(
