@@ -48,8 +48,8 @@ _REGISTER_BEFORE = re.compile(
     r"(?:[Cc]ompany|[Rr]egist(?:ered|ration)|[Rr]eg\.|Register|HR[AB])"
     r"[ \t]*(?:[Nn]o\.?|[Nn]umber|[Nn]r\.?|nummer)?[ \t]*:?[ \t]*\Z"
 )
-_LOCAL_PARTS = re.compile(r"([\w.\-]+)@")
-_SPLIT = re.compile(r"[._\-]+")
+_LOCAL_PARTS = re.compile(r"([\w.+\-]+)@")  # "jane.doe+billing@": the name is before the tag
+_SPLIT = re.compile(r"[._+\-]+")
 
 Span = tuple[str, int, int]
 

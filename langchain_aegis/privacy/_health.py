@@ -69,9 +69,7 @@ _DIED = re.compile(
     r"|[ ]?\((?:\*[ ]?)?(1[0-9]{3})[ ]?[-–][ ]?(?:†[ ]?)?(1[0-9]{3}|20[0-9]{2})\)"
 )
 _DEAD_BY = date.today().year - 50
-_DEATH_YEAR = re.compile(
-    r"(?:\b(?:starb|verstarb|died|gestorben)\b|†)[^\n;]{0,24}?(?<![0-9])(1[0-9]{3}|20[0-9]{2})(?![0-9])"
-)
+_DEATH_YEAR = re.compile(r"\b(?:starb|verstarb|died)\b[^\n;]{0,24}?(?<![0-9])(1[0-9]{3}|20[0-9]{2})(?![0-9])")
 _RELATIVE = re.compile(
     r"(?i:vater|mutter|bruder|schwester|sohn|tochter|ehemann|ehefrau|gatt|großvater|großmutter|onkel|tante|eltern"
     r"|father|mother|brother|sister|son|daughter|husband|wife|grand|uncle|aunt|parent)"
@@ -342,7 +340,8 @@ def _death_years(text: str) -> list[int]:
     """Where the year of a death at least 50 years ago stands, in order.
 
     A death told of the text's subject ("Er starb am 27. Mai 1910"), not of a relative
-    in a patient's family history ("Der Vater starb 1975 an einem Herzinfarkt").
+    in a patient's family history ("Der Vater starb 1975 an einem Herzinfarkt"). A cross
+    or "gestorben" does not count: family histories write "Mutter † 1962", "1968 gestorben".
     """
     return [
         m.start(1)

@@ -294,6 +294,8 @@ def test_a_companys_own_contact_block_is_not_personal(footer: str) -> None:
         ("Kontakt: miriam.friedrich@outlook.com, Blue Harbor Ltd.", "miriam.friedrich@outlook.com"),
         # A cue names the person in the same block.
         ("Kunde Muster GmbH, Ansprechpartner Herr Maier, Tel. 030 12345678", "030 12345678"),
+        # A tag after the name ("+billing") does not hide it.
+        ("Muster GmbH. Contact me at jane.doe+billing@mail.example.co.uk", "jane.doe+billing@mail.example.co.uk"),
     ],
 )
 def test_a_persons_contact_data_beside_a_company_is_still_found(text: str, kept: str) -> None:
@@ -323,6 +325,8 @@ def test_encyclopedic_and_business_text_stays_clean(text: str) -> None:
     ("text", "entity", "value"),
     [
         ("Frau Schmidt hat Diabetes. Der Vater starb am 3. Mai 1975 an einem Herzinfarkt.", "HEALTH", "Frau Schmidt"),
+        ("Herzinfarkt, Patientin: Laureen Bradford, Mutter † 1962", "HEALTH", "Patientin: Laureen Bradford"),
+        ("Herr Maier hat Diabetes. Seine Mutter ist 1968 gestorben.", "HEALTH", "Herr Maier"),
         ("John Smith, b. 1961", "DATE_OF_BIRTH", "1961"),
         ("Frau Schmidt, geb. 03.04.1961", "DATE_OF_BIRTH", "03.04.1961"),
         ("Anna Roth: Gehalt 4.850 EUR brutto", "SPECIAL_CATEGORY", "Gehalt"),
