@@ -13,8 +13,10 @@ finding is the company's when, in its paragraph (no blank line between, at most
   register or VAT line such as ``HRB 12345``, ``USt-IdNr.``, ``Company No.``), and
 - no person is: no other kind of finding (a name, a date of birth, a tax ID, ...), no
   first name and surname from the lexicon (``Anna Schmidt`` in an e-mail signature keeps
-  her direct line hers, although a name alone is no finding), and no e-mail address
-  whose local part holds a lexicon name (``miriam.friedrich@``).
+  her direct line hers, although a name alone is no finding), no e-mail address whose
+  local part holds a lexicon name (``miriam.friedrich@``), nobody speaking of their own
+  (``mich``, ``mein Konto``, ``my personal email``), and, for a phone, it is no mobile
+  number (companies print their landlines; a mobile is someone's).
 
 A number right after "Company No.", "Registered No." or "HRB" is the register's, never a phone.
 
@@ -30,11 +32,14 @@ import re
 from bisect import bisect_right
 from functools import cache
 
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
 from langchain_aegis.privacy._names import first_names, lexicon_persons, surnames
 
 __all__ = ["REACH", "without_company_contacts"]
 
-REACH = 400
+REACH = 300
 """At most this many characters either side of a contact finding are read (its paragraph, if shorter)."""
 
 _CONTACTS = frozenset({"PHONE", "EMAIL", "IBAN"})
@@ -47,6 +52,11 @@ _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")  # symmetric, so it also finds a blank
 _REGISTER_BEFORE = re.compile(
     r"(?:[Cc]ompany|[Rr]egist(?:ered|ration)|[Rr]eg\.|Register|HR[AB])"
     r"[ \t]*(?:[Nn]o\.?|[Nn]umber|[Nn]r\.?|nummer)?[ \t]*:?[ \t]*\Z"
+)
+# Someone speaking of their own number or account ("Rufen Sie mich unter ... an", "auf mein Konto",
+# "my personal email"): a company writes "wir", "unser", "our".
+_FIRST_PERSON = re.compile(
+    r"\b(?:ich|mich|mir|mein|meine|meinen|meinem|meiner|my|me|I|I'm|privat\w*|private|personal|persönlich\w*)\b"
 )
 _LOCAL_PARTS = re.compile(r"([\w.+\-]+)@")  # "jane.doe+billing@": the name is before the tag
 _SPLIT = re.compile(r"[._+\-]+")
@@ -71,7 +81,13 @@ def without_company_contacts(text: str, findings: list[Span]) -> list[Span]:
             if entity == "PHONE" and _REGISTER_BEFORE.search(text, max(0, start - 32), start):
                 continue  # "Company No. 09876543", "HRB 12345": the register's number, not a line
             person_near = i < len(others) and others[i][0] < hi
-            if not person_near and _MARKER.search(text, lo, hi) and not _named(text, lo, hi):
+            if (
+                not person_near
+                and _MARKER.search(text, lo, hi)
+                and not _FIRST_PERSON.search(text, lo, hi)
+                and not (entity == "PHONE" and _mobile(text[start:end]))
+                and not _named(text, lo, hi)
+            ):
                 continue
         kept.append(finding)
     return kept
@@ -97,3 +113,13 @@ def _named(text: str, lo: int, hi: int) -> bool:
 @cache
 def _names() -> frozenset[str]:
     return first_names() | surnames()
+
+
+def _mobile(number: str) -> bool:
+    """Whether libphonenumber reads ``number`` as a mobile number (Germany first, as :mod:`._phones` does)."""
+    compact = "".join(c for c in number if c.isdecimal() or c == "+")
+    try:
+        parsed = phonenumbers.parse(compact, None if compact.startswith("+") else "DE")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(parsed) in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)

@@ -35,6 +35,13 @@ _SPACE = frozenset(" ")
 _COUNTING = "012345678901234567890"  # "0123456789" is a placeholder or a digit alphabet, not a phone
 _IBAN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _PHONE_START = re.compile(r"[+(0-9]")
+# A number a label calls a reference ("ref. 0068/279091" is a valid Cook Islands number, "Belegnummer
+# 0071/204518", "Rechnungsnr.", "Order No."): a document's number, not a line to call.
+_REFERENCE_BEFORE = re.compile(
+    r"(?i:\bref\.?|reference|referenz|aktenzeichen|\baz\.|(?:beleg|rechnungs|kunden|auftrags|bestell|vorgangs|vertrags"
+    r"|referenz|ticket|sendungs|artikel)(?:nummer|nr\.?)|(?:beleg|rechnung|invoice|order|auftrag|bestellung|kunden"
+    r"|vorgang|ticket|case|vertrag|sendung|tracking)[ \t-]*(?:no\.?|nr\.?|number|nummer|#))[ \t]*[:#]?[ \t]*\Z"
+)
 # ISO 6709 coordinates as time-zone tables write them: signed latitude and longitude in
 # degrees and minutes (and seconds), the one glued to the other.
 _COORDINATES = re.compile(r"[+-](?:[0-9]{4}[+-][0-9]{5}|[0-9]{6}[+-][0-9]{7})(?![0-9])")
@@ -200,6 +207,7 @@ def _phones(text: str, s: int, e: int, out: list[Span]) -> None:
             and not _inside_digits(text, a)
             and _digits_of(pm.group()) not in _COUNTING
             and not _HOST_TAIL.match(text, b)
+            and not _REFERENCE_BEFORE.search(text, max(0, a - 24), a)
             and phone_ok(pm.group())
         ):
             out.append(("PHONE", a, b))

@@ -294,6 +294,18 @@ def test_a_companys_own_contact_block_is_not_personal(footer: str) -> None:
         ("Kontakt: miriam.friedrich@outlook.com, Blue Harbor Ltd.", "miriam.friedrich@outlook.com"),
         # A cue names the person in the same block.
         ("Kunde Muster GmbH, Ansprechpartner Herr Maier, Tel. 030 12345678", "030 12345678"),
+        # Someone speaking of their own number or account, beside a company's name.
+        ("Rufen Sie mich unter 030 12345678 an. Becker Logistik AG", "030 12345678"),
+        (
+            "PS: Die Kaution bitte auf mein Konto DE17 5409 8093 4168 2211 32, Fischer Consulting AG",
+            "DE17 5409 8093 4168 2211 32",
+        ),
+        (
+            "new number is 020 7634 6343, my personal email is sarahwright@icloud.com. Schmidt & Söhne KG",
+            "020 7634 6343",
+        ),
+        # A mobile number is someone's, even on a company's letterhead.
+        ("Muster GmbH, Hauptstraße 5, Mobil 0171 2345678", "0171 2345678"),
         # A tag after the name ("+billing") does not hide it.
         ("Muster GmbH. Contact me at jane.doe+billing@mail.example.co.uk", "jane.doe+billing@mail.example.co.uk"),
     ],
@@ -337,3 +349,19 @@ def test_encyclopedic_and_business_text_stays_clean(text: str) -> None:
 )
 def test_their_personal_twins_are_still_found(text: str, entity: str, value: str) -> None:
     assert (entity, value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ref. 0068/279091", "Belegnummer 0071/204518", "Rechnungsnr.: 030 12345678", "Kundennummer 0301234567",
+     "Order No. 0151 23456789", "Sendungsnummer 0301234567"],
+)  # fmt: skip
+def test_a_number_a_label_calls_a_reference_is_no_phone(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["Bei Rückfragen zur Rechnung: 030 12345678", "Telefonnummer 030 12345678", "Tel.-Nr. 030 12345678"]
+)
+def test_a_phone_after_a_phone_label_or_a_plain_word_still_is(text: str) -> None:
+    assert [entity for entity, _ in found(text)] == ["PHONE"]
