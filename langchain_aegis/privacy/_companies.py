@@ -29,13 +29,15 @@ No library tells a company's contact block from a person's, so the rule is writt
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from langchain_aegis.privacy._names import first_names, lexicon_persons, surnames
+from langchain_aegis.privacy._patterns import keyword_pattern
+from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
 __all__ = ["REACH", "without_company_contacts"]
 
@@ -43,11 +45,19 @@ REACH = 300
 """At most this many characters either side of a contact finding are read (its paragraph, if shorter)."""
 
 _CONTACTS = frozenset({"PHONE", "EMAIL", "IBAN"})
-_MARKER = re.compile(
-    r"GmbH|\b(?:AG|KG|KGaA|OHG|UG|SE|eG|Inc|Ltd|LLC|LLP|Corp|PLC|plc|S\.A|B\.V|N\.V)\b|& Söhne|& Sohn|& Co\b|e\.K\."
-    r"|e\.V\.|USt-?Id|Ust-?Id|UID-Nr|VAT Reg|Registergericht|Handelsregister|\bHR[AB] ?[0-9]|Company No"
+# Where a company is named: found through the text's distinct words (:class:`._prefilter.KeywordScan`),
+# so a text without any of them costs a set operation. A legal form counts written as one ("AG",
+# "GmbH"; "ag" is no company); a register or VAT line in any case.
+_LEGAL_FORMS = frozenset(
+    {"GmbH", "AG", "KG", "KGaA", "OHG", "UG", "SE", "eG", "Inc", "Ltd", "LLC", "LLP", "Corp", "PLC", "plc", "S.A",
+     "B.V", "N.V", "& Söhne", "& Sohn", "& Co"}
+)  # fmt: skip
+_REGISTER_WORDS = ("e.k.", "e.v.", "ust-id", "ustid", "uid-nr", "vat reg", "registergericht", "handelsregister", "hrb",
+                   "hra", "company no")  # fmt: skip
+_MARKER_SCAN = KeywordScan(
+    keyword_pattern(words=tuple({form.lower() for form in _LEGAL_FORMS}), substrings=_REGISTER_WORDS),
+    (*{form.lower() for form in _LEGAL_FORMS}, *_REGISTER_WORDS),
 )
-
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")  # symmetric, so it also finds a blank line in reversed text
 _REGISTER_BEFORE = re.compile(
     r"(?:[Cc]ompany|[Rr]egist(?:ered|ration)|[Rr]eg\.|Register|HR[AB])"
@@ -56,7 +66,7 @@ _REGISTER_BEFORE = re.compile(
 # Someone speaking of their own number or account ("Rufen Sie mich unter ... an", "auf mein Konto",
 # "my personal email"): a company writes "wir", "unser", "our".
 _FIRST_PERSON = re.compile(
-    r"\b(?:ich|mich|mir|mein|meine|meinen|meinem|meiner|my|me|I|I'm|privat\w*|private|personal|persönlich\w*)\b"
+    r"(?:ich|mich|mir|mein|meine|meinen|meinem|meiner|my|me|I|I'm|privat\w*|private|personal|persönlich\w*)(?![\w])"
 )
 _LOCAL_PARTS = re.compile(r"([\w.+\-]+)@")  # "jane.doe+billing@": the name is before the tag
 _SPLIT = re.compile(r"[._+\-]+")
@@ -66,7 +76,10 @@ Span = tuple[str, int, int]
 
 def without_company_contacts(text: str, findings: list[Span]) -> list[Span]:
     """``findings`` (ordered by start, none overlapping) without the contact data that is a company's."""
-    if not any(entity in _CONTACTS for entity, _, _ in findings) or _MARKER.search(text) is None:
+    if not any(entity in _CONTACTS for entity, _, _ in findings):
+        return findings
+    markers = _markers(text)  # where a company is named, found once per text
+    if not markers:
         return findings
     # The other findings, by end: the first that ends after a window's start is the one that may
     # reach into it (findings do not overlap, so their ends are in the order of their starts).
@@ -76,21 +89,39 @@ def without_company_contacts(text: str, findings: list[Span]) -> list[Span]:
     for finding in findings:
         entity, start, end = finding
         if entity in _CONTACTS:
-            lo, hi = _paragraph(text, start, end)
-            i = bisect_right(ends, lo)
             if entity == "PHONE" and _REGISTER_BEFORE.search(text, max(0, start - 32), start):
                 continue  # "Company No. 09876543", "HRB 12345": the register's number, not a line
-            person_near = i < len(others) and others[i][0] < hi
+            lo, hi = _paragraph(text, start, end)
+            i = bisect_right(ends, lo)
             if (
-                not person_near
-                and _MARKER.search(text, lo, hi)
-                and not _FIRST_PERSON.search(text, lo, hi)
+                bisect_left(markers, hi) > bisect_left(markers, lo)  # a company named in the paragraph
+                and not (i < len(others) and others[i][0] < hi)  # and no other finding
+                and not _words(_FIRST_PERSON, text, lo, hi)
                 and not (entity == "PHONE" and _mobile(text[start:end]))
                 and not _named(text, lo, hi)
             ):
                 continue
         kept.append(finding)
     return kept
+
+
+def _markers(text: str) -> list[int]:
+    """Where a company is named in ``text`` (a legal form as written, or a register or VAT line), in order."""
+    found = []
+    for a, b in _MARKER_SCAN.spans(*lowered(text)):
+        word = text[a:b].strip()
+        if word in _LEGAL_FORMS or word.lower() in _REGISTER_WORDS:
+            found.append(a)
+    return found
+
+
+def _words(pattern: re.Pattern[str], text: str, lo: int = 0, hi: int | None = None) -> list[int]:
+    """Where ``pattern`` matches in ``text[lo:hi]`` as a whole word (not inside another word)."""
+    return [
+        m.start()
+        for m in pattern.finditer(text, lo, len(text) if hi is None else hi)
+        if not (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"))
+    ]
 
 
 def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:

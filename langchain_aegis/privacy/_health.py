@@ -69,7 +69,7 @@ _DIED = re.compile(
     r"|[ ]?\((?:\*[ ]?)?(1[0-9]{3})[ ]?[-–][ ]?(?:†[ ]?)?(1[0-9]{3}|20[0-9]{2})\)"
 )
 _DEAD_BY = date.today().year - 50
-_DEATH_YEAR = re.compile(r"\b(?:starb|verstarb|died)\b[^\n;]{0,24}?(?<![0-9])(1[0-9]{3}|20[0-9]{2})(?![0-9])")
+_DEATH_YEAR = re.compile(r"(?:starb|verstarb|died)(?![\w])[^\n;]{0,24}?(?<![0-9])(1[0-9]{3}|20[0-9]{2})(?![0-9])")
 _RELATIVE = re.compile(
     r"(?i:vater|mutter|bruder|schwester|sohn|tochter|ehemann|ehefrau|gatt|großvater|großmutter|onkel|tante|eltern"
     r"|father|mother|brother|sister|son|daughter|husband|wife|grand|uncle|aunt|parent)"
@@ -343,10 +343,14 @@ def _death_years(text: str) -> list[int]:
     in a patient's family history ("Der Vater starb 1975 an einem Herzinfarkt"). A cross
     or "gestorben" does not count: family histories write "Mutter † 1962", "1968 gestorben".
     """
+    if "starb" not in text and "died" not in text:
+        return []  # most texts: two finds in C instead of a pass of the pattern
     return [
         m.start(1)
         for m in _DEATH_YEAR.finditer(text)
-        if int(m.group(1)) <= _DEAD_BY and not _RELATIVE.search(text, max(0, m.start() - 30), m.start())
+        if int(m.group(1)) <= _DEAD_BY
+        and not (m.start() and text[m.start() - 1].isalpha())  # "died", not "studied"
+        and not _RELATIVE.search(text, max(0, m.start() - 30), m.start())
     ]
 
 
