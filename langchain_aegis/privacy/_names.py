@@ -43,20 +43,35 @@ from langchain_aegis.privacy._patterns import HEALTH_TERMS, _insert, _Trie, _tri
 from langchain_aegis.privacy._prefilter import WordMemo, folded_words, offset_starts
 
 __all__ = [
+    "NAME",
+    "PARTICLES",
     "Person",
     "addressee",
     "cue_persons",
     "first_names",
     "is_excluded",
+    "is_first_name",
+    "is_known",
     "lexicon_persons",
     "surnames",
+    "whole_name",
 ]
 
 Person = tuple[int, int]
 """A person's ``[start, end)`` span (cue included, so redaction removes "Frau Müller")."""
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
-_NAME_WORD = rf"[{_UPPER}][^\W\d_]+(?:-[{_UPPER}][^\W\d_]+)?"
+# "O'Brien", "D'Angelo" are one name word: the apostrophe would cut them to a lone "O".
+_NAME_WORD = rf"(?:[OD]['’])?[{_UPPER}][^\W\d_]+(?:-[{_UPPER}][^\W\d_]+)?"
+# Particles between a first name and a surname ("Burkhard zur Hausen", "Jan van der Berg"), or
+# opening a surname ("Frau von der Leyen"): a name cut before them leaks the surname in redaction.
+_LEADING_PARTICLES = ("von", "van", "vom", "zu", "zur", "zum", "de", "del", "della", "di", "da", "du", "dos", "ten",
+                      "ter", "le", "la", "af", "av")  # fmt: skip
+PARTICLES = frozenset((*_LEADING_PARTICLES, "der", "den", "dem", "das", "los", "las"))
+_PARTICLE = rf"(?:{'|'.join(sorted(PARTICLES, key=lambda w: (-len(w), w)))})"
+_LEADING = rf"(?:{'|'.join(_LEADING_PARTICLES)})(?:[ \t]+(?:der|den|dem|de|la|los|las|le))?"
+NAME = rf"(?:{_LEADING}[ \t]+)?{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,3}}{_NAME_WORD})?"
+"""A name as the cue patterns read it: one or two name words, particles between or before them."""
 
 # Cues, each a literal first (the salutations are the old SALUTATION prefilter, widened).
 _CUE_WORDS = (
@@ -65,7 +80,16 @@ _CUE_WORDS = (
     "Bewohnerin", "Klient", "Klientin", "Versicherte", "Versicherter", "Versicherten", "Kunde", "Kundin", "Hallo",
     "Hi", "Hey", "Liebe", "Lieber", "Lieben", "Dear", "Sehr geehrte", "Sehr geehrter", "Sehr geehrten",
     "Guten Tag", "Moin", "Servus",
+    # Cues that also are ordinary words or abbreviations ("Pat. pending", "Mag." for Magazin, "Fr." for
+    # Freitag, "Kontaktperson: Vertrieb"): a name after them counts only if the lexicon knows it (_KNOWN_ONLY).
+    "MUDr", "DDr", "Hr", "Hrn", "Fr", "Pat", "Mag", "Ing", "Doz", "Prim", "Mieter", "Mieterin", "Vermieter",
+    "Vermieterin", "Antragsteller", "Antragstellerin", "Bewerber", "Bewerberin", "Ansprechpartner",
+    "Ansprechpartnerin", "Kontaktperson", "Kontakt", "Versicherungsnehmer", "Versicherungsnehmerin", "Zeuge",
+    "Zeugin", "Betr", "Betreff", "Applicant", "Tenant", "Landlord", "Beneficiary", "Guardian", "Policyholder",
+    "Next of kin", "Next of Kin", "Contact person", "Contact Person", "Emergency contact", "Emergency Contact",
 )  # fmt: skip
+_KNOWN_ONLY = frozenset(_CUE_WORDS[_CUE_WORDS.index("Hr") :])
+_NEEDS_DOT = frozenset({"Hr", "Hrn", "Fr", "Pat", "Mag", "Ing", "Doz", "Prim", "Betr"})
 
 
 def _cue_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -79,8 +103,10 @@ def _cue_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 
 CUES = _cue_pattern(_CUE_WORDS)
 _AFTER_CUE = re.compile(  # the name may follow on the next line ("Frau\nMüller", an address block)
-    rf"\.?:?[ \t]*(?:\r?\n[ \t]*)?(?:(?:Dr\.|Prof\.|med\.|dent\.|Dipl\.-\w+\.?|Herr|Frau|Mr\.?|Mrs\.?|Ms\.?)[ \t]+)*"
-    rf"(?:[{_UPPER}]\.[ \t]*)?({_NAME_WORD}(?:[ \t]+(?:von|van|de|der|zu)?[ \t]*{_NAME_WORD})?)"
+    # "Bewerber(in):", "Mitarbeiter/in:"; then the titles between cue and name ("PD Dr. med.", "Dipl.-Ing.").
+    r"(?:\(in\)|/-?in)?\.?:?[ \t]*(?:\r?\n[ \t]*)?(?:(?:Dr\.|Prof\.|med\.|dent\.|Dipl\.-\w+\.?|DDr\.|Dr\.-Ing\.|Ing\."
+    r"|Mag\.|MUDr\.|Doz\.|Herr|Frau|Mr\.?|Mrs\.?|Ms\.?)[ \t]+)*"
+    rf"(?:[{_UPPER}]\.[ \t]*)?({NAME})"
 )
 _NAME_LABELS = frozenset({"Name", "Nachname", "Vorname"})
 _LABEL_END = re.compile(r"[ \t]*(?::|\t|\r?\n|[ ]{2})")
@@ -91,7 +117,7 @@ _SIGN_OFF_WORDS = ("grüße", "grüßen", "gruß", "regards", "best", "cheers", 
 _SIGN_OFFS = re.compile(
     # The closing word in any case ("Best regards", "Kind regards,", "viele grüße"); the name keeps its capitals.
     rf"(?i:{'|'.join(_SIGN_OFF_WORDS)})[,!.]?[ \t]*\r?\n"
-    rf"[ \t]*(?:(?:Dr\.|Prof\.)[ \t]+)?({_NAME_WORD}(?:[ \t]+{_NAME_WORD})?)"
+    rf"[ \t]*(?:(?:Dr\.|Prof\.)[ \t]+)?({NAME})"
 )
 # A case-insensitive pattern without a literal prefix is tried at every position of the text
 # (the costliest pass of the detector). A closing word ends a whitespace-separated word of the
@@ -177,36 +203,96 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
         a = m.start()
         if a and (text[a - 1].isalnum() or text[a - 1] == "_"):
             continue
+        cue = m.group()
+        if cue in _NEEDS_DOT and not text.startswith(".", m.end()):
+            continue  # "Pat" and "Mag" are names and words too; as a cue they are abbreviations
         after = _AFTER_CUE.match(text, m.end(), min(n, m.end() + 80))
         if after is None:
             continue
-        name_start, name_end = after.span(1)
-        cue = m.group()
-        words = text[name_start:name_end].split()
+        name = whole_name(text, *after.span(1), label=cue not in _SALUTES)
+        if name is None:
+            continue
+        name_start, name_end, words, surname_first = name
         if words[0] in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4):
             continue  # "Employee SSN", "Name: ID"
-        if cue in _NAME_LABELS and words[0] not in first_names() and words[0] not in surnames():
+        known = surname_first or is_known(words[0])
+        if cue in _NAME_LABELS and not known:
             # "Name Server", "Name.Variable", "Name: PyJWT": a field label introduces a name as its
             # value (after ":", a tab or a line break), and an identifier is not one.
             if not _LABEL_END.match(text, m.end()) or _IDENTIFIER.search(words[0]):
                 continue
-        if cue in _GREETINGS or cue in ("Hi", "Hey", "Kunde", "Kundin"):
-            # "Hallo Anna", "Dear John": the greeting needs a known first name or a surname
-            if words[0] not in first_names() and words[0] not in surnames():
-                continue
+        if (cue in _GREETINGS or cue in _KNOWN_ONLY or cue in ("Hi", "Hey", "Kunde", "Kundin")) and not known:
+            continue  # "Hallo Anna", "Dear John", "Mieter: Hans Müller": the cue needs a name the lexicon knows
         if len(words) > 1 and words[1] in NOT_NAMES:
-            name_end = name_start + len(words[0])
+            name_end = text.index(words[0], name_start) + len(words[0])
         if is_excluded(text, name_start, name_end, cue):
             continue
         persons.append((a, name_end))
     if "\n" in text:
         for m in _sign_offs(text, low, vocab):
             name_start, name_end = m.span(1)
-            words = text[name_start:name_end].split()
-            if words[0] in first_names() or (len(words) > 1 and words[1] in surnames()):
-                if not is_excluded(text, name_start, name_end):
-                    persons.append((name_start, name_end))
+            name = whole_name(text, name_start, name_end, label=False)
+            if name is not None:
+                name_start, name_end, words, _ = name
+                if words[0] in first_names() or (len(words) > 1 and words[-1] in surnames()):
+                    if not is_excluded(text, name_start, name_end):
+                        persons.append((name_start, name_end))
     return persons
+
+
+_SALUTES = frozenset(
+    {"Herr", "Herrn", "Frau", "Dr", "Prof", "Mr", "Mrs", "Ms", "Miss", "Mx", "Hr", "Hrn", "Fr", "MUDr", "DDr",
+     "Mag", "Ing", "Doz", "Prim"} | _GREETINGS
+)  # fmt: skip
+_GERMAN_PREPOSITIONS = frozenset({"zu", "zur", "zum", "vom"})  # "Frau vom Amt", "Herr Meier zur Kenntnis"
+_OLD_PARTICLES = frozenset({"von", "van", "de", "der", "zu"})
+_FIRST_AFTER_SURNAME = re.compile(rf",[ ]?({_NAME_WORD})(?=[ \t]*(?:[\r\n,;(]|\Z|[ ](?:geb|\*|born|\d)))")
+
+
+def is_known(word: str) -> bool:
+    """Whether the lexicon knows ``word`` as a first name or surname ("Hans-Peter": each part a first name)."""
+    first, last = _lexicon()
+    if word in first or word in last:
+        return True
+    parts = word.split("-")
+    return len(parts) > 1 and all(part in first for part in parts)
+
+
+def whole_name(text: str, start: int, end: int, *, label: bool) -> tuple[int, int, list[str], bool] | None:
+    """The name matched at ``[start, end)`` with its particles checked, and its words without them.
+
+    A particle continues a name after a first name ("Burkhard zur Hausen"); after a surname a
+    German preposition starts a phrase ("Herr Meier zur Kenntnis"), so the name ends before it.
+    After a label, a surname may come first ("Pat.: Klabauter, Gerlinde"): the first name after the
+    comma is part of the name. Returns ``(start, end, words, surname_first)``, or None.
+    """
+    words = text[start:end].split()
+    core = [w for w in words if w not in PARTICLES]
+    if not core:
+        return None
+    lead = len(words) - len(words[words.index(core[0]) :])
+    if lead:  # "Frau von der Leyen"; "Frau vom Amt" and "Herr zu Hause" are no names
+        if words[0] in _GERMAN_PREPOSITIONS and core[0] not in surnames():
+            if not (label and _FIRST_AFTER_SURNAME.match(text, end)):
+                return None
+    elif len(core) > 1:
+        inner = words[1 : words.index(core[1], 1)]
+        if inner and not is_first_name(core[0]):
+            if len(inner) > 1 or inner[0] not in _OLD_PARTICLES or inner[0] in _GERMAN_PREPOSITIONS:
+                end = start + len(words[0])  # "Herr Meier zur Kenntnis", "Herr Meier vom Vertrieb"
+                core = core[:1]
+    surname_first = False
+    if label and len(core) == 1:
+        m = _FIRST_AFTER_SURNAME.match(text, end)
+        if m is not None and is_first_name(m.group(1)):
+            end, surname_first = m.end(1), True
+            core.append(m.group(1))
+    return start, end, core, surname_first
+
+
+def is_first_name(word: str) -> bool:
+    first = first_names()
+    return word in first or all(part in first for part in word.split("-"))
 
 
 def _sign_offs(text: str, low: str | None, vocab: Collection[str] | None) -> Iterator[re.Match[str]]:
@@ -267,13 +353,18 @@ _BEFORE_ADDRESS = re.compile(
     rf"(?:wohnhaft|wohnt|of|living at)[ ]+(?:in[ ]+)?|[ \t]*\r?\n[ \t]*)\Z"
 )
 
+_SURNAME_FIRST_BEFORE = re.compile(rf"((?:{_LEADING}[ ]+)?{_NAME_WORD},[ ]?({_NAME_WORD}))[ \t]*\r?\n[ \t]*\Z")
+
 
 def addressee(text: str, street_start: int) -> Person | None:
     """The name written right before a street address ("Anna Schmidt, Hauptstraße 5"), unless a company."""
     lo = max(0, street_start - 60)
     m = _BEFORE_ADDRESS.search(text, lo, street_start)
     if m is None:
-        return None
+        # "Okonkwo, Mehmet\nAuf der Heide 112": surname first, then a first name the lexicon knows.
+        m = _SURNAME_FIRST_BEFORE.search(text, lo, street_start)
+        if m is None or not is_first_name(m.group(2)):
+            return None
     a, b = m.span(1)
     words = text[a:b].split()
     if words[0] in NOT_BEFORE_SURNAME or any(w in NOT_NAMES for w in words) or is_excluded(text, a, b):
@@ -328,7 +419,8 @@ def _lexicon_person(
         n_start, n_end, second = following
         gap = text[end:n_start]
         # "Anna Schmidt" (a known first name), "Ayşe Johnson" (a known surname), "Braun, Anna"
-        known = (word in first and second not in NOT_NAMES) or (
+        # A hyphenated first name ("Hans-Peter Knoblauch") is known when each part is a first name.
+        known = ((word in first or ("-" in word and is_first_name(word))) and second not in NOT_NAMES) or (
             second in last and word not in NOT_NAMES and word not in NOT_BEFORE_SURNAME
         )
         if gap == ", " and word in last and (second in first or text[n_end : n_end + 2] in (" (", ",", "\n", " *")):
