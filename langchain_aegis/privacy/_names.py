@@ -89,6 +89,13 @@ _CUE_WORDS = (
     "Next of kin", "Next of Kin", "Contact person", "Contact Person", "Emergency contact", "Emergency Contact",
 )  # fmt: skip
 _KNOWN_ONLY = frozenset(_CUE_WORDS[_CUE_WORDS.index("Hr") :])
+# Form fields only a person fills (a company is told by its suffix); "Kontaktperson: Vertrieb Nord" is not one.
+_PERSON_ROLES = frozenset(
+    {"Mieter", "Mieterin", "Antragsteller", "Antragstellerin", "Bewerber", "Bewerberin", "Versicherungsnehmer",
+     "Versicherungsnehmerin", "Zeuge", "Zeugin", "Applicant", "Tenant", "Policyholder", "Beneficiary", "Guardian",
+     "Next of kin", "Next of Kin", "Pat"}
+)  # fmt: skip
+_ROLE_END = re.compile(r"(?:\(in\)|/-?in)?\.?[ \t]*(?::|\t|\r?\n)")
 _NEEDS_DOT = frozenset({"Hr", "Hrn", "Fr", "Pat", "Mag", "Ing", "Doz", "Prim", "Betr"})
 
 
@@ -184,6 +191,8 @@ def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
         return True
     if text[max(0, start - 7) : start].rstrip().endswith("Morbus"):
         return True
+    if _COMPANY_ANYWHERE.search(text, start, end):
+        return True  # "Applicant: Acme Corp": the suffix is inside the span
     hi = min(len(text), end + 80)
     return _COMPANY.match(text, end, hi) is not None or _LAW.match(text, end, hi) is not None
 
@@ -222,7 +231,10 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
             if not _LABEL_END.match(text, m.end()) or _IDENTIFIER.search(words[0]):
                 continue
         if (cue in _GREETINGS or cue in _KNOWN_ONLY or cue in ("Hi", "Hey", "Kunde", "Kundin")) and not known:
-            continue  # "Hallo Anna", "Dear John", "Mieter: Hans Müller": the cue needs a name the lexicon knows
+            # "Hallo Anna", "Dear John", "Kontaktperson: Hans Müller": the cue needs a name the lexicon knows;
+            # a form field for a person's role holds a first name and a surname ("Mieter: Asger Baastrup").
+            if not (cue in _PERSON_ROLES and _ROLE_END.match(text, m.end()) and _name_pair(words)):
+                continue
         if len(words) > 1 and words[1] in NOT_NAMES:
             name_end = text.index(words[0], name_start) + len(words[0])
         if is_excluded(text, name_start, name_end, cue):
@@ -288,6 +300,11 @@ def whole_name(text: str, start: int, end: int, *, label: bool) -> tuple[int, in
             end, surname_first = m.end(1), True
             core.append(m.group(1))
     return start, end, core, surname_first
+
+
+def _name_pair(words: list[str]) -> bool:
+    """Whether ``words`` read as a first name and a surname the lexicon does not know ("Asger Baastrup")."""
+    return len(words) == 2 and _unknown_name_pair(*words) and not words[1].endswith(NOUN_ENDINGS)
 
 
 def is_first_name(word: str) -> bool:

@@ -49,8 +49,25 @@ def test_a_role_label_introduces_a_lexicon_name(label: str, name: str, sep: str)
 
 
 @pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Mieter: Asger Baastrup", "Asger Baastrup"),
+        ("Bewerber(in): Oluwaseun Okafor\n", "Oluwaseun Okafor"),
+        ("Pat.: Helmfried Koenig", "Helmfried Koenig"),
+        ("Next of kin:\tPriya Okafor", "Priya Okafor"),
+    ],
+)
+def test_a_person_role_field_holds_a_name_outside_the_lexicon(text: str, name: str) -> None:
+    assert any(found.endswith(name) for found in persons(text)), persons(text)
+
+
+@pytest.mark.parametrize(
     "text",
     [
+        "Kontaktperson: Vertrieb Nord",
+        "Ansprechpartner: Technischer Support",
+        "Antragsteller: Stadtwerke München",
+        "Bewerberin: Junior Entwicklerin",
         "Kontaktperson: Vertrieb",
         "Applicant: Acme Corp",
         "Next of kin: not provided",
