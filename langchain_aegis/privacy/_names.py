@@ -34,10 +34,16 @@ from importlib.resources import files
 from langchain_aegis.privacy._name_words import (
     BRANDS_AFTER_TITLE,
     CLAUSE_VERBS,
+    CUE_WORDS,
     EPONYMS,
+    GREETINGS,
+    KNOWN_ONLY,
+    NEEDS_DOT,
     NOT_BEFORE_SURNAME,
     NOT_NAMES,
     NOUN_ENDINGS,
+    PERSON_ROLES,
+    SALUTES,
 )
 from langchain_aegis.privacy._patterns import HEALTH_TERMS, _insert, _Trie, _trie_regex
 from langchain_aegis.privacy._prefilter import WordMemo, folded_words, offset_starts
@@ -73,30 +79,7 @@ _LEADING = rf"(?:{'|'.join(_LEADING_PARTICLES)})(?:[ \t]+(?:der|den|dem|de|la|lo
 NAME = rf"(?:{_LEADING}[ \t]+)?{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,3}}{_NAME_WORD})?"
 """A name as the cue patterns read it: one or two name words, particles between or before them."""
 
-# Cues, each a literal first (the salutations are the old SALUTATION prefilter, widened).
-_CUE_WORDS = (
-    "Herr", "Herrn", "Frau", "Dr", "Prof", "Mr", "Mrs", "Ms", "Miss", "Mx", "Patient", "Patientin", "patient",
-    "patientin", "Pt", "Name", "Nachname", "Vorname", "Mitarbeiter", "Mitarbeiterin", "Employee", "Bewohner",
-    "Bewohnerin", "Klient", "Klientin", "Versicherte", "Versicherter", "Versicherten", "Kunde", "Kundin", "Hallo",
-    "Hi", "Hey", "Liebe", "Lieber", "Lieben", "Dear", "Sehr geehrte", "Sehr geehrter", "Sehr geehrten",
-    "Guten Tag", "Moin", "Servus",
-    # Cues that also are ordinary words or abbreviations ("Pat. pending", "Mag." for Magazin, "Fr." for
-    # Freitag, "Kontaktperson: Vertrieb"): a name after them counts only if the lexicon knows it (_KNOWN_ONLY).
-    "MUDr", "DDr", "Hr", "Hrn", "Fr", "Pat", "Mag", "Ing", "Doz", "Prim", "Mieter", "Mieterin", "Vermieter",
-    "Vermieterin", "Antragsteller", "Antragstellerin", "Bewerber", "Bewerberin", "Ansprechpartner",
-    "Ansprechpartnerin", "Kontaktperson", "Kontakt", "Versicherungsnehmer", "Versicherungsnehmerin", "Zeuge",
-    "Zeugin", "Betr", "Betreff", "Applicant", "Tenant", "Landlord", "Beneficiary", "Guardian", "Policyholder",
-    "Next of kin", "Next of Kin", "Contact person", "Contact Person", "Emergency contact", "Emergency Contact",
-)  # fmt: skip
-_KNOWN_ONLY = frozenset(_CUE_WORDS[_CUE_WORDS.index("Hr") :])
-# Form fields only a person fills (a company is told by its suffix); "Kontaktperson: Vertrieb Nord" is not one.
-_PERSON_ROLES = frozenset(
-    {"Mieter", "Mieterin", "Antragsteller", "Antragstellerin", "Bewerber", "Bewerberin", "Versicherungsnehmer",
-     "Versicherungsnehmerin", "Zeuge", "Zeugin", "Applicant", "Tenant", "Policyholder", "Beneficiary", "Guardian",
-     "Next of kin", "Next of Kin", "Pat"}
-)  # fmt: skip
 _ROLE_END = re.compile(r"(?:\(in\)|/-?in)?\.?[ \t]*(?::|\t|\r?\n)")
-_NEEDS_DOT = frozenset({"Hr", "Hrn", "Fr", "Pat", "Mag", "Ing", "Doz", "Prim", "Betr"})
 
 
 def _cue_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -108,7 +91,7 @@ def _cue_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(_trie_regex(trie) + r"(?![\w])")
 
 
-CUES = _cue_pattern(_CUE_WORDS)
+CUES = _cue_pattern(CUE_WORDS)
 _AFTER_CUE = re.compile(  # the name may follow on the next line ("Frau\nMüller", an address block)
     # "Bewerber(in):", "Mitarbeiter/in:"; then the titles between cue and name ("PD Dr. med.", "Dipl.-Ing.").
     r"(?:\(in\)|/-?in)?\.?:?[ \t]*(?:\r?\n[ \t]*)?(?:(?:Dr\.|Prof\.|med\.|dent\.|Dipl\.-\w+\.?|DDr\.|Dr\.-Ing\.|Ing\."
@@ -118,7 +101,6 @@ _AFTER_CUE = re.compile(  # the name may follow on the next line ("Frau\nMüller
 _NAME_LABELS = frozenset({"Name", "Nachname", "Vorname"})
 _LABEL_END = re.compile(r"[ \t]*(?::|\t|\r?\n|[ ]{2})")
 _IDENTIFIER = re.compile(r"[a-z][A-Z]{2}")  # "PyJWT", "SciPDF"; "McDonald" and "DeLuca" stay names
-_GREETINGS = frozenset({"Hallo", "Hi", "Hey", "Liebe", "Lieber", "Dear", "Moin", "Servus", "Guten Tag"})
 _SIGN_OFF_WORDS = ("grüße", "grüßen", "gruß", "regards", "best", "cheers", "thanks", "danke", "sincerely", "yours",
                    "mfg", "herzlich")  # fmt: skip
 _SIGN_OFFS = re.compile(
@@ -213,12 +195,12 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
         if a and (text[a - 1].isalnum() or text[a - 1] == "_"):
             continue
         cue = m.group()
-        if cue in _NEEDS_DOT and not text.startswith(".", m.end()):
+        if cue in NEEDS_DOT and not text.startswith(".", m.end()):
             continue  # "Pat" and "Mag" are names and words too; as a cue they are abbreviations
         after = _AFTER_CUE.match(text, m.end(), min(n, m.end() + 80))
         if after is None:
             continue
-        name = whole_name(text, *after.span(1), label=cue not in _SALUTES)
+        name = whole_name(text, *after.span(1), label=cue not in SALUTES)
         if name is None:
             continue
         name_start, name_end, words, surname_first = name
@@ -230,10 +212,10 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
             # value (after ":", a tab or a line break), and an identifier is not one.
             if not _LABEL_END.match(text, m.end()) or _IDENTIFIER.search(words[0]):
                 continue
-        if (cue in _GREETINGS or cue in _KNOWN_ONLY or cue in ("Hi", "Hey", "Kunde", "Kundin")) and not known:
+        if (cue in GREETINGS or cue in KNOWN_ONLY or cue in ("Hi", "Hey", "Kunde", "Kundin")) and not known:
             # "Hallo Anna", "Dear John", "Kontaktperson: Hans Müller": the cue needs a name the lexicon knows;
             # a form field for a person's role holds a first name and a surname ("Mieter: Asger Baastrup").
-            if not (cue in _PERSON_ROLES and _ROLE_END.match(text, m.end()) and _name_pair(words)):
+            if not (cue in PERSON_ROLES and _ROLE_END.match(text, m.end()) and _name_pair(words)):
                 continue
         if len(words) > 1 and words[1] in NOT_NAMES:
             name_end = text.index(words[0], name_start) + len(words[0])
@@ -252,10 +234,6 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
     return persons
 
 
-_SALUTES = frozenset(
-    {"Herr", "Herrn", "Frau", "Dr", "Prof", "Mr", "Mrs", "Ms", "Miss", "Mx", "Hr", "Hrn", "Fr", "MUDr", "DDr",
-     "Mag", "Ing", "Doz", "Prim"} | _GREETINGS
-)  # fmt: skip
 _GERMAN_PREPOSITIONS = frozenset({"zu", "zur", "zum", "vom"})  # "Frau vom Amt", "Herr Meier zur Kenntnis"
 _OLD_PARTICLES = frozenset({"von", "van", "de", "der", "zu"})
 _FIRST_AFTER_SURNAME = re.compile(rf",[ ]?({_NAME_WORD})(?=[ \t]*(?:[\r\n,;(]|\Z|[ ](?:geb|\*|born|\d)))")
