@@ -141,8 +141,6 @@ def _recase_words(low: str) -> str:
             if len(cap) != 1:
                 continue
             fixed = cap + word[1:]
-            if word in PARTICLES:
-                continue  # "jan van der berg": a particle stays lower case inside a name ("Van" is a name too)
             if fixed in names or word in _SALUTATIONS:
                 pass
             elif len(word) == 1 or word in _LOWER_WORDS or word in _CUES:

@@ -302,5 +302,5 @@ GREETINGS = frozenset({"Hallo", "Hi", "Hey", "Liebe", "Lieber", "Dear", "Moin", 
 # Cues that stand before a name as a title or greeting, not as a label (no surname-first value).
 SALUTES = frozenset(
     {"Herr", "Herrn", "Frau", "Dr", "Prof", "Mr", "Mrs", "Ms", "Miss", "Mx", "Hr", "Hrn", "Fr", "MUDr", "DDr",
-     "Mag", "Ing", "Doz", "Prim"} | GREETINGS
+     "Mag", "Ing", "Doz", "Prim", "Sehr geehrte", "Sehr geehrter", "Sehr geehrten", "Lieben"} | GREETINGS
 )  # fmt: skip

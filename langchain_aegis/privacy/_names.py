@@ -76,7 +76,11 @@ _LEADING_PARTICLES = ("von", "van", "vom", "zu", "zur", "zum", "de", "del", "del
 PARTICLES = frozenset((*_LEADING_PARTICLES, "der", "den", "dem", "das", "los", "las"))
 _PARTICLE = rf"(?:{'|'.join(sorted(PARTICLES, key=lambda w: (-len(w), w)))})"
 _LEADING = rf"(?:{'|'.join(_LEADING_PARTICLES)})(?:[ \t]+(?:der|den|dem|de|la|los|las|le))?"
-NAME = rf"(?:{_LEADING}[ \t]+)?{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,3}}{_NAME_WORD})?"
+# A third name word only after a particle: re-cased text reads "jan van der berg" as "Jan Van der Berg".
+NAME = (
+    rf"(?:{_LEADING}[ \t]+)?{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,3}}{_NAME_WORD})?"
+    rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+){{1,3}}{_NAME_WORD})?"
+)
 """A name as the cue patterns read it: one or two name words, particles between or before them."""
 
 _ROLE_END = re.compile(r"(?:\(in\)|/-?in)?\.?[ \t]*(?::|\t|\r?\n)")
@@ -271,6 +275,10 @@ def whole_name(text: str, start: int, end: int, *, label: bool) -> tuple[int, in
             if len(inner) > 1 or inner[0] not in _OLD_PARTICLES or inner[0] in _GERMAN_PREPOSITIONS:
                 end = start + len(words[0])  # "Herr Meier zur Kenntnis", "Herr Meier vom Vertrieb"
                 core = core[:1]
+    if len(core) > 2 and core[1].lower() not in PARTICLES:
+        # "Frau Anna Schmidt von der Post": a third word is a surname's only after a re-cased particle
+        end = text.index(core[1], start + len(core[0])) + len(core[1])
+        core = core[:2]
     surname_first = False
     if label and len(core) == 1:
         m = _FIRST_AFTER_SURNAME.match(text, end)

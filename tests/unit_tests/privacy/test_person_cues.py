@@ -243,6 +243,7 @@ def test_a_name_field_holding_a_technical_value_or_a_credit_stays_clean(text: st
         ("Herr Paul O'Brien", "Paul O'Brien"),
         ("Frau von der Leyen", "von der Leyen"),
         ("herr jan van der berg", "jan van der berg"),
+        ("HERR JAN VAN DER BERG", "JAN VAN DER BERG"),
     ],
 )
 def test_a_name_with_particles_is_redacted_whole(text: str, name: str) -> None:
@@ -258,6 +259,7 @@ def test_a_name_with_particles_is_redacted_whole(text: str, name: str) -> None:
         ("Herr Schmidt vom Vertrieb ruft zurück.", "vom Vertrieb"),
         ("Die Frau vom Amt kam nicht.", "Frau vom Amt"),
         ("Er ist Herr der Ringe.", "Herr der Ringe"),
+        ("Frau Anna Schmidt von der Post", "von der Post"),
     ],
 )
 def test_a_preposition_after_a_surname_starts_no_name(text: str, kept: str) -> None:
@@ -281,8 +283,19 @@ def test_a_surname_first_name_is_found_whole(text: str, name: str) -> None:
     assert any(found.endswith(name) for found in persons(text)), persons(text)
 
 
-def test_a_comma_after_a_salutation_name_does_not_join_the_next_word() -> None:
-    assert "Anna" not in persons("Sehr geehrter Herr Müller, Anna hat angerufen.")[0]
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("PATIENT: LE, SILVIO", "LE"), ("HERR LE 54YO", "LE"), ("kunde: van stomer", "van stomer")],
+)
+def test_a_particle_word_that_is_the_name_stays_found(text: str, name: str) -> None:
+    assert any(name in found for found in persons(text)), persons(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Sehr geehrter Herr Müller, Anna hat angerufen.", "Sehr geehrte Müller, Anna\n", "Hallo Müller, Anna\n"]
+)
+def test_a_comma_after_a_salutation_name_does_not_join_the_next_word(text: str) -> None:
+    assert "Anna" not in persons(text)[0]
 
 
 # --- 4. names outside the lexicon next to strong context ---------------------------------------------
