@@ -187,7 +187,9 @@ def recase_cues(text: str, low: str | None = None, vocab: Collection[str] | None
             continue  # written as names already (most cased text): nothing to change, whatever the lexicon says
         # A particle keeps its lower case ("Herr Jan van der Berg", although "Van" is a first name).
         groups = [g for g in (1, 2) if m.group(g) and _title(m.group(g)) in names and m.group(g) not in PARTICLES]
-        if groups and groups[0] == 1 and any(m.group(g) != _title(m.group(g)) for g in groups):
+        # "herr van simmonds": the cue and the surname after the particle are re-cased, the particle is not.
+        after_particle = groups == [2] and m.group(1) in PARTICLES
+        if after_particle or (groups and groups[0] == 1 and any(m.group(g) != _title(m.group(g)) for g in groups)):
             cue_end = m.start(1)
             spans = [(m.start(), cue_end), *((m.start(g), m.end(g)) for g in groups)]
             for a, b in spans:

@@ -224,7 +224,11 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
         if len(words) > 1 and words[1] in NOT_NAMES:
             name_end = text.index(words[0], name_start) + len(words[0])
         if is_excluded(text, name_start, name_end, cue):
-            continue
+            if not surname_first:
+                continue
+            name_end = text.rindex(",", name_start, name_end)  # the surname alone, as before the first name
+            if is_excluded(text, name_start, name_end, cue):
+                continue
         persons.append((a, name_end))
     if "\n" in text:
         for m in _sign_offs(text, low, vocab):

@@ -285,7 +285,13 @@ def test_a_surname_first_name_is_found_whole(text: str, name: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "name"),
-    [("PATIENT: LE, SILVIO", "LE"), ("HERR LE 54YO", "LE"), ("kunde: van stomer", "van stomer")],
+    [
+        ("PATIENT: LE, SILVIO", "LE"),
+        ("HERR LE 54YO", "LE"),
+        ("kunde: van stomer", "van stomer"),
+        ("Bitte an herr van Simmonds weiterleiten", "van Simmonds"),
+        ("Patientin: Oberhauser, Russell  253 486 4114 AG.", "Oberhauser"),
+    ],
 )
 def test_a_particle_word_that_is_the_name_stays_found(text: str, name: str) -> None:
     assert any(name in found for found in persons(text)), persons(text)
