@@ -321,7 +321,8 @@ def _sign_offs(text: str, low: str | None, vocab: Collection[str] | None) -> Ite
                 last_end = m.end()
 
 
-_CAPITALISED = re.compile(rf"{_NAME_WORD}")
+# Without the "O'" of _NAME_WORD: a pattern that starts with a class is found by a fast scan (every window of a term).
+_CAPITALISED = re.compile(rf"[{_UPPER}][^\W\d_]+(?:-[{_UPPER}][^\W\d_]+)?")
 
 
 _CLAUSE_START = frozenset("\n.!?;:")
