@@ -25,7 +25,7 @@ import re
 from collections.abc import Collection, Iterator
 from functools import cache
 
-from langchain_aegis.privacy._names import first_names, surnames
+from langchain_aegis.privacy._names import PARTICLES, first_names, surnames
 from langchain_aegis.privacy._prefilter import WordMemo, folded_words, offset_starts
 
 __all__ = ["recase", "recase_around", "recase_cues", "uncased"]
@@ -191,10 +191,13 @@ def recase_cues(text: str, low: str | None = None, vocab: Collection[str] | None
         first, second = m.group(1, 2)
         if first == _title(first) and (second is None or second == _title(second)):
             continue  # written as names already (most cased text): nothing to change, whatever the lexicon says
-        groups = [g for g in (1, 2) if m.group(g) and _title(m.group(g)) in names]
+        # A particle keeps its lower case ("Herr Jan van der Berg", although "Van" is a first name).
+        groups = [g for g in (1, 2) if m.group(g) and _title(m.group(g)) in names and m.group(g) not in PARTICLES]
         if groups[:1] == [1] and first.lower() in _LOWER_WORDS and groups[1:] != [2]:
             continue  # "MS may experience": a modal verb, unless a surname follows ("ms may smith")
-        if groups and groups[0] == 1 and any(m.group(g) != _title(m.group(g)) for g in groups):
+        # "herr van simmonds": the cue and the surname after the particle are re-cased, the particle is not.
+        after_particle = groups == [2] and m.group(1) in PARTICLES
+        if after_particle or (groups and groups[0] == 1 and any(m.group(g) != _title(m.group(g)) for g in groups)):
             cue_end = m.start(1)
             spans = [(m.start(), cue_end), *((m.start(g), m.end(g)) for g in groups)]
             for a, b in spans:

@@ -34,6 +34,7 @@ from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._case import recase, recase_around, uncased
 from langchain_aegis.privacy._names import CUES, Person, addressee, cue_persons, lexicon_persons
 from langchain_aegis.privacy._numbers import Span
+from langchain_aegis.privacy._person_cues import more_persons
 from langchain_aegis.privacy._prefilter import KeywordScan, WordScan, folded_words, lowered, number_runs
 
 __all__ = ["scan_people"]
@@ -95,7 +96,8 @@ def scan_people(text: str, out: list[Span]) -> None:
     # all of it when it has no case at all, else the salutations and the reach of each term.
     written = text  # as typed: a party's name is told from an adjective by its capital
     text = recase(text) if uncased(text) else recase_around(text, terms + streets, _REACH, low, words)
-    cues = cue_persons(text, low, words)  # the lower-cased text is the same after re-casing
+    # The lower-cased text is the same after re-casing.
+    cues = cue_persons(text, low, words) + more_persons(text, low, words)
     health: list[tuple[int, int]] = []
     special: list[tuple[int, int]] = []
     for ts, te in terms:

@@ -6,7 +6,20 @@ what counts as a name, never how names are found.
 
 from __future__ import annotations
 
-__all__ = ["BRANDS_AFTER_TITLE", "CLAUSE_VERBS", "EPONYMS", "NOT_BEFORE_SURNAME", "NOT_NAMES", "NOUN_ENDINGS"]
+__all__ = [
+    "BRANDS_AFTER_TITLE",
+    "CLAUSE_VERBS",
+    "CUE_WORDS",
+    "EPONYMS",
+    "GREETINGS",
+    "KNOWN_ONLY",
+    "NEEDS_DOT",
+    "NOT_BEFORE_SURNAME",
+    "NOT_NAMES",
+    "NOUN_ENDINGS",
+    "PERSON_ROLES",
+    "SALUTES",
+]
 
 # Words a greeting or label is often followed by that are not names.
 NOT_NAMES = frozenset(
@@ -260,4 +273,34 @@ NOUN_ENDINGS = (
     "ung", "heit", "keit", "ion", "tät", "schaft", "ismus", "ik", "ie", "ur", "nis", "tum", "ment", "enz", "anz",
     "ei", "chen", "lein", "in", "ness", "ity", "ance", "ence", "ism", "ing", "ure", "age", "ics", "ose", "itis",
     "om", "al", "ol", "il", "id", "at", "en", "um", "us", "is", "ys", "ma",
+)  # fmt: skip
+
+# Cues, each a literal first (the salutations are the old SALUTATION prefilter, widened).
+CUE_WORDS = (
+    "Herr", "Herrn", "Frau", "Dr", "Prof", "Mr", "Mrs", "Ms", "Miss", "Mx", "Patient", "Patientin", "patient",
+    "patientin", "Pt", "Name", "Nachname", "Vorname", "Mitarbeiter", "Mitarbeiterin", "Employee", "Bewohner",
+    "Bewohnerin", "Klient", "Klientin", "Versicherte", "Versicherter", "Versicherten", "Kunde", "Kundin", "Hallo",
+    "Hi", "Hey", "Liebe", "Lieber", "Lieben", "Dear", "Sehr geehrte", "Sehr geehrter", "Sehr geehrten",
+    "Guten Tag", "Moin", "Servus",
+    # Cues that also are ordinary words or abbreviations ("Pat. pending", "Mag." for Magazin, "Fr." for
+    # Freitag, "Kontaktperson: Vertrieb"): a name after them counts only if the lexicon knows it (KNOWN_ONLY).
+    "MUDr", "DDr", "Hr", "Hrn", "Fr", "Pat", "Mag", "Ing", "Doz", "Prim", "Mieter", "Mieterin", "Vermieter",
+    "Vermieterin", "Antragsteller", "Antragstellerin", "Bewerber", "Bewerberin", "Ansprechpartner",
+    "Ansprechpartnerin", "Kontaktperson", "Kontakt", "Versicherungsnehmer", "Versicherungsnehmerin", "Zeuge",
+    "Zeugin", "Betr", "Betreff", "Applicant", "Tenant", "Landlord", "Beneficiary", "Guardian", "Policyholder",
+    "Next of kin", "Next of Kin", "Contact person", "Contact Person", "Emergency contact", "Emergency Contact",
+)  # fmt: skip
+KNOWN_ONLY = frozenset(CUE_WORDS[CUE_WORDS.index("Hr") :])
+# Form fields only a person fills (a company is told by its suffix); "Kontaktperson: Vertrieb Nord" is not one.
+PERSON_ROLES = frozenset(
+    {"Mieter", "Mieterin", "Antragsteller", "Antragstellerin", "Bewerber", "Bewerberin", "Versicherungsnehmer",
+     "Versicherungsnehmerin", "Zeuge", "Zeugin", "Applicant", "Tenant", "Policyholder", "Beneficiary", "Guardian",
+     "Next of kin", "Next of Kin", "Pat"}
+)  # fmt: skip
+NEEDS_DOT = frozenset({"Hr", "Hrn", "Fr", "Pat", "Mag", "Ing", "Doz", "Prim", "Betr"})
+GREETINGS = frozenset({"Hallo", "Hi", "Hey", "Liebe", "Lieber", "Dear", "Moin", "Servus", "Guten Tag"})
+# Cues that stand before a name as a title or greeting, not as a label (no surname-first value).
+SALUTES = frozenset(
+    {"Herr", "Herrn", "Frau", "Dr", "Prof", "Mr", "Mrs", "Ms", "Miss", "Mx", "Hr", "Hrn", "Fr", "MUDr", "DDr",
+     "Mag", "Ing", "Doz", "Prim", "Sehr geehrte", "Sehr geehrter", "Sehr geehrten", "Lieben"} | GREETINGS
 )  # fmt: skip

@@ -34,38 +34,56 @@ from importlib.resources import files
 from langchain_aegis.privacy._name_words import (
     BRANDS_AFTER_TITLE,
     CLAUSE_VERBS,
+    CUE_WORDS,
     EPONYMS,
+    GREETINGS,
+    KNOWN_ONLY,
+    NEEDS_DOT,
     NOT_BEFORE_SURNAME,
     NOT_NAMES,
     NOUN_ENDINGS,
+    PERSON_ROLES,
+    SALUTES,
 )
 from langchain_aegis.privacy._patterns import HEALTH_TERMS, _insert, _Trie, _trie_regex
 from langchain_aegis.privacy._prefilter import WordMemo, folded_words, offset_starts
 
 __all__ = [
+    "NAME",
+    "PARTICLES",
     "Person",
     "addressee",
     "cue_persons",
     "first_names",
     "is_excluded",
+    "is_first_name",
+    "is_known",
     "lexicon_persons",
     "surnames",
+    "whole_name",
 ]
 
 Person = tuple[int, int]
 """A person's ``[start, end)`` span (cue included, so redaction removes "Frau Müller")."""
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
-_NAME_WORD = rf"[{_UPPER}][^\W\d_]+(?:-[{_UPPER}][^\W\d_]+)?"
+# "O'Brien", "D'Angelo" are one name word: the apostrophe would cut them to a lone "O".
+_NAME_WORD = rf"(?:[OD]['’])?[{_UPPER}][^\W\d_]+(?:-[{_UPPER}][^\W\d_]+)?"
+# Particles between a first name and a surname ("Burkhard zur Hausen", "Jan van der Berg"), or
+# opening a surname ("Frau von der Leyen"): a name cut before them leaks the surname in redaction.
+_LEADING_PARTICLES = ("von", "van", "vom", "zu", "zur", "zum", "de", "del", "della", "di", "da", "du", "dos", "ten",
+                      "ter", "le", "la", "af", "av")  # fmt: skip
+PARTICLES = frozenset((*_LEADING_PARTICLES, "der", "den", "dem", "das", "los", "las"))
+_PARTICLE = rf"(?:{'|'.join(sorted(PARTICLES, key=lambda w: (-len(w), w)))})"
+_LEADING = rf"(?:{'|'.join(_LEADING_PARTICLES)})(?:[ \t]+(?:der|den|dem|de|la|los|las|le))?"
+# A third name word only after a particle: re-cased text reads "jan van der berg" as "Jan Van der Berg".
+NAME = (
+    rf"(?:{_LEADING}[ \t]+)?{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,3}}{_NAME_WORD})?"
+    rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+){{1,3}}{_NAME_WORD})?"
+)
+"""A name as the cue patterns read it: one or two name words, particles between or before them."""
 
-# Cues, each a literal first (the salutations are the old SALUTATION prefilter, widened).
-_CUE_WORDS = (
-    "Herr", "Herrn", "Frau", "Dr", "Prof", "Mr", "Mrs", "Ms", "Miss", "Mx", "Patient", "Patientin", "patient",
-    "patientin", "Pt", "Name", "Nachname", "Vorname", "Mitarbeiter", "Mitarbeiterin", "Employee", "Bewohner",
-    "Bewohnerin", "Klient", "Klientin", "Versicherte", "Versicherter", "Versicherten", "Kunde", "Kundin", "Hallo",
-    "Hi", "Hey", "Liebe", "Lieber", "Lieben", "Dear", "Sehr geehrte", "Sehr geehrter", "Sehr geehrten",
-    "Guten Tag", "Moin", "Servus",
-)  # fmt: skip
+_ROLE_END = re.compile(r"(?:\(in\)|/-?in)?\.?[ \t]*(?::|\t|\r?\n)")
 
 
 def _cue_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -77,21 +95,22 @@ def _cue_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(_trie_regex(trie) + r"(?![\w])")
 
 
-CUES = _cue_pattern(_CUE_WORDS)
+CUES = _cue_pattern(CUE_WORDS)
 _AFTER_CUE = re.compile(  # the name may follow on the next line ("Frau\nMüller", an address block)
-    rf"\.?:?[ \t]*(?:\r?\n[ \t]*)?(?:(?:Dr\.|Prof\.|med\.|dent\.|Dipl\.-\w+\.?|Herr|Frau|Mr\.?|Mrs\.?|Ms\.?)[ \t]+)*"
-    rf"(?:[{_UPPER}]\.[ \t]*)?({_NAME_WORD}(?:[ \t]+(?:von|van|de|der|zu)?[ \t]*{_NAME_WORD})?)"
+    # "Bewerber(in):", "Mitarbeiter/in:"; then the titles between cue and name ("PD Dr. med.", "Dipl.-Ing.").
+    r"(?:\(in\)|/-?in)?\.?:?[ \t]*(?:\r?\n[ \t]*)?(?:(?:Dr\.|Prof\.|med\.|dent\.|Dipl\.-\w+\.?|DDr\.|Dr\.-Ing\.|Ing\."
+    r"|Mag\.|MUDr\.|Doz\.|Herr|Frau|Mr\.?|Mrs\.?|Ms\.?)[ \t]+)*"
+    rf"(?:[{_UPPER}]\.[ \t]*)?({NAME})"
 )
 _NAME_LABELS = frozenset({"Name", "Nachname", "Vorname"})
 _LABEL_END = re.compile(r"[ \t]*(?::|\t|\r?\n|[ ]{2})")
 _IDENTIFIER = re.compile(r"[a-z][A-Z]{2}")  # "PyJWT", "SciPDF"; "McDonald" and "DeLuca" stay names
-_GREETINGS = frozenset({"Hallo", "Hi", "Hey", "Liebe", "Lieber", "Dear", "Moin", "Servus", "Guten Tag"})
 _SIGN_OFF_WORDS = ("grüße", "grüßen", "gruß", "regards", "best", "cheers", "thanks", "danke", "sincerely", "yours",
                    "mfg", "herzlich")  # fmt: skip
 _SIGN_OFFS = re.compile(
     # The closing word in any case ("Best regards", "Kind regards,", "viele grüße"); the name keeps its capitals.
     rf"(?i:{'|'.join(_SIGN_OFF_WORDS)})[,!.]?[ \t]*\r?\n"
-    rf"[ \t]*(?:(?:Dr\.|Prof\.)[ \t]+)?({_NAME_WORD}(?:[ \t]+{_NAME_WORD})?)"
+    rf"[ \t]*(?:(?:Dr\.|Prof\.)[ \t]+)?({NAME})"
 )
 # A case-insensitive pattern without a literal prefix is tried at every position of the text
 # (the costliest pass of the detector). A closing word ends a whitespace-separated word of the
@@ -158,6 +177,8 @@ def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
         return True
     if text[max(0, start - 7) : start].rstrip().endswith("Morbus"):
         return True
+    if _COMPANY_ANYWHERE.search(text, start, end):
+        return True  # "Applicant: Acme Corp": the suffix is inside the span
     hi = min(len(text), end + 80)
     return _COMPANY.match(text, end, hi) is not None or _LAW.match(text, end, hi) is not None
 
@@ -177,36 +198,108 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
         a = m.start()
         if a and (text[a - 1].isalnum() or text[a - 1] == "_"):
             continue
+        cue = m.group()
+        if cue in NEEDS_DOT and not text.startswith(".", m.end()):
+            continue  # "Pat" and "Mag" are names and words too; as a cue they are abbreviations
         after = _AFTER_CUE.match(text, m.end(), min(n, m.end() + 80))
         if after is None:
             continue
-        name_start, name_end = after.span(1)
-        cue = m.group()
-        words = text[name_start:name_end].split()
+        name = whole_name(text, *after.span(1), label=cue not in SALUTES)
+        if name is None:
+            continue
+        name_start, name_end, words, surname_first = name
         if words[0] in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4):
             continue  # "Employee SSN", "Name: ID"
-        if cue in _NAME_LABELS and words[0] not in first_names() and words[0] not in surnames():
+        known = surname_first or is_known(words[0])
+        if cue in _NAME_LABELS and not known:
             # "Name Server", "Name.Variable", "Name: PyJWT": a field label introduces a name as its
             # value (after ":", a tab or a line break), and an identifier is not one.
             if not _LABEL_END.match(text, m.end()) or _IDENTIFIER.search(words[0]):
                 continue
-        if cue in _GREETINGS or cue in ("Hi", "Hey", "Kunde", "Kundin"):
-            # "Hallo Anna", "Dear John": the greeting needs a known first name or a surname
-            if words[0] not in first_names() and words[0] not in surnames():
+        if (cue in GREETINGS or cue in KNOWN_ONLY or cue in ("Hi", "Hey", "Kunde", "Kundin")) and not known:
+            # "Hallo Anna", "Dear John", "Kontaktperson: Hans Müller": the cue needs a name the lexicon knows;
+            # a form field for a person's role holds a first name and a surname ("Mieter: Asger Baastrup").
+            if not (cue in PERSON_ROLES and _ROLE_END.match(text, m.end()) and _name_pair(words)):
                 continue
         if len(words) > 1 and words[1] in NOT_NAMES:
-            name_end = name_start + len(words[0])
+            name_end = text.index(words[0], name_start) + len(words[0])
         if is_excluded(text, name_start, name_end, cue):
-            continue
+            if not surname_first:
+                continue
+            name_end = text.rindex(",", name_start, name_end)  # the surname alone, as before the first name
+            if is_excluded(text, name_start, name_end, cue):
+                continue
         persons.append((a, name_end))
     if "\n" in text:
         for m in _sign_offs(text, low, vocab):
             name_start, name_end = m.span(1)
-            words = text[name_start:name_end].split()
-            if words[0] in first_names() or (len(words) > 1 and words[1] in surnames()):
-                if not is_excluded(text, name_start, name_end):
-                    persons.append((name_start, name_end))
+            name = whole_name(text, name_start, name_end, label=False)
+            if name is not None:
+                name_start, name_end, words, _ = name
+                if words[0] in first_names() or (len(words) > 1 and words[-1] in surnames()):
+                    if not is_excluded(text, name_start, name_end):
+                        persons.append((name_start, name_end))
     return persons
+
+
+_GERMAN_PREPOSITIONS = frozenset({"zu", "zur", "zum", "vom"})  # "Frau vom Amt", "Herr Meier zur Kenntnis"
+_OLD_PARTICLES = frozenset({"von", "van", "de", "der", "zu"})
+_FIRST_AFTER_SURNAME = re.compile(rf",[ ]?({_NAME_WORD})(?=[ \t]*(?:[\r\n,;(]|\Z|[ ](?:geb|\*|born|\d)))")
+
+
+def is_known(word: str) -> bool:
+    """Whether the lexicon knows ``word`` as a first name or surname ("Hans-Peter": each part a first name)."""
+    first, last = _lexicon()
+    if word in first or word in last:
+        return True
+    parts = word.split("-")
+    return len(parts) > 1 and all(part in first for part in parts)
+
+
+def whole_name(text: str, start: int, end: int, *, label: bool) -> tuple[int, int, list[str], bool] | None:
+    """The name matched at ``[start, end)`` with its particles checked, and its words without them.
+
+    A particle continues a name after a first name ("Burkhard zur Hausen"); after a surname a
+    German preposition starts a phrase ("Herr Meier zur Kenntnis"), so the name ends before it.
+    After a label, a surname may come first ("Pat.: Klabauter, Gerlinde"): the first name after the
+    comma is part of the name. Returns ``(start, end, words, surname_first)``, or None.
+    """
+    words = text[start:end].split()
+    core = [w for w in words if w not in PARTICLES]
+    if not core:
+        return None
+    lead = len(words) - len(words[words.index(core[0]) :])
+    if lead:  # "Frau von der Leyen"; "Frau vom Amt" and "Herr zu Hause" are no names
+        if words[0] in _GERMAN_PREPOSITIONS and core[0] not in surnames():
+            if not (label and _FIRST_AFTER_SURNAME.match(text, end)):
+                return None
+    elif len(core) > 1:
+        inner = words[1 : words.index(core[1], 1)]
+        if inner and not is_first_name(core[0]):
+            if len(inner) > 1 or inner[0] not in _OLD_PARTICLES or inner[0] in _GERMAN_PREPOSITIONS:
+                end = start + len(words[0])  # "Herr Meier zur Kenntnis", "Herr Meier vom Vertrieb"
+                core = core[:1]
+    if len(core) > 2 and core[1].lower() not in PARTICLES:
+        # "Frau Anna Schmidt von der Post": a third word is a surname's only after a re-cased particle
+        end = text.index(core[1], start + len(core[0])) + len(core[1])
+        core = core[:2]
+    surname_first = False
+    if label and len(core) == 1:
+        m = _FIRST_AFTER_SURNAME.match(text, end)
+        if m is not None and is_first_name(m.group(1)):
+            end, surname_first = m.end(1), True
+            core.append(m.group(1))
+    return start, end, core, surname_first
+
+
+def _name_pair(words: list[str]) -> bool:
+    """Whether ``words`` read as a first name and a surname the lexicon does not know ("Asger Baastrup")."""
+    return len(words) == 2 and _unknown_name_pair(*words) and not words[1].endswith(NOUN_ENDINGS)
+
+
+def is_first_name(word: str) -> bool:
+    first = first_names()
+    return word in first or all(part in first for part in word.split("-"))
 
 
 def _sign_offs(text: str, low: str | None, vocab: Collection[str] | None) -> Iterator[re.Match[str]]:
@@ -228,7 +321,8 @@ def _sign_offs(text: str, low: str | None, vocab: Collection[str] | None) -> Ite
                 last_end = m.end()
 
 
-_CAPITALISED = re.compile(rf"{_NAME_WORD}")
+# Without the "O'" of _NAME_WORD: a pattern that starts with a class is found by a fast scan (every window of a term).
+_CAPITALISED = re.compile(rf"[{_UPPER}][^\W\d_]+(?:-[{_UPPER}][^\W\d_]+)?")
 
 
 _CLAUSE_START = frozenset("\n.!?;:")
@@ -267,13 +361,18 @@ _BEFORE_ADDRESS = re.compile(
     rf"(?:wohnhaft|wohnt|of|living at)[ ]+(?:in[ ]+)?|[ \t]*\r?\n[ \t]*)\Z"
 )
 
+_SURNAME_FIRST_BEFORE = re.compile(rf"((?:{_LEADING}[ ]+)?{_NAME_WORD},[ ]?({_NAME_WORD}))[ \t]*\r?\n[ \t]*\Z")
+
 
 def addressee(text: str, street_start: int) -> Person | None:
     """The name written right before a street address ("Anna Schmidt, Hauptstraße 5"), unless a company."""
     lo = max(0, street_start - 60)
     m = _BEFORE_ADDRESS.search(text, lo, street_start)
     if m is None:
-        return None
+        # "Okonkwo, Mehmet\nAuf der Heide 112": surname first, then a first name the lexicon knows.
+        m = _SURNAME_FIRST_BEFORE.search(text, lo, street_start)
+        if m is None or not is_first_name(m.group(2)):
+            return None
     a, b = m.span(1)
     words = text[a:b].split()
     if words[0] in NOT_BEFORE_SURNAME or any(w in NOT_NAMES for w in words) or is_excluded(text, a, b):
@@ -328,7 +427,8 @@ def _lexicon_person(
         n_start, n_end, second = following
         gap = text[end:n_start]
         # "Anna Schmidt" (a known first name), "Ayşe Johnson" (a known surname), "Braun, Anna"
-        known = (word in first and second not in NOT_NAMES) or (
+        # A hyphenated first name ("Hans-Peter Knoblauch") is known when each part is a first name.
+        known = ((word in first or ("-" in word and is_first_name(word))) and second not in NOT_NAMES) or (
             second in last and word not in NOT_NAMES and word not in NOT_BEFORE_SURNAME
         )
         if gap == ", " and word in last and (second in first or text[n_end : n_end + 2] in (" (", ",", "\n", " *")):

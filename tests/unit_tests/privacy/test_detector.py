@@ -266,7 +266,7 @@ def test_redact_text_masks_every_entity_and_keeps_the_rest() -> None:
     )
     redacted = redact_text(text)
     assert redacted == (
-        "Hallo, ich bin Max (<EMAIL>, Tel. <PHONE>), geb. <DATE_OF_BIRTH>. "
+        "Hallo, ich bin <PERSON> (<EMAIL>, Tel. <PHONE>), geb. <DATE_OF_BIRTH>. "
         "IBAN <IBAN>, Karte <CREDIT_CARD>, SSN <US_SSN>, "
         "Steuer-ID <DE_TAX_ID>, Ausweis <DE_ID_CARD>, Reisepass <DE_PASSPORT>, IP <IP_ADDRESS>, "
         "MRN: <MEDICAL_RECORD>. <HEALTH>, <HEALTH> <HEALTH>."
