@@ -42,6 +42,17 @@ _REFERENCE_BEFORE = re.compile(
     r"|referenz|ticket|sendungs|artikel)(?:nummer|nr\.?)|(?:beleg|rechnung|invoice|order|auftrag|bestellung|kunden"
     r"|vorgang|ticket|case|vertrag|sendung|tracking)[ \t-]*(?:no\.?|nr\.?|number|nummer|#))[ \t]*[:#]?[ \t]*\Z"
 )
+_REFERENCE_HINTS = ("ref", "nr", "no", "numm", "numb", "#", "az.")
+
+
+def _reference_before(text: str, a: int) -> bool:
+    """Whether a label before ``text[a]`` calls the number there a reference (:data:`_REFERENCE_BEFORE`)."""
+    # Most phones follow "Tel." or nothing: a few substring tests in C spare the pattern, which has
+    # no literal to skip ahead to and is tried at each of the 24 positions.
+    before = text[max(0, a - 24) : a].lower()
+    return any(hint in before for hint in _REFERENCE_HINTS) and _REFERENCE_BEFORE.search(before) is not None
+
+
 # ISO 6709 coordinates as time-zone tables write them: signed latitude and longitude in
 # degrees and minutes (and seconds), the one glued to the other.
 _COORDINATES = re.compile(r"[+-](?:[0-9]{4}[+-][0-9]{5}|[0-9]{6}[+-][0-9]{7})(?![0-9])")
@@ -207,8 +218,8 @@ def _phones(text: str, s: int, e: int, out: list[Span]) -> None:
             and not _inside_digits(text, a)
             and _digits_of(pm.group()) not in _COUNTING
             and not _HOST_TAIL.match(text, b)
-            and not _REFERENCE_BEFORE.search(text, max(0, a - 24), a)
             and phone_ok(pm.group())
+            and not _reference_before(text, a)
         ):
             out.append(("PHONE", a, b))
 

@@ -323,6 +323,22 @@ _YEAR = re.compile(r"[0-9]{4}")
 _LIVING_FROM = date.today().year - 120
 
 
+_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+
+
+def _name_before(text: str, lo: int, hi: int) -> re.Match[str] | None:
+    """``_NAME_BEFORE.search(text, lo, hi)``, tried only where a match can start: at a capital letter.
+
+    A pattern ending in ``\\Z`` is tried by re at every position of the window, each to its end;
+    a name starts with a capital, and trying those few in order finds the leftmost match as well.
+    """
+    for c in _CAPITAL.finditer(text, lo, hi):
+        m = _NAME_BEFORE.match(text, c.start(), hi)
+        if m is not None:
+            return m
+    return None
+
+
 def _before_birth_dates(text: str, low: str, pattern: re.Pattern[str]) -> list[Person]:
     """A name written right before a birth date ("Asger Baastrup, geb. 5.7.54"): names outside the lexicon too."""
     persons = []
@@ -330,7 +346,7 @@ def _before_birth_dates(text: str, low: str, pattern: re.Pattern[str]) -> list[P
         k = m.start()
         if (k and low[k - 1].isalnum()) or any(1000 <= int(y) < _LIVING_FROM for y in _YEAR.findall(m.group())):
             continue  # "Johann Sebastian Bach, geb. 31.03.1685": no living person
-        before = _NAME_BEFORE.search(text, max(0, k - 70), k)
+        before = _name_before(text, max(0, k - 70), k)
         if before is None:
             continue
         a, b = before.span(1)
