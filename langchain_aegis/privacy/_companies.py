@@ -35,6 +35,7 @@ from functools import cache
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
+from langchain_aegis.privacy._mailboxes import ROLE_WORDS
 from langchain_aegis.privacy._names import first_names, lexicon_persons, surnames
 from langchain_aegis.privacy._patterns import keyword_pattern
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered
@@ -70,6 +71,8 @@ _FIRST_PERSON = re.compile(
 )
 _LOCAL_PARTS = re.compile(r"([\w.+\-]+)@")  # "jane.doe+billing@": the name is before the tag
 _SPLIT = re.compile(r"[._+\-]+")
+_FIRST_DOT_LAST = re.compile(r"[^\W\d_]{2,}[._][^\W\d_]{2,}[0-9]*")
+_OBFUSCATED_AT = re.compile(r"@|\s*[(\[{]?at[)\]}]?\s*", re.IGNORECASE)  # "kerem.jansen(at)web.de"
 
 Span = tuple[str, int, int]
 
@@ -95,9 +98,11 @@ def without_company_contacts(text: str, findings: list[Span]) -> list[Span]:
             i = bisect_right(ends, lo)
             if (
                 bisect_left(markers, hi) > bisect_left(markers, lo)  # a company named in the paragraph
+                and not _table_row(text, start)  # a CRM export's row: a contact at a company is a person
                 and not (i < len(others) and others[i][0] < hi)  # and no other finding
                 and not _words(_FIRST_PERSON, text, lo, hi)
                 and not (entity == "PHONE" and _mobile(text[start:end]))
+                and not (entity == "EMAIL" and _name_in(_OBFUSCATED_AT.split(text[start:end], 1)[0]))
                 and not _named(text, lo, hi)
             ):
                 continue
@@ -136,9 +141,29 @@ def _named(text: str, lo: int, hi: int) -> bool:
     """Whether ``text[lo:hi]`` names a person: a lexicon name (:func:`lexicon_persons`), or one in an address."""
     if lexicon_persons(text, lo, hi):
         return True
-    names = _names()
-    locals_ = _LOCAL_PARTS.findall(text, lo, hi)
-    return any(part.capitalize() in names for local in locals_ for part in _SPLIT.split(local))
+    return any(_name_in(local) for local in _LOCAL_PARTS.findall(text, lo, hi))
+
+
+def _name_in(local: str) -> bool:
+    """Whether an address's local part holds a lexicon name, also glued ("peterbecker", "jpadilla", "kerem.jansen")."""
+    names, lasts = _names(), surnames()
+    low = local.lower()
+    if _FIRST_DOT_LAST.fullmatch(low) and not any(part in ROLE_WORDS for part in _SPLIT.split(low)):
+        return True  # "kerem.jansen": a first name and a surname, whether or not the lexicon knows them
+    for part in _SPLIT.split(low):
+        part = part.rstrip("0123456789")
+        if part.capitalize() in names:
+            return True
+        # A surname after a first name or an initial: "peterbecker", "pbecker".
+        if any(part[i:].capitalize() in lasts for i in range(1, len(part) - 3)):
+            return True
+    return False
+
+
+def _table_row(text: str, start: int) -> bool:
+    """Whether the line holding ``text[start]`` is a row of a table (CSV, TSV, Markdown): a record about someone."""
+    line = text[text.rfind("\n", 0, start) + 1 : (text.find("\n", start) + 1 or len(text) + 1) - 1]
+    return line.count(";") >= 2 or line.count("\t") >= 2 or line.count("|") >= 2
 
 
 @cache

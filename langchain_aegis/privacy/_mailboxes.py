@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from langchain_aegis.privacy._names import first_names, surnames
 
-__all__ = ["nobodys"]
+__all__ = ["ROLE_WORDS", "nobodys"]
 
 _RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
 _RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local", "localdomain", "internal", "arpa"})
@@ -34,7 +34,7 @@ _RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local", 
 # The local part of an organisation's mailbox: RFC 2142's (abuse, noc, security, postmaster,
 # hostmaster, webmaster, info, marketing, sales, support), automatic senders, and the
 # departments and functions German and English businesses, practices and projects publish.
-_ROLE_WORDS = frozenset(
+ROLE_WORDS = frozenset(
     {
         "abuse", "noc", "security", "postmaster", "hostmaster", "webmaster", "info", "marketing", "sales",
         "support", "noreply", "donotreply", "no", "reply", "do", "not", "mailer", "daemon", "bounce", "bounces",
@@ -102,7 +102,7 @@ def _unpersonal(parts: list[str], domain: str) -> bool:
         return True
     if _PLACEHOLDER_DOMAIN.match(domain):
         return True
-    if parts and (all(part in _PLACEHOLDER_LOCAL for part in parts) or all(part in _ROLE_WORDS for part in parts)):
+    if parts and (all(part in _PLACEHOLDER_LOCAL for part in parts) or all(part in ROLE_WORDS for part in parts)):
         return not _personal_domain(domain)
     # A project's list: its name and a list word ("numpy-discussion", "bug-gnulib"), no first name in it.
     return (

@@ -306,6 +306,11 @@ def test_a_companys_own_contact_block_is_not_personal(footer: str) -> None:
         ),
         # A mobile number is someone's, even on a company's letterhead.
         ("Muster GmbH, Hauptstraße 5, Mobil 0171 2345678", "0171 2345678"),
+        # A CRM export's row: a contact at a company is a person.
+        ("Peter;Becker;peterbecker@mailbox.org;(030) 3284189;Acme Widgets Inc.", "(030) 3284189"),
+        # A first.last address, in or outside the lexicon, also obfuscated, and a glued name.
+        ("Kontakt: kerem.jansen(at)web.de, Müller GmbH, Hauptstraße 5", "kerem.jansen(at)web.de"),
+        ("Becker Logistik AG, Ansprechpartner pbecker@becker-logistik.de, Tel. 030 1234567", "030 1234567"),
         # A tag after the name ("+billing") does not hide it.
         ("Muster GmbH. Contact me at jane.doe+billing@mail.example.co.uk", "jane.doe+billing@mail.example.co.uk"),
     ],
