@@ -53,11 +53,12 @@ _LEGAL_FORMS = frozenset(
     {"GmbH", "AG", "KG", "KGaA", "OHG", "UG", "SE", "eG", "Inc", "Ltd", "LLC", "LLP", "Corp", "PLC", "plc", "S.A",
      "B.V", "N.V", "& Söhne", "& Sohn", "& Co"}
 )  # fmt: skip
-_REGISTER_WORDS = ("e.k.", "e.v.", "ust-id", "ustid", "uid-nr", "vat reg", "registergericht", "handelsregister", "hrb",
-                   "hra", "company no")  # fmt: skip
+_REGISTER_WORDS = ("e.k.", "e.v.", "ust-id", "ustid", "uid-nr", "vat reg", "registergericht", "handelsregister",
+                   "company no")  # fmt: skip
+_REGISTER_CODES = ("hrb", "hra")  # "HRB 12345": whole words ("fahrrad" holds "hra")
 _MARKER_SCAN = KeywordScan(
-    keyword_pattern(words=tuple({form.lower() for form in _LEGAL_FORMS}), substrings=_REGISTER_WORDS),
-    (*{form.lower() for form in _LEGAL_FORMS}, *_REGISTER_WORDS),
+    keyword_pattern(words=(*{form.lower() for form in _LEGAL_FORMS}, *_REGISTER_CODES), substrings=_REGISTER_WORDS),
+    (*{form.lower() for form in _LEGAL_FORMS}, *_REGISTER_CODES, *_REGISTER_WORDS),
 )
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")  # symmetric, so it also finds a blank line in reversed text
 _REGISTER_BEFORE = re.compile(
@@ -115,7 +116,7 @@ def _markers(text: str) -> list[int]:
     found = []
     for a, b in _MARKER_SCAN.spans(*lowered(text)):
         word = text[a:b].strip()
-        if word in _LEGAL_FORMS or word.lower() in _REGISTER_WORDS:
+        if word in _LEGAL_FORMS or word.lower() in _REGISTER_WORDS or word in ("HRB", "HRA"):
             found.append(a)
     return found
 

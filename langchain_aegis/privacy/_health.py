@@ -122,9 +122,10 @@ def scan_people(text: str, out: list[Span]) -> None:
 
     def judge(person: tuple[int, int]) -> bool:
         if not old:
-            deaths = _death_years(text)
-            old.append(sorted(_old_years(text) + deaths) if deaths else _old_years(text))
-            dead.update(_historical_surnames(text, old[0], cues, memo))
+            years, deaths = _old_years(text), _death_years(text)
+            old.append(sorted(years + deaths) if deaths else years)
+            if n <= _LETTER:  # the surnames spread within one document only (below)
+                dead.update(_historical_surnames(text, old[0], cues, memo))
         if _historical(old[0], *person) or _died_long_ago(text, person[1]):
             return True
         # An encyclopedic article names its subject again far from the dates ("Robert Koch ...
