@@ -7,17 +7,14 @@ stay clean. Every number here passes its check; where a twin changes it, the che
 
 from __future__ import annotations
 
-from typing import Any
-from unittest import mock
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from langchain_aegis.privacy import _ids as ids
-from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy import detect
 from langchain_aegis.privacy._checksums import de_kvnr_ok, uk_nino_ok
+
+from .test_digit_runs import assert_id_gate_admits_what_the_scan_finds
 
 
 def _found(text: str, entity: str) -> list[str]:
@@ -140,19 +137,7 @@ _AFTER = ["", "c", " c", "-C", "j003", " j 003", "J003", "x"]
 @settings(max_examples=1500, deadline=None)
 @given(st.sampled_from(_BEFORE), st.sampled_from(_NEW_LAYOUTS), st.sampled_from(_AFTER))
 def test_national_id_gate_admits_the_new_layouts(before: str, run: str, after: str) -> None:
-    text = before + run + after
-    always: dict[str, Any] = {name: (lambda *_: True) for name in ("at_svnr_ok", "ch_ahv_ok", "de_kvnr_ok", "de_rvnr_ok",
-                                                   "de_tax_number_ok", "uk_nhs_ok", "uk_nino_ok")}  # fmt: skip
-    with mock.patch.multiple(ids, **always):
-        for s, e in [m.span() for m in p.NUMBER_RUN.finditer(text)]:
-            digit_count = sum(c.isdecimal() for c in text[s:e])
-            if digit_count < 6:
-                continue
-            low = text[max(0, s - 48) : s].lower()
-            found: list[tuple[str, int, int]] = []
-            ids.scan_national_ids(text, s, e, digit_count, low, found)
-            if found:
-                assert ids.id_candidate(text, s, e, digit_count, low), (text, found)
+    assert_id_gate_admits_what_the_scan_finds(before + run + after)
 
 
 # --- phones --------------------------------------------------------------------------------
