@@ -109,9 +109,10 @@ def id_candidate(text: str, s: int, e: int, digit_count: int, low: str) -> bool:
     """
     if s:
         c = text[s - 1]
-        if (c in _CAPITALS or (c == " " and s >= 2 and text[s - 2] in _CAPITALS)) and (
-            text[s : s + 9].isdecimal() or digit_count == 9
-        ):
+        a = s - 1 if c in _CAPITALS else s - 2 if c == " " and s >= 2 and text[s - 2] in _CAPITALS else -1
+        # The KVNR pattern itself where the run goes on past it ("A775612 756 7"): nine digits counted
+        # over the whole run would turn away a KVNR that scan_national_ids finds.
+        if a >= 0 and (text[s : s + 9].isdecimal() or digit_count == 9 or _KVNR.match(text, a)):
             return True
     if digit_count <= 8:
         after = text[e : e + 1]
