@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator
-from functools import cache
 
-from langchain_aegis.privacy._names import PARTICLES, first_names, surnames
+from langchain_aegis.privacy._lexicon import lexicon_names, surnames
+from langchain_aegis.privacy._names import PARTICLES
 from langchain_aegis.privacy._prefilter import WordMemo, folded_words, offset_starts
 
 __all__ = ["recase", "recase_around", "recase_cues", "uncased"]
@@ -64,10 +64,8 @@ _CUES = frozenset(
 )
 
 
-@cache
 def _names() -> frozenset[str]:
-    """First names and surnames in one set (built once: the union copies thousands of names)."""
-    return first_names() | surnames()
+    return lexicon_names()  # a function, so a test can put its own lexicon in
 
 
 def uncased(text: str) -> bool:

@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from functools import cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
+from langchain_aegis.privacy._lexicon import ends_in_surname, lexicon_names
 from langchain_aegis.privacy._mailboxes import ROLE_WORDS
-from langchain_aegis.privacy._names import first_names, lexicon_persons, surnames
+from langchain_aegis.privacy._names import lexicon_persons
 from langchain_aegis.privacy._patterns import keyword_pattern
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
@@ -147,7 +147,7 @@ def _named(text: str, lo: int, hi: int) -> bool:
 
 def _name_in(local: str) -> bool:
     """Whether an address's local part holds a lexicon name, also glued ("peterbecker", "jpadilla", "kerem.jansen")."""
-    names, lasts = _names(), surnames()
+    names = lexicon_names()
     low = local.lower()
     if _FIRST_DOT_LAST.fullmatch(low) and not any(part in ROLE_WORDS for part in _SPLIT.split(low)):
         return True  # "kerem.jansen": a first name and a surname, whether or not the lexicon knows them
@@ -156,7 +156,7 @@ def _name_in(local: str) -> bool:
         if part.capitalize() in names:
             return True
         # A surname after a first name or an initial: "peterbecker", "pbecker".
-        if any(part[i:].capitalize() in lasts for i in range(1, len(part) - 3)):
+        if ends_in_surname(part):
             return True
     return False
 
@@ -165,11 +165,6 @@ def _table_row(text: str, start: int) -> bool:
     """Whether the line holding ``text[start]`` is a row of a table (CSV, TSV, Markdown): a record about someone."""
     line = text[text.rfind("\n", 0, start) + 1 : (text.find("\n", start) + 1 or len(text) + 1) - 1]
     return line.count(";") >= 2 or line.count("\t") >= 2 or line.count("|") >= 2
-
-
-@cache
-def _names() -> frozenset[str]:
-    return first_names() | surnames()
 
 
 def _mobile(number: str) -> bool:

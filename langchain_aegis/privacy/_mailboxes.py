@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from langchain_aegis.privacy._names import first_names, surnames
+from langchain_aegis.privacy._lexicon import ends_in_surname, first_names, surnames
 
 __all__ = ["ROLE_WORDS", "nobodys"]
 
@@ -118,12 +118,7 @@ def _personal_domain(domain: str) -> bool:
     ``hello@ronnypfannschmidt.de`` is one person's mailbox, and ``info@praxis-mueller.de``
     reaches Dr. Müller; a label that is the surname alone (``pustet.de``) is a company's.
     """
-    lasts = surnames()
-    for label in domain.split(".")[:-1]:
-        for i in range(1, len(label) - 3):
-            if label[i:].capitalize() in lasts:
-                return True
-    return False
+    return any(ends_in_surname(label) for label in domain.split(".")[:-1])
 
 
 def _names_person(parts: list[str]) -> bool:

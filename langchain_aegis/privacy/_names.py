@@ -25,12 +25,10 @@ Faker's German, Austrian, Swiss, US, British and Irish person providers; see
 
 from __future__ import annotations
 
-import gzip
 import re
 from collections.abc import Collection, Iterator
-from functools import cache
-from importlib.resources import files
 
+from langchain_aegis.privacy._lexicon import first_names, surnames
 from langchain_aegis.privacy._name_words import (
     BRANDS_AFTER_TITLE,
     CLAUSE_VERBS,
@@ -140,32 +138,6 @@ _COMPANY_ANYWHERE = re.compile(
 _EPONYM_AFTER = re.compile(r"(?:'s|’s|s)?[ \t\-]+(?:disease|syndrome|Krankheit|Syndrom|Erkrankung|Thyreoiditis)", re.I)
 
 
-@cache
-def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
-    raw = files("langchain_aegis.privacy").joinpath("data/names.txt.gz").read_bytes()
-    first: set[str] = set()
-    last: set[str] = set()
-    target = first
-    for line in gzip.decompress(raw).decode("utf-8").splitlines():
-        if line == "# first":
-            target = first
-        elif line == "# last":
-            target = last
-        elif line:
-            target.add(line)
-    return frozenset(first - EPONYMS), frozenset(last - EPONYMS)
-
-
-def first_names() -> frozenset[str]:
-    """The first names of the lexicon."""
-    return _lexicon()[0]
-
-
-def surnames() -> frozenset[str]:
-    """The surnames of the lexicon."""
-    return _lexicon()[1]
-
-
 def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
     """Whether the name at ``text[start:end]`` is a company, a law, an eponym or a brand."""
     words = text[start:end].split()
@@ -249,7 +221,7 @@ _FIRST_AFTER_SURNAME = re.compile(rf",[ ]?({_NAME_WORD})(?=[ \t]*(?:[\r\n,;(]|\Z
 
 def is_known(word: str) -> bool:
     """Whether the lexicon knows ``word`` as a first name or surname ("Hans-Peter": each part a first name)."""
-    first, last = _lexicon()
+    first, last = first_names(), surnames()
     if word in first or word in last:
         return True
     parts = word.split("-")
@@ -422,7 +394,7 @@ def _lexicon_person(
     text: str, start: int, end: int, word: str, following: tuple[int, int, str] | None
 ) -> Person | None:
     """The name that the capitalised ``word`` at ``[start, end)`` starts, given the word after it."""
-    first, last = _lexicon()
+    first, last = first_names(), surnames()
     if following is not None:
         n_start, n_end, second = following
         gap = text[end:n_start]

@@ -1,0 +1,53 @@
+"""The name lexicon: first names and surnames for DE and EN, shipped compressed as a data file.
+
+Built by ``data/build_names.py`` from a maintained data package; eponyms (Alzheimer, Crohn)
+are left out, so a disease is never a person. Loaded once, on first use.
+"""
+
+from __future__ import annotations
+
+import gzip
+from functools import cache
+from importlib.resources import files
+
+from langchain_aegis.privacy._name_words import EPONYMS
+
+__all__ = ["ends_in_surname", "first_names", "lexicon_names", "surnames"]
+
+
+@cache
+def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    raw = files("langchain_aegis.privacy").joinpath("data/names.txt.gz").read_bytes()
+    first: set[str] = set()
+    last: set[str] = set()
+    target = first
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if line == "# first":
+            target = first
+        elif line == "# last":
+            target = last
+        elif line:
+            target.add(line)
+    return frozenset(first - EPONYMS), frozenset(last - EPONYMS)
+
+
+def first_names() -> frozenset[str]:
+    """The first names of the lexicon."""
+    return _lexicon()[0]
+
+
+def surnames() -> frozenset[str]:
+    """The surnames of the lexicon."""
+    return _lexicon()[1]
+
+
+@cache
+def lexicon_names() -> frozenset[str]:
+    """First names and surnames in one set (built once: the union copies thousands of names)."""
+    return first_names() | surnames()
+
+
+def ends_in_surname(word: str) -> bool:
+    """Whether lower-case ``word`` is a lexicon surname after at least one more letter ("jpadilla", "peterbecker")."""
+    lasts = surnames()
+    return any(word[i:].capitalize() in lasts for i in range(1, len(word) - 3))
