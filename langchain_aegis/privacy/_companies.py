@@ -31,13 +31,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-import phonenumbers
-from phonenumbers import PhoneNumberType
-
 from langchain_aegis.privacy._lexicon import ends_in_surname, lexicon_names
 from langchain_aegis.privacy._mailboxes import ROLE_WORDS
 from langchain_aegis.privacy._names import lexicon_persons
 from langchain_aegis.privacy._patterns import keyword_pattern
+from langchain_aegis.privacy._phones import is_mobile
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
 __all__ = ["REACH", "without_company_contacts"]
@@ -102,7 +100,7 @@ def without_company_contacts(text: str, findings: list[Span]) -> list[Span]:
                 and not _table_row(text, start)  # a CRM export's row: a contact at a company is a person
                 and not (i < len(others) and others[i][0] < hi)  # and no other finding
                 and not _words(_FIRST_PERSON, text, lo, hi)
-                and not (entity == "PHONE" and _mobile(text[start:end]))
+                and not (entity == "PHONE" and is_mobile(text[start:end]))
                 and not (entity == "EMAIL" and _name_in(_OBFUSCATED_AT.split(text[start:end], 1)[0]))
                 and not _named(text, lo, hi)
             ):
@@ -165,13 +163,3 @@ def _table_row(text: str, start: int) -> bool:
     """Whether the line holding ``text[start]`` is a row of a table (CSV, TSV, Markdown): a record about someone."""
     line = text[text.rfind("\n", 0, start) + 1 : (text.find("\n", start) + 1 or len(text) + 1) - 1]
     return line.count(";") >= 2 or line.count("\t") >= 2 or line.count("|") >= 2
-
-
-def _mobile(number: str) -> bool:
-    """Whether libphonenumber reads ``number`` as a mobile number (Germany first, as :mod:`._phones` does)."""
-    compact = "".join(c for c in number if c.isdecimal() or c == "+")
-    try:
-        parsed = phonenumbers.parse(compact, None if compact.startswith("+") else "DE")
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.number_type(parsed) in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)

@@ -27,7 +27,7 @@ import phonenumbers
 from langchain_aegis.privacy._patterns import keyword_pattern
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
-__all__ = ["date_shaped", "phone_ok", "scan_keyword_phones"]
+__all__ = ["date_shaped", "is_mobile", "phone_ok", "scan_keyword_phones"]
 
 # libphonenumber's metadata patterns are compiled on use through ``re.compile``, whose cache
 # (512 entries) the detector's own patterns and the caller's keep evicting them from: a number
@@ -154,3 +154,16 @@ def _keyword_national(compact: str) -> bool:
     if _valid(compact):
         return True  # a North American number
     return len(compact) in (9, 10) and any(_check(compact, region) for region in _KEYWORD_BARE_REGIONS)
+
+
+def is_mobile(number: str) -> bool:
+    """Whether libphonenumber reads ``number`` as a mobile number (national numbers read as German)."""
+    compact = "".join(c for c in number if c.isdecimal() or c == "+")
+    try:
+        parsed = phonenumbers.parse(compact, None if compact.startswith("+") else "DE")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(parsed) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
