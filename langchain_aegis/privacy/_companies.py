@@ -133,7 +133,22 @@ def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
     lo, hi = max(0, start - REACH), min(len(text), end + REACH)
     before = _BLANK_LINE.search(text[lo:start][::-1])  # the nearest blank line before, read backwards
     after = _BLANK_LINE.search(text, end, hi)
-    return (start - before.start() if before else lo), (after.start() if after else hi)
+    first, last = (start - before.start() if before else lo), (after.start() if after else hi)
+    if before and _CONTACT_BLOCK.fullmatch(text, first, last):
+        # A letterhead or legal notice sets its phone, fax and e-mail lines apart from the name and
+        # address above them: the block belongs to the paragraph before it.
+        above_end = start - before.end()  # where the blank line before the block starts
+        above = _BLANK_LINE.search(text[lo:above_end][::-1])
+        first = above_end - above.start() if above else lo
+    return first, last
+
+
+# Lines that hold only a contact channel's label and value ("Telefon: 0751 36 12 40", "E-Mail: info@...").
+_CONTACT_BLOCK = re.compile(
+    r"\s*(?:(?:Tel(?:efon)?|Telefax|Fax|Phone|Mobil|E-?Mail|Mail|Web|Internet|www|Website|Homepage)\.?"
+    r"[ \t]*:?[ \t]*[^\n]*\s*)+",
+    re.IGNORECASE,
+)
 
 
 def _named(text: str, lo: int, hi: int) -> bool:

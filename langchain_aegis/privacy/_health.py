@@ -36,6 +36,7 @@ from langchain_aegis.privacy._names import CUES, Person, addressee, cue_persons,
 from langchain_aegis.privacy._numbers import Span
 from langchain_aegis.privacy._person_cues import more_persons
 from langchain_aegis.privacy._prefilter import KeywordScan, WordScan, folded_words, lowered, number_runs
+from langchain_aegis.privacy._terms import about_a_person
 
 __all__ = ["scan_people"]
 
@@ -77,7 +78,6 @@ _RELATIVE = re.compile(
 )
 _YEAR_PREFIX_REACH = 12  # "im Jahr 1850": the date words before a year, or the start of the last one
 _LIVING_FROM = date.today().year - 120
-_MACHINE_FINGERPRINT = re.compile(r"(?:key|cert\w*|ssh|tls|ssl|gpg|pgp|sha-?\d*|md5|hash|host|browser|device)[ :]*\Z")
 # Health, special-category and street words are found through the text's distinct words
 # (see :mod:`._prefilter`): the same spans as a scan of every character, at a fraction of it.
 _PEOPLE_TERMS = KeywordScan(p.PEOPLE_TERMS, p.PEOPLE_KEYWORDS)
@@ -95,17 +95,17 @@ def scan_people(text: str, out: list[Span]) -> None:
     # Names are read by their capitals; text typed without them gets them back (same positions):
     # all of it when it has no case at all, else the salutations and the reach of each term.
     written = text  # as typed: a party's name is told from an adjective by its capital
-    text = recase(text) if uncased(text) else recase_around(text, terms + streets, _REACH, low, words)
+    typed_in_case = not uncased(text)
+    text = recase_around(text, terms + streets, _REACH, low, words) if typed_in_case else recase(text)
     # The lower-cased text is the same after re-casing.
     cues = cue_persons(text, low, words) + more_persons(text, low, words)
     health: list[tuple[int, int]] = []
     special: list[tuple[int, int]] = []
     for ts, te in terms:
-        if low[ts:te] == "fingerprint" and _MACHINE_FINGERPRINT.search(low, max(0, ts - 24), ts):
-            continue  # a key's or a certificate's fingerprint is no one's biometric data
-        if low[ts:te] in _PARTY_ADJECTIVES and not _party_name(written, low, ts, te):
-            continue  # "die linke Spalte", "im Grünen", "Giuseppe Verdi", "Martha Gay"
-        (special if low[ts:te] in p.SPECIAL_KEYWORDS else health).append(_whole_word(text, ts, te))
+        span = _whole_word(text, ts, te)
+        if not about_a_person(written, low, ts, te, span, typed_in_case=typed_in_case):
+            continue  # "SSH key fingerprint", "diagnostics_channel", "No-op", "die linke Spalte"
+        (special if low[ts:te] in p.SPECIAL_KEYWORDS else health).append(span)
     health += _icd_codes(text, low, words)
     used: set[tuple[int, int]] = set()
     old: list[list[int]] = []  # the old years, found at the first person that needs them
@@ -178,29 +178,6 @@ def scan_people(text: str, out: list[Span]) -> None:
 # through the text's distinct words. Non-ASCII letters whose capital is an ASCII letter (dotless
 # i, long s) could become one when :mod:`._case` re-cases the text: such words are hinted folded.
 _ICD_WORDS = WordScan(re.compile(r"[a-tv-z][0-9]{2}\.[0-9]"))
-
-
-# Party and union names that are also German adjectives or a composer, and "gay" that is also a
-# surname: a special category only where written as one.
-_PARTY_ADJECTIVES = frozenset(("linke", "linken", "grüne", "grünen", "verdi", "gay"))
-_NAME_BEFORE = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+[ ]\Z")
-_NOT_PARTY_BEFORE = re.compile(r"(?:\bim|\bins|\bam|giuseppe)[ ]\Z")
-_CAPITAL_NEXT = re.compile(r"[ ]+[A-ZÄÖÜ]")
-
-
-def _party_name(written: str, low: str, ts: int, te: int) -> bool:
-    """Whether the word at ``[ts, te)`` names the party, union or orientation ("Die Linke", "Verdi", "is gay").
-
-    Capitalised, not the place "im Grünen" or the composer, and not an adjective capitalised in a
-    title ("Die Linke Spalte": a noun follows).
-    """
-    if _NOT_PARTY_BEFORE.search(low, max(0, ts - 10), ts):
-        return False
-    if low[ts:te] == "verdi":
-        return True  # the union is also written lower-case; the composer is told by his first name
-    if low[ts:te] == "gay":  # a surname after a first name ("Patient Martha Gay"), else the word
-        return not (written[ts].isupper() and _NAME_BEFORE.search(written, max(0, ts - 30), ts))
-    return written[ts].isupper() and _CAPITAL_NEXT.match(written, te) is None
 
 
 def _icd_codes(text: str, low: str, words: set[str]) -> list[tuple[int, int]]:

@@ -79,9 +79,13 @@ _NINO_WORDS = keyword_pattern(
 )
 # A KVNR with its letter apart from spaced digits ("A 123 456 780") counts after these only: letterheads
 # write "T 040 123 456" so too.
+_INSURERS = ("aok", "bkk", "ikk", "tk", "dak", "kkh", "hek", "hkk")
 _KVNR_WORDS = keyword_pattern(
     substrings=("versicherten", "kvnr", "kv-n", "krankenversicher", "egk", "mitgliedsnummer", "krankenkasse")
 )
+_INSURER_AFTER = keyword_pattern(substrings=("krankenkasse", "barmer", "techniker", "knappschaft"), words=_INSURERS)
+"""A health insurer named right after a KVNR ("A 123 456 780, AOK Bayern") says what the number is, as a
+keyword before it does. Before it, an insurer's name is as often its letterhead's ("AOK Bayern, T 089 ...")."""
 _NHS_WORDS = keyword_pattern(words=("nhs", "nhs no", "nhs number"))
 _STNR_WORDS = keyword_pattern(
     substrings=("steuernummer", "steuer-nr", "steuernr", "st.-nr", "st-nr", "stnr", "tax number"),
@@ -169,7 +173,12 @@ def scan_national_ids(text: str, s: int, e: int, digit_count: int, low: str, out
         a = s - 2 if s >= 2 and text[s - 1] == " " else s - 1
         m = _KVNR.match(text, a, min(n, e + 1)) if text[a] in _CAPITALS else None
         if m and (a == 0 or not text[a - 1].isalnum()) and de_kvnr_ok("".join(m.groups())):
-            if a + 1 == s or " " not in text[s : m.end()] or _KVNR_WORDS.search(low):
+            if (
+                a + 1 == s
+                or " " not in text[s : m.end()]
+                or _KVNR_WORDS.search(low)
+                or _INSURER_AFTER.search(text[m.end() : m.end() + 30].lower())
+            ):
                 out.append(("DE_KVNR", a, m.end()))
     if (digit_count == 8 or (6 <= digit_count <= 8 and text[e : e + 1] in (" ", ""))) and (
         text[e : e + 1] in _ASCII_LETTERS or (text[e : e + 1] == " " and text[e + 1 : e + 2] in _ASCII_LETTERS)

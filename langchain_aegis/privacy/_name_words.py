@@ -18,6 +18,7 @@ __all__ = [
     "NOT_NAMES",
     "NOUN_ENDINGS",
     "PERSON_ROLES",
+    "ROLE_NOUNS",
     "SALUTES",
 ]
 
@@ -95,6 +96,24 @@ NOT_NAMES = frozenset(
         "Date",
     ]
 )
+ROLE_NOUNS = frozenset(
+    # Whom a letter or a form addresses by role, in both genders ("Sehr geehrte Kundin,", "Liebe Leserin"):
+    # the role, not a name; a name may follow it ("Sehr geehrte Kollegin Schmidt").
+    f"{role}{ending}"
+    for role in (
+        "Kund", "Kolleg", "Nutzer", "Benutzer", "Leser", "Teilnehmer", "Nachbar", "Partner", "Empfänger",
+        "Interessent", "Abonnent", "Mandant", "Auftraggeber", "Mieter", "Vermieter", "Bewerber", "Mitarbeiter",
+        "Bewohner", "Klient", "Patient", "Studierend", "Mitglied", "Spender", "Käufer", "Verkäufer", "Besucher",
+    )
+    for ending in ("", "e", "in", "innen", "en", "er")
+)  # fmt: skip
+# A company's units, on the line below its name in an address ("Stadtwerke GmbH\nAbteilung Netze").
+ORG_UNITS = frozenset(
+    {"Abteilung", "Department", "Dept", "Referat", "Fachbereich", "Sachgebiet", "Geschäftsstelle", "Niederlassung",
+     "Filiale", "Vertrieb", "Einkauf", "Buchhaltung", "Personalabteilung", "Poststelle", "Rechnungsstelle",
+     "Rechnungseingang", "Accounts", "Purchasing", "Procurement", "Division", "Bereich"}
+)  # fmt: skip
+NOT_NAMES |= ROLE_NOUNS | ORG_UNITS
 
 # Names that are (almost) only diseases. Common surnames that also name a disease (Wilson,
 # Addison, Graves, Down) count as people unless "'s disease", "-Syndrom" or "Morbus" says otherwise.

@@ -41,6 +41,7 @@ from langchain_aegis.privacy._name_words import (
     NOT_NAMES,
     NOUN_ENDINGS,
     PERSON_ROLES,
+    ROLE_NOUNS,
     SALUTES,
 )
 from langchain_aegis.privacy._patterns import HEALTH_TERMS, _insert, _Trie, _trie_regex
@@ -100,7 +101,7 @@ _AFTER_CUE = re.compile(  # the name may follow on the next line ("Frau\nMüller
     r"|Mag\.|MUDr\.|Doz\.|Herr|Frau|Mr\.?|Mrs\.?|Ms\.?)[ \t]+)*"
     rf"(?:[{_UPPER}]\.[ \t]*)?({NAME})"
 )
-_NAME_LABELS = frozenset({"Name", "Nachname", "Vorname"})
+_NAME_LABELS = frozenset({"Name", "Nachname", "Vorname", "Employee"})  # "Employee Assistance Program"
 _LABEL_END = re.compile(r"[ \t]*(?::|\t|\r?\n|[ ]{2})")
 _IDENTIFIER = re.compile(r"[a-z][A-Z]{2}")  # "PyJWT", "SciPDF"; "McDonald" and "DeLuca" stay names
 _SIGN_OFF_WORDS = ("grüße", "grüßen", "gruß", "regards", "best", "cheers", "thanks", "danke", "sincerely", "yours",
@@ -180,6 +181,8 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
         if name is None:
             continue
         name_start, name_end, words, surname_first = name
+        if words[0] in ROLE_NOUNS and len(words) > 1:
+            words = words[1:]  # "Sehr geehrte Kollegin Schmidt": the role, then the name
         if words[0] in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4):
             continue  # "Employee SSN", "Name: ID"
         known = surname_first or is_known(words[0])

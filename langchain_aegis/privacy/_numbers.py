@@ -40,9 +40,10 @@ _PHONE_START = re.compile(r"[+(0-9]")
 _REFERENCE_BEFORE = re.compile(
     r"(?i:\bref\.?|reference|referenz|aktenzeichen|\baz\.|(?:beleg|rechnungs|kunden|auftrags|bestell|vorgangs|vertrags"
     r"|referenz|ticket|sendungs|artikel)(?:nummer|nr\.?)|(?:beleg|rechnung|invoice|order|auftrag|bestellung|kunden"
-    r"|vorgang|ticket|case|vertrag|sendung|tracking)[ \t-]*(?:no\.?|nr\.?|number|nummer|#))[ \t]*[:#]?[ \t]*\Z"
+    r"|vorgang|ticket|case|vertrag|sendung|tracking)[ \t-]*(?:no\.?|nr\.?|number|nummer|#)"
+    r"|dfars|\bfar|\bcfr|§)[ \t]*[:#]?[ \t]*\Z"  # a regulation's clause: "DFARS 252.227-7014"
 )
-_REFERENCE_HINTS = ("ref", "nr", "no", "numm", "numb", "#", "az.")
+_REFERENCE_HINTS = ("ref", "nr", "no", "numm", "numb", "#", "az.", "far", "cfr", "§")
 
 
 def _reference_before(text: str, a: int) -> bool:
@@ -57,6 +58,33 @@ def _reference_before(text: str, a: int) -> bool:
 # degrees and minutes (and seconds), the one glued to the other.
 _COORDINATES = re.compile(r"[+-](?:[0-9]{4}[+-][0-9]{5}|[0-9]{6}[+-][0-9]{7})(?![0-9])")
 # A digit run followed by two more labels of a host name ("061092085098.ctinets.com").
+# An international dialling code before a number: "+44 (0) 7435 454935", "0049 1512...". What
+# follows it is a phone's national number, never a national ID or a tax ID.
+_DIALLING_CODE = re.compile(r"(?:\+|(?<![0-9])00)[1-9][0-9]{0,2}[ \-./]?(?:\(0\)[ ]?)?\Z")
+
+
+def _dialled(text: str, s: int) -> bool:
+    """Whether the digit run at ``s`` is a phone's national number after its international dialling code.
+
+    The code stands before the run (``+49 1512 ...``, ``+44 (0) 7435 ...``); see also :func:`_code_first`.
+    """
+    if s and text[s - 1] == "+":
+        return True
+    return s > 0 and text[s - 1] in " -./)" and _DIALLING_CODE.search(text, s - 9 if s > 9 else 0, s) is not None
+
+
+def _code_first(text: str, s: int) -> bool:
+    """Whether the run at ``s`` starts with a dialling code as a group of its own (``0049 1512 ...``).
+
+    Such a run may still be a KVNR's digits (``A 001 000 003``): only the numbers read from its
+    groups (cards, tax IDs) are left out, not the national IDs read from its whole.
+    """
+    return text.startswith("00", s) and not (s and text[s - 1].isalnum()) and _CODE_GROUP.match(text, s) is not None
+
+
+_CODE_GROUP = re.compile(r"00[1-9][0-9]{0,2}[ \-./]")
+
+
 _HOST_TAIL = re.compile(r"\.[A-Za-z][A-Za-z0-9-]*\.[A-Za-z]")
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -117,8 +145,12 @@ def scan_numbers(text: str, out: list[Span]) -> None:
                     scan_national_ids(text, s, e, 4, low_text[lo:s], out)
             if s and text[s - 1] in "*r" and year_of_birth(text, s, e):
                 out.append(("DATE_OF_BIRTH", s, e))
+            if s >= 3 and (text[s - 1] == "\t" or text[s - 2 : s] == "  ") and iban_head_before(text, s):
+                # "GB29\tNWBK\t6016\t1331...", "GB29  NWBK  6016": a spreadsheet's or a PDF's groups, each
+                # a run of its own; the IBAN may reach past this one by all the groups after it.
+                _ibans(text, s, min(n, s + _IBAN_REACH + 6), n, out)
             star_lo = s - STAR_REACH if s > STAR_REACH else 0  # "* 14. 10. 1996" holds the run "1996" only
-            if "*" in text[star_lo:s] and not glued_right(text, e) and not glued_left(text, s):
+            if "*" in text[star_lo:s] and not glued_right(text, e):  # "* 25-Nov-1967" is glued left
                 starred_date(text, s, e, out)
             continue
         if s and text[s - 1] in "+-" and _COORDINATES.match(text, s - 1):
@@ -130,9 +162,12 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         raw = text[s:e]
         # Most runs are bare; four str.replace calls cost half a translate with a deletion table.
         digit_count = len(raw) if raw.isdecimal() else len(_digits_of(raw))
+        whole = False  # a national ID is the whole run ("756 3992 9012 03"): no shorter number inside it
         if digit_count >= 6:
-            if id_candidate(text, s, e, digit_count, low):  # most long runs are none: a cheap test spares the call
+            if id_candidate(text, s, e, digit_count, low) and not _dialled(text, s):  # a cheap test first
+                found = len(out)
                 scan_national_ids(text, s, e, digit_count, low, out)
+                whole = any(a <= s and b >= e for _, a, b in out[found:])
         elif s >= 2 and text[s - 1] in " ABCDEFGHIJKLMNOPQRSTUVWXYZ":
             # Four or five digits can only be the middle of a NINO ("AB 12 34 56 C"): its two
             # letters must stand before the run, tested here before the call.
@@ -141,12 +176,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
                 scan_national_ids(text, s, e, digit_count, low, out)
         if digit_count == 4 and s and text[s - 1] in "*r" and year_of_birth(text, s, e):
             out.append(("DATE_OF_BIRTH", s, e))
-        if (
-            digit_count >= 8
-            and s >= 2
-            and (text[s - 1].isalpha() or (text[s - 1] in " \n-" and text[s - 2] in _IBAN_CHARS))
-            and iban_head_before(text, s)
-        ):
+        if digit_count >= 8 and s >= 2 and _iban_part_before(text, s) and iban_head_before(text, s):
             # An IBAN's country code, and any letters of its bank code, stand just before
             # the digit run; tested before the glue test as letters may follow ("... 3M02 606").
             _ibans(text, s, e, n, out)
@@ -163,6 +193,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
                 or (digit_count == 11 and raw[0] == "1")
                 or "+" in before
                 or "(" in before
+                or before.endswith(" / ")  # "030 / 1234 5678": a short area code is no run of its own
             ):
                 _phones(text, s, e, out)
         if glued_left(text, s):
@@ -170,8 +201,13 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         if "." in raw:
             if raw.count(".") == 3:
                 _ipv4(text, raw, s, out)
-        elif digit_count >= 9 and not (raw[6:7] == " " and date_shaped(raw)):
-            _separated_numbers(text, s, raw, out)  # not a log's "250101 000001 1" (passes Luhn by chance)
+        elif (
+            digit_count >= 9
+            and not whole
+            and not (raw[6:7] == " " and date_shaped(raw))  # a log's "250101 000001 1" (passes Luhn by chance)
+            and not (_dialled(text, s) or _code_first(text, s))  # a phone's "0049 15127381696"
+        ):
+            _separated_numbers(text, s, raw, out)
         if "*" in low[-3:]:
             starred_date(text, s, e, out)
 
@@ -210,7 +246,9 @@ def _phones(text: str, s: int, e: int, out: list[Span]) -> None:
     first = _PHONE_START.search(text, max(0, s - 14), e)
     if first is None:
         return
-    for pm in p.PHONE.finditer(text, first.start(), e):
+    # "01576 / 1135692": the area code is a run of its own, the number after the slash another.
+    after = _AFTER_SLASH.match(text, e) if text.startswith(" / ", e) else None
+    for pm in p.PHONE.finditer(text, first.start(), after.end() if after else e):
         a, b = pm.span()
         if (
             b > s
@@ -220,10 +258,31 @@ def _phones(text: str, s: int, e: int, out: list[Span]) -> None:
             and not _HOST_TAIL.match(text, b)
             and phone_ok(pm.group())
             and not _reference_before(text, a)
+            and not _field_of_identifier(text, a, b)
+            and not _us_zip(text, a, pm.group())
         ):
             out.append(("PHONE", a, b))
 
 
+def _field_of_identifier(text: str, a: int, b: int) -> bool:
+    """Whether colons glue the number into an identifier (``arn:aws:batch:us-east-1:012345678910:job``)."""
+    return a >= 2 and text[a - 1] == ":" and text[b : b + 1] == ":" and (text[a - 2].isalnum() or text[a - 2] in "-_")
+
+
+_ZIP4 = re.compile(r"[0-9]{5}-[0-9]{4}\Z")
+_US_STATES = frozenset(
+    ("AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
+     "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR",
+     "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR")
+)  # fmt: skip
+
+
+def _us_zip(text: str, a: int, candidate: str) -> bool:
+    """Whether the candidate is a US ZIP+4 code after its state (``Boston, MA 02110-1301``)."""
+    return a >= 3 and text[a - 1] in " \n" and text[a - 3 : a - 1] in _US_STATES and _ZIP4.match(candidate) is not None
+
+
+_AFTER_SLASH = re.compile(r" / [0-9](?:[ \-]?[0-9])*")
 _EXTENSION = re.compile(r"x[0-9]{1,5}(?![0-9A-Za-z_])")
 
 
@@ -244,8 +303,24 @@ def _inside_digits(text: str, i: int) -> bool:
 
 # An IBAN's head, found by its two digits: led by a class, the search skips in C to the window's
 # few digits instead of trying the letters at each of its many letters (half the time).
-_IBAN_HEAD = re.compile(r"[0-9][0-9](?<=[A-Za-z]{2}[0-9]{2})")
+_IBAN_HEAD = re.compile(r"[0-9][0-9](?:(?<=[A-Za-z]{2}[0-9]{2})|(?<=[A-Z]{2} [0-9]{2}))")
+_IBAN_START = re.compile(r"[A-Za-z]{2} ?[0-9]{2}")
 _IBAN_REACH = 34  # how far before a digit run _ibans looks for an IBAN's start
+_IBAN_SEPARATORS = " \t\n-"
+_NOT_IBAN = str.maketrans("", "", _IBAN_SEPARATORS)
+
+
+def _iban_part_before(text: str, s: int) -> bool:
+    """Whether the digit run at ``s`` can go on an IBAN: a letter, or a group and one or two separators, before it."""
+    c = text[s - 1]
+    if c.isalpha():
+        return True
+    if c not in _IBAN_SEPARATORS:
+        return False
+    c = text[s - 2]
+    if c in _IBAN_CHARS:
+        return True
+    return s >= 3 and c in _IBAN_SEPARATORS and text[s - 3] in _IBAN_CHARS  # "AT23 \n7747"
 
 
 def iban_head_before(text: str, s: int) -> bool:
@@ -263,18 +338,24 @@ def iban_head_before(text: str, s: int) -> bool:
 
 def _ibans(text: str, s: int, e: int, n: int, out: list[Span]) -> None:
     # An IBAN's country code and any letters in its bank code stand before the digit run.
-    for im in p.IBAN.finditer(text, max(0, s - _IBAN_REACH), min(n, e + 8)):
-        a = im.start()
-        if im.end() <= s or (a and text[a - 1].isalnum()):
+    # Each head is tried on its own: a match of IBAN that starts early ("er 25 7681 ... FR14 2004")
+    # would swallow the real IBAN after it, as finditer's matches never overlap.
+    stop = min(n, e + 14)  # "... 0001 \n3M02 \n606": letters and the last group after the run
+    for hm in _IBAN_START.finditer(text, max(0, s - _IBAN_REACH), stop):
+        a = hm.start()
+        if a and text[a - 1].isalnum():
+            continue
+        im = p.IBAN.match(text, a, stop)
+        if im is None or im.end() <= s:
             continue
         raw = im.group()
         if raw[0].isupper() != raw[1].isupper():
             continue  # "De89 ...": a capitalised word, not a country code
-        offsets = [i for i, c in enumerate(raw) if c not in " \n-"]
-        compact = (
-            raw.replace(" ", "").replace("\n", "").replace("-", "").upper()
-        )  # "de89 3704 ...": lower-case IBANs are IBANs too
+        offsets = [i for i, c in enumerate(raw) if c not in _IBAN_SEPARATORS]
+        compact = raw.translate(_NOT_IBAN).upper()  # "de89 3704 ...": lower-case IBANs are IBANs too
         known = IBAN_LENGTHS.get(compact[:2])
+        if raw[2] == " " and (known is None or not raw[:2].isupper()):
+            continue  # "ab 12 ...": a space after the letters makes a country code only of a real one
         lengths = (known,) if known else range(min(len(compact), 34), 14, -1)
         for length in lengths:
             if len(compact) >= length and iban_ok(compact[:length]):
@@ -306,9 +387,13 @@ def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
 _VERSION_BEFORE = re.compile(
     r"(?:version|release|build|firmware|patch|rev|ver|v|==|~=|>=|<=|@|<assemblyversion>|<fileversion>|"
     r"assemblyversion\(\"|\": \"|\":\"|=\"|= \"|')[ =:]{0,3}\Z"
-    # A changelog's "Update from 1.2.99.2 to 1.2.99.4", "bump libfoo-2 from ...": the word between
-    # (if any) is a package's name, never a plain word ("updated profile from 85.x" is a login).
-    r"|(?:updat|upgrad|bump|downgrad)[a-z]*(?:[ ][a-z]*[\-_0-9][\w.\-]*)?[ ]from[ ](?:[0-9][0-9.]*[ ]to[ ])?\Z"
+    # A changelog's "Update from 1.2.99.2 to 1.2.99.4", "bump libfoo-2 from ...", "update V8 to ...":
+    # the word between (if any) is a package's name, never a plain word ("updated profile from 85.x"
+    # is a login).
+    r"|(?:updat|upgrad|bump|downgrad)[a-z]*(?:[ ][a-z]*[\-_0-9][\w.\-]*)?"
+    r"[ ](?:from[ ](?:[0-9][0-9.]*[ ]to[ ])?|to[ ])\Z"
+    # A document's numbered parts: "RFC 5890, section 2.3.2.4", "Abschnitt 4.1.2.3"; CMake's "find_package(Foo ".
+    r"|(?:section|sect\.|chapter|clause|abschnitt|kapitel|ziffer|§)[ ]?\Z|find_package\([\w\-]+[ ]\Z"
 )
 
 

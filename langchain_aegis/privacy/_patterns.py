@@ -102,7 +102,7 @@ PHONE = re.compile(
     r"""
     (?:
         (?:\+|00)[1-9](?:[ \-./()]{0,2}[0-9]){6,14}              # +49 30 1234567, +44 (0)20 ..., 0049 ...
-      | \(?0[ ]?[1-9][0-9]{1,4}\)?(?:[ \-/.]{0,2}[0-9]){5,10}    # 030 12345678, (0 30) 123 45 67, 030.1234567
+      | \(?0[ ]?[1-9][0-9]{1,4}\)?(?:(?:[ ]/[ ]|[ \-/.]{0,2})[0-9]){5,10}  # 030 12345678, (0 30) 1, 030 / 1234
       | (?:1[ \-.])?\(?[0-9]{3}\)?[ \-.]?[0-9]{3}[ \-.][0-9]{4}   # (415) 555-2671, 415.555.2671, 1-415-555-2671
     )
     (?![0-9])
@@ -110,11 +110,13 @@ PHONE = re.compile(
     re.VERBOSE,
 )
 
-# A single line break may stand between groups: LangChain joins text blocks with "\n", so an
-# IBAN split over two blocks reaches the provider broken in the middle of a group. mod-97
-# keeps the tolerance from costing precision.
-# Dashes join the groups as often ("NL91-ABNA-0417-1643-00").
-IBAN = re.compile(r"[A-Za-z]{2}[0-9]{2}(?:[ \n\-]?[A-Za-z0-9]){11,30}")
+# A line break may stand between groups: LangChain joins text blocks with "\n", so an IBAN
+# split over two blocks reaches the provider broken in the middle of a group; a table cell or
+# a PDF copy breaks one after each group ("AT23 \n7747 \n6062"), a spreadsheet puts tabs there.
+# Dashes join the groups as often ("NL91-ABNA-0417-1643-00"), and a space may part the country
+# code from the check digits ("GB 24 MIDL 7598 ..."; the scanner then asks for a known country).
+# mod-97 and the country's length keep the tolerance from costing precision.
+IBAN = re.compile(r"[A-Za-z]{2} ?[0-9]{2}(?:[ \t\n\-]{0,2}[A-Za-z0-9]){11,30}")
 
 IPV4 = re.compile(r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}")
 

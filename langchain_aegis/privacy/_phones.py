@@ -19,7 +19,7 @@ to nobody, so it is not personal data either.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import phonenumbers
@@ -70,6 +70,8 @@ def phone_ok(candidate: str) -> bool:
         return False  # 078-05-1120 is written like a Social Security number, never like a phone
     if date_shaped(candidate):
         return False
+    if candidate.endswith("-0") or candidate.endswith("- 0"):
+        return False  # "089 12345-0": extension 0 is a company's switchboard
     if "(0)" in candidate:
         candidate = _TRUNK_AFTER_CODE.sub("", candidate, 1)
     compact = "".join(c for c in candidate if c.isdecimal() or c == "+")
@@ -82,28 +84,49 @@ def _valid(compact: str, german_only: bool = False) -> bool:
     if compact.startswith("00"):
         compact = "+" + compact[2:]
     if compact.startswith("+"):
-        return _check(compact, None)
+        return _check(compact, None) is True
     if compact.startswith("0"):
         regions = _NATIONAL_REGIONS[:1] if german_only else _NATIONAL_REGIONS
-        return any(_check(compact, region) for region in regions)
+        return _first_valid(compact, regions)
     # No trunk prefix: a North American number, "(415) 555-2671", "1-415-555-2671".
     if len(compact) == 11 and compact[0] == "1":
         compact = compact[1:]
-    return len(compact) == 10 and _check(compact, "US")
+    return len(compact) == 10 and _check(compact, "US") is True
 
 
-def _check(number: str, region: str | None) -> bool:
+def _first_valid(number: str, regions: Iterable[str]) -> bool:
+    """Whether the first region ``number`` is valid in reads it as a person's (a German 0800 is a business's)."""
+    for region in regions:
+        personal = _check(number, region)
+        if personal is not None:
+            return personal
+    return False
+
+
+def _check(number: str, region: str | None) -> bool | None:
+    """``None`` when ``number`` is no valid number (read in ``region``); else whether it can be a person's."""
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
-        return False
+        return None
     if not phonenumbers.is_valid_number(parsed):
-        return False
+        return None
     if parsed.country_code == 1:
         national = str(parsed.national_number)
         if national[3:6] == "555" and national[6:8] == "01":
             return False  # 555-01xx: the fiction range
-    return True
+    return phonenumbers.number_type(parsed) not in _SERVICES
+
+
+_SERVICES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.TOLL_FREE,  # 0800, 1-800: a business pays for the caller
+        phonenumbers.PhoneNumberType.PREMIUM_RATE,  # 0900: the caller pays a business
+        phonenumbers.PhoneNumberType.SHARED_COST,  # 0180
+        phonenumbers.PhoneNumberType.UAN,  # a company's one number for all its sites
+    }
+)
+"""Number types a business holds, never a person (a personal number, 0700, is one a person holds)."""
 
 
 _KEYWORDS = (
@@ -139,6 +162,8 @@ def _keyword_phone_ok(candidate: str) -> bool:
         return False
     if " - " in candidate and (candidate.count(" - ") > 1 or not candidate.startswith("(")):
         return False  # "030 1234567 - 9737": a number and then something else
+    if candidate.endswith("-0") or candidate.endswith("- 0"):
+        return False  # "089 12345-0": extension 0 is a company's switchboard
     if "(0)" in candidate:
         candidate = _TRUNK_AFTER_CODE.sub("", candidate, 1)
     compact = "".join(c for c in candidate if c.isdecimal() or c == "+")
@@ -150,10 +175,10 @@ def _keyword_phone_ok(candidate: str) -> bool:
 @lru_cache(maxsize=4096)
 def _keyword_national(compact: str) -> bool:
     if compact.startswith("0"):
-        return any(_check(compact, region) for region in _KEYWORD_TRUNK_REGIONS)
+        return _first_valid(compact, _KEYWORD_TRUNK_REGIONS)
     if _valid(compact):
         return True  # a North American number
-    return len(compact) in (9, 10) and any(_check(compact, region) for region in _KEYWORD_BARE_REGIONS)
+    return len(compact) in (9, 10) and _first_valid(compact, _KEYWORD_BARE_REGIONS)
 
 
 def is_mobile(number: str) -> bool:

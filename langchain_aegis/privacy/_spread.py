@@ -136,7 +136,7 @@ def _single_chars(run: str) -> bool:
 def _card_grouping(groups: list[int]) -> bool:
     if len(groups) == 1:
         return True
-    if groups == [4, 6, 5]:  # American Express
+    if groups in ([4, 6, 5], [4, 6, 4]):  # American Express, Diners Club
         return True
     return all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4
 

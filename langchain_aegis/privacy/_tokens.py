@@ -86,13 +86,14 @@ def scan_ipv6(text: str, out: list[Span]) -> None:
         out.append(("IP_ADDRESS", cm.start(), cm.end()))
 
 
-# DOC_TOKEN leads with a capital letter and is tried at each. Its matches lie inside one word and
-# count only with a digit, so it runs only in the words whose lower-cased form has such a run.
-_DOC_WORDS = WordScan(re.compile(r"[cfghjklmnprtvwxyz](?=[0-9cfghjklmnprtvwxyz]{0,7}[0-9])[0-9cfghjklmnprtvwxyz]{8}"))
+# DOC_TOKEN leads with a capital letter and is tried at each. Its matches lie inside one word, so
+# it runs only in the words whose lower-cased form has such a run: nine characters without a
+# vowel, which no German or English word has.
+_DOC_WORDS = WordScan(re.compile(r"[cfghjklmnprtvwxyz][0-9cfghjklmnprtvwxyz]{8}"))
 
 
 def _doc_tokens(text: str) -> Iterator[re.Match[str]]:
-    """The matches of ``DOC_TOKEN.finditer(text)`` that hold a digit (and perhaps some that do not)."""
+    """The matches of ``DOC_TOKEN.finditer(text)``."""
     for a, b in _DOC_WORDS.spans(*lowered(text)):
         yield from p.DOC_TOKEN.finditer(text, a, b)
 
@@ -101,8 +102,9 @@ def scan_documents(text: str, out: list[Span]) -> None:
     """Append German ID card and passport numbers to ``out``.
 
     A number counts on its own when it has ten characters whose last is the
-    ICAO 7-3-1 check digit of the first nine, and without a check digit when a
-    keyword (Ausweis, Reisepass, passport, ...) stands just before it.
+    ICAO 7-3-1 check digit of the first nine (and two digits among them), and
+    without a check digit, or of letters only, when a keyword (Ausweis,
+    Reisepass, passport, ...) stands just before it.
     """
     n = len(text)
     for m in _doc_tokens(text):
@@ -110,8 +112,6 @@ def scan_documents(text: str, out: list[Span]) -> None:
         if glued_left(text, s):
             continue
         body = m.group()
-        if not any(c.isdecimal() for c in body):
-            continue
         # "T220001293D": the old card's machine-readable zone puts the nationality after the check digit.
         if e < n and text[e].isdecimal() and (not glued_right(text, e + 1) or _nationality_after(text, e + 1)):
             if icao_check_digit(body) == int(text[e]) and sum(c.isdecimal() for c in body) >= 2:
