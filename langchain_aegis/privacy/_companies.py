@@ -136,19 +136,23 @@ def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
     first, last = (start - before.start() if before else lo), (after.start() if after else hi)
     if before and _CONTACT_BLOCK.fullmatch(text, first, last):
         # A letterhead or legal notice sets its phone, fax and e-mail lines apart from the name and
-        # address above them: the block belongs to the paragraph before it.
+        # address above them: the block belongs to the paragraph before it, when that one ends in
+        # the postcode and city of an address (a ticket's or a letter's text above does not).
         above_end = start - before.end()  # where the blank line before the block starts
-        above = _BLANK_LINE.search(text[lo:above_end][::-1])
-        first = above_end - above.start() if above else lo
+        if _CITY_LINE_END.search(text, max(lo, above_end - 60), above_end):
+            above = _BLANK_LINE.search(text[lo:above_end][::-1])
+            first = above_end - above.start() if above else lo
     return first, last
 
 
-# Lines that hold only a contact channel's label and value ("Telefon: 0751 36 12 40", "E-Mail: info@...").
+# Lines that hold only a contact channel's label and its bare value ("Telefon: 0751 36 12 40",
+# "E-Mail: info@...", "Web: www..."); "Telefon Kundin: ..." or "Mobil: ..." are no letterhead's.
 _CONTACT_BLOCK = re.compile(
-    r"\s*(?:(?:Tel(?:efon)?|Telefax|Fax|Phone|Mobil|E-?Mail|Mail|Web|Internet|www|Website|Homepage)\.?"
-    r"[ \t]*:?[ \t]*[^\n]*\s*)+",
-    re.IGNORECASE,
+    r"(?:[ \t]*(?:Tel(?:efon)?|Telefax|Fax|Phone|E-?Mail|Mail|Web|Internet|Website|Homepage)\.?[ \t]*:?[ \t]*"
+    r"(?:\+?[0-9()][0-9()\-/. ]{5,}[0-9]|[\w.+\-]+@[\w.\-]+\.[a-z]{2,}|(?:https?://)?[\w\-]+(?:\.[\w\-]+)+\S*)"
+    r"[ \t]*\r?\n?)+"
 )
+_CITY_LINE_END = re.compile(r"(?:^|\n)[ \t]*(?:D-|A-|CH-)?[0-9]{4,5}[ ]+[A-ZÄÖÜ][\w\-äöüß. ]*[ \t]*\Z")
 
 
 def _named(text: str, lo: int, hi: int) -> bool:

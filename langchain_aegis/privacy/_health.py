@@ -59,8 +59,9 @@ _OLD_YEAR_HINT = re.compile(r"1(?<![0-9]1)[0-9]{3}(?![0-9])")
 _YEAR_THEN = re.compile(
     r"(?<![0-9.,])1[0-9]{3}(?![0-9.,])(?=[ ]?[)\-–;]|[ ](?:in|erstmals|entdeck|beschrieb|first|was|wurde|starb|died))"
 )
+# A dash before a year after a year ("1843-1910") or after no number; "MA 02110-1301" is a ZIP+4 code.
 _YEAR_AFTER = re.compile(
-    r"(?:[(*†\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|[Ii]n|[Ii]m Jahre?|[Ii]n the year"
+    r"(?:[(*†][ ]?|(?:(?<![0-9])|(?<=[^0-9]1[0-9]{3})|(?<=^1[0-9]{3}))[\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|[Ii]n|[Ii]m Jahre?|[Ii]n the year"
     r"|[Aa]nno|[Ss]eit|[Uu]m|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"
     r"|Mai|May|Jun\w*|Jul\w*|Aug\w*|Sep\w*|Okt\w*|Oct\w*|Nov\w*|Dez\w*|Dec\w*)[ ])\Z"
 )
@@ -81,7 +82,7 @@ _LIVING_FROM = date.today().year - 120
 # Health, special-category and street words are found through the text's distinct words
 # (see :mod:`._prefilter`): the same spans as a scan of every character, at a fraction of it.
 _PEOPLE_TERMS = KeywordScan(p.PEOPLE_TERMS, p.PEOPLE_KEYWORDS)
-_STREET_HINTS = KeywordScan(p.STREET_HINT, p.STREET_KEYWORDS)
+_STREET_HINTS = KeywordScan(p.STREET_HINT, (*p.STREET_KEYWORDS, *p.STREET_ABBREVIATIONS))
 
 
 def scan_people(text: str, out: list[Span]) -> None:
@@ -239,6 +240,11 @@ def _postcodes(text: str, runs: list[tuple[int, int]]) -> Iterator[re.Match[str]
         a = e - 5
         if a >= s and a >= last_end and text[a:e].isdecimal():
             m = p.POSTCODE.match(text, a)
+            if m is not None:
+                last_end = m.end()
+                yield m
+        elif e - s == 4 and s >= last_end and text[s] != "0":
+            m = p.POSTCODE_AT_CH.match(text, s)  # "1010 Wien", "8001 Zürich": four digits, the city ends its line
             if m is not None:
                 last_end = m.end()
                 yield m

@@ -17,6 +17,7 @@ __all__ = [
     "NOT_BEFORE_SURNAME",
     "NOT_NAMES",
     "NOUN_ENDINGS",
+    "ORG_UNITS",
     "PERSON_ROLES",
     "ROLE_NOUNS",
     "SALUTES",
@@ -107,11 +108,14 @@ ROLE_NOUNS = frozenset(
     )
     for ending in ("", "e", "in", "innen", "en", "er")
 )  # fmt: skip
-# A company's units, on the line below its name in an address ("Stadtwerke GmbH\nAbteilung Netze").
+# Organisations and their units, before an address ("Stadtwerke GmbH\nAbteilung Netze", "Free Software
+# Foundation, 51 Franklin Street"): no person's name holds them.
 ORG_UNITS = frozenset(
     {"Abteilung", "Department", "Dept", "Referat", "Fachbereich", "Sachgebiet", "Geschäftsstelle", "Niederlassung",
      "Filiale", "Vertrieb", "Einkauf", "Buchhaltung", "Personalabteilung", "Poststelle", "Rechnungsstelle",
-     "Rechnungseingang", "Accounts", "Purchasing", "Procurement", "Division", "Bereich"}
+     "Rechnungseingang", "Accounts", "Purchasing", "Procurement", "Division", "Bereich", "Foundation", "Institute",
+     "Institut", "University", "Universität", "Association", "Society", "Stiftung", "Verein", "Verband", "Ministry",
+     "Ministerium", "Klinikum", "Krankenhaus", "Hospital", "Council", "Corporation", "Incorporated", "Limited"}
 )  # fmt: skip
 NOT_NAMES |= ROLE_NOUNS | ORG_UNITS
 

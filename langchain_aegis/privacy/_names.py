@@ -40,6 +40,7 @@ from langchain_aegis.privacy._name_words import (
     NOT_BEFORE_SURNAME,
     NOT_NAMES,
     NOUN_ENDINGS,
+    ORG_UNITS,
     PERSON_ROLES,
     ROLE_NOUNS,
     SALUTES,
@@ -65,7 +66,8 @@ __all__ = [
 Person = tuple[int, int]
 """A person's ``[start, end)`` span (cue included, so redaction removes "Frau Müller")."""
 
-_UPPER = "A-ZÀ-ÖØ-Þ"
+# Capitals of Latin-1 and of Latin Extended-A and -B ("Đorđević", "Łukasz", "Šimić", "Ștefan", "İlker").
+_UPPER = "A-ZÀ-ÖØ-Þ" + "".join(c for c in map(chr, range(0x100, 0x250)) if c.isupper())
 # "O'Brien", "D'Angelo" are one name word: the apostrophe would cut them to a lone "O".
 _NAME_WORD = rf"(?:[OD]['’])?[{_UPPER}][^\W\d_]+(?:-[{_UPPER}][^\W\d_]+)?"
 # Particles between a first name and a surname ("Burkhard zur Hausen", "Jan van der Berg"), or
@@ -101,7 +103,10 @@ _AFTER_CUE = re.compile(  # the name may follow on the next line ("Frau\nMüller
     r"|Mag\.|MUDr\.|Doz\.|Herr|Frau|Mr\.?|Mrs\.?|Ms\.?)[ \t]+)*"
     rf"(?:[{_UPPER}]\.[ \t]*)?({NAME})"
 )
-_NAME_LABELS = frozenset({"Name", "Nachname", "Vorname", "Employee"})  # "Employee Assistance Program"
+_NAME_LABELS = frozenset({"Name", "Nachname", "Vorname"})
+_SURNAMES_AFTER_TITLE = ROLE_NOUNS | ORG_UNITS  # "Herr Leser", "Frau Bereich": words that are surnames too
+_ABSTRACT_ENDINGS = ("ance", "ence", "ment", "tion", "sion", "ity", "ness", "ship", "ing")
+_TITLE_BEFORE = re.compile(r"(?:Herrn?|Frau|Mr|Mrs|Ms|Miss|Mx)\.?[ \t]+\Z")
 _LABEL_END = re.compile(r"[ \t]*(?::|\t|\r?\n|[ ]{2})")
 _IDENTIFIER = re.compile(r"[a-z][A-Z]{2}")  # "PyJWT", "SciPDF"; "McDonald" and "DeLuca" stay names
 _SIGN_OFF_WORDS = ("grüße", "grüßen", "gruß", "regards", "best", "cheers", "thanks", "danke", "sincerely", "yours",
@@ -183,9 +188,18 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
         name_start, name_end, words, surname_first = name
         if words[0] in ROLE_NOUNS and len(words) > 1:
             words = words[1:]  # "Sehr geehrte Kollegin Schmidt": the role, then the name
-        if words[0] in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4):
+        # After a title a role noun is a surname ("Sehr geehrter Herr Leser", "Dear Mr. Spender"),
+        # except the colleague a doctor's letter greets ("Sehr geehrte Frau Kollegin").
+        surname = (
+            words[0] in _SURNAMES_AFTER_TITLE
+            and not words[0].startswith("Kolleg")
+            and _TITLE_BEFORE.search(text, a, name_start)
+        )
+        if not surname and (words[0] in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4)):
             continue  # "Employee SSN", "Name: ID"
         known = surname_first or is_known(words[0])
+        if cue not in SALUTES and not known and words[0].endswith(_ABSTRACT_ENDINGS):
+            continue  # "Employee Assistance Program", "Patient Engagement Team": a programme, not a person
         if cue in _NAME_LABELS and not known:
             # "Name Server", "Name.Variable", "Name: PyJWT": a field label introduces a name as its
             # value (after ":", a tab or a line break), and an identifier is not one.
@@ -331,9 +345,10 @@ def _unknown_name_pair(a: str, b: str) -> bool:
     )
 
 
+_LIVES = r"(?:wohnhaft|wohnt|of|living at|lives at|lives in|resides at|residing at|resident at)"
 _BEFORE_ADDRESS = re.compile(
-    rf"({_NAME_WORD}(?:[ ]{_NAME_WORD}){{1,2}})(?:,[ ]?(?:(?:wohnhaft|wohnt|living at|resident at|of)[ ]+)?|[ ]+"
-    rf"(?:wohnhaft|wohnt|of|living at)[ ]+(?:in[ ]+)?|[ \t]*\r?\n[ \t]*)\Z"
+    rf"({_NAME_WORD}(?:[ ](?:{_PARTICLE}[ ]){{0,3}}{_NAME_WORD}){{1,2}})(?:,[ ]?(?:{_LIVES}[ ]+)?|[ ]+"
+    rf"{_LIVES}[ ]+(?:in[ ]+)?|[ \t]*\r?\n[ \t]*)\Z"
 )
 
 _SURNAME_FIRST_BEFORE = re.compile(rf"((?:{_LEADING}[ ]+)?{_NAME_WORD},[ ]?({_NAME_WORD}))[ \t]*\r?\n[ \t]*\Z")
@@ -350,6 +365,8 @@ def addressee(text: str, street_start: int) -> Person | None:
             return None
     a, b = m.span(1)
     words = text[a:b].split()
+    if len(words) > 2 and words[0] in ROLE_NOUNS:
+        a += len(words.pop(0)) + 1  # "Der Mieter Helmfried Kowalczyk, wohnhaft ...": the role, then the name
     if words[0] in NOT_BEFORE_SURNAME or any(w in NOT_NAMES for w in words) or is_excluded(text, a, b):
         return None
     line = text[text.rfind("\n", 0, a) + 1 : street_start]

@@ -285,8 +285,11 @@ def _disjoint(edits: Iterable[Edit]) -> list[Edit]:
 
 # Patterns that run over the whole text start with a literal or a class (re then skips
 # ahead in C); the context before the match is checked with a look-behind after it.
-# Three digits either side: a house number over a postcode ("Am Markt 38\n10115 Berlin") stays apart.
-_NUMBER_BREAK = re.compile(r"\n(?:(?<=[0-9]{3}\n)|(?<=[0-9]{3}[ \t\r]\n))[ \t]*(?=[0-9]{3})")
+# Three digits either side: a house number over a postcode ("Am Markt 38\n10115 Berlin") stays apart,
+# and so does a three-digit one ("Auf der Heide 112\n80331 München"): a postcode and a city follow.
+_NUMBER_BREAK = re.compile(
+    r"\n(?:(?<=[0-9]{3}\n)|(?<=[0-9]{3}[ \t\r]\n))[ \t]*(?=[0-9]{3})(?![0-9]{4,5}[ ]+[A-ZÄÖÜ][a-zäöüß])"
+)
 
 
 def _text_edits(text: str, plain_at_ok: frozenset[str]) -> list[Edit]:

@@ -15,13 +15,14 @@ import ipaddress
 import re
 
 from langchain_aegis.privacy import _patterns as p
-from langchain_aegis.privacy._birth_dates import STAR_REACH, birth_dates_after_keyword, starred_date, year_of_birth
+from langchain_aegis.privacy._birth_dates import birth_dates_after_keyword
 from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._glue import glued_left, glued_right
 from langchain_aegis.privacy._ids import id_candidate, scan_national_ids
 from langchain_aegis.privacy._keyword_runs import LOOKBACK, keyword_runs
 from langchain_aegis.privacy._phones import date_shaped, phone_ok, scan_keyword_phones
 from langchain_aegis.privacy._prefilter import lowered, number_runs
+from langchain_aegis.privacy._stars import STAR_REACH, starred_date, year_of_birth
 
 __all__ = ["Span", "glued_left", "glued_right", "lower_window", "nearest_label", "scan_numbers"]
 
@@ -266,7 +267,17 @@ def _phones(text: str, s: int, e: int, out: list[Span]) -> None:
 
 def _field_of_identifier(text: str, a: int, b: int) -> bool:
     """Whether colons glue the number into an identifier (``arn:aws:batch:us-east-1:012345678910:job``)."""
-    return a >= 2 and text[a - 1] == ":" and text[b : b + 1] == ":" and (text[a - 2].isalnum() or text[a - 2] in "-_")
+    return (
+        a >= 2
+        and text[a - 1] == ":"
+        and text[b : b + 1] == ":"
+        and (text[a - 2].isalnum() or text[a - 2] in "-_")
+        and text[a:b].isdecimal()  # an account ID is written plain; "anna:030 1234567:" is a phone in an export
+        and _FIELDS_BEFORE.search(text, max(0, a - 48), a) is not None  # "arn:aws:batch:us-east-1:", not "tel:"
+    )
+
+
+_FIELDS_BEFORE = re.compile(r":[^\s:]*:[^\s:]*:\Z")
 
 
 _ZIP4 = re.compile(r"[0-9]{5}-[0-9]{4}\Z")
@@ -390,8 +401,8 @@ _VERSION_BEFORE = re.compile(
     # A changelog's "Update from 1.2.99.2 to 1.2.99.4", "bump libfoo-2 from ...", "update V8 to ...":
     # the word between (if any) is a package's name, never a plain word ("updated profile from 85.x"
     # is a login).
-    r"|(?:updat|upgrad|bump|downgrad)[a-z]*(?:[ ][a-z]*[\-_0-9][\w.\-]*)?"
-    r"[ ](?:from[ ](?:[0-9][0-9.]*[ ]to[ ])?|to[ ])\Z"
+    r"|(?:updat|upgrad|bump|downgrad)[a-z]*(?:[ ][a-z]*[\-_0-9][\w.\-]*)?[ ]from[ ](?:[0-9][0-9.]*[ ]to[ ])?\Z"
+    r"|(?:updat|upgrad|bump|downgrad)[a-z]*[ ][a-z]*[\-_0-9][\w.\-]*[ ]to[ ]\Z"  # "to" after a package only
     # A document's numbered parts: "RFC 5890, section 2.3.2.4", "Abschnitt 4.1.2.3"; CMake's "find_package(Foo ".
     r"|(?:section|sect\.|chapter|clause|abschnitt|kapitel|ziffer|§)[ ]?\Z|find_package\([\w\-]+[ ]\Z"
 )

@@ -178,12 +178,9 @@ def _email_edits(text: str, separators: list[tuple[int, int]], plain_at_ok: froz
         if not tld.isalpha() or len(tld) < 2:
             continue
         obfuscated_dot = any(d.group() != "." for d in dots)
-        # A dot with a space around it is how a sentence ends ("targeted at CPython. It expects"):
-        # it counts as a written-out dot only before a lower-case top-level domain, and after
-        # " at " only with a mailbox-like word before it.
-        spelled_dot = any(d.group().strip() != "." for d in dots)
-        if obfuscated_dot and not spelled_dot and not tld.islower():
-            continue
+        # A dot with a space after it only is how a sentence ends ("targeted at CPython. It expects");
+        # a space before the dot ("web . de"), a word or brackets spell one out.
+        spelled_dot = any(d.group().strip() != "." or d.group()[0].isspace() for d in dots)
         if sep == "@" and not obfuscated_dot:
             continue  # an ordinary address: nothing to rewrite
         while a and text[a - 1] in " \t":  # "anna [at] ..."
@@ -193,12 +190,18 @@ def _email_edits(text: str, separators: list[tuple[int, int]], plain_at_ok: froz
             head -= 1
         if head == a:
             continue
-        if sep in (" at ", " AT "):
-            # "docs at python.org" is prose; "john.doe at gmail.com" or "anna at web dot de" is an address.
-            word = text[head:a]
-            mailbox = any(c in word for c in "._+-") or any(c.isdecimal() for c in word) or word.lower() in plain_at_ok
-            if tld.lower() not in _TLDS or not (spelled_dot or mailbox):
-                continue
+        word = text[head:a]
+        mailbox = any(c in word for c in "._+-") or any(c.isdecimal() for c in word) or word.lower() in plain_at_ok
+        if (
+            obfuscated_dot
+            and not spelled_dot
+            and not tld.islower()
+            and (sep == "@" or not mailbox or tld.lower() not in _TLDS)
+        ):
+            continue  # "Look at README. It explains", "anna@web.de. Telefonisch": the next sentence, not a domain
+        # "docs at python.org" is prose; "john.doe at gmail.com" or "anna at web dot de" is an address.
+        if sep in (" at ", " AT ") and (tld.lower() not in _TLDS or not (spelled_dot or mailbox)):
+            continue
         edits.append((a, dm.start(1), "@"))
         edits.extend((d.start(), d.end(), ".") for d in dots if d.group() != ".")
     return edits

@@ -326,22 +326,31 @@ STREET_KEYWORDS = (
     "straße", "strasse", "str.", "weg ", "gasse", "allee", "platz ", "ring ", "damm ", "ufer ", "chaussee",
     "street", "road", " ave", " lane", " drive", "boulevard", " blvd",
 )  # fmt: skip
-STREET_HINT = keyword_pattern(substrings=STREET_KEYWORDS)
+STREET_ABBREVIATIONS = ("st", "rd", "ln", "ct", "pl", "dr")  # "862 Main St, Austin": whole words only
+STREET_HINT = keyword_pattern(substrings=STREET_KEYWORDS, words=STREET_ABBREVIATIONS)
 """Street words; an address is one with a house number, checked by ``STREET``/``EN_STREET``."""
 STREET = re.compile(
     r"[A-ZÄÖÜ][\w\-äöüß]*(?:[Ss]traße|[Ss]trasse|[Ss]tr\.|[Ww]eg|[Gg]asse|[Aa]llee|[Pp]latz|[Rr]ing|[Dd]amm|[Uu]fer"
-    r"|[Cc]haussee)[ ]?[0-9]{1,4}[a-z]?(?:[ ]?[-/][ ]?[0-9]{1,4}[a-z]?)?"
+    r"|[Cc]haussee)[ ]?[0-9]{1,4}(?:[ ]?[a-z](?![\wäöüß])|[ ]?[-/][ ]?[0-9]{1,4}[a-z]?)?"
     r"(?:(?:,?[ ]+|[ ]*\r?\n[ ]*|[ ]+in[ ]+)(?:[0-9]{5}|[A-Z]-[0-9]{4,5}|[0-9]{4})[ ]+[A-ZÄÖÜ][\w\-äöüß]+"
     r"(?:[ ][A-ZÄÖÜa-z][\w\-äöüß.]+)?)?"
 )
 # One digit, then four: a pattern that starts with a repeat has no prefix re can skip ahead to.
 POSTCODE = re.compile(r"[0-9][0-9]{4}(?![0-9])[ ]+[A-ZÄÖÜ][a-zäöüß]+(?:[ \-][a-zA-ZÄÖÜ(][\w.)äöüß]+)?")
+POSTCODE_AT_CH = re.compile(
+    r"[1-9][0-9]{3}[ ]+[A-ZÄÖÜ][a-zäöüß]+(?:[ \-][A-ZÄÖÜ(][\w.)äöüß]+)?(?=[ \t]*(?:[\r\n,.;)]|\Z))"
+)
+"""Austrian and Swiss postcodes: four digits, and the city at the end of its line or clause."""
+# The street line before a postcode: capitalised words, an article between them ("Unter den Linden 7",
+# "Auf der Heide 112", "An der Alster 5"), and the house number.
 STREET_BEFORE = re.compile(
-    r"(?:[A-ZÄÖÜ][\w\-äöüß.]*[ ]){0,3}?[A-ZÄÖÜ][\w\-äöüß.]*[ ][0-9]{1,4}[a-z]?(?:,[ ]?|[ ]+in[ ]+|[ \t]*\r?\n[ \t]*)\Z"
+    r"(?:[A-ZÄÖÜ][\w\-äöüß.]*[ ](?:(?:der|den|dem|die|das)[ ])?){0,3}?[A-ZÄÖÜ][\w\-äöüß.]*[ ]"
+    r"[0-9]{1,4}(?:[ ]?[a-z](?![\wäöüß])|[ ]?[-/][ ]?[0-9]{1,4}[a-z]?)?"  # "5", "5a", "95 a", "27-14", "81/2"
+    r"(?:,[ ]?|[ ]+in[ ]+|[ \t]*\r?\n[ \t]*)\Z"
 )
 EN_STREET = re.compile(
-    r"[0-9]{1,5}[ ]+(?:[A-Z][a-z]+[ ]+){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.?|Lane|Ln\.|Drive|Dr\.|"
-    r"Boulevard|Blvd\.|Way|Court|Ct\.|Place|Pl\.|Terrace|Close|Crescent|Gardens)"
+    r"[0-9]{1,5}[ ]+(?:[A-Z][a-z]+[ ]+){1,3}(?:Street|St\b\.?|Road|Rd\b\.?|Avenue|Ave\b\.?|Lane|Ln\b\.?|Drive|"
+    r"Dr\b\.?|Boulevard|Blvd\b\.?|Way|Court|Ct\b\.?|Place|Pl\b\.?|Terrace|Close|Crescent|Gardens)"
     r"(?:,?[ ]+(?:Apt\.?|Suite|Flat)[ ]?[0-9A-Z]+)?"
     r"(?:,?[ ]+[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?,?[ ]+(?:[A-Z]{2}[ ]+[0-9]{5}(?:-[0-9]{4})?|[A-Z]{1,2}[0-9][0-9A-Z]?[ ][0-9][A-Z]{2}))?"  # noqa: E501
 )

@@ -19,7 +19,7 @@ to nobody, so it is not personal data either.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
 
 import phonenumbers
@@ -70,8 +70,8 @@ def phone_ok(candidate: str) -> bool:
         return False  # 078-05-1120 is written like a Social Security number, never like a phone
     if date_shaped(candidate):
         return False
-    if candidate.endswith("-0") or candidate.endswith("- 0"):
-        return False  # "089 12345-0": extension 0 is a company's switchboard
+    if _switchboard(candidate) or _SERVICE_LINE.match(candidate):
+        return False
     if "(0)" in candidate:
         candidate = _TRUNK_AFTER_CODE.sub("", candidate, 1)
     compact = "".join(c for c in candidate if c.isdecimal() or c == "+")
@@ -84,49 +84,39 @@ def _valid(compact: str, german_only: bool = False) -> bool:
     if compact.startswith("00"):
         compact = "+" + compact[2:]
     if compact.startswith("+"):
-        return _check(compact, None) is True
+        return _check(compact, None)
     if compact.startswith("0"):
         regions = _NATIONAL_REGIONS[:1] if german_only else _NATIONAL_REGIONS
-        return _first_valid(compact, regions)
+        return any(_check(compact, region) for region in regions)
     # No trunk prefix: a North American number, "(415) 555-2671", "1-415-555-2671".
     if len(compact) == 11 and compact[0] == "1":
         compact = compact[1:]
-    return len(compact) == 10 and _check(compact, "US") is True
+    return len(compact) == 10 and _check(compact, "US")
 
 
-def _first_valid(number: str, regions: Iterable[str]) -> bool:
-    """Whether the first region ``number`` is valid in reads it as a person's (a German 0800 is a business's)."""
-    for region in regions:
-        personal = _check(number, region)
-        if personal is not None:
-            return personal
-    return False
-
-
-def _check(number: str, region: str | None) -> bool | None:
-    """``None`` when ``number`` is no valid number (read in ``region``); else whether it can be a person's."""
+def _check(number: str, region: str | None) -> bool:
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
-        return None
+        return False
     if not phonenumbers.is_valid_number(parsed):
-        return None
+        return False
     if parsed.country_code == 1:
         national = str(parsed.national_number)
         if national[3:6] == "555" and national[6:8] == "01":
             return False  # 555-01xx: the fiction range
-    return phonenumbers.number_type(parsed) not in _SERVICES
+    return True
 
 
-_SERVICES = frozenset(
-    {
-        phonenumbers.PhoneNumberType.TOLL_FREE,  # 0800, 1-800: a business pays for the caller
-        phonenumbers.PhoneNumberType.PREMIUM_RATE,  # 0900: the caller pays a business
-        phonenumbers.PhoneNumberType.SHARED_COST,  # 0180
-        phonenumbers.PhoneNumberType.UAN,  # a company's one number for all its sites
-    }
+# Toll-free and premium-rate lines, as written: "0800 123 4567", "+49 800 ...", "0900 ...", "1-800-356-9377",
+# "(888) 555-...". A business pays for the call or is paid by it; no person holds one. The first group
+# must be the service prefix itself: the same digits grouped otherwise are landlines ("080 0123456" is
+# Bari, "0835 801053" Matera), and shared-cost numbers are not told by their digits (a German 01803 is
+# one, the British 01803 is Torquay).
+_SERVICE_LINE = re.compile(
+    r"(?:\+[1-9][0-9]{0,2}[ \-.]?|00[1-9][0-9]{0,2}[ \-.]?|0)[89]00(?:[ \-./]|[0-9]{6,8}\Z)"
+    r"|(?:\+?1[ \-.]?)?\(?8(?:00|33|44|55|66|77|88)\)?[ \-.]"
 )
-"""Number types a business holds, never a person (a personal number, 0700, is one a person holds)."""
 
 
 _KEYWORDS = (
@@ -162,8 +152,8 @@ def _keyword_phone_ok(candidate: str) -> bool:
         return False
     if " - " in candidate and (candidate.count(" - ") > 1 or not candidate.startswith("(")):
         return False  # "030 1234567 - 9737": a number and then something else
-    if candidate.endswith("-0") or candidate.endswith("- 0"):
-        return False  # "089 12345-0": extension 0 is a company's switchboard
+    if _switchboard(candidate) or _SERVICE_LINE.match(candidate):
+        return False
     if "(0)" in candidate:
         candidate = _TRUNK_AFTER_CODE.sub("", candidate, 1)
     compact = "".join(c for c in candidate if c.isdecimal() or c == "+")
@@ -175,10 +165,15 @@ def _keyword_phone_ok(candidate: str) -> bool:
 @lru_cache(maxsize=4096)
 def _keyword_national(compact: str) -> bool:
     if compact.startswith("0"):
-        return _first_valid(compact, _KEYWORD_TRUNK_REGIONS)
+        return any(_check(compact, region) for region in _KEYWORD_TRUNK_REGIONS)
     if _valid(compact):
         return True  # a North American number
-    return len(compact) in (9, 10) and _first_valid(compact, _KEYWORD_BARE_REGIONS)
+    return len(compact) in (9, 10) and any(_check(compact, region) for region in _KEYWORD_BARE_REGIONS)
+
+
+def _switchboard(candidate: str) -> bool:
+    """ "089 12345-0": extension 0 is a company's switchboard (a mobile number has no extensions)."""
+    return candidate.endswith(("-0", "- 0")) and not is_mobile(candidate[: candidate.rindex("-")])
 
 
 def is_mobile(number: str) -> bool:

@@ -12,12 +12,13 @@ import re
 __all__ = ["about_a_person"]
 
 _MACHINE_FINGERPRINT = re.compile(r"(?:key|cert\w*|ssh|tls|ssl|gpg|pgp|sha-?\d*|md5|hash|host|browser|device)[ :]*\Z")
-# Abbreviations that are also words or code in lower case ("No-op", "hearing aids", "ct" for cents,
-# "ass"): in text typed with capitals they count only as written with them ("Knie-OP", "HIV", "CT").
-_CAPITALS_ONLY = frozenset(
-    {"op", "ct", "ass", "aids", "hiv", "mrt", "mri", "icd", "khk", "ekg", "ecg", "crp", "tsh", "gfr", "ldl", "bmi",
-     "ssw", "copd", "adhs", "adhd", "ptsd", "stemi", "nstemi"}
-)  # fmt: skip
+_MACHINE_AFTER = re.compile(
+    r"[ ]+(?:of|for|des|der|von)?[ ]*(?:\w+[ ]){0,2}?(?:keys?|cert\w*|browsers?|devices?|hosts?|tls|ssh)\b"
+)  # "fingerprinting of new RSA keys"
+# Abbreviations that are also English words or code in lower case ("No-op", "ass"): in text typed
+# with capitals they count only as written with them ("Knie-OP", "ASS 100"). The other abbreviations
+# ("bmi 41", "crp 45", "has hiv") count in lower case too: quick clinical notes write them so.
+_CAPITALS_ONLY = frozenset({"op", "ass"})
 
 
 def about_a_person(written: str, low: str, ts: int, te: int, word: tuple[int, int], *, typed_in_case: bool) -> bool:
@@ -28,16 +29,17 @@ def about_a_person(written: str, low: str, ts: int, te: int, word: tuple[int, in
         low: the text lower-cased, each character at its index.
         ts: start of the matched term.
         te: end of the matched term.
-        word: the whole word around the term.
+        word: the whole word around the term (its end is where a machine's word may follow).
         typed_in_case: whether the text was typed with capitals (not all in one case).
     """
     term = low[ts:te]
-    a, b = word
-    if (a and written[a - 1] == "_") or written[b : b + 1] == "_" or written[b : b + 2] == "\\_":
-        return False  # "diagnostics_channel", "test_hiv_status", Markdown's "diagnostics\\_channel": an identifier
+    b = word[1]
     if term == "fingerprint":
-        # A key's or a certificate's fingerprint is no one's biometric data, nor is "fingerprinting" a browser.
-        return not (low.startswith("fingerprinting", ts) or _MACHINE_FINGERPRINT.search(low, max(0, ts - 24), ts))
+        # A key's or a certificate's fingerprint is no one's biometric data, nor is fingerprinting a browser
+        # ("SSH host key fingerprint", "fingerprinting of new RSA keys").
+        return not (
+            _MACHINE_FINGERPRINT.search(low, max(0, ts - 24), ts) or _MACHINE_AFTER.match(low, b, min(len(low), b + 24))
+        )
     if term in _CAPITALS_ONLY and typed_in_case and written[ts:te].islower():
         return False
     if term in _PARTY_ADJECTIVES:
