@@ -61,7 +61,8 @@ _YEAR_THEN = re.compile(
 )
 # A dash before a year after a year ("1843-1910") or after no number; "MA 02110-1301" is a ZIP+4 code.
 _YEAR_AFTER = re.compile(
-    r"(?:[(*†][ ]?|(?:(?<![0-9])|(?<=[^0-9]1[0-9]{3})|(?<=^1[0-9]{3}))[\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|[Ii]n|[Ii]m Jahre?|[Ii]n the year"
+    r"(?:[(*†][ ]?|(?:(?<![0-9])|(?<=[^0-9]1[0-9]{3})|(?<=^1[0-9]{3}))[\-–][ ]?"
+    r"|(?<![\w])(?:geb\.|geboren|born|died|starb|[Ii]n|[Ii]m Jahre?|[Ii]n the year"
     r"|[Aa]nno|[Ss]eit|[Uu]m|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"
     r"|Mai|May|Jun\w*|Jul\w*|Aug\w*|Sep\w*|Okt\w*|Oct\w*|Nov\w*|Dez\w*|Dec\w*)[ ])\Z"
 )
