@@ -16,8 +16,9 @@ import re
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._birth_dates import birth_dates_after_keyword
-from langchain_aegis.privacy._checksums import IBAN_LENGTHS, de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
+from langchain_aegis.privacy._checksums import de_tax_id_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._glue import glued_left, glued_right
+from langchain_aegis.privacy._ibans import IBAN_REACH, iban_head_before, iban_part_before, ibans
 from langchain_aegis.privacy._ids import id_candidate, scan_national_ids
 from langchain_aegis.privacy._keyword_runs import LOOKBACK, keyword_runs
 from langchain_aegis.privacy._phones import date_shaped, phone_ok, scan_keyword_phones
@@ -34,7 +35,6 @@ _CARD_FIRST = frozenset("23456")  # Amex/Diners 3, Visa 4, Mastercard 2/5, Disco
 _CARD_SEPS = frozenset(" -")
 _SPACE = frozenset(" ")
 _COUNTING = "012345678901234567890"  # "0123456789" is a placeholder or a digit alphabet, not a phone
-_IBAN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _PHONE_START = re.compile(r"[+(0-9]")
 # A number a label calls a reference ("ref. 0068/279091" is a valid Cook Islands number, "Belegnummer
 # 0071/204518", "Rechnungsnr.", "Order No."): a document's number, not a line to call.
@@ -149,7 +149,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             if s >= 3 and (text[s - 1] == "\t" or text[s - 2 : s] == "  ") and iban_head_before(text, s):
                 # "GB29\tNWBK\t6016\t1331...", "GB29  NWBK  6016": a spreadsheet's or a PDF's groups, each
                 # a run of its own; the IBAN may reach past this one by all the groups after it.
-                _ibans(text, s, min(n, s + _IBAN_REACH + 6), n, out)
+                ibans(text, s, min(n, s + IBAN_REACH + 6), n, out)
             star_lo = s - STAR_REACH if s > STAR_REACH else 0  # "* 14. 10. 1996" holds the run "1996" only
             if "*" in text[star_lo:s] and not glued_right(text, e):  # "* 25-Nov-1967" is glued left
                 starred_date(text, s, e, out)
@@ -177,10 +177,10 @@ def scan_numbers(text: str, out: list[Span]) -> None:
                 scan_national_ids(text, s, e, digit_count, low, out)
         if digit_count == 4 and s and text[s - 1] in "*r" and year_of_birth(text, s, e):
             out.append(("DATE_OF_BIRTH", s, e))
-        if digit_count >= 8 and s >= 2 and _iban_part_before(text, s) and iban_head_before(text, s):
+        if digit_count >= 8 and s >= 2 and iban_part_before(text, s) and iban_head_before(text, s):
             # An IBAN's country code, and any letters of its bank code, stand just before
             # the digit run; tested before the glue test as letters may follow ("... 3M02 606").
-            _ibans(text, s, e, n, out)
+            ibans(text, s, e, n, out)
         if glued_right(text, e):
             if text[e] == "x" and digit_count >= 10:
                 _extended_phone(text, s, e, out)  # "001-201-331-5450x8988"
@@ -310,68 +310,6 @@ def _extended_phone(text: str, s: int, e: int, out: list[Span]) -> None:
 def _inside_digits(text: str, i: int) -> bool:
     """Whether ``i`` continues a longer digit sequence ("DE88 3704 0044 ..." is no phone at 0044)."""
     return i >= 2 and text[i - 1] in " -./" and text[i - 2].isdecimal()
-
-
-# An IBAN's head, found by its two digits: led by a class, the search skips in C to the window's
-# few digits instead of trying the letters at each of its many letters (half the time).
-_IBAN_HEAD = re.compile(r"[0-9][0-9](?:(?<=[A-Za-z]{2}[0-9]{2})|(?<=[A-Z]{2} [0-9]{2}))")
-_IBAN_START = re.compile(r"[A-Za-z]{2} ?[0-9]{2}")
-_IBAN_REACH = 34  # how far before a digit run _ibans looks for an IBAN's start
-_IBAN_SEPARATORS = " \t\n-"
-_NOT_IBAN = str.maketrans("", "", _IBAN_SEPARATORS)
-
-
-def _iban_part_before(text: str, s: int) -> bool:
-    """Whether the digit run at ``s`` can go on an IBAN: a letter, or a group and one or two separators, before it."""
-    c = text[s - 1]
-    if c.isalpha():
-        return True
-    if c not in _IBAN_SEPARATORS:
-        return False
-    c = text[s - 2]
-    if c in _IBAN_CHARS:
-        return True
-    return s >= 3 and c in _IBAN_SEPARATORS and text[s - 3] in _IBAN_CHARS  # "AT23 \n7747"
-
-
-def iban_head_before(text: str, s: int) -> bool:
-    """Whether an IBAN's head (country code and check digits) stands where :func:`_ibans` looks for one.
-
-    An IBAN that reaches into the digit run at ``s`` starts before it (``text[s]``
-    is a digit, its first two characters are letters), at most ``_IBAN_REACH``
-    characters back; so its four-character head lies in ``text[s - 34 : s + 2]``.
-    Most runs after a word ("Rechnung 20240517") have none there.
-    """
-    # The head's digits stand two characters into the window or later (the look-behind reads the
-    # letters before them, also before the search's start).
-    return _IBAN_HEAD.search(text, s - _IBAN_REACH + 2 if s > _IBAN_REACH else 2, s + 2) is not None
-
-
-def _ibans(text: str, s: int, e: int, n: int, out: list[Span]) -> None:
-    # An IBAN's country code and any letters in its bank code stand before the digit run.
-    # Each head is tried on its own: a match of IBAN that starts early ("er 25 7681 ... FR14 2004")
-    # would swallow the real IBAN after it, as finditer's matches never overlap.
-    stop = min(n, e + 14)  # "... 0001 \n3M02 \n606": letters and the last group after the run
-    for hm in _IBAN_START.finditer(text, max(0, s - _IBAN_REACH), stop):
-        a = hm.start()
-        if a and text[a - 1].isalnum():
-            continue
-        im = p.IBAN.match(text, a, stop)
-        if im is None or im.end() <= s:
-            continue
-        raw = im.group()
-        if raw[0].isupper() != raw[1].isupper():
-            continue  # "De89 ...": a capitalised word, not a country code
-        offsets = [i for i, c in enumerate(raw) if c not in _IBAN_SEPARATORS]
-        compact = raw.translate(_NOT_IBAN).upper()  # "de89 3704 ...": lower-case IBANs are IBANs too
-        known = IBAN_LENGTHS.get(compact[:2])
-        if raw[2] == " " and (known is None or not raw[:2].isupper()):
-            continue  # "ab 12 ...": a space after the letters makes a country code only of a real one
-        lengths = (known,) if known else range(min(len(compact), 34), 14, -1)
-        for length in lengths:
-            if len(compact) >= length and iban_ok(compact[:length]):
-                out.append(("IBAN", a, a + offsets[length - 1] + 1))
-                break
 
 
 def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from langchain_aegis.privacy import _checksums as checksums
 from langchain_aegis.privacy import _health as health
+from langchain_aegis.privacy import _ibans as ibans_module
 from langchain_aegis.privacy import _ids as ids
 from langchain_aegis.privacy import _numbers as numbers
 from langchain_aegis.privacy import _patterns as p
@@ -172,13 +173,13 @@ _IBAN_PIECES = ["DE", "de", "De", "89", "3704", "0044", " ", "\n", "  ", "x", "R
 @example("MT84 MALT ABCD EFGH IJKL 01100001 2345")  # letters of the bank code: the head stands far back
 def test_iban_gate_skips_only_runs_without_an_iban_head(text: str) -> None:
     # With every mod-97 check taken as valid, a run the gate turns away must be one where
-    # _ibans finds nothing whatever the digits are.
-    with mock.patch.object(numbers, "iban_ok", return_value=True):
+    # ibans finds nothing whatever the digits are.
+    with mock.patch.object(ibans_module, "iban_ok", return_value=True):
         for s, e in [m.span() for m in p.NUMBER_RUN.finditer(text)]:
             found: list[tuple[str, int, int]] = []
-            numbers._ibans(text, s, e, len(text), found)
+            ibans_module.ibans(text, s, e, len(text), found)
             if found:
-                assert numbers.iban_head_before(text, s), found
+                assert ibans_module.iban_head_before(text, s), found
 
 
 def _separated_numbers_by_groups(text: str, s: int, raw: str) -> list[tuple[str, int, int]]:

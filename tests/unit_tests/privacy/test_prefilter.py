@@ -159,14 +159,16 @@ def test_age_anchor_finds_what_the_plain_pattern_finds(text: str) -> None:
     ]
 
 
-_YEAR_PIECES = ["1685", "1961", "1906", "1907", "2001", "12", "(", ")", "-", "*", " ", "geb.", "born", "in", "Mar",
+_YEAR_PIECES = ["1685", "1961", "1906", "1907", "2001", "02110", "12", "(", ")", "-", "*", " ", "geb.", "born", "in", "Mar",
                 "wurde", "1", "0", ".", ",", "x", "Bach", "im Jahr", "Septembertagen", "–", "†", "died", " " * 45, "y" * 30]  # fmt: skip
 
 
 # The year with its context as one pattern (no literal prefix: re tries it at every character).
 _OLD_YEAR_REFERENCE = re.compile(
     r"(?<![0-9.,])1[0-9]{3}(?![0-9.,])(?=[ ]?[)\-–;]|[ ](?:in|erstmals|entdeck|beschrieb|first|was|wurde|starb|died))"
-    r"|(?:[(*†\-–][ ]?|(?<![\w])(?:geb\.|geboren|born|died|starb|in|im Jahr|seit|um|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"
+    # A dash counts after a year or after no digit ("1843-1910"; "02110-1301" is a ZIP+4 code).
+    r"|(?:[(*†][ ]?|(?:(?<![0-9])|(?<=[^0-9]1[0-9]{3})|(?<=^1[0-9]{3}))[\-–][ ]?"
+    r"|(?<![\w])(?:geb\.|geboren|born|died|starb|in|im Jahr|seit|um|year|Jan\w*|Feb\w*|Mär\w*|Mar\w*|Apr\w*"
     r"|Mai|May|Jun\w*|Jul\w*|Aug\w*|Sep\w*|Okt\w*|Oct\w*|Nov\w*|Dez\w*|Dec\w*)[ ])1[0-9]{3}(?![0-9])"
 )
 
