@@ -32,6 +32,7 @@ from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._case import recase, recase_around, uncased
+from langchain_aegis.privacy._en_addresses import en_addresses
 from langchain_aegis.privacy._names import CUES, Person, addressee, cue_persons, lexicon_persons
 from langchain_aegis.privacy._numbers import Span
 from langchain_aegis.privacy._person_cues import more_persons
@@ -207,7 +208,7 @@ def _lab_values(text: str, cues: list[tuple[int, int]], out: list[Span]) -> None
 
 
 def _addresses(text: str, streets: list[tuple[int, int]], runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    found: list[tuple[int, int]] = []
+    found = en_addresses(text, runs)
     # Postcode and city ("10115 Berlin"), with the street line before it ("Am Markt 19, ").
     for m in _postcodes(text, runs):
         a = m.start()
@@ -318,8 +319,8 @@ def _old_years(text: str) -> list[int]:
             pos = max(0, y - _YEAR_PREFIX_REACH)
             while pos and (text[pos - 1].isalnum() or text[pos - 1] == "_"):
                 pos -= 1
-            if _YEAR_AFTER.search(text, pos, y):
-                years.append(y)
+            if _YEAR_AFTER.search(text, pos, y) and not p.STREET_BEFORE.search(text, max(0, y - 60), y):
+                years.append(y)  # "Korekamp 5 in 1010 Wien": an Austrian postcode after a street, no year
     return years
 
 

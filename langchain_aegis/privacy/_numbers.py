@@ -21,7 +21,7 @@ from langchain_aegis.privacy._glue import glued_left, glued_right
 from langchain_aegis.privacy._ibans import IBAN_REACH, iban_head_before, iban_part_before, ibans
 from langchain_aegis.privacy._ids import id_candidate, scan_national_ids
 from langchain_aegis.privacy._keyword_runs import LOOKBACK, keyword_runs
-from langchain_aegis.privacy._phones import date_shaped, phone_ok, scan_keyword_phones
+from langchain_aegis.privacy._phones import date_shaped, phone_ok, possible_phone, scan_keyword_phones
 from langchain_aegis.privacy._prefilter import lowered, number_runs
 from langchain_aegis.privacy._stars import STAR_REACH, starred_date, year_of_birth
 
@@ -182,7 +182,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             # the digit run; tested before the glue test as letters may follow ("... 3M02 606").
             ibans(text, s, e, n, out)
         if glued_right(text, e):
-            if text[e] == "x" and digit_count >= 10:
+            if text[e] == "x" and (digit_count >= 10 or (digit_count == 7 and text[s - 1 : s] in (")", " "))):
                 _extended_phone(text, s, e, out)  # "001-201-331-5450x8988"
             continue
         if digit_count >= 5:
@@ -209,8 +209,27 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             and not (_dialled(text, s) or _code_first(text, s))  # a phone's "0049 15127381696"
         ):
             _separated_numbers(text, s, raw, out)
+            if digit_count in (12, 15):
+                _keyword_card(s, raw, low, out)
         if "*" in low[-3:]:
             starred_date(text, s, e, out)
+
+
+_CARD_WORDS = re.compile(r"karte|card|maestro|jcb|visa|zahlung|payment")
+_KEYWORD_CARD_REACH = 24
+
+
+def _keyword_card(s: int, raw: str, low: str, out: list[Span]) -> None:
+    """A Maestro card of twelve digits or a JCB card of fifteen starting 1800 or 2131, after a card word.
+
+    Their Luhn check alone would accept one in ten order numbers of that length, so a card word must
+    stand just before ("Kreditkarte 502091614615", "Card: 180023213224193").
+    """
+    digits = raw if raw.isdecimal() else _digits_of(raw)
+    maestro = len(digits) == 12 and digits[:2] in ("50", "56", "57", "58", "63", "67")
+    jcb = len(digits) == 15 and digits[:4] in ("1800", "2131")
+    if (maestro or jcb) and _CARD_WORDS.search(low[-_KEYWORD_CARD_REACH:]) and luhn_ok(digits):
+        out.append(("CREDIT_CARD", s, s + len(raw)))
 
 
 def _digits_of(raw: str) -> str:
@@ -295,6 +314,7 @@ def _us_zip(text: str, a: int, candidate: str) -> bool:
 
 _AFTER_SLASH = re.compile(r" / [0-9](?:[ \-]?[0-9])*")
 _EXTENSION = re.compile(r"x[0-9]{1,5}(?![0-9A-Za-z_])")
+_AREA_CODE_BEFORE = re.compile(r"\([2-9][0-9]{2}\)[ ]?\Z")
 
 
 def _extended_phone(text: str, s: int, e: int, out: list[Span]) -> None:
@@ -304,6 +324,16 @@ def _extended_phone(text: str, s: int, e: int, out: list[Span]) -> None:
         return
     found = len(out)
     _phones(text, s, e, out)
+    if len(out) == found:
+        # The extension marks the number as a phone's: its length is enough (an area code
+        # may be unassigned, as in test data). The North American layout only: "387.978.9328x792".
+        area = _AREA_CODE_BEFORE.search(text, max(0, s - 7), s)  # "(202)855-1716x079": the run is "855-1716"
+        start = area.start() if area else s
+        if start and text[start - 1] == "+":
+            start -= 1  # "+1-795-725-7622x927"
+        if (start and text[start - 1] in "-.") or not possible_phone(text[start:e], laid_out=True):
+            return
+        out.append(("PHONE", start, e))
     out[found:] = [(kind, a, ext.end() if b == e else b) for kind, a, b in out[found:]]
 
 

@@ -262,6 +262,7 @@ _HEALTH_ARGS: dict[str, tuple[str, ...]] = dict(
         "hämoglobin", "leukozyten", "troponin", "entlassung", "stationär", "aufnahmebefund", "zustand nach",
         "hiv-positiv", "hiv positiv", "schwangerschaft", "krankgeschrieben", "arbeitsunfähigkeit",
         "reha", "pflegegrad", "schwerbehindert", "behinderung", "insulinpflichtig", "typ-2-diabetes",
+        "morbus", "colitis", "myokard", "infarkt", "insuffizienz",  # "Morbus Crohn", "Z.n. Myokardinfarkt"
         # English
         "medication", "prescri", "therapy", "disease", "disorder", "syndrome", "illness", "chronic", "depress",
         "cancer", "tumour", "carcinoma", "leukemia", "leukaemia", "lymphoma", "hypertension", "blood pressure",

@@ -27,7 +27,7 @@ import phonenumbers
 from langchain_aegis.privacy._patterns import keyword_pattern
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
-__all__ = ["date_shaped", "is_mobile", "phone_ok", "scan_keyword_phones"]
+__all__ = ["date_shaped", "is_mobile", "phone_ok", "possible_phone", "scan_keyword_phones"]
 
 # libphonenumber's metadata patterns are compiled on use through ``re.compile``, whose cache
 # (512 entries) the detector's own patterns and the caller's keep evicting them from: a number
@@ -122,13 +122,15 @@ _SERVICE_LINE = re.compile(
 _KEYWORDS = (
     "telefon", "telefonnummer", "tel", "tel.", "telephone", "phone", "fax", "faxnummer", "mobil", "mobile",
     "mobilnummer", "handy", "handynummer", "rufnummer", "fon", "cell", "call", "whatsapp", "☎", "erreichbar unter",
-    "rückruf unter",
+    "rückruf unter", "rufen sie mich", "ruf mich",
 )  # fmt: skip
 _KEYWORD_SCAN = KeywordScan(keyword_pattern(words=_KEYWORDS), _KEYWORDS)
 _FIRST = re.compile(r"[^0-9+(\n]{0,20}?(?=[+(0-9])")  # "Tel. privat: ", " me at ": no digit before the number
 # Digit groups apart by one separator, a parenthesis, or the letterhead's " - " after an area code in
 # parentheses ("(0461) 708 - 223"); not ". " or " / ", which end a number and start the next thing.
-_CANDIDATE = re.compile(r"(?:\+|00)?\(?[0-9]+(?:(?:[ ]-[ ]|[ ]?[()][ ]?|[\-./ ])[0-9]+){1,8}(?![0-9A-Za-z])")
+_CANDIDATE = re.compile(
+    r"(?:\+|00)?\(?[0-9]+(?:(?:[ ]-[ ]|[ ]?[()][ ]?|[\-./ ])[0-9]+){0,8}(?:[ ]?x[0-9]{1,5})?(?![0-9A-Za-z])"
+)  # "3804868917" after "Tel." is one; "(202)855-1716x079" has its extension
 
 
 def scan_keyword_phones(text: str, out: list[tuple[str, int, int]]) -> None:
@@ -148,6 +150,9 @@ def scan_keyword_phones(text: str, out: list[tuple[str, int, int]]) -> None:
 
 
 def _keyword_phone_ok(candidate: str) -> bool:
+    candidate = _EXTENSION_AT_END.sub("", candidate)
+    if len(_DIGITS.sub("", candidate)) < 6:
+        return False  # "Tel. 2024": no number is that short
     if _SSN_SHAPE.fullmatch(candidate) or date_shaped(candidate) or len(candidate) > 26:
         return False
     if " - " in candidate and (candidate.count(" - ") > 1 or not candidate.startswith("(")):
@@ -158,8 +163,51 @@ def _keyword_phone_ok(candidate: str) -> bool:
         candidate = _TRUNK_AFTER_CODE.sub("", candidate, 1)
     compact = "".join(c for c in candidate if c.isdecimal() or c == "+")
     if compact.startswith(("+", "00")) or "/" in candidate:
-        return _valid(compact, "/" in candidate)
-    return _keyword_national(compact)
+        valid = _valid(compact, "/" in candidate)
+    else:
+        valid = _keyword_national(compact)
+    return valid or possible_phone(candidate)
+
+
+_EXTENSION_AT_END = re.compile(r"[ ]?x[0-9]{1,5}\Z")
+_DIGITS = re.compile(r"[^0-9]+")
+# A North American number's layout: area code, exchange, line ("(387) 978-9328", "387.978.9328", "+1-593-582-5773").
+_NANP = re.compile(r"(?:\+?1[ \-.]?|001[ \-.]?)?\(?[2-9][0-9]{2}\)?[ \-.]?[0-9]{3}[ \-.]?[0-9]{4}")
+_NANP_LAID_OUT = re.compile(
+    r"(?:\+?1[ \-.]|001[ \-.])?(?:\([2-9][0-9]{2}\)[ ]?|[2-9][0-9]{2}[ \-.])[0-9]{3}[ \-.][0-9]{4}"
+)
+
+
+def possible_phone(candidate: str, *, laid_out: bool = False) -> bool:
+    """Whether a number that a phone keyword or an extension marks as one has a phone's length.
+
+    libphonenumber's validity needs a number's area code to be assigned; a number after
+    "Tel." or with an "x" extension is a phone number whatever its area code (test data and
+    fake numbers often have unassigned ones, and they are still written as someone's number).
+    Only international numbers, national ones with a trunk 0, and the North American layout count;
+    ``laid_out``: only the latter, its groups apart ("2013315450x86" is a build, not a phone).
+    """
+    if laid_out:
+        return _NANP_LAID_OUT.fullmatch(candidate) is not None and possible_phone(candidate)
+    compact = _DIGITS.sub("", candidate)
+    if candidate.startswith("+"):
+        number, region = "+" + compact, None
+    elif compact.startswith("00"):
+        number, region = "+" + compact[2:], None
+    elif _NANP.fullmatch(candidate.strip()):
+        number, region = compact, "US"
+    elif compact.startswith("0"):
+        number, region = compact, "DE"
+    else:
+        return False
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return False
+    national = str(parsed.national_number)
+    if parsed.country_code == 1 and national[3:6] == "555" and national[6:8] == "01":
+        return False  # 555-01xx: the fiction range
+    return bool(phonenumbers.is_possible_number(parsed))
 
 
 @lru_cache(maxsize=4096)

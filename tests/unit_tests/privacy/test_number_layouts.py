@@ -185,3 +185,51 @@ def test_a_passport_number_of_letters_only_after_its_keyword(keyword: str) -> No
 @pytest.mark.parametrize("text", ["KMGHWJWGR ist der Code", "Modul KFZWRTTRX geladen", "Ausweis: STRNGTHXY"])
 def test_letters_without_a_vowel_are_no_id_card_without_its_keyword(text: str) -> None:
     assert detect(text) == []
+
+
+# --- phones a keyword or an extension marks, cards after their word ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Tel.: 387.978.9328x792", "387.978.9328x792"),  # an unassigned area code, as fake numbers have
+        ("Phone: 238-540-1916x14610", "238-540-1916x14610"),
+        ("Rufen Sie mich an: (202)855-1716x079", "(202)855-1716x079"),
+        ("Tel.: 3804868917", "3804868917"),  # one group after the keyword
+        ("Rufen Sie mich an: 398-748-1514", "398-748-1514"),
+        ("call me at +4429 2018679", "+4429 2018679"),
+        ("387.978.9328x792", "387.978.9328x792"),  # the extension marks a phone without a keyword
+        ("+1-795-725-7622x927", "+1-795-725-7622x927"),
+        ("001-389-289-7232x13224", "001-389-289-7232x13224"),
+    ],
+)
+def test_a_phone_a_keyword_or_an_extension_marks_needs_only_a_phones_length(text: str, value: str) -> None:
+    assert _found(text, "PHONE") == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Build 2013315450x86",  # an architecture, not an extension
+        "Call (212) 555-0147",  # the fiction range
+        "Tel. 2024",
+        "Tel.: 0097999952",  # no country has that length
+        "Rechnung 387.978.9328",  # no keyword and no extension: libphonenumber decides
+    ],
+)
+def test_a_phones_length_alone_is_not_enough_elsewhere(text: str) -> None:
+    assert _found(text, "PHONE") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("Kreditkarte 502091614615", "502091614615"), ("Card: 180023213224193", "180023213224193")],
+)
+def test_a_maestro_or_jcb_card_after_its_word(text: str, value: str) -> None:
+    assert _found(text, "CREDIT_CARD") == [value]
+
+
+@pytest.mark.parametrize("text", ["Rechnung 502091614615", "Auftrag 180023213224193"])
+def test_twelve_or_fifteen_digits_without_a_card_word_are_no_card(text: str) -> None:
+    assert _found(text, "CREDIT_CARD") == []

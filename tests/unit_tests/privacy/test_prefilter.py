@@ -159,11 +159,14 @@ def test_age_anchor_finds_what_the_plain_pattern_finds(text: str) -> None:
     ]
 
 
-_YEAR_PIECES = ["1685", "1961", "1906", "1907", "2001", "02110", "12", "(", ")", "-", "*", " ", "geb.", "born", "in", "Mar",
+_YEAR_PIECES = ["1685", "1961", "1906", "1907", "2001", "02110", "12", "Korekamp", "(", ")", "-", "*", " ", "geb.", "born", "in", "Mar",
                 "wurde", "1", "0", ".", ",", "x", "Bach", "im Jahr", "Septembertagen", "–", "†", "died", " " * 45, "y" * 30]  # fmt: skip
 
 
 # The year with its context as one pattern (no literal prefix: re tries it at every character).
+_YEAR_THEN_REFERENCE = re.compile(
+    r"(?<![0-9.,])1[0-9]{3}(?![0-9.,])(?=[ ]?[)\-–;]|[ ](?:in|erstmals|entdeck|beschrieb|first|was|wurde|starb|died))"
+)
 _OLD_YEAR_REFERENCE = re.compile(
     r"(?<![0-9.,])1[0-9]{3}(?![0-9.,])(?=[ ]?[)\-–;]|[ ](?:in|erstmals|entdeck|beschrieb|first|was|wurde|starb|died))"
     # A dash counts after a year or after no digit ("1843-1910"; "02110-1301" is a ZIP+4 code).
@@ -179,7 +182,13 @@ def test_historical_check_agrees_with_the_full_year_scan(text: str) -> None:
     # A year counts where the year itself stands within 200 characters of the name.
     def reference(a: int, b: int) -> bool:
         return any(
-            int(m.group()[-4:]) <= health._LIVING_FROM and m.end() - 4 >= a - 200 and m.end() <= b + 200
+            int(m.group()[-4:]) <= health._LIVING_FROM
+            and m.end() - 4 >= a - 200
+            and m.end() <= b + 200
+            and not (  # "Korekamp 5 in 1010 Wien": a postcode after a street, not a year
+                not _YEAR_THEN_REFERENCE.match(text, m.end() - 4)
+                and p.STREET_BEFORE.search(text, max(0, m.end() - 64), m.end() - 4)
+            )
             for m in _OLD_YEAR_REFERENCE.finditer(text)
         )
 
