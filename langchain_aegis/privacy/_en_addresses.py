@@ -18,9 +18,9 @@ import re
 
 from langchain_aegis.privacy._prefilter import WordScan, lowered
 
-__all__ = ["en_addresses"]
+__all__ = ["US_STATES", "en_addresses"]
 
-_STATES = frozenset(
+US_STATES = frozenset(
     ("AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
      "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR",
      "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP",
@@ -52,7 +52,7 @@ def en_addresses(text: str, runs: list[tuple[int, int]]) -> list[tuple[int, int]
     found: list[tuple[int, int]] = []
     for s, e in runs:
         # "OR 97201": a state, one space, five digits (and perhaps four more) that end the run.
-        if e - s in (5, 10) and s >= 3 and text[s - 1] == " " and text[s - 3 : s - 1] in _STATES:
+        if e - s in (5, 10) and s >= 3 and text[s - 1] == " " and text[s - 3 : s - 1] in US_STATES:
             zm = _ZIP.match(text, s)
             if zm is not None and zm.end() == e and not (s >= 4 and text[s - 4].isalnum()):
                 _street_before(text, s - 3, e, found)

@@ -198,7 +198,12 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
         if not surname and (words[0] in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4)):
             continue  # "Employee SSN", "Name: ID"
         known = surname_first or is_known(words[0])
-        if cue not in SALUTES and not known and words[0].endswith(_ABSTRACT_ENDINGS):
+        if (
+            cue not in SALUTES
+            and not known
+            and words[0].endswith(_ABSTRACT_ENDINGS)
+            and not _LABEL_END.match(text, m.end())
+        ):
             continue  # "Employee Assistance Program", "Patient Engagement Team": a programme, not a person
         if cue in _NAME_LABELS and not known:
             # "Name Server", "Name.Variable", "Name: PyJWT": a field label introduces a name as its

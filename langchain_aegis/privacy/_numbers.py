@@ -21,7 +21,8 @@ from langchain_aegis.privacy._glue import glued_left, glued_right
 from langchain_aegis.privacy._ibans import IBAN_REACH, iban_head_before, iban_part_before, ibans
 from langchain_aegis.privacy._ids import id_candidate, scan_national_ids
 from langchain_aegis.privacy._keyword_runs import LOOKBACK, keyword_runs
-from langchain_aegis.privacy._phones import date_shaped, phone_ok, possible_phone, scan_keyword_phones
+from langchain_aegis.privacy._phone_runs import code_first, dialled, digits_of, extended_phone, phones
+from langchain_aegis.privacy._phones import date_shaped, scan_keyword_phones
 from langchain_aegis.privacy._prefilter import lowered, number_runs
 from langchain_aegis.privacy._stars import STAR_REACH, starred_date, year_of_birth
 
@@ -34,59 +35,8 @@ _SEPARATOR = re.compile(r"([ .\-/])")  # captured, so a split keeps the separato
 _CARD_FIRST = frozenset("23456")  # Amex/Diners 3, Visa 4, Mastercard 2/5, Discover/Maestro/UnionPay 6
 _CARD_SEPS = frozenset(" -")
 _SPACE = frozenset(" ")
-_COUNTING = "012345678901234567890"  # "0123456789" is a placeholder or a digit alphabet, not a phone
-_PHONE_START = re.compile(r"[+(0-9]")
-# A number a label calls a reference ("ref. 0068/279091" is a valid Cook Islands number, "Belegnummer
-# 0071/204518", "Rechnungsnr.", "Order No."): a document's number, not a line to call.
-_REFERENCE_BEFORE = re.compile(
-    r"(?i:\bref\.?|reference|referenz|aktenzeichen|\baz\.|(?:beleg|rechnungs|kunden|auftrags|bestell|vorgangs|vertrags"
-    r"|referenz|ticket|sendungs|artikel)(?:nummer|nr\.?)|(?:beleg|rechnung|invoice|order|auftrag|bestellung|kunden"
-    r"|vorgang|ticket|case|vertrag|sendung|tracking)[ \t-]*(?:no\.?|nr\.?|number|nummer|#)"
-    r"|dfars|\bfar|\bcfr|§)[ \t]*[:#]?[ \t]*\Z"  # a regulation's clause: "DFARS 252.227-7014"
-)
-_REFERENCE_HINTS = ("ref", "nr", "no", "numm", "numb", "#", "az.", "far", "cfr", "§")
-
-
-def _reference_before(text: str, a: int) -> bool:
-    """Whether a label before ``text[a]`` calls the number there a reference (:data:`_REFERENCE_BEFORE`)."""
-    # Most phones follow "Tel." or nothing: a few substring tests in C spare the pattern, which has
-    # no literal to skip ahead to and is tried at each of the 24 positions.
-    before = text[max(0, a - 24) : a].lower()
-    return any(hint in before for hint in _REFERENCE_HINTS) and _REFERENCE_BEFORE.search(before) is not None
-
-
-# ISO 6709 coordinates as time-zone tables write them: signed latitude and longitude in
-# degrees and minutes (and seconds), the one glued to the other.
 _COORDINATES = re.compile(r"[+-](?:[0-9]{4}[+-][0-9]{5}|[0-9]{6}[+-][0-9]{7})(?![0-9])")
 # A digit run followed by two more labels of a host name ("061092085098.ctinets.com").
-# An international dialling code before a number: "+44 (0) 7435 454935", "0049 1512...". What
-# follows it is a phone's national number, never a national ID or a tax ID.
-_DIALLING_CODE = re.compile(r"(?:\+|(?<![0-9])00)[1-9][0-9]{0,2}[ \-./]?(?:\(0\)[ ]?)?\Z")
-
-
-def _dialled(text: str, s: int) -> bool:
-    """Whether the digit run at ``s`` is a phone's national number after its international dialling code.
-
-    The code stands before the run (``+49 1512 ...``, ``+44 (0) 7435 ...``); see also :func:`_code_first`.
-    """
-    if s and text[s - 1] == "+":
-        return True
-    return s > 0 and text[s - 1] in " -./)" and _DIALLING_CODE.search(text, s - 9 if s > 9 else 0, s) is not None
-
-
-def _code_first(text: str, s: int) -> bool:
-    """Whether the run at ``s`` starts with a dialling code as a group of its own (``0049 1512 ...``).
-
-    Such a run may still be a KVNR's digits (``A 001 000 003``): only the numbers read from its
-    groups (cards, tax IDs) are left out, not the national IDs read from its whole.
-    """
-    return text.startswith("00", s) and not (s and text[s - 1].isalnum()) and _CODE_GROUP.match(text, s) is not None
-
-
-_CODE_GROUP = re.compile(r"00[1-9][0-9]{0,2}[ \-./]")
-
-
-_HOST_TAIL = re.compile(r"\.[A-Za-z][A-Za-z0-9-]*\.[A-Za-z]")
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -162,10 +112,10 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             _keyword_bound(text, s, e, lo, low, out)
         raw = text[s:e]
         # Most runs are bare; four str.replace calls cost half a translate with a deletion table.
-        digit_count = len(raw) if raw.isdecimal() else len(_digits_of(raw))
+        digit_count = len(raw) if raw.isdecimal() else len(digits_of(raw))
         whole = False  # a national ID is the whole run ("756 3992 9012 03"): no shorter number inside it
         if digit_count >= 6:
-            if id_candidate(text, s, e, digit_count, low) and not _dialled(text, s):  # a cheap test first
+            if id_candidate(text, s, e, digit_count, low) and not dialled(text, s):  # a cheap test first
                 found = len(out)
                 scan_national_ids(text, s, e, digit_count, low, out)
                 whole = any(a <= s and b >= e for _, a, b in out[found:])
@@ -183,7 +133,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             ibans(text, s, e, n, out)
         if glued_right(text, e):
             if text[e] == "x" and (digit_count >= 10 or (digit_count == 7 and text[s - 1 : s] in (")", " "))):
-                _extended_phone(text, s, e, out)  # "001-201-331-5450x8988"
+                extended_phone(text, s, e, out)  # "001-201-331-5450x8988"
             continue
         if digit_count >= 5:
             before = text[s - 8 if s > 8 else 0 : s]
@@ -196,19 +146,16 @@ def scan_numbers(text: str, out: list[Span]) -> None:
                 or "(" in before
                 or before.endswith(" / ")  # "030 / 1234 5678": a short area code is no run of its own
             ):
-                _phones(text, s, e, out)
+                phones(text, s, e, out)
         if glued_left(text, s):
             continue
         if "." in raw:
             if raw.count(".") == 3:
                 _ipv4(text, raw, s, out)
-        elif (
-            digit_count >= 9
-            and not whole
-            and not (raw[6:7] == " " and date_shaped(raw))  # a log's "250101 000001 1" (passes Luhn by chance)
-            and not (_dialled(text, s) or _code_first(text, s))  # a phone's "0049 15127381696"
-        ):
-            _separated_numbers(text, s, raw, out)
+        elif digit_count >= 9 and not whole and not (raw[6:7] == " " and date_shaped(raw)):
+            # Not a log's "250101 000001 1" (passes Luhn by chance); after a dialling code ("+49 1512...",
+            # "0049 1512..."), the run's first two groups are a phone's, though a card may follow on the next line.
+            _separated_numbers(text, s, raw, out, 2 if dialled(text, s) or code_first(text, s) else 0)
             if digit_count in (12, 15):
                 _keyword_card(s, raw, low, out)
         if "*" in low[-3:]:
@@ -225,16 +172,11 @@ def _keyword_card(s: int, raw: str, low: str, out: list[Span]) -> None:
     Their Luhn check alone would accept one in ten order numbers of that length, so a card word must
     stand just before ("Kreditkarte 502091614615", "Card: 180023213224193").
     """
-    digits = raw if raw.isdecimal() else _digits_of(raw)
+    digits = raw if raw.isdecimal() else digits_of(raw)
     maestro = len(digits) == 12 and digits[:2] in ("50", "56", "57", "58", "63", "67")
     jcb = len(digits) == 15 and digits[:4] in ("1800", "2131")
     if (maestro or jcb) and _CARD_WORDS.search(low[-_KEYWORD_CARD_REACH:]) and luhn_ok(digits):
         out.append(("CREDIT_CARD", s, s + len(raw)))
-
-
-def _digits_of(raw: str) -> str:
-    """``raw`` without the separators a digit run may hold."""
-    return raw.replace(" ", "").replace(".", "").replace("-", "").replace("/", "")
 
 
 def _keyword_bound(text: str, s: int, e: int, lo: int, low: str, out: list[Span]) -> None:
@@ -256,90 +198,6 @@ def _keyword_bound(text: str, s: int, e: int, lo: int, low: str, out: list[Span]
 def digit_count_of(text: str, s: int, e: int) -> int:
     """Digits in ``text[s:e]``."""
     return sum(1 for c in text[s:e] if c.isdecimal())
-
-
-def _phones(text: str, s: int, e: int, out: list[Span]) -> None:
-    # The run may be only the subscriber part: "+49 (0)30" or "(0 30)" stand before it.
-    # PHONE has no literal prefix, so re would try it at every position of the window;
-    # it has no look-behind either, so starting at the first character a phone can
-    # start with finds the same matches.
-    first = _PHONE_START.search(text, max(0, s - 14), e)
-    if first is None:
-        return
-    # "01576 / 1135692": the area code is a run of its own, the number after the slash another.
-    after = _AFTER_SLASH.match(text, e) if text.startswith(" / ", e) else None
-    for pm in p.PHONE.finditer(text, first.start(), after.end() if after else e):
-        a, b = pm.span()
-        if (
-            b > s
-            and not glued_left(text, a)
-            and not _inside_digits(text, a)
-            and _digits_of(pm.group()) not in _COUNTING
-            and not _HOST_TAIL.match(text, b)
-            and phone_ok(pm.group())
-            and not _reference_before(text, a)
-            and not _field_of_identifier(text, a, b)
-            and not _us_zip(text, a, pm.group())
-        ):
-            out.append(("PHONE", a, b))
-
-
-def _field_of_identifier(text: str, a: int, b: int) -> bool:
-    """Whether colons glue the number into an identifier (``arn:aws:batch:us-east-1:012345678910:job``)."""
-    return (
-        a >= 2
-        and text[a - 1] == ":"
-        and text[b : b + 1] == ":"
-        and (text[a - 2].isalnum() or text[a - 2] in "-_")
-        and text[a:b].isdecimal()  # an account ID is written plain; "anna:030 1234567:" is a phone in an export
-        and _FIELDS_BEFORE.search(text, max(0, a - 48), a) is not None  # "arn:aws:batch:us-east-1:", not "tel:"
-    )
-
-
-_FIELDS_BEFORE = re.compile(r":[^\s:]*:[^\s:]*:\Z")
-
-
-_ZIP4 = re.compile(r"[0-9]{5}-[0-9]{4}\Z")
-_US_STATES = frozenset(
-    ("AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
-     "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR",
-     "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR")
-)  # fmt: skip
-
-
-def _us_zip(text: str, a: int, candidate: str) -> bool:
-    """Whether the candidate is a US ZIP+4 code after its state (``Boston, MA 02110-1301``)."""
-    return a >= 3 and text[a - 1] in " \n" and text[a - 3 : a - 1] in _US_STATES and _ZIP4.match(candidate) is not None
-
-
-_AFTER_SLASH = re.compile(r" / [0-9](?:[ \-]?[0-9])*")
-_EXTENSION = re.compile(r"x[0-9]{1,5}(?![0-9A-Za-z_])")
-_AREA_CODE_BEFORE = re.compile(r"\([2-9][0-9]{2}\)[ ]?\Z")
-
-
-def _extended_phone(text: str, s: int, e: int, out: list[Span]) -> None:
-    """A phone number with its extension glued on by an "x" (US style, and how Faker writes them)."""
-    ext = _EXTENSION.match(text, e)
-    if ext is None:
-        return
-    found = len(out)
-    _phones(text, s, e, out)
-    if len(out) == found:
-        # The extension marks the number as a phone's: its length is enough (an area code
-        # may be unassigned, as in test data). The North American layout only: "387.978.9328x792".
-        area = _AREA_CODE_BEFORE.search(text, max(0, s - 7), s)  # "(202)855-1716x079": the run is "855-1716"
-        start = area.start() if area else s
-        if start and text[start - 1] == "+":
-            start -= 1  # "+1-795-725-7622x927"
-        if (start and text[start - 1] in "-.") or not possible_phone(text[start:e], laid_out=True):
-            return
-        out.append(("PHONE", start, e))
-    out[found:] = [(kind, a, ext.end() if b == e else b) for kind, a, b in out[found:]]
-
-
-def _inside_digits(text: str, i: int) -> bool:
-    """Whether ``i`` continues a longer digit sequence ("DE88 3704 0044 ..." is no phone at 0044)."""
-    return i >= 2 and text[i - 1] in " -./" and text[i - 2].isdecimal()
 
 
 def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
@@ -385,9 +243,14 @@ def _version_context(text: str, s: int) -> bool:
     return _VERSION_BEFORE.search(low) is not None
 
 
-def _separated_numbers(text: str, s: int, raw: str, out: list[Span]) -> None:
-    """Cards, tax IDs and SSNs: consecutive digit groups of the run that begin and end at a space."""
+def _separated_numbers(text: str, s: int, raw: str, out: list[Span], skip: int = 0) -> None:
+    """Cards, tax IDs and SSNs: consecutive digit groups of the run that begin and end at a space.
+
+    ``skip``: how many of the run's first space-separated segments no number may start in.
+    """
     if raw.isdecimal():  # one group: only the whole run can be a card or a tax ID, never an SSN
+        if skip:
+            return
         if 13 <= len(raw) <= 19:
             if raw[0] in _CARD_FIRST and luhn_ok(raw):
                 out.append(("CREDIT_CARD", s, s + len(raw)))
@@ -406,10 +269,12 @@ def _separated_numbers(text: str, s: int, raw: str, out: list[Span]) -> None:
         if segment.isdecimal():
             segments.append((start, end, segment, 1, True, True))
         else:
-            digits = _digits_of(segment)  # every separator joins two groups
+            digits = digits_of(segment)  # every separator joins two groups
             dashes_only = "." not in segment and "/" not in segment
             segments.append((start, end, digits, 1 + len(segment) - len(digits), dashes_only, False))
     for i, (start, _, _, _, _, _) in enumerate(segments):
+        if i < skip:
+            continue
         digits = ""
         groups = 0
         card_layout = tax_layout = True

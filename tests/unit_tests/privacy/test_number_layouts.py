@@ -233,3 +233,20 @@ def test_a_maestro_or_jcb_card_after_its_word(text: str, value: str) -> None:
 @pytest.mark.parametrize("text", ["Rechnung 502091614615", "Auftrag 180023213224193"])
 def test_twelve_or_fifteen_digits_without_a_card_word_are_no_card(text: str) -> None:
     assert _found(text, "CREDIT_CARD") == []
+
+
+# --- found by differential fuzzing against 0.4.2 ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        ("Fax 49036 / 09316 82018", "PHONE", "09316 82018"),  # a rejected start no longer hides the phone
+        ("October 1995. +49 30 12345678\n5500 0000 0000 0004. Visa", "CREDIT_CARD", "5500 0000 0000 0004"),
+        ("0061/45/243/73 4111 1111 1111 1111: std", "CREDIT_CARD", "4111 1111 1111 1111"),
+        ("SSN 003 98 4353", "US_SSN", "003 98 4353"),  # "003" is no dialling code: no country has code 3
+        ("Kontakt: oliver.moore(at)web.de. Danke", "EMAIL", "oliver.moore(at)web.de"),  # the sentence ends
+    ],
+)
+def test_what_stands_next_to_a_number_does_not_hide_it(text: str, entity: str, value: str) -> None:
+    assert value in _found(text, entity), detect(text)

@@ -1,0 +1,169 @@
+"""Phone numbers found from the digit runs, and what stands around a number that says it is none.
+
+The number scanner (:mod:`._numbers`) calls :func:`phones` for a run that may be a phone (a
+trunk 0, a +, ten digits) and :func:`extended_phone` for one glued to an "x" extension. A
+candidate is validated by libphonenumber (:func:`._phones.phone_ok`) and then ruled out by
+its context, each rule here: a label that calls it a reference or a regulation's clause, a
+US ZIP+4 code after its state, an account ID between an ARN's colons, a host name's digits.
+:func:`dialled` and :func:`code_first` tell a run that follows an international dialling code,
+whose groups are a phone's and never a national ID's or a card's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+
+from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy._en_addresses import US_STATES
+from langchain_aegis.privacy._glue import glued_left
+from langchain_aegis.privacy._phones import phone_ok, possible_phone
+
+__all__ = ["code_first", "dialled", "digits_of", "extended_phone", "phones"]
+
+Span = tuple[str, int, int]
+
+_COUNTING = "012345678901234567890"  # "0123456789" is a placeholder or a digit alphabet, not a phone
+_PHONE_START = re.compile(r"[+(0-9]")
+# A number a label calls a reference ("ref. 0068/279091" is a valid Cook Islands number, "Belegnummer
+# 0071/204518", "Rechnungsnr.", "Order No."): a document's number, not a line to call.
+_REFERENCE_BEFORE = re.compile(
+    r"(?i:\bref\.?|reference|referenz|aktenzeichen|\baz\.|(?:beleg|rechnungs|kunden|auftrags|bestell|vorgangs|vertrags"
+    r"|referenz|ticket|sendungs|artikel)(?:nummer|nr\.?)|(?:beleg|rechnung|invoice|order|auftrag|bestellung|kunden"
+    r"|vorgang|ticket|case|vertrag|sendung|tracking)[ \t-]*(?:no\.?|nr\.?|number|nummer|#)"
+    r"|dfars|\bfar|\bcfr|§)[ \t]*[:#]?[ \t]*\Z"  # a regulation's clause: "DFARS 252.227-7014"
+)
+_REFERENCE_HINTS = ("ref", "nr", "no", "numm", "numb", "#", "az.", "far", "cfr", "§")
+
+
+def _reference_before(text: str, a: int) -> bool:
+    """Whether a label before ``text[a]`` calls the number there a reference (:data:`_REFERENCE_BEFORE`)."""
+    # Most phones follow "Tel." or nothing: a few substring tests in C spare the pattern, which has
+    # no literal to skip ahead to and is tried at each of the 24 positions.
+    before = text[max(0, a - 24) : a].lower()
+    return any(hint in before for hint in _REFERENCE_HINTS) and _REFERENCE_BEFORE.search(before) is not None
+
+
+# ISO 6709 coordinates as time-zone tables write them: signed latitude and longitude in
+# degrees and minutes (and seconds), the one glued to the other.
+
+# An international dialling code before a number: "+44 (0) 7435 454935", "0049 1512...". What
+# follows it is a phone's national number, never a national ID or a tax ID.
+_DIALLING_CODE = re.compile(r"(?:\+|(?<![0-9])00)[1-9][0-9]{0,2}[ \-./]?(?:\(0\)[ ]?)?\Z")
+
+
+def dialled(text: str, s: int) -> bool:
+    """Whether the digit run at ``s`` is a phone's national number after its international dialling code.
+
+    The code stands before the run (``+49 1512 ...``, ``+44 (0) 7435 ...``); see also :func:`code_first`.
+    """
+    if s and text[s - 1] == "+":
+        return True
+    return s > 0 and text[s - 1] in " -./)" and _DIALLING_CODE.search(text, s - 9 if s > 9 else 0, s) is not None
+
+
+def code_first(text: str, s: int) -> bool:
+    """Whether the run at ``s`` starts with a dialling code as a group of its own (``0049 1512 ...``).
+
+    Such a run may still be a KVNR's digits (``A 001 000 003``): only the numbers read from its
+    groups (cards, tax IDs) are left out, not the national IDs read from its whole.
+    """
+    if not text.startswith("00", s) or (s and text[s - 1].isalnum()):
+        return False
+    m = _CODE_GROUP.match(text, s)
+    return m is not None and int(m.group(1)) in COUNTRY_CODE_TO_REGION_CODE  # "003 98 4353" is an SSN
+
+
+_CODE_GROUP = re.compile(r"00([1-9][0-9]{0,2})[ \-]")
+
+
+_HOST_TAIL = re.compile(r"\.[A-Za-z][A-Za-z0-9-]*\.[A-Za-z]")
+
+
+def digits_of(raw: str) -> str:
+    """``raw`` without the separators a digit run may hold."""
+    return raw.replace(" ", "").replace(".", "").replace("-", "").replace("/", "")
+
+
+def phones(text: str, s: int, e: int, out: list[Span]) -> None:
+    # The run may be only the subscriber part: "+49 (0)30" or "(0 30)" stand before it.
+    # PHONE has no literal prefix, so re would try it at every position of the window;
+    # it has no look-behind either, so starting at the first character a phone can
+    # start with finds the same matches.
+    first = _PHONE_START.search(text, max(0, s - 14), e)
+    if first is None:
+        return
+    # "01576 / 1135692": the area code is a run of its own, the number after the slash another.
+    after = _AFTER_SLASH.match(text, e) if text.startswith(" / ", e) else None
+    pos, stop = first.start(), after.end() if after else e
+    while (pm := p.PHONE.search(text, pos, stop)) is not None:
+        a, b = pm.span()
+        if glued_left(text, a) or _inside_digits(text, a):
+            # No phone starts here ("49036 / 09316 82018" at "036"): the next may start inside it.
+            pos = a + 1
+            continue
+        pos = b
+        if (
+            b > s
+            and digits_of(pm.group()) not in _COUNTING
+            and not _HOST_TAIL.match(text, b)
+            and phone_ok(pm.group())
+            and not _reference_before(text, a)
+            and not _field_of_identifier(text, a, b)
+            and not _us_zip(text, a, pm.group())
+        ):
+            out.append(("PHONE", a, b))
+
+
+def _field_of_identifier(text: str, a: int, b: int) -> bool:
+    """Whether colons glue the number into an identifier (``arn:aws:batch:us-east-1:012345678910:job``)."""
+    return (
+        a >= 2
+        and text[a - 1] == ":"
+        and text[b : b + 1] == ":"
+        and (text[a - 2].isalnum() or text[a - 2] in "-_")
+        and text[a:b].isdecimal()  # an account ID is written plain; "anna:030 1234567:" is a phone in an export
+        and _FIELDS_BEFORE.search(text, max(0, a - 48), a) is not None  # "arn:aws:batch:us-east-1:", not "tel:"
+    )
+
+
+_FIELDS_BEFORE = re.compile(r":[^\s:]*:[^\s:]*:\Z")
+
+
+_ZIP4 = re.compile(r"[0-9]{5}-[0-9]{4}\Z")
+
+
+def _us_zip(text: str, a: int, candidate: str) -> bool:
+    """Whether the candidate is a US ZIP+4 code after its state (``Boston, MA 02110-1301``)."""
+    return a >= 3 and text[a - 1] in " \n" and text[a - 3 : a - 1] in US_STATES and _ZIP4.match(candidate) is not None
+
+
+_AFTER_SLASH = re.compile(r" / [0-9](?:[ \-]?[0-9])*")
+_EXTENSION = re.compile(r"x[0-9]{1,5}(?![0-9A-Za-z_])")
+_AREA_CODE_BEFORE = re.compile(r"\([2-9][0-9]{2}\)[ ]?\Z")
+
+
+def extended_phone(text: str, s: int, e: int, out: list[Span]) -> None:
+    """A phone number with its extension glued on by an "x" (US style, and how Faker writes them)."""
+    ext = _EXTENSION.match(text, e)
+    if ext is None:
+        return
+    found = len(out)
+    phones(text, s, e, out)
+    if len(out) == found:
+        # The extension marks the number as a phone's: its length is enough (an area code
+        # may be unassigned, as in test data). The North American layout only: "387.978.9328x792".
+        area = _AREA_CODE_BEFORE.search(text, max(0, s - 7), s)  # "(202)855-1716x079": the run is "855-1716"
+        start = area.start() if area else s
+        if start and text[start - 1] == "+":
+            start -= 1  # "+1-795-725-7622x927"
+        if (start and text[start - 1] in "-.") or not possible_phone(text[start:e], laid_out=True):
+            return
+        out.append(("PHONE", start, e))
+    out[found:] = [(kind, a, ext.end() if b == e else b) for kind, a, b in out[found:]]
+
+
+def _inside_digits(text: str, i: int) -> bool:
+    """Whether ``i`` continues a longer digit sequence ("DE88 3704 0044 ..." is no phone at 0044)."""
+    return i >= 2 and text[i - 1] in " -./" and text[i - 2].isdecimal()
