@@ -56,18 +56,17 @@ def en_addresses(text: str, runs: list[tuple[int, int]]) -> list[tuple[int, int]
             zm = _ZIP.match(text, s)
             if zm is not None and zm.end() == e and not (s >= 4 and text[s - 4].isalnum()):
                 _street_before(text, s - 3, e, found)
-    if any(c.isdecimal() for c in text):
-        low, words = lowered(text)
-        for a, _ in _INWARD.spans(low, words):
-            head = text.rfind(" ", max(0, a - 6), a)
-            if head <= 0:
-                continue
-            start = head - 1
-            while start > 0 and text[start - 1].isalnum():
-                start -= 1
-            pm = _UK_POSTCODE.match(text, start)
-            if pm is not None and pm.end() > a:
-                _street_before(text, start, pm.end(), found)
+    low, words = lowered(text)
+    for a, _ in _INWARD.spans(low, words):
+        head = text.rfind(" ", max(0, a - 6), a)
+        if head <= 0:
+            continue
+        start = head - 1
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+        pm = _UK_POSTCODE.match(text, start)
+        if pm is not None and pm.end() > a:
+            _street_before(text, start, pm.end(), found)
     return found
 
 

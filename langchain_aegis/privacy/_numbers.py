@@ -96,12 +96,13 @@ def scan_numbers(text: str, out: list[Span]) -> None:
                     scan_national_ids(text, s, e, 4, low_text[lo:s], out)
             if s and text[s - 1] in "*r" and year_of_birth(text, s, e):
                 out.append(("DATE_OF_BIRTH", s, e))
-            if s >= 3 and (text[s - 1] == "\t" or text[s - 2 : s] == "  ") and iban_head_before(text, s):
+            c = text[s - 1] if s >= 3 else ""
+            if (c == "\t" or (c == " " and text[s - 2] == " ")) and iban_head_before(text, s):
                 # "GB29\tNWBK\t6016\t1331...", "GB29  NWBK  6016": a spreadsheet's or a PDF's groups, each
                 # a run of its own; the IBAN may reach past this one by all the groups after it.
                 ibans(text, s, min(n, s + IBAN_REACH + 6), n, out)
             star_lo = s - STAR_REACH if s > STAR_REACH else 0  # "* 14. 10. 1996" holds the run "1996" only
-            if "*" in text[star_lo:s] and not glued_right(text, e):  # "* 25-Nov-1967" is glued left
+            if text.find("*", star_lo, s) != -1 and not glued_right(text, e):  # "* 25-Nov-1967" is glued left
                 starred_date(text, s, e, out)
             continue
         if s and text[s - 1] in "+-" and _COORDINATES.match(text, s - 1):
@@ -115,7 +116,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         digit_count = len(raw) if raw.isdecimal() else len(digits_of(raw))
         whole = False  # a national ID is the whole run ("756 3992 9012 03"): no shorter number inside it
         if digit_count >= 6:
-            if id_candidate(text, s, e, digit_count, low) and not dialled(text, s):  # a cheap test first
+            if id_candidate(text, s, e, digit_count, low) and not dialled(text, s):  # cheap tests first
                 found = len(out)
                 scan_national_ids(text, s, e, digit_count, low, out)
                 whole = any(a <= s and b >= e for _, a, b in out[found:])
@@ -127,7 +128,12 @@ def scan_numbers(text: str, out: list[Span]) -> None:
                 scan_national_ids(text, s, e, digit_count, low, out)
         if digit_count == 4 and s and text[s - 1] in "*r" and year_of_birth(text, s, e):
             out.append(("DATE_OF_BIRTH", s, e))
-        if digit_count >= 8 and s >= 2 and iban_part_before(text, s) and iban_head_before(text, s):
+        if (
+            digit_count >= 8
+            and s >= 2
+            and (text[s - 1].isalpha() or (text[s - 1] in " \t\n-" and iban_part_before(text, s)))
+            and iban_head_before(text, s)
+        ):
             # An IBAN's country code, and any letters of its bank code, stand just before
             # the digit run; tested before the glue test as letters may follow ("... 3M02 606").
             ibans(text, s, e, n, out)

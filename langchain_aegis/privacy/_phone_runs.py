@@ -34,7 +34,7 @@ _REFERENCE_BEFORE = re.compile(
     r"|vorgang|ticket|case|vertrag|sendung|tracking)[ \t-]*(?:no\.?|nr\.?|number|nummer|#)"
     r"|dfars|\bfar|\bcfr|§)[ \t]*[:#]?[ \t]*\Z"  # a regulation's clause: "DFARS 252.227-7014"
 )
-_REFERENCE_HINTS = ("ref", "nr", "no", "numm", "numb", "#", "az.", "far", "cfr", "§")
+_REFERENCE_HINT = re.compile(r"ref|nr|no|numm|numb|#|az\.|far|cfr|§")  # literal-led: re skips ahead in C
 
 
 def _reference_before(text: str, a: int) -> bool:
@@ -42,7 +42,7 @@ def _reference_before(text: str, a: int) -> bool:
     # Most phones follow "Tel." or nothing: a few substring tests in C spare the pattern, which has
     # no literal to skip ahead to and is tried at each of the 24 positions.
     before = text[max(0, a - 24) : a].lower()
-    return any(hint in before for hint in _REFERENCE_HINTS) and _REFERENCE_BEFORE.search(before) is not None
+    return _REFERENCE_HINT.search(before) is not None and _REFERENCE_BEFORE.search(before) is not None
 
 
 # ISO 6709 coordinates as time-zone tables write them: signed latitude and longitude in
@@ -58,9 +58,14 @@ def dialled(text: str, s: int) -> bool:
 
     The code stands before the run (``+49 1512 ...``, ``+44 (0) 7435 ...``); see also :func:`code_first`.
     """
-    if s and text[s - 1] == "+":
+    if not s:
+        return False
+    if text[s - 1] == "+":
         return True
-    return s > 0 and text[s - 1] in " -./)" and _DIALLING_CODE.search(text, s - 9 if s > 9 else 0, s) is not None
+    lo = s - 9 if s > 9 else 0
+    if text.find("+", lo, s) == -1 and text.find("00", lo, s) == -1:
+        return False  # most runs: two finds in C spare the pattern
+    return text[s - 1] in " -./)" and _DIALLING_CODE.search(text, lo, s) is not None
 
 
 def code_first(text: str, s: int) -> bool:

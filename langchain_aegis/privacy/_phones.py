@@ -221,7 +221,9 @@ def _keyword_national(compact: str) -> bool:
 
 def _switchboard(candidate: str) -> bool:
     """ "089 12345-0": extension 0 is a company's switchboard (a mobile number has no extensions)."""
-    return candidate.endswith(("-0", "- 0")) and not is_mobile(candidate[: candidate.rindex("-")])
+    return (
+        candidate[-1] == "0" and candidate.endswith(("-0", "- 0")) and not is_mobile(candidate[: candidate.rindex("-")])
+    )
 
 
 def is_mobile(number: str) -> bool:
