@@ -18,7 +18,7 @@ from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._birth_dates import birth_dates_after_keyword
 from langchain_aegis.privacy._checksums import de_tax_id_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._glue import glued_left, glued_right
-from langchain_aegis.privacy._ibans import IBAN_REACH, iban_head_before, iban_part_before, ibans
+from langchain_aegis.privacy._ibans import IBAN_CHARS, IBAN_REACH, iban_head_before, iban_part_before, ibans
 from langchain_aegis.privacy._ids import id_candidate, scan_national_ids
 from langchain_aegis.privacy._keyword_runs import LOOKBACK, keyword_runs
 from langchain_aegis.privacy._phone_runs import code_first, dialled, digits_of, extended_phone, phones
@@ -131,7 +131,10 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         if (
             digit_count >= 8
             and s >= 2
-            and (text[s - 1].isalpha() or (text[s - 1] in " \t\n-" and iban_part_before(text, s)))
+            and (
+                text[s - 1].isalpha()
+                or (text[s - 1] in " \t\n-" and (text[s - 2] in IBAN_CHARS or iban_part_before(text, s)))
+            )
             and iban_head_before(text, s)
         ):
             # An IBAN's country code, and any letters of its bank code, stand just before

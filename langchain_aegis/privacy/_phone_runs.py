@@ -101,14 +101,18 @@ def phones(text: str, s: int, e: int, out: list[Span]) -> None:
         return
     # "01576 / 1135692": the area code is a run of its own, the number after the slash another.
     after = _AFTER_SLASH.match(text, e) if text.startswith(" / ", e) else None
-    pos, stop = first.start(), after.end() if after else e
-    while (pm := p.PHONE.search(text, pos, stop)) is not None:
+    stop = after.end() if after else e
+    pos: int | None = first.start()
+    while pos is not None:
+        pos = _phones_from(text, s, pos, stop, out)
+
+
+def _phones_from(text: str, s: int, pos: int, stop: int, out: list[Span]) -> int | None:
+    """The phones matched from ``pos``; where to search again when a match could not start a phone, else None."""
+    for pm in p.PHONE.finditer(text, pos, stop):
         a, b = pm.span()
         if glued_left(text, a) or _inside_digits(text, a):
-            # No phone starts here ("49036 / 09316 82018" at "036"): the next may start inside it.
-            pos = a + 1
-            continue
-        pos = b
+            return a + 1  # no phone starts here ("49036 / 09316 82018" at "036"): the next may start inside it
         if (
             b > s
             and digits_of(pm.group()) not in _COUNTING
@@ -119,6 +123,7 @@ def phones(text: str, s: int, e: int, out: list[Span]) -> None:
             and not _us_zip(text, a, pm.group())
         ):
             out.append(("PHONE", a, b))
+    return None
 
 
 def _field_of_identifier(text: str, a: int, b: int) -> bool:
