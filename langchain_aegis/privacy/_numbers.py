@@ -115,8 +115,9 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         # Most runs are bare; four str.replace calls cost half a translate with a deletion table.
         digit_count = len(raw) if raw.isdecimal() else len(digits_of(raw))
         whole = False  # a national ID is the whole run ("756 3992 9012 03"): no shorter number inside it
+        dial = None  # whether a dialling code stands before the run, looked for once and only when needed
         if digit_count >= 6:
-            if id_candidate(text, s, e, digit_count, low) and not dialled(text, s):  # cheap tests first
+            if id_candidate(text, s, e, digit_count, low) and not (dial := dialled(text, s)):  # cheap tests first
                 found = len(out)
                 scan_national_ids(text, s, e, digit_count, low, out)
                 whole = any(a <= s and b >= e for _, a, b in out[found:])
@@ -133,7 +134,10 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             and s >= 2
             and (
                 text[s - 1].isalpha()
-                or (text[s - 1] in " \t\n-" and (text[s - 2] in IBAN_CHARS or iban_part_before(text, s)))
+                or (
+                    text[s - 1] in " \t\n-"
+                    and (text[s - 2] in IBAN_CHARS or (text[s - 2] in " \t\n-" and iban_part_before(text, s)))
+                )
             )
             and iban_head_before(text, s)
         ):
@@ -164,7 +168,9 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         elif digit_count >= 9 and not whole and not (raw[6:7] == " " and date_shaped(raw)):
             # Not a log's "250101 000001 1" (passes Luhn by chance); after a dialling code ("+49 1512...",
             # "0049 1512..."), the run's first two groups are a phone's, though a card may follow on the next line.
-            _separated_numbers(text, s, raw, out, 2 if dialled(text, s) or code_first(text, s) else 0)
+            if dial is None:
+                dial = dialled(text, s)
+            _separated_numbers(text, s, raw, out, 2 if dial or code_first(text, s) else 0)
             if digit_count in (12, 15):
                 _keyword_card(s, raw, low, out)
         if "*" in low[-3:]:

@@ -112,7 +112,9 @@ def _phones_from(text: str, s: int, pos: int, stop: int, out: list[Span]) -> int
     for pm in p.PHONE.finditer(text, pos, stop):
         a, b = pm.span()
         if glued_left(text, a) or _inside_digits(text, a):
-            return a + 1  # no phone starts here ("49036 / 09316 82018" at "036"): the next may start inside it
+            # No phone starts here ("49036 / 09316 82018" at "036"): when the match reaches into the
+            # run, the run's phone may start inside it.
+            return a + 1 if b > s else b
         if (
             b > s
             and digits_of(pm.group()) not in _COUNTING
