@@ -120,7 +120,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             if id_candidate(text, s, e, digit_count, low) and not (dial := dialled(text, s)):  # cheap tests first
                 found = len(out)
                 scan_national_ids(text, s, e, digit_count, low, out)
-                whole = any(a <= s and b >= e for _, a, b in out[found:])
+                whole = len(out) > found and any(a <= s and b >= e for _, a, b in out[found:])
         elif s >= 2 and text[s - 1] in " ABCDEFGHIJKLMNOPQRSTUVWXYZ":
             # Four or five digits can only be the middle of a NINO ("AB 12 34 56 C"): its two
             # letters must stand before the run, tested here before the call.
@@ -170,7 +170,8 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             # "0049 1512..."), the run's first two groups are a phone's, though a card may follow on the next line.
             if dial is None:
                 dial = dialled(text, s)
-            _separated_numbers(text, s, raw, out, 2 if dial or code_first(text, s) else 0)
+            code = dial or (text.startswith("00", s) and code_first(text, s))
+            _separated_numbers(text, s, raw, out, 2 if code else 0)
             if digit_count in (12, 15):
                 _keyword_card(s, raw, low, out)
         if "*" in low[-3:]:

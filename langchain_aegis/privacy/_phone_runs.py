@@ -60,12 +60,15 @@ def dialled(text: str, s: int) -> bool:
     """
     if not s:
         return False
-    if text[s - 1] == "+":
+    c = text[s - 1]
+    if c == "+":
         return True
+    if c not in " -./)":
+        return False
     lo = s - 9 if s > 9 else 0
     if text.find("+", lo, s) == -1 and text.find("00", lo, s) == -1:
         return False  # most runs: two finds in C spare the pattern
-    return text[s - 1] in " -./)" and _DIALLING_CODE.search(text, lo, s) is not None
+    return _DIALLING_CODE.search(text, lo, s) is not None
 
 
 def code_first(text: str, s: int) -> bool:
@@ -91,30 +94,31 @@ def digits_of(raw: str) -> str:
     return raw.replace(" ", "").replace(".", "").replace("-", "").replace("/", "")
 
 
-def phones(text: str, s: int, e: int, out: list[Span]) -> None:
-    # The run may be only the subscriber part: "+49 (0)30" or "(0 30)" stand before it.
-    # PHONE has no literal prefix, so re would try it at every position of the window;
-    # it has no look-behind either, so starting at the first character a phone can
-    # start with finds the same matches.
-    first = _PHONE_START.search(text, max(0, s - 14), e)
-    if first is None:
-        return
-    # "01576 / 1135692": the area code is a run of its own, the number after the slash another.
-    after = _AFTER_SLASH.match(text, e) if text.startswith(" / ", e) else None
-    stop = after.end() if after else e
-    pos: int | None = first.start()
-    while pos is not None:
-        pos = _phones_from(text, s, pos, stop, out)
+def phones(text: str, s: int, e: int, out: list[Span], start: int = -1, stop: int = 0) -> None:
+    """Append the phone numbers that reach into the digit run ``[s, e)``.
 
-
-def _phones_from(text: str, s: int, pos: int, stop: int, out: list[Span]) -> int | None:
-    """The phones matched from ``pos``; where to search again when a match could not start a phone, else None."""
-    for pm in p.PHONE.finditer(text, pos, stop):
+    ``start`` and ``stop``: the window to search again from (a retry; see below), else found here.
+    """
+    if start < 0:
+        # The run may be only the subscriber part: "+49 (0)30" or "(0 30)" stand before it.
+        # PHONE has no literal prefix, so re would try it at every position of the window;
+        # it has no look-behind either, so starting at the first character a phone can
+        # start with finds the same matches.
+        first = _PHONE_START.search(text, max(0, s - 14), e)
+        if first is None:
+            return
+        # "01576 / 1135692": the area code is a run of its own, the number after the slash another.
+        after = _AFTER_SLASH.match(text, e) if text.startswith(" / ", e) else None
+        start, stop = first.start(), after.end() if after else e
+    for pm in p.PHONE.finditer(text, start, stop):
         a, b = pm.span()
         if glued_left(text, a) or _inside_digits(text, a):
-            # No phone starts here ("49036 / 09316 82018" at "036"): when the match reaches into the
-            # run, the run's phone may start inside it.
-            return a + 1 if b > s else b
+            if b > s:
+                # No phone starts here ("49036 / 09316 82018" at "036"), and the match reaches into
+                # the run: the run's phone may start inside it.
+                phones(text, s, e, out, a + 1, stop)
+                return
+            continue
         if (
             b > s
             and digits_of(pm.group()) not in _COUNTING
@@ -125,7 +129,6 @@ def _phones_from(text: str, s: int, pos: int, stop: int, out: list[Span]) -> int
             and not _us_zip(text, a, pm.group())
         ):
             out.append(("PHONE", a, b))
-    return None
 
 
 def _field_of_identifier(text: str, a: int, b: int) -> bool:
