@@ -70,7 +70,7 @@ def phone_ok(candidate: str) -> bool:
         return False  # 078-05-1120 is written like a Social Security number, never like a phone
     if date_shaped(candidate):
         return False
-    if _switchboard(candidate) or _SERVICE_LINE.match(candidate):
+    if _business_line(candidate):
         return False
     if "(0)" in candidate:
         candidate = _TRUNK_AFTER_CODE.sub("", candidate, 1)
@@ -99,13 +99,13 @@ def _check(number: str, region: str | None) -> bool:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return False
-    if not phonenumbers.is_valid_number(parsed):
-        return False
-    if parsed.country_code == 1:
-        national = str(parsed.national_number)
-        if national[3:6] == "555" and national[6:8] == "01":
-            return False  # 555-01xx: the fiction range
-    return True
+    return phonenumbers.is_valid_number(parsed) and not _fiction(parsed)
+
+
+def _fiction(parsed: phonenumbers.PhoneNumber) -> bool:
+    """555-01xx: the North American range reserved for fiction."""
+    national = str(parsed.national_number)
+    return parsed.country_code == 1 and national[3:6] == "555" and national[6:8] == "01"
 
 
 # Toll-free and premium-rate lines, as written: "0800 123 4567", "+49 800 ...", "0900 ...", "1-800-356-9377",
@@ -157,7 +157,7 @@ def _keyword_phone_ok(candidate: str) -> bool:
         return False
     if " - " in candidate and (candidate.count(" - ") > 1 or not candidate.startswith("(")):
         return False  # "030 1234567 - 9737": a number and then something else
-    if _switchboard(candidate) or _SERVICE_LINE.match(candidate):
+    if _business_line(candidate):
         return False
     if "(0)" in candidate:
         candidate = _TRUNK_AFTER_CODE.sub("", candidate, 1)
@@ -204,10 +204,7 @@ def possible_phone(candidate: str, *, laid_out: bool = False) -> bool:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return False
-    national = str(parsed.national_number)
-    if parsed.country_code == 1 and national[3:6] == "555" and national[6:8] == "01":
-        return False  # 555-01xx: the fiction range
-    return bool(phonenumbers.is_possible_number(parsed))
+    return not _fiction(parsed) and bool(phonenumbers.is_possible_number(parsed))
 
 
 @lru_cache(maxsize=4096)
@@ -217,6 +214,11 @@ def _keyword_national(compact: str) -> bool:
     if _valid(compact):
         return True  # a North American number
     return len(compact) in (9, 10) and any(_check(compact, region) for region in _KEYWORD_BARE_REGIONS)
+
+
+def _business_line(candidate: str) -> bool:
+    """A toll-free or premium-rate line written with its prefix, or a switchboard: no person's."""
+    return _switchboard(candidate) or _SERVICE_LINE.match(candidate) is not None
 
 
 def _switchboard(candidate: str) -> bool:

@@ -13,12 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from langchain_aegis.privacy import detect
-
-
-def found(text: str) -> list[tuple[str, str]]:
-    return [(f.entity, text[f.start : f.end]) for f in detect(text)]
-
+from .test_real_text import found
 
 _NAMES = ["Helmfried Kowalczyk", "Anna Đorđević", "Thomas zur Hausen", "Marie-Luise von Bülow", "Ayşe Yıldırım"]
 _STREETS = [

@@ -12,12 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from langchain_aegis.privacy import detect
-
-
-def found(text: str) -> list[tuple[str, str]]:
-    return [(f.entity, text[f.start : f.end]) for f in detect(text)]
-
+from .test_real_text import found
 
 # --- Markdown's star is no birth star ----------------------------------------------------------
 

@@ -14,12 +14,7 @@ from hypothesis import strategies as st
 from langchain_aegis.privacy import detect
 from langchain_aegis.privacy._checksums import icao_check_digit
 
-from .test_id_variants import _kvnr
-
-
-def _found(text: str, entity: str) -> list[str]:
-    return [text[f.start : f.end] for f in detect(text) if f.entity == entity]
-
+from .test_id_variants import _found, _kvnr
 
 # --- IBANs -----------------------------------------------------------------------------------
 
