@@ -21,6 +21,7 @@ __all__ = [
     "PERSON_ROLES",
     "ROLE_NOUNS",
     "SALUTES",
+    "SOFTWARE",
 ]
 
 # Words a greeting or label is often followed by that are not names.
@@ -174,6 +175,19 @@ EPONYMS = frozenset(
         "Wilms",
     ]
 )
+
+# Software, systems and their vendors: "Name: Ubuntu Linux", "Name: Microsoft Edge" in package
+# metadata and inventories name a product. None of them is a first name or a common surname.
+SOFTWARE = frozenset(
+    {"Linux", "Ubuntu", "Debian", "Fedora", "CentOS", "Alpine", "Windows", "Microsoft", "Google", "Chrome",
+     "Chromium", "Firefox", "Mozilla", "Thunderbird", "Safari", "macOS", "iOS", "Android", "Apache", "Nginx",
+     "Tomcat", "Oracle", "Java", "Python", "Node", "Docker", "Kubernetes", "Redis", "PostgreSQL", "Postgres",
+     "MySQL", "MariaDB", "SQLite", "MongoDB", "Elasticsearch", "Kafka", "Grafana", "Prometheus",
+     "GitLab", "GitHub", "Atlassian", "Jira", "Confluence", "Zoom", "Outlook", "Excel", "PowerPoint",
+     "OneDrive", "SharePoint", "Office", "Adobe", "Acrobat", "VMware", "Citrix", "OpenSSL", "OpenSSH", "GNU",
+     "Kernel", "Server", "Enterprise", "Workstation", "Studio", "Runtime", "Toolkit", "SDK", "Framework",
+     "Browser", "Firmware", "Plugin", "Extension", "Edition", "Cloud", "Desktop", "Mobile", "Client"}
+)  # fmt: skip
 
 BRANDS_AFTER_TITLE = frozenset(
     [

@@ -44,6 +44,7 @@ from langchain_aegis.privacy._name_words import (
     PERSON_ROLES,
     ROLE_NOUNS,
     SALUTES,
+    SOFTWARE,
 )
 from langchain_aegis.privacy._patterns import HEALTH_TERMS, _insert, _Trie, _trie_regex
 from langchain_aegis.privacy._prefilter import WordMemo, folded_words, offset_starts
@@ -151,7 +152,7 @@ def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
         return True
     if cue in ("Dr", "Dr.") and words[0] in BRANDS_AFTER_TITLE:
         return True
-    if any(w in EPONYMS for w in words) or _EPONYM_AFTER.match(text, end):
+    if any(w in EPONYMS or w in SOFTWARE for w in words) or _EPONYM_AFTER.match(text, end):
         return True
     if text[max(0, start - 7) : start].rstrip().endswith("Morbus"):
         return True

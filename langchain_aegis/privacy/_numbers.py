@@ -17,6 +17,7 @@ import re
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._birth_dates import birth_dates_after_keyword
 from langchain_aegis.privacy._checksums import de_tax_id_ok, luhn_ok, us_ssn_ok
+from langchain_aegis.privacy._columns import version_column
 from langchain_aegis.privacy._glue import glued_left, glued_right
 from langchain_aegis.privacy._ibans import IBAN_CHARS, IBAN_REACH, iban_head_before, iban_part_before, ibans
 from langchain_aegis.privacy._ids import id_candidate, scan_national_ids
@@ -232,8 +233,8 @@ def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
     address = ipaddress.IPv4Address(im.group())
     if not address.is_global or address.is_multicast:
         return  # RFC 1918, CGNAT, link-local, documentation, multicast: machines, not people
-    if octets[3] == 0 or _version_context(text, s) or _VERSION_AFTER.match(text, end):
-        return  # "x.y.0.0" names a network or a version; a host address does not end in .0
+    if octets[3] == 0 or _version_context(text, s) or _VERSION_AFTER.match(text, end) or version_column(text, s):
+        return  # "x.y.0.0" names a network or a version (also under a table's Version header); a host ends not in .0
     out.append(("IP_ADDRESS", s, end))
 
 

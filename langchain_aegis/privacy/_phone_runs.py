@@ -16,6 +16,7 @@ import re
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy._columns import identifier_column
 from langchain_aegis.privacy._en_addresses import US_STATES
 from langchain_aegis.privacy._glue import glued_left
 from langchain_aegis.privacy._phones import phone_ok, possible_phone
@@ -127,6 +128,7 @@ def phones(text: str, s: int, e: int, out: list[Span], start: int = -1, stop: in
             and not _reference_before(text, a)
             and not _field_of_identifier(text, a, b)
             and not _us_zip(text, a, pm.group())
+            and not identifier_column(text, a)  # under a table's "id", "SKU" or "Order No" header
         ):
             out.append(("PHONE", a, b))
 

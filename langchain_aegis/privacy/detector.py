@@ -42,6 +42,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from langchain_aegis.privacy._columns import release_tables
 from langchain_aegis.privacy._companies import without_company_contacts
 from langchain_aegis.privacy._health import scan_people
 from langchain_aegis.privacy._normalize import normalize, spans_to_original
@@ -135,6 +136,7 @@ def detect(text: str) -> list[Finding]:
     scan_people(text, spans)
     resolved = without_company_contacts(text, _resolve(spans))  # reads names: before the text's caches go
     release(text)
+    release_tables(text)
     if not maps:
         return [Finding(entity, start, end) for entity, start, end in resolved]
     starts, ends = spans_to_original(maps, [start for _, start, _ in resolved], [end for _, _, end in resolved])

@@ -1,0 +1,128 @@
+"""A table's column header: the label of every cell under it.
+
+A value in a Markdown, CSV or TSV table has no label on its own line; the header row above
+names it. ``| requests | 2.31.0.1 |`` under ``| Package | Version |`` is a version, not an IP
+address; ``1,01512345678,3`` under ``id,sku,qty`` is a product number, not a phone. The number
+scanners ask only for a candidate that has passed every other test, so the walk up the table
+costs nothing on text without one.
+
+Hand-written: no table parser reads a header from inside a prompt's free text (``csv`` needs
+the table cut out first and knows neither Markdown nor where the table starts).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["column_header", "identifier_column", "release_tables", "version_column"]
+
+_SEPARATORS = ("|", "\t", ";", ",")
+_MAX_ROWS = 2_000  # rows walked up to a header; a longer table's cells keep their findings
+_MAX_HEADER = 40  # characters: a header is a label, not a sentence that happens to hold commas
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+# The last text's tables as walked so far: (separator, width) -> the blocks found, each its header
+# line's start and the lowest row known to belong to it. Without it, a CSV export of thousands of
+# phone numbers would walk up thousands of rows for each. Kept for one text (``release_tables``).
+_Blocks = dict[tuple[str, int], list[tuple[int, int]]]
+_NO_TABLES: tuple[str, _Blocks] = ("", {})
+_last = _NO_TABLES
+
+
+def release_tables(text: str) -> None:
+    """Forget the tables walked in ``text`` (at the end of a ``detect`` call)."""
+    global _last
+    if _last[0] is text:
+        _last = _NO_TABLES
+
+
+def column_header(text: str, pos: int) -> str | None:
+    """The lower-cased header of the table column holding ``text[pos]``; None outside a table.
+
+    The table is the block of consecutive lines with as many separators (``|``, tab, ``;``
+    or ``,``, whichever the line has most of) as the line at ``pos``; its first line is the
+    header (a Markdown table's ``|---|`` row has as many bars, so it is part of the block).
+    A line that is the first of its block, a header cell longer than a label, or a row of
+    another width has no header.
+    """
+    global _last
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : len(text) if end < 0 else end]
+    sep = max(_SEPARATORS, key=line.count)
+    width = line.count(sep)
+    if not width:
+        return None
+    if _last[0] is not text:
+        _last = (text, {})
+    blocks = _last[1].setdefault((sep, width), [])
+    header = _header_line(text, start, sep, width, blocks)
+    if header == start:
+        return None
+    header_end = text.find("\n", header)
+    cells = text[header:header_end].split(sep)
+    column = text.count(sep, start, pos)
+    if column >= len(cells):
+        return None
+    cell = cells[column].strip(" \t\r\"'*`_")
+    return cell.lower() if 0 < len(cell) <= _MAX_HEADER else None
+
+
+def _header_line(text: str, start: int, sep: str, width: int, blocks: list[tuple[int, int]]) -> int:
+    """The start of the first line of the block holding the line at ``start``, walked up at most once."""
+    for top, bottom in blocks:
+        if top <= start <= bottom:
+            return top
+    header = start
+    for _ in range(_MAX_ROWS):
+        if header == 0:
+            break
+        above = text.rfind("\n", 0, header - 1) + 1
+        if text.count(sep, above, header - 1) != width:
+            break
+        header = above
+        for k, (top, bottom) in enumerate(blocks):
+            if header == bottom:  # a row walked before: its block's header is this one's
+                blocks[k] = (top, start)
+                return top
+    blocks.append((header, start))
+    return header
+
+
+_VERSION_WORDS = frozenset(
+    {"version", "versions", "release", "build", "firmware", "revision", "rev", "ver", "patch", "patchlevel",
+     "versionsnummer", "versionsstand", "softwarestand", "firmwarestand", "kernel"}
+)  # fmt: skip
+
+
+def version_column(text: str, pos: int) -> bool:
+    """Whether the value at ``pos`` stands under a header naming a version (``Version``, ``Firmware``, ``Build``)."""
+    header = column_header(text, pos)
+    return header is not None and not _VERSION_WORDS.isdisjoint(_WORD.findall(header))
+
+
+# Columns of numbers that are a thing's, not a line to call. Whole words of the header, so
+# "Telefonnummer", "Mobile ID" or "Phone (order desk)" are not among them (a phone word wins).
+_IDENTIFIER_WORDS = frozenset(
+    {"id", "ids", "sku", "ean", "gtin", "upc", "isbn", "asin", "pzn", "mpn", "item", "items", "product", "produkt",
+     "artikel", "artikelnummer", "artikelnr", "art", "order", "orders", "bestellung", "bestellnummer", "bestellnr",
+     "auftrag", "auftragsnummer", "auftragsnr", "invoice", "rechnung", "rechnungsnummer", "rechnungsnr", "serial",
+     "seriennummer", "serien", "sn", "part", "teilenummer", "batch", "charge", "chargennummer", "lot", "barcode",
+     "tracking", "sendungsnummer", "ticket", "hash", "checksum", "timestamp", "epoch", "ts", "uid", "uuid", "key",
+     "qty", "quantity", "menge", "anzahl", "count", "amount", "betrag", "price", "preis", "total", "summe",
+     "bytes", "size", "duration", "latency", "ms", "ns", "offset", "seq", "sequence", "index", "row"}
+)  # fmt: skip
+_PHONE_WORDS = re.compile(r"tel|phone|fon|mobil|handy|fax|cell|kontakt|contact|ruf|call|whatsapp|sms")
+
+
+def identifier_column(text: str, pos: int) -> bool:
+    """Whether the value at ``pos`` stands under a header naming an identifier or a quantity, not a phone.
+
+    ``id``, ``SKU``, ``Order No``, ``Artikelnummer``, ``qty``: a number there is a product's or a
+    record's. A header with a phone word (``Tel``, ``Mobile``, ``Kontakt``) is never one.
+    """
+    header = column_header(text, pos)
+    if header is None or _PHONE_WORDS.search(header) is not None:
+        return False
+    return not _IDENTIFIER_WORDS.isdisjoint(_WORD.findall(header))
