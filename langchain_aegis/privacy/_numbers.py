@@ -217,6 +217,13 @@ def digit_count_of(text: str, s: int, e: int) -> int:
     return sum(1 for c in text[s:e] if c.isdecimal())
 
 
+_PUBLIC_RESOLVERS = frozenset(
+    {"1.1.1.1", "1.0.0.1", "8.8.8.8", "8.8.4.4", "9.9.9.9", "149.112.112.112", "208.67.222.222", "208.67.220.220",
+     "1.1.1.2", "1.0.0.2", "1.1.1.3", "1.0.0.3", "9.9.9.10", "94.140.14.14", "94.140.15.15", "76.76.2.0"}
+)  # fmt: skip
+"""Cloudflare's, Google's, Quad9's, OpenDNS's and AdGuard's resolvers: in configs and docs, never a person."""
+
+
 def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
     im = p.IPV4.match(raw)
     if im is None or (im.end() < len(raw) and raw[im.end()] != "/"):
@@ -230,6 +237,8 @@ def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
     end = s + im.end()
     if end < len(text) and text[end] == "/":
         return  # a CIDR block names a network, not a connection
+    if im.group() in _PUBLIC_RESOLVERS:
+        return  # a public DNS resolver's anycast address is a service everyone uses, no one's connection
     address = ipaddress.IPv4Address(im.group())
     if not address.is_global or address.is_multicast:
         return  # RFC 1918, CGNAT, link-local, documentation, multicast: machines, not people

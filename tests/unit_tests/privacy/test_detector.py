@@ -149,6 +149,7 @@ INVALID = [
     ("IP_ADDRESS", "from 2001:db8:85a3::8a2e:370:7334."),  # documentation range
     ("IP_ADDRESS", "pods 10.244.0.0/16 and CGNAT 100.64.1.2"),
     ("IP_ADDRESS", "version 2.1.0.0"),
+    ("IP_ADDRESS", "nameserver 1.1.1.1\nnameserver 8.8.4.4"),  # public resolvers: a service, nobody's line
     ("EMAIL", "assert notify('user@example.com')"),  # RFC 2606: nobody's
     ("PHONE", "Belegnummer 0071/204518"),  # not a valid German number
     ("PHONE", "Call (212) 555-0147"),  # 555-01xx: fiction
