@@ -22,11 +22,11 @@ _MAX_HEADER = 40  # characters: a header is a label, not a sentence that happens
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-# The last text's tables as walked so far: (separator, width) -> the blocks found, each its header
-# line's start and the lowest row known to belong to it. Without it, a CSV export of thousands of
-# phone numbers would walk up thousands of rows for each. Kept for one text (``release_tables``).
-_Blocks = dict[tuple[str, int], list[tuple[int, int]]]
-_NO_TABLES: tuple[str, _Blocks] = ("", {})
+# The last text's tables as walked so far: (separator, width) -> each row walked, by where it starts,
+# with where its header starts. Without it, a CSV export of thousands of phone numbers would walk up
+# thousands of rows for each. Kept for one text (``release_tables``).
+_Rows = dict[tuple[str, int], dict[int, int]]
+_NO_TABLES: tuple[str, _Rows] = ("", {})
 _last = _NO_TABLES
 
 
@@ -54,10 +54,10 @@ def column_header(text: str, pos: int) -> str | None:
     width = line.count(sep)
     if not width:
         return None
-    if _last[0] is not text:
-        _last = (text, {})
-    blocks = _last[1].setdefault((sep, width), [])
-    header = _header_line(text, start, sep, width, blocks)
+    memo = _last  # one reference: another thread may replace ``_last`` with its own text's
+    if memo[0] is not text:
+        memo = _last = (text, {})
+    header = _header_line(text, start, sep, width, memo[1].setdefault((sep, width), {}))
     if header == start:
         return None
     header_end = text.find("\n", header)
@@ -69,11 +69,12 @@ def column_header(text: str, pos: int) -> str | None:
     return cell.lower() if 0 < len(cell) <= _MAX_HEADER else None
 
 
-def _header_line(text: str, start: int, sep: str, width: int, blocks: list[tuple[int, int]]) -> int:
-    """The start of the first line of the block holding the line at ``start``, walked up at most once."""
-    for top, bottom in blocks:
-        if top <= start <= bottom:
-            return top
+def _header_line(text: str, start: int, sep: str, width: int, rows: dict[int, int]) -> int:
+    """The start of the first line of the block holding the line at ``start``; each row is walked once."""
+    header = rows.get(start)
+    if header is not None:
+        return header
+    walked = [start]
     header = start
     for _ in range(_MAX_ROWS):
         if header == 0:
@@ -81,12 +82,14 @@ def _header_line(text: str, start: int, sep: str, width: int, blocks: list[tuple
         above = text.rfind("\n", 0, header - 1) + 1
         if text.count(sep, above, header - 1) != width:
             break
+        known = rows.get(above)
+        if known is not None:  # a row walked before: its header is this one's
+            header = known
+            break
         header = above
-        for k, (top, bottom) in enumerate(blocks):
-            if header == bottom:  # a row walked before: its block's header is this one's
-                blocks[k] = (top, start)
-                return top
-    blocks.append((header, start))
+        walked.append(above)
+    for row in walked:
+        rows[row] = header
     return header
 
 
