@@ -32,6 +32,7 @@ from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._case import recase, recase_around, uncased
+from langchain_aegis.privacy._drugs import drug_terms
 from langchain_aegis.privacy._en_addresses import en_addresses
 from langchain_aegis.privacy._names import CUES, Person, addressee, cue_persons, lexicon_persons
 from langchain_aegis.privacy._numbers import Span
@@ -100,6 +101,8 @@ def scan_people(text: str, out: list[Span]) -> None:
     written = text  # as typed: a party's name is told from an adjective by its capital
     typed_in_case = not uncased(text)
     text = recase_around(text, terms + streets, _REACH, low, words) if typed_in_case else recase(text)
+    # In cased text, capitals that re-casing gave a lower-case stretch are no writer's ("the output is very long").
+    recased_from = written if typed_in_case and text is not written else None
     # The lower-cased text is the same after re-casing.
     cues = cue_persons(text, low, words) + more_persons(text, low, words)
     health: list[tuple[int, int]] = []
@@ -110,6 +113,7 @@ def scan_people(text: str, out: list[Span]) -> None:
             continue  # "SSH key fingerprint", "diagnostics_channel", "No-op", "die linke Spalte"
         (special if low[ts:te] in p.SPECIAL_KEYWORDS else health).append(span)
     health += _icd_codes(text, low, words)
+    health += drug_terms(low, words)  # "Amlodipin", "gabapentin": a drug's INN stem or its name
     used: set[tuple[int, int]] = set()
     old: list[list[int]] = []  # the old years, found at the first person that needs them
     dead: set[str] = set()  # surnames of the historical persons, once the old years are known
@@ -144,7 +148,7 @@ def scan_people(text: str, out: list[Span]) -> None:
     # A clinical document (a letter with several distinct health terms) is about the
     # person it names, however far the diagnoses stand from the name in its head.
     clinical = n <= _LETTER and len({low[a:b] for a, b in health}) >= 3
-    head = lexicon_persons(text, 0, min(n, 400)) if clinical else []
+    head = lexicon_persons(text, 0, min(n, 400), None, recased_from) if clinical else []
     letter = [q for q in cues + head if not historical(q)] if clinical and health else []
     for terms, entity in ((health, "HEALTH"), (special, "SPECIAL_CATEGORY")):
         for ts, te in terms:
@@ -152,7 +156,9 @@ def scan_people(text: str, out: list[Span]) -> None:
             if clinical and entity == "HEALTH":
                 persons = [q for q in letter if q[1] <= ts or q[0] >= te]
             else:
-                persons = _overlapping(cues, cue_starts, longest, lo, hi) + lexicon_persons(text, lo, hi, memo)
+                persons = _overlapping(cues, cue_starts, longest, lo, hi) + lexicon_persons(
+                    text, lo, hi, memo, recased_from
+                )
                 persons = [q for q in persons if (q[1] <= ts or q[0] >= te) and not historical(q)]
             if persons:
                 out.append((entity, ts, te))
@@ -162,7 +168,9 @@ def scan_people(text: str, out: list[Span]) -> None:
         _lab_values(text, cues, out)
     for a, b in _addresses(text, streets, runs):
         lo = max(0, a - 80)
-        persons = cues[bisect_left(cue_starts, lo) : bisect_left(cue_starts, a)] + lexicon_persons(text, lo, a, memo)
+        persons = cues[bisect_left(cue_starts, lo) : bisect_left(cue_starts, a)] + lexicon_persons(
+            text, lo, a, memo, recased_from
+        )
         if not persons:
             named = addressee(text, a)
             persons = [named] if named else []

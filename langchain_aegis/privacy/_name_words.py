@@ -186,7 +186,8 @@ SOFTWARE = frozenset(
      "GitLab", "GitHub", "Atlassian", "Jira", "Confluence", "Zoom", "Outlook", "Excel", "PowerPoint",
      "OneDrive", "SharePoint", "Office", "Adobe", "Acrobat", "VMware", "Citrix", "OpenSSL", "OpenSSH", "GNU",
      "Kernel", "Server", "Enterprise", "Workstation", "Studio", "Runtime", "Toolkit", "SDK", "Framework",
-     "Browser", "Firmware", "Plugin", "Extension", "Edition", "Cloud", "Desktop", "Mobile", "Client"}
+     "Browser", "Firmware", "Plugin", "Extension", "Edition", "Cloud", "Desktop", "Mobile", "Client",
+     "Bot", "Robot", "Daemon", "Automation"}
 )  # fmt: skip
 
 BRANDS_AFTER_TITLE = frozenset(
@@ -315,9 +316,9 @@ NOUN_ENDINGS = (
 # Cues, each a literal first (the salutations are the old SALUTATION prefilter, widened).
 CUE_WORDS = (
     "Herr", "Herrn", "Frau", "Dr", "Prof", "Mr", "Mrs", "Ms", "Miss", "Mx", "Patient", "Patientin", "patient",
-    "patientin", "Pt", "Name", "Nachname", "Vorname", "Mitarbeiter", "Mitarbeiterin", "Employee", "Bewohner",
-    "Bewohnerin", "Klient", "Klientin", "Versicherte", "Versicherter", "Versicherten", "Kunde", "Kundin", "Hallo",
-    "Hi", "Hey", "Liebe", "Lieber", "Lieben", "Dear", "Sehr geehrte", "Sehr geehrter", "Sehr geehrten",
+    "patientin", "Patienten", "Pt", "Name", "Nachname", "Vorname", "Mitarbeiter", "Mitarbeiterin", "Employee",
+    "Bewohner", "Bewohnerin", "Klient", "Klientin", "Versicherte", "Versicherter", "Versicherten", "Kunde", "Kundin",
+    "Hallo", "Hi", "Hey", "Liebe", "Lieber", "Lieben", "Dear", "Sehr geehrte", "Sehr geehrter", "Sehr geehrten",
     "Guten Tag", "Moin", "Servus",
     # Cues that also are ordinary words or abbreviations ("Pat. pending", "Mag." for Magazin, "Fr." for
     # Freitag, "Kontaktperson: Vertrieb"): a name after them counts only if the lexicon knows it (KNOWN_ONLY).
@@ -326,13 +327,20 @@ CUE_WORDS = (
     "Ansprechpartnerin", "Kontaktperson", "Kontakt", "Versicherungsnehmer", "Versicherungsnehmerin", "Zeuge",
     "Zeugin", "Betr", "Betreff", "Applicant", "Tenant", "Landlord", "Beneficiary", "Guardian", "Policyholder",
     "Next of kin", "Next of Kin", "Contact person", "Contact Person", "Emergency contact", "Emergency Contact",
+    "Cardholder", "Card holder", "Card Holder", "Account holder", "Account Holder", "Kontoinhaber", "Kontoinhaberin",
+    "Karteninhaber", "Karteninhaberin", "Passenger", "Student", "Schüler", "Schülerin", "Spouse", "Ehepartner",
+    "Ehepartnerin", "Insured", "Guest", "Reporter", "Assignee", "Requester", "Recipient", "Empfänger",
+    "Empfängerin", "Teilnehmer", "Teilnehmerin", "Fahrer", "Fahrerin", "Halter", "Halterin", "Bearbeiter",
+    "Bearbeiterin", "Inhaber", "Inhaberin", "Assigned to",
 )  # fmt: skip
 KNOWN_ONLY = frozenset(CUE_WORDS[CUE_WORDS.index("Hr") :])
 # Form fields only a person fills (a company is told by its suffix); "Kontaktperson: Vertrieb Nord" is not one.
 PERSON_ROLES = frozenset(
     {"Mieter", "Mieterin", "Antragsteller", "Antragstellerin", "Bewerber", "Bewerberin", "Versicherungsnehmer",
      "Versicherungsnehmerin", "Zeuge", "Zeugin", "Applicant", "Tenant", "Policyholder", "Beneficiary", "Guardian",
-     "Next of kin", "Next of Kin", "Pat"}
+     "Next of kin", "Next of Kin", "Pat", "Cardholder", "Card holder", "Card Holder", "Account holder",
+     "Account Holder", "Kontoinhaber", "Kontoinhaberin", "Karteninhaber", "Karteninhaberin", "Passenger", "Spouse",
+     "Ehepartner", "Ehepartnerin", "Insured", "Student", "Schüler", "Schülerin"}
 )  # fmt: skip
 NEEDS_DOT = frozenset({"Hr", "Hrn", "Fr", "Pat", "Mag", "Ing", "Doz", "Prim", "Betr"})
 GREETINGS = frozenset({"Hallo", "Hi", "Hey", "Liebe", "Lieber", "Dear", "Moin", "Servus", "Guten Tag"})

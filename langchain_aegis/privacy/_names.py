@@ -60,6 +60,7 @@ __all__ = [
     "is_first_name",
     "is_known",
     "lexicon_persons",
+    "name_pair",
     "surnames",
     "whole_name",
 ]
@@ -206,6 +207,8 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
             and not _LABEL_END.match(text, m.end())
         ):
             continue  # "Employee Assistance Program", "Patient Engagement Team": a programme, not a person
+        if cue == "Patienten" and not known and _noun_shaped(words[0]):
+            continue  # "Patienten Aufklärung", "Patienten Diabetes": the plural before a noun, not a surname
         if cue in _NAME_LABELS and not known:
             # "Name Server", "Name.Variable", "Name: PyJWT": a field label introduces a name as its
             # value (after ":", a tab or a line break), and an identifier is not one.
@@ -214,7 +217,7 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
         if (cue in GREETINGS or cue in KNOWN_ONLY or cue in ("Hi", "Hey", "Kunde", "Kundin")) and not known:
             # "Hallo Anna", "Dear John", "Kontaktperson: Hans Müller": the cue needs a name the lexicon knows;
             # a form field for a person's role holds a first name and a surname ("Mieter: Asger Baastrup").
-            if not (cue in PERSON_ROLES and _ROLE_END.match(text, m.end()) and _name_pair(words)):
+            if not (cue in PERSON_ROLES and _ROLE_END.match(text, m.end()) and name_pair(words)):
                 continue
         if len(words) > 1 and words[1] in NOT_NAMES:
             name_end = text.index(words[0], name_start) + len(words[0])
@@ -287,7 +290,7 @@ def whole_name(text: str, start: int, end: int, *, label: bool) -> tuple[int, in
     return start, end, core, surname_first
 
 
-def _name_pair(words: list[str]) -> bool:
+def name_pair(words: list[str]) -> bool:
     """Whether ``words`` read as a first name and a surname the lexicon does not know ("Asger Baastrup")."""
     return len(words) == 2 and _unknown_name_pair(*words) and not words[1].endswith(NOUN_ENDINGS)
 
@@ -325,12 +328,26 @@ _CLAUSE_START = frozenset("\n.!?;:")
 _POSSESSIVE_VERB = re.compile(r"[ ](?:hat|leidet|bekommt|nimmt|erhält|litt|klagt|has|takes|suffers|receives|had)[ ]")
 
 
+# Surname endings that look like a noun's: North German and Danish patronymics ("Thomsen", "Petersen";
+# not "Wesen", "Wissen", "Klassen"), Croatian "Horvat".
+_SURNAME_SHAPE = re.compile(r"[^aeiouäöüs]sen\Z|vat\Z")
+
+
+def _noun_shaped(word: str) -> bool:
+    """Whether a capitalised word not in the lexicon reads as a common noun (its ending) or a health term."""
+    if word in NOT_NAMES or (word.endswith(NOUN_ENDINGS) and _SURNAME_SHAPE.search(word) is None):
+        return True
+    return HEALTH_TERMS.match(word.lower()) is not None
+
+
 def _surname_like(text: str, start: int, word: str) -> bool:
     """An unknown capitalised word opening a clause, not shaped like a common noun ("Horvat hat ...")."""
     # The verb after the word first: one regex step that fails for almost every word.
     if not _POSSESSIVE_VERB.match(text, start + len(word)):
         return False
-    if len(word) < 4 or word.endswith(NOUN_ENDINGS) or word in NOT_NAMES or word in NOT_BEFORE_SURNAME:
+    if len(word) < 4 or word in NOT_NAMES or word in NOT_BEFORE_SURNAME:
+        return False
+    if word.endswith(NOUN_ENDINGS) and _SURNAME_SHAPE.search(word) is None:
         return False
     if HEALTH_TERMS.match(word.lower()):
         return False  # "Blutdruck hat sich ...", "Zielwert ist ...": a noun, not a name
@@ -382,7 +399,11 @@ def addressee(text: str, street_start: int) -> Person | None:
 
 
 def lexicon_persons(
-    text: str, lo: int, hi: int, memo: dict[tuple[int, int, int, int], Person | None] | None = None
+    text: str,
+    lo: int,
+    hi: int,
+    memo: dict[tuple[int, int, int, int], Person | None] | None = None,
+    written: str | None = None,
 ) -> list[Person]:
     """Names the lexicon recognises in ``text[lo:hi]``, without a cue.
 
@@ -395,6 +416,10 @@ def lexicon_persons(
         hi: where it ends.
         memo: what a word and the word after it gave in an earlier window of the same
             ``text`` (windows around nearby terms overlap); the caller keeps one per text.
+        written: the text as typed, where ``text`` is its re-cased copy (:mod:`._case`). A capital
+            that re-casing gave a word is no writer's signal: such a word starts a name only as a
+            lexicon first name or a lexicon surname opening a clause ("müller hat ..."), not as
+            any word before a surname ("very long") or an unknown pair before a verb ("given value is").
     """
     persons: list[Person] = []
     # Runs for every health term's window, so each word is read once (start, end, text).
@@ -403,35 +428,36 @@ def lexicon_persons(
     for i, (start, end, word) in enumerate(words):
         following = words[i + 1] if i < last_index else None
         if memo is None:
-            person = _lexicon_person(text, start, end, word, following)
+            person = _lexicon_person(text, start, end, word, following, written)
         else:
             # What a word gives depends on the text, the word and the next word of the window only.
             key = (start, end, following[0], following[1]) if following else (start, end, -1, -1)
             if key in memo:
                 person = memo[key]
             else:
-                person = memo[key] = _lexicon_person(text, start, end, word, following)
+                person = memo[key] = _lexicon_person(text, start, end, word, following, written)
         if person is not None:
             persons.append(person)
     return persons
 
 
 def _lexicon_person(
-    text: str, start: int, end: int, word: str, following: tuple[int, int, str] | None
+    text: str, start: int, end: int, word: str, following: tuple[int, int, str] | None, written: str | None = None
 ) -> Person | None:
     """The name that the capitalised ``word`` at ``[start, end)`` starts, given the word after it."""
     first, last = first_names(), surnames()
+    recased = written is not None and written[start] != text[start]  # a capital re-casing gave
     if following is not None:
         n_start, n_end, second = following
         gap = text[end:n_start]
         # "Anna Schmidt" (a known first name), "Ayşe Johnson" (a known surname), "Braun, Anna"
         # A hyphenated first name ("Hans-Peter Knoblauch") is known when each part is a first name.
         known = ((word in first or ("-" in word and is_first_name(word))) and second not in NOT_NAMES) or (
-            second in last and word not in NOT_NAMES and word not in NOT_BEFORE_SURNAME
+            not recased and second in last and word not in NOT_NAMES and word not in NOT_BEFORE_SURNAME
         )
         if gap == ", " and word in last and (second in first or text[n_end : n_end + 2] in (" (", ",", "\n", " *")):
             known = True  # "Braun, Anna", "Braun, Ayşe (geb. ...)"
-        elif not known and gap == " " and _unknown_name_pair(word, second):
+        elif not known and not recased and gap == " " and _unknown_name_pair(word, second):
             # "Ioana Brennecke is ...": two unknown capitalised words opening a clause.
             tail = text[n_end : n_end + 12].split(maxsplit=1)
             known = bool(tail) and tail[0].strip(",;:") in CLAUSE_VERBS
@@ -440,7 +466,9 @@ def _lexicon_person(
         if known and not is_excluded(text, start, n_end):
             return (start, n_end)
     # The possessive verb after the word is tested here, before the call that needs it.
-    if word in last or (_POSSESSIVE_VERB.match(text, end) is not None and _surname_like(text, start, word)):
+    if word in last or (
+        not recased and _POSSESSIVE_VERB.match(text, end) is not None and _surname_like(text, start, word)
+    ):
         tail = text[end : end + 14].split(maxsplit=2)
         if tail and tail[0].strip(",;:") in CLAUSE_VERBS and not is_excluded(text, start, end):
             head = text[max(0, start - 5) : start].lower().split()

@@ -272,7 +272,7 @@ _HEALTH_ARGS: dict[str, tuple[str, ...]] = dict(
         "miscarriage", "blood sugar", "biopsy", "surgery", "treated for", "hospitali", "infection",
         "diabetes", "asthma", "heart failure", "atrial fibrillation", "obesity", "hypothyroid", "sepsis",
         "anemia", "anaemia", "thrombosis", "seizure", "arthritis", "osteoporosis", "hepatitis", "fracture",
-        "lisinopril", "amlodipine", "warfarin", "metformin", "insulin", "sertraline", "fluoxetine", "statin",
+        "lisinopril", "amlodipine", "warfarin", "metformin", "insulin", "sertraline", "fluoxetine",
         "creatinine", "hemoglobin", "haemoglobin", "cholesterol", "discharge summary", "admitted with",
         "diagnosed", "positive for", "sick leave", "sick note", "disability", "rehab", "chemo", "overdose",
     ),

@@ -23,6 +23,7 @@ import re
 from collections.abc import Collection
 from datetime import date
 
+from langchain_aegis.privacy._field_labels import name_fields
 from langchain_aegis.privacy._name_words import NOT_BEFORE_SURNAME, NOT_NAMES
 from langchain_aegis.privacy._names import (
     CUES,
@@ -99,6 +100,7 @@ def more_persons(text: str, low: str | None = None, vocab: Collection[str] | Non
         persons += _after_name(text, low, names)
         persons += _name_fields(text, low, names)
         persons += _name_columns(text, low, names)
+        persons += name_fields(text, low, names)
     for keys, pattern in _BIRTH if hits else ():
         if not keys.isdisjoint(hits):
             persons += _before_birth_dates(text, low, pattern)

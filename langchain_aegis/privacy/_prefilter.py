@@ -200,14 +200,15 @@ class WordScan:
 
     Args:
         hint: a pattern for lower-cased words; it must find something in the
-            lower-cased form of every word the real pattern matches in.
+            lower-cased form of every word the real pattern matches in. Or a
+            test of a lower-cased word, for what a pattern does not say well.
     """
 
     __slots__ = ("_memo",)
 
-    def __init__(self, hint: re.Pattern[str]) -> None:
-        search = hint.search
-        self._memo: WordMemo[bool] = WordMemo(lambda word: True if search(word) is not None else None)
+    def __init__(self, hint: re.Pattern[str] | Callable[[str], bool]) -> None:
+        test = hint.search if isinstance(hint, re.Pattern) else hint
+        self._memo: WordMemo[bool] = WordMemo(lambda word: True if test(word) else None)
 
     def spans(self, low: str, words: set[str], folds: Mapping[str, str] | None = None) -> list[tuple[int, int]]:
         """The ``[start, end)`` of every whole-word occurrence of a hinted word, in order.
