@@ -49,7 +49,8 @@ _CONTACTS = frozenset({"PHONE", "EMAIL", "IBAN"})
 # "GmbH"; "ag" is no company); a register or VAT line in any case.
 _LEGAL_FORMS = frozenset(
     {"GmbH", "AG", "KG", "KGaA", "OHG", "UG", "SE", "eG", "Inc", "Ltd", "LLC", "LLP", "Corp", "PLC", "plc", "S.A",
-     "B.V", "N.V", "& Söhne", "& Sohn", "& Co"}
+     "B.V", "N.V", "& Söhne", "& Sohn", "& Co", "mbH", "gGmbH", "GesmbH", "GbR", "PartG", "Limited", "Corporation",
+     "Incorporated", "Oy", "Oyj", "S.r.l", "S.p.A", "SARL", "A/S", "ApS", "Pty", "S.L"}
 )  # fmt: skip
 _REGISTER_WORDS = ("e.k.", "e.v.", "ust-id", "ustid", "uid-nr", "vat reg", "registergericht", "handelsregister",
                    "company no")  # fmt: skip

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 
-from langchain_aegis.privacy._lexicon import ends_in_surname, first_names, surnames
+from langchain_aegis.privacy._lexicon import first_names, surnames
 
 __all__ = ["ROLE_WORDS", "nobodys"]
 
 _RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
+_SYSTEMD_UNITS = frozenset({"service", "socket", "timer", "target", "mount", "automount", "path", "slice", "scope",
+                            "device", "swap"})  # fmt: skip
 _RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost", "local", "localdomain", "internal", "arpa"})
 
 # The local part of an organisation's mailbox: RFC 2142's (abuse, noc, security, postmaster,
@@ -48,6 +51,13 @@ ROLE_WORDS = frozenset(
         "personalabteilung", "mail", "post", "poststelle", "buero", "büro", "sekretariat", "verwaltung", "empfang",
         "zentrale", "praxis", "kanzlei", "anmeldung", "termine", "termin", "dev", "developers", "devs", "oss",
         "opensource", "maintainers", "maintainer", "community", "staff", "general", "allgemein",
+        "ir", "investors", "investor", "relations", "pr", "dpo", "dsb", "purchasing", "procurement", "logistics",
+        "logistik", "shipping", "versand", "returns", "retoure", "retouren", "it", "ops", "operations", "finance",
+        "finanzen", "tax", "steuern", "export", "import", "booking", "bookings", "buchung", "reservations",
+        "reservierung", "reception", "rezeption", "events", "event", "partners", "partner", "partnerships",
+        "payments", "payment", "zahlungen", "claims", "schaden", "warranty", "garantie", "reklamation", "quality",
+        "qualitaet", "qm", "tech", "technik", "technical", "kundendienst", "auftrag", "auftraege", "angebote",
+        "quotes", "wholesale", "dispatch", "disposition", "lager", "warehouse", "ticket", "tickets", "servicedesk",
     }
 )  # fmt: skip
 # A mailing list is a project's name and one of these ("numpy-discussion", "bug-gnulib", "distutils-sig").
@@ -96,6 +106,8 @@ def nobodys(local: str, domain: str) -> bool:
 
 def _unpersonal(parts: list[str], domain: str) -> bool:
     tld = domain.rsplit(".", 1)[-1]
+    if tld in _SYSTEMD_UNITS:
+        return True  # "getty@tty1.service", "postgresql@15-main.service": a systemd template unit
     if tld in _RESERVED_TLDS or any(domain == d or domain.endswith("." + d) for d in _RESERVED_DOMAINS):
         return True
     if domain.startswith(_LIST_HOSTS) or any(domain == d or domain.endswith("." + d) for d in _LIST_DOMAINS):
@@ -118,7 +130,31 @@ def _personal_domain(domain: str) -> bool:
     ``hello@ronnypfannschmidt.de`` is one person's mailbox, and ``info@praxis-mueller.de``
     reaches Dr. Müller; a label that is the surname alone (``pustet.de``) is a company's.
     """
-    return any(ends_in_surname(label) for label in domain.split(".")[:-1])
+    return any(_glued_name(label) for label in domain.split(".")[:-1])
+
+
+_PRACTICES = frozenset({"praxis", "dr", "kanzlei", "zahnarzt", "arzt", "physio", "hausarzt", "anwalt", "ra"})
+
+
+def _glued_name(label: str) -> bool:
+    """Whether a domain label is an initial or a first name glued to a surname, or a practice's name.
+
+    ``jpadilla``, ``ronnypfannschmidt`` (a first name opens it), ``praxis-mueller``. Not a brand that
+    ends in a short surname (``rossmann`` is "Ross" and "Mann", ``greenfield`` ends in "Field"): after a
+    first name the surname must have five letters or more.
+    """
+    parts = label.split("-")
+    if len(parts) > 1 and any(a in _PRACTICES and b.capitalize() in surnames() for a, b in pairwise(parts)):
+        return True
+    firsts, lasts = first_names(), surnames()
+    for part in parts:
+        for i in range(1, len(part) - 3):
+            head, rest = part[:i], part[i:].capitalize()
+            if rest in lasts and (
+                i <= 2 or (len(rest) >= 5 and any(head[:j].capitalize() in firsts for j in range(3, i + 1)))
+            ):
+                return True
+    return False
 
 
 def _names_person(parts: list[str]) -> bool:

@@ -10,6 +10,7 @@ __all__ = [
     "BRANDS_AFTER_TITLE",
     "CLAUSE_VERBS",
     "CUE_WORDS",
+    "DETERMINERS",
     "EPONYMS",
     "GREETINGS",
     "KNOWN_ONLY",
@@ -271,6 +272,15 @@ NOT_BEFORE_SURNAME = frozenset(
         "Hof",
     ]
 )
+
+# Determiners and pronouns opening a sentence ("Ihre Bestellung wurde versandt.", "Name\n  Der Name der ...").
+DETERMINERS = frozenset(
+    """Der Die Das Den Dem Des Ein Eine Einen Einem Einer Eines Ihr Ihre Ihren Ihrem Ihrer Unser Unsere Unseren
+    Unserem Unserer Mein Meine Meinen Dein Deine Sein Seine Seinen Diese Dieser Dieses Diesen Diesem Jede Jeder Jedes
+    Alle Keine Kein Welche Welcher Jene The A An This That These Those Our Your My His Her Their Its Each Every Some
+    Any No All""".split()  # noqa: SIM905 - a word list reads better as text
+)
+NOT_BEFORE_SURNAME |= DETERMINERS
 
 CLAUSE_VERBS = frozenset(
     [

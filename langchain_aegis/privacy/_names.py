@@ -33,6 +33,7 @@ from langchain_aegis.privacy._name_words import (
     BRANDS_AFTER_TITLE,
     CLAUSE_VERBS,
     CUE_WORDS,
+    DETERMINERS,
     EPONYMS,
     GREETINGS,
     KNOWN_ONLY,
@@ -197,7 +198,9 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
             and not words[0].startswith("Kolleg")
             and _TITLE_BEFORE.search(text, a, name_start)
         )
-        if not surname and (words[0] in NOT_NAMES or (words[0].isupper() and len(words[0]) <= 4)):
+        if not surname and (
+            words[0] in NOT_NAMES or words[0] in DETERMINERS or (words[0].isupper() and len(words[0]) <= 4)
+        ):
             continue  # "Employee SSN", "Name: ID"
         known = surname_first or is_known(words[0])
         if (
@@ -212,7 +215,7 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
         if cue in _NAME_LABELS and not known:
             # "Name Server", "Name.Variable", "Name: PyJWT": a field label introduces a name as its
             # value (after ":", a tab or a line break), and an identifier is not one.
-            if not _LABEL_END.match(text, m.end()) or _IDENTIFIER.search(words[0]):
+            if not _LABEL_END.match(text, m.end()) or _IDENTIFIER.search(words[0]) or _thing_record(text, a):
                 continue
         if (cue in GREETINGS or cue in KNOWN_ONLY or cue in ("Hi", "Hey", "Kunde", "Kundin")) and not known:
             # "Hallo Anna", "Dear John", "Kontaktperson: Hans Müller": the cue needs a name the lexicon knows;
@@ -243,6 +246,23 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
 _GERMAN_PREPOSITIONS = frozenset({"zu", "zur", "zum", "vom"})  # "Frau vom Amt", "Herr Meier zur Kenntnis"
 _OLD_PARTICLES = frozenset({"von", "van", "de", "der", "zu"})
 _FIRST_AFTER_SURNAME = re.compile(rf",[ ]?({_NAME_WORD})(?=[ \t]*(?:[\r\n,;(]|\Z|[ ](?:geb|\*|born|\d)))")
+
+
+# Labels of a record about a thing (``pip show``, a product sheet, an inventory, a package's control file):
+# its "Name:" names the thing ("Name: Flask\nVersion: 3.0.2", "Name: Widget Pro\nModel: WP-300").
+_THING_LABELS = re.compile(
+    r"(?m)^[ \t]*(?:Version|Model|Modell|Summary|Home-?page|License|Lizenz|SKU|EAN|GTIN|Hersteller|Manufacturer"
+    r"|Vendor|Publisher|Architecture|Price|Preis|Artikelnummer|Category|Kategorie|Release|Requires|Required-by"
+    r"|Serial|Seriennummer|Firmware|Platform|Plattform|Package|Paket|Installed-Size|Depends)[ \t]*:"
+)
+_RECORD_REACH = 300
+
+
+def _thing_record(text: str, at: int) -> bool:
+    """Whether the "Name:" label at ``at`` opens or sits in a record about a thing (:data:`_THING_LABELS`)."""
+    lo, hi = max(0, at - _RECORD_REACH), min(len(text), at + _RECORD_REACH)
+    before, after = text.rfind("\n\n", lo, at), text.find("\n\n", at, hi)  # the record's own block only
+    return _THING_LABELS.search(text, lo if before < 0 else before, hi if after < 0 else after) is not None
 
 
 def is_known(word: str) -> bool:
@@ -457,7 +477,13 @@ def _lexicon_person(
         )
         if gap == ", " and word in last and (second in first or text[n_end : n_end + 2] in (" (", ",", "\n", " *")):
             known = True  # "Braun, Anna", "Braun, Ayşe (geb. ...)"
-        elif not known and not recased and gap == " " and _unknown_name_pair(word, second):
+        elif (
+            not known
+            and not recased
+            and gap == " "
+            and _unknown_name_pair(word, second)
+            and not second.endswith(NOUN_ENDINGS)
+        ):
             # "Ioana Brennecke is ...": two unknown capitalised words opening a clause.
             tail = text[n_end : n_end + 12].split(maxsplit=1)
             known = bool(tail) and tail[0].strip(",;:") in CLAUSE_VERBS

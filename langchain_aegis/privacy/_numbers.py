@@ -173,7 +173,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
                 dial = dialled(text, s)
             code = dial or (text.startswith("00", s) and code_first(text, s))
             _separated_numbers(text, s, raw, out, 2 if code else 0)
-            if digit_count in (12, 15):
+            if digit_count in (12, 13, 15):
                 _keyword_card(s, raw, low, out)
         if "*" in low[-3:]:
             starred_date(text, s, e, out)
@@ -184,15 +184,18 @@ _KEYWORD_CARD_REACH = 24
 
 
 def _keyword_card(s: int, raw: str, low: str, out: list[Span]) -> None:
-    """A Maestro card of twelve digits or a JCB card of fifteen starting 1800 or 2131, after a card word.
+    """A Maestro card of twelve digits, a Visa card of thirteen or a JCB card of fifteen starting 1800 or
+    2131, after a card word.
 
-    Their Luhn check alone would accept one in ten order numbers of that length, so a card word must
-    stand just before ("Kreditkarte 502091614615", "Card: 180023213224193").
+    Their Luhn check alone would accept one in ten order numbers of that length (and an EAN-13 barcode,
+    ``4003275849073``, is thirteen digits), so a card word must stand just before ("Kreditkarte
+    502091614615", "Visa 4222222222222", "Card: 180023213224193").
     """
     digits = raw if raw.isdecimal() else digits_of(raw)
     maestro = len(digits) == 12 and digits[:2] in ("50", "56", "57", "58", "63", "67")
+    visa = len(digits) == 13 and digits[0] == "4"
     jcb = len(digits) == 15 and digits[:4] in ("1800", "2131")
-    if (maestro or jcb) and _CARD_WORDS.search(low[-_KEYWORD_CARD_REACH:]) and luhn_ok(digits):
+    if (maestro or visa or jcb) and _CARD_WORDS.search(low[-_KEYWORD_CARD_REACH:]) and luhn_ok(digits):
         out.append(("CREDIT_CARD", s, s + len(raw)))
 
 
@@ -242,6 +245,8 @@ def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
     address = ipaddress.IPv4Address(im.group())
     if not address.is_global or address.is_multicast:
         return  # RFC 1918, CGNAT, link-local, documentation, multicast: machines, not people
+    if _HEADING_AFTER.match(text, end) and not text[text.rfind("\n", 0, s) + 1 : s].strip(" \t#*"):
+        return  # a numbered heading, not a login
     if octets[3] == 0 or _version_context(text, s) or _VERSION_AFTER.match(text, end) or version_column(text, s):
         return  # "x.y.0.0" names a network or a version (also under a table's Version header); a host ends not in .0
     out.append(("IP_ADDRESS", s, end))
@@ -257,7 +262,11 @@ _VERSION_BEFORE = re.compile(
     r"|(?:updat|upgrad|bump|downgrad)[a-z]*[ ][a-z]*[\-_0-9][\w.\-]*[ ]to[ ]\Z"  # "to" after a package only
     # A document's numbered parts: "RFC 5890, section 2.3.2.4", "Abschnitt 4.1.2.3"; CMake's "find_package(Foo ".
     r"|(?:section|sect\.|chapter|clause|abschnitt|kapitel|ziffer|§)[ ]?\Z|find_package\([\w\-]+[ ]\Z"
+    # "broken since 1.6.5.2", "seit Dpkg 1.4.1.17", "until 2.3.0.1": a release in a changelog's prose.
+    r"|(?:since|seit|until|prior[ ]to)[ ](?:[a-z][\w\-]*[ ])?\Z"
 )
+# A document's numbered heading at a line's start: "2.2.1.2 An Example of Context Format".
+_HEADING_AFTER = re.compile(r"\.?[ \t]+[A-ZÄÖÜ][a-zäöüß]")
 
 
 _VERSION_AFTER = re.compile(r"[ \-]?(?:style )?(?:version|release|build|-?rc|-?beta|-?alpha)", re.IGNORECASE)
@@ -277,7 +286,7 @@ def _separated_numbers(text: str, s: int, raw: str, out: list[Span], skip: int =
     if raw.isdecimal():  # one group: only the whole run can be a card or a tax ID, never an SSN
         if skip:
             return
-        if 13 <= len(raw) <= 19:
+        if 14 <= len(raw) <= 19:  # 13 digits: an EAN barcode as often as an old Visa card (_keyword_card)
             if raw[0] in _CARD_FIRST and luhn_ok(raw):
                 out.append(("CREDIT_CARD", s, s + len(raw)))
         elif len(raw) == 11 and de_tax_id_ok(raw):
@@ -313,7 +322,7 @@ def _separated_numbers(text: str, s: int, raw: str, out: list[Span], skip: int =
             tax_layout = tax_layout and plain
             if len(digits) < 9:
                 continue
-            if 13 <= len(digits) <= 19:
+            if 14 <= len(digits) <= 19:
                 if digits[0] in _CARD_FIRST and card_layout and luhn_ok(digits):
                     out.append(("CREDIT_CARD", start, b))
             elif len(digits) == 11:

@@ -33,9 +33,16 @@ _REFERENCE_BEFORE = re.compile(
     r"(?i:\bref\.?|reference|referenz|aktenzeichen|\baz\.|(?:beleg|rechnungs|kunden|auftrags|bestell|vorgangs|vertrags"
     r"|referenz|ticket|sendungs|artikel)(?:nummer|nr\.?)|(?:beleg|rechnung|invoice|order|auftrag|bestellung|kunden"
     r"|vorgang|ticket|case|vertrag|sendung|tracking)[ \t-]*(?:no\.?|nr\.?|number|nummer|#)"
-    r"|dfars|\bfar|\bcfr|§)[ \t]*[:#]?[ \t]*\Z"  # a regulation's clause: "DFARS 252.227-7014"
+    r"|dfars|\bfar|\bcfr|§"  # a regulation's clause: "DFARS 252.227-7014"
+    # A bank's routing or account number, a barcode, a serial or an account ID: "ABA routing: 026009593",
+    # "UPC: 060087361609", "--registry-ids 012345678910".
+    r"|routing(?:[ ]?(?:no\.?|number|#))?|\baba|\bupc|\bean(?:-13)?|gtin|isbn|\bimei|account(?:[ _-]?(?:ids?|no\.?"
+    r"|number|nr))?|registry-ids|kontonummer|konto-nr\.?|\bblz|serial(?:[ ](?:no\.?|number))?|seriennummer|s/n|\bsku"
+    r")[ \t]*[:#=]?[ \t]*\Z"
 )
-_REFERENCE_HINT = re.compile(r"ref|nr|no|numm|numb|#|az\.|far|cfr|§")  # literal-led: re skips ahead in C
+_REFERENCE_HINT = re.compile(  # literal-led: re skips ahead in C
+    r"ref|nr|no|numm|numb|#|az\.|far|cfr|§|rout|aba|upc|ean|gtin|isbn|imei|sku|acc|ids|konto|blz|seri|s/n"
+)
 
 
 def _reference_before(text: str, a: int) -> bool:
@@ -153,7 +160,12 @@ _ZIP4 = re.compile(r"[0-9]{5}-[0-9]{4}\Z")
 
 def _us_zip(text: str, a: int, candidate: str) -> bool:
     """Whether the candidate is a US ZIP+4 code after its state (``Boston, MA 02110-1301``)."""
-    return a >= 3 and text[a - 1] in " \n" and text[a - 3 : a - 1] in US_STATES and _ZIP4.match(candidate) is not None
+    if _ZIP4.match(candidate) is None:
+        return False
+    state_end = a
+    while state_end > a - 4 and state_end and text[state_end - 1] in " \t\n":
+        state_end -= 1  # "Boston, MA  02110-1301": the FSF's address has two spaces
+    return state_end < a and state_end >= 2 and text[state_end - 2 : state_end] in US_STATES
 
 
 _AFTER_SLASH = re.compile(r" / [0-9](?:[ \-]?[0-9])*")

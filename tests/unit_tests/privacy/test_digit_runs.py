@@ -223,7 +223,7 @@ def _separated_numbers_by_groups(text: str, s: int, raw: str) -> list[tuple[str,
                 continue
             b = starts[j] + len(groups[j])
             used = set(seps[i:j])
-            if 13 <= len(digits) <= 19:
+            if 14 <= len(digits) <= 19:  # 13 digits: a card only after a card word (an EAN barcode too)
                 if digits[0] in "23456" and used <= {" ", "-"} and checksums.luhn_ok(digits):
                     out.append(("CREDIT_CARD", starts[i], b))
             elif len(digits) == 11:
