@@ -258,6 +258,9 @@ _THING_LABELS = re.compile(
 _RECORD_REACH = 300
 
 
+_HOUSE_NUMBER_BEFORE = re.compile(r"(?:^|[\s,])[0-9]{1,5}[a-zA-Z]?[ ]\Z")
+
+
 def _thing_record(text: str, at: int) -> bool:
     """Whether the "Name:" label at ``at`` opens or sits in a record about a thing (:data:`_THING_LABELS`)."""
     lo, hi = max(0, at - _RECORD_REACH), min(len(text), at + _RECORD_REACH)
@@ -489,7 +492,9 @@ def _lexicon_person(
             known = bool(tail) and tail[0].strip(",;:") in CLAUSE_VERBS
         elif gap != " ":
             known = False
-        if known and not is_excluded(text, start, n_end):
+        # Not "17 Mill Lane": a word before a surname, after a house number, opens a street.
+        street = word not in first and _HOUSE_NUMBER_BEFORE.search(text, max(0, start - 8), start)
+        if known and not street and not is_excluded(text, start, n_end):
             return (start, n_end)
     # The possessive verb after the word is tested here, before the call that needs it.
     if word in last or (

@@ -229,13 +229,14 @@ def _switchboard(candidate: str) -> bool:
 
 
 def is_mobile(number: str) -> bool:
-    """Whether libphonenumber reads ``number`` as a mobile number (national numbers read as German)."""
+    """Whether libphonenumber reads ``number`` as a mobile number (national numbers read as German).
+
+    Not a number that may be either (``FIXED_LINE_OR_MOBILE``, as every North American one is): on a
+    company's letterhead its line is likelier than an employee's own phone.
+    """
     compact = "".join(c for c in number if c.isdecimal() or c == "+")
     try:
         parsed = phonenumbers.parse(compact, None if compact.startswith("+") else "DE")
     except phonenumbers.NumberParseException:
         return False
-    return phonenumbers.number_type(parsed) in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    )
+    return phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE

@@ -113,3 +113,20 @@ def test_a_name_label_in_a_record_about_a_thing_is_no_person(text: str) -> None:
 )
 def test_a_name_label_in_a_persons_record_stays_found(text: str) -> None:
     assert "PERSON" in {entity for entity, _ in found(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Northbridge Packaging Ltd.\n17 Mill Lane\nLeeds LS10 1AB\nUnited Kingdom\nPhone +44 113 496 0877",
+        "Greenfield Supplies LLC\n1200 Commerce Drive, Suite 400\nColumbus, OH 43215\nUSA\nPhone +1 614 228 9100",
+    ],
+)
+def test_an_english_letterhead_is_the_companys(text: str) -> None:
+    # "Mill Lane" after its house number is a street, not a person; a North American number may be
+    # a landline or a mobile, and on a letterhead it is the company's.
+    assert found(text) == []
+
+
+def test_a_name_after_a_list_number_stays_a_name() -> None:
+    assert ("HEALTH", "Anna Schmidt") in found("1 Anna Schmidt hat Diabetes")

@@ -51,9 +51,15 @@ def _reference_edits(
         if dm is None:
             continue
         dots = list(obf._DOT_IN_DOMAIN.finditer(text, dm.start(1), dm.end(1)))
+        domain_end = dm.end(1)
+        for k, d in enumerate(dots):  # a sentence's end: a dot and a space before a word that is no TLD
+            label_end = dots[k + 1].start() if k + 1 < len(dots) else dm.end(1)
+            if d.group()[0] == "." and d.group()[1:].isspace() and text[d.end() : label_end].lower() not in obf._TLDS:
+                dots, domain_end = dots[:k], d.start()
+                break
         if not dots:
             continue
-        tld = text[dots[-1].end() : dm.end(1)]
+        tld = text[dots[-1].end() : domain_end]
         if not tld.isalpha() or len(tld) < 2:
             continue
         obfuscated_dot = any(d.group() != "." for d in dots)
