@@ -195,11 +195,11 @@ _DOB = (
         "birth_date",
         "birth-date",
     ),
-    ("geb.", "geb", "dob", "d.o.b.", "born", "gebdat"),
+    ("geb.", "geb", "dob", "d.o.b.", "d.o.b", "born", "gebdat", "b.", "bday", "b-day"),
 )
 _DOB_YEAR = (
     ("jahrgang", "geboren", "geburtsjahr", "year of birth", "born in"),
-    ("geb.", "born", "geb", "jg.", "jg", "b."),
+    ("geb.", "born", "geb", "jg.", "jg", "b.", "dob", "d.o.b.", "d.o.b"),
 )
 _RECORD = (
     (

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from langchain_aegis.privacy._en_addresses import US_STATES
 from langchain_aegis.privacy._patterns import keyword_pattern
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
@@ -205,22 +206,31 @@ _DISTRICTS = frozenset(
 _PLATE_TAIL = re.compile(r"-([A-Z]{1,2}) ?([1-9][0-9]{0,3})([EH]?)(?![\w\-])")
 _PLATE = re.compile(r"([A-ZÄÖÜ]{1,3})[\- ]([A-Z]{1,2})[ \-]?([1-9][0-9]{0,3})([EH]?)(?![\w\-])")
 _PLATE_WORDS = ("Kennzeichen", "kennzeichen", "KFZ", "Kfz", "kfz", "licence plate", "license plate", "number plate")
+_STATE_DL_WORDS = (" dl ", "license:", "licence:")  # lower-cased: the gate of _STATE_DL
 _DL_WORDS = (
     "river's licen", "river licen", "rivers licen", "river’s licen", "riving licen", "river's Licen",
     "river License", "rivers License", "RIVER'S LICEN", "RIVER LICEN", "DL#", "DL #", "DL No", "DL no", "DLN",
-    "ührerschein", "ÜHRERSCHEIN",
+    "ührerschein", "ÜHRERSCHEIN", "DL:", "DL Nr", "river_licen", "rivers_licen", "riving_licen", "river-licen",
+    "DriverLicen", "driverLicen", "DriversLicen", "driversLicen",
 )  # fmt: skip
-_DL_VALUE = re.compile(
-    r"[^\n]{0,24}?(?:no\.?|nr\.?|number|nummer|#|:)\s*([A-Z]{0,2}[0-9][0-9A-Z\- ]{3,16}[0-9A-Z])(?![\w])"
-    r"|[^\n]{0,12}?\b([A-Z]{0,2}[0-9][0-9\-]{4,16}[0-9])(?![\w])",
-    re.IGNORECASE,
+# Washington's "WDL" + 9 characters; elsewhere letters then digits ("D1234567", "602 276 320", "R557-675-14-837-5").
+_DL_NUMBER = r"(WDL[A-Z0-9*]{9}|[A-Z]{0,2}[0-9][0-9A-Z\- ]{3,16}[0-9A-Z])"
+_DL_VALUE = re.compile(  # the number in capitals and digits; the words before it in any case
+    rf"[^\n]{{0,24}}?(?i:no\.?|nr\.?|number|nummer|#|:|,)\s*(?:[A-Z]{{2}}[ ]+)?(?i:{_DL_NUMBER})(?![\w])"
+    rf"|\s+(?:[A-Z]{{2}}[ ]+)?{_DL_NUMBER}(?![\w])"
+    r"|[^\n]{0,12}?\b(?:[A-Z]{2}[ ]+)?([A-Z]{0,2}[0-9][0-9\- ]{4,16}[0-9])(?![\w])"
+)
+# A US state's code before "DL" or after "License:" ("Photo ID: CA DL K2480609", "License: NY 770 036 403"):
+# a state's licence, where "License:" alone is as often software's.
+_STATE_DL = re.compile(
+    rf"\b([A-Z]{{2}})[ ]DL[ ]+(?:#[ ]?)?{_DL_NUMBER}(?![\w])|\bLicen[cs]e:[ ]+([A-Z]{{2}})[ ]+{_DL_NUMBER}(?![\w])"
 )
 
 
 # Every plate and licence word, lower-cased: found through the text's distinct words (see
 # :mod:`._prefilter`), so a text without any of them skips the str.find per word below. A word
 # written in any case lowers to one of these, so none is missed.
-_ANY_WORD_TEXT = tuple({w.lower() for w in (*_PLATE_WORDS, *_DL_WORDS)})
+_ANY_WORD_TEXT = tuple({w.lower() for w in (*_PLATE_WORDS, *_DL_WORDS, *_STATE_DL_WORDS)})
 _ANY_WORD = KeywordScan(keyword_pattern(substrings=_ANY_WORD_TEXT), _ANY_WORD_TEXT)
 
 
@@ -253,8 +263,13 @@ def scan_plates_and_licences(text: str, out: list[Span]) -> None:
         while i != -1:
             dl = _DL_VALUE.match(text, i + len(word), min(n, i + len(word) + 60))
             if dl:
-                group = 1 if dl.group(1) else 2
+                group = next(k for k in (1, 2, 3) if dl.group(k))
                 value = dl.group(group)
-                if sum(c.isdecimal() for c in value) >= 4:
+                if sum(c.isdecimal() for c in value) >= 4 or value.upper().startswith("WDL"):
                     out.append(("DRIVER_LICENSE", dl.start(group), dl.end(group)))
             i = text.find(word, i + 1)
+    if " DL " in text or "License:" in text or "Licence:" in text:
+        for m in _STATE_DL.finditer(text):
+            state, group = (m.group(1), 2) if m.group(1) else (m.group(3), 4)
+            if state in US_STATES:
+                out.append(("DRIVER_LICENSE", m.start(group), m.end(group)))

@@ -63,6 +63,16 @@ def _reference_edits(
         if not tld.isalpha() or len(tld) < 2:
             continue
         obfuscated_dot = any(d.group() != "." for d in dots)
+        spelled_dot = any(d.group().strip() != "." or d.group()[0].isspace() for d in dots)
+        word = text[head:a]
+        mailbox = any(c in word for c in "._+-") or any(c.isdecimal() for c in word) or word.lower() in plain_at_ok
+        if (
+            obfuscated_dot
+            and not spelled_dot
+            and not tld.islower()
+            and (sep == "@" or not mailbox or tld.lower() not in obf._TLDS)
+        ):
+            continue  # a sentence's end before a capitalised word, as email_edits reads it
         if sep in (" at ", " AT "):
             word = text[head:a]
             mailbox = any(c in word for c in "._+-") or any(c.isdecimal() for c in word) or word.lower() in plain_at_ok
