@@ -62,3 +62,14 @@ def test_a_birth_date_after_a_short_keyword(text: str, value: str) -> None:
 
 def test_an_initial_b_before_a_year_is_no_birth_keyword() -> None:
     assert found("Burrill B. Crohn described it in 1932") == []
+
+
+@pytest.mark.parametrize("plate", ["HRO-WM 3309", "SR-ZA 9393", "HAL-K 12", "WHV-AB 99", "DEG-X 7", "TR-AB 123"])
+def test_a_plate_of_any_german_district_without_a_keyword(plate: str) -> None:
+    # The district list had the 174 largest districts; the KBA's list has about 700 codes.
+    assert found(f"Unfallgegner {plate}, silberner Opel Astra") == [("DE_LICENSE_PLATE", plate)]
+
+
+@pytest.mark.parametrize("text", ["MS-DOS 6.22", "ISO-IEC 27001", "UTF-8 encoded", "HP-UX 11", "XYZ-AB 12"])
+def test_a_hyphenated_code_that_is_no_district_is_no_plate(text: str) -> None:
+    assert found(text) == []
