@@ -24,7 +24,7 @@ __all__ = ["scan_plates_and_licences"]
 
 Span = tuple[str, int, int]
 
-_PLATE_TAIL = re.compile(r"-([A-Z]{1,2}) ?([1-9][0-9]{0,3})([EH]?)(?![\w\-])")
+_PLATE_TAIL = re.compile(r"-([A-Z]{1,2}) ?([1-9][0-9]{0,3})([EH]?)(?![\w\-]|\.[0-9])")  # not "HP-UX 11.31"
 _PLATE = re.compile(r"([A-ZÄÖÜ]{1,3})[\- ]([A-Z]{1,2})[ \-]?([1-9][0-9]{0,3})([EH]?)(?![\w\-])")
 _PLATE_WORDS = ("Kennzeichen", "kennzeichen", "KFZ", "Kfz", "kfz", "licence plate", "license plate", "number plate")
 _STATE_DL_WORDS = (" dl ", "license:", "licence:")  # lower-cased: the gate of _STATE_DL
