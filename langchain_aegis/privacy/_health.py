@@ -220,8 +220,8 @@ def _addresses(text: str, streets: list[tuple[int, int]], runs: list[tuple[int, 
     # Postcode and city ("10115 Berlin"), with the street line before it ("Am Markt 19, ").
     for m in _postcodes(text, runs):
         a = m.start()
-        if a and (text[a - 1].isalnum() or text[a - 1] in "-/.,:"):
-            continue
+        if a and (text[a - 1].isalnum() or text[a - 1] in "-/.,:") and not _COUNTRY_BEFORE.search(text, 0, a):
+            continue  # a number's tail, not a postcode; but "CH-6900 Lugano", "D-10115 Berlin" are
         street = p.STREET_BEFORE.search(text, max(0, a - 60), a)
         if street:
             found.append((street.start(), m.end()))
@@ -234,6 +234,9 @@ def _addresses(text: str, streets: list[tuple[int, int]], runs: list[tuple[int, 
             if sm and sm.start() <= h < sm.end():
                 found.append(sm.span())
     return found
+
+
+_COUNTRY_BEFORE = re.compile(r"(?<![\w\-])(?:CH|D|A|DE|AT)-\Z")
 
 
 def _postcodes(text: str, runs: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
@@ -327,8 +330,14 @@ def _old_years(text: str) -> list[int]:
             pos = max(0, y - _YEAR_PREFIX_REACH)
             while pos and (text[pos - 1].isalnum() or text[pos - 1] == "_"):
                 pos -= 1
-            if _YEAR_AFTER.search(text, pos, y) and not p.STREET_BEFORE.search(text, max(0, y - 60), y):
-                years.append(y)  # "Korekamp 5 in 1010 Wien": an Austrian postcode after a street, no year
+            if (
+                _YEAR_AFTER.search(text, pos, y)
+                and not p.STREET_BEFORE.search(text, max(0, y - 60), y)
+                and not p.EN_STREET.match(text, y)
+            ):
+                # Not "Korekamp 5 in 1010 Wien" (an Austrian postcode after a street) nor "John Smith -
+                # 1428 Elm Street" (a house number before its street).
+                years.append(y)
     return years
 
 

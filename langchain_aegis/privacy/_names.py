@@ -394,7 +394,7 @@ def _unknown_name_pair(a: str, b: str) -> bool:
 _LIVES = r"(?:wohnhaft|wohnt|of|living at|lives at|lives in|resides at|residing at|resident at)"
 _BEFORE_ADDRESS = re.compile(
     rf"({_NAME_WORD}(?:[ ](?:{_PARTICLE}[ ]){{0,3}}{_NAME_WORD}){{1,2}})(?:,[ ]?(?:{_LIVES}[ ]+)?|[ ]+"
-    rf"{_LIVES}[ ]+(?:in[ ]+)?|[ \t]*\r?\n[ \t]*)\Z"
+    rf"{_LIVES}[ ]+(?:in[ ]+)?|[ \t]*\r?\n[ \t]*|[ ]+[\-–|/][ ]+|[ ]*[;|][ ]*|[ ]\()\Z"  # " - ", " | ", " ("
 )
 
 _SURNAME_FIRST_BEFORE = re.compile(rf"((?:{_LEADING}[ ]+)?{_NAME_WORD},[ ]?({_NAME_WORD}))[ \t]*\r?\n[ \t]*\Z")

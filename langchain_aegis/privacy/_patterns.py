@@ -370,15 +370,19 @@ STREET = re.compile(
 # One digit, then four: a pattern that starts with a repeat has no prefix re can skip ahead to.
 POSTCODE = re.compile(r"[0-9][0-9]{4}(?![0-9])[ ]+[A-ZÄÖÜ][a-zäöüß]+(?:[ \-][a-zA-ZÄÖÜ(][\w.)äöüß]+)?")
 POSTCODE_AT_CH = re.compile(
-    r"[1-9][0-9]{3}[ ]+[A-ZÄÖÜ][a-zäöüß]+(?:[ \-][A-ZÄÖÜ(][\w.)äöüß]+)?(?=[ \t]*(?:[\r\n,.;)]|\Z))"
+    r"[1-9][0-9]{3}[ ]+[A-ZÄÖÜ][a-zäöüßéèêàâçôû]+(?:[ \-][A-ZÄÖÜ(][\w.)äöüß]+)?(?=[ \t]*(?:[\r\n,.;)]|\Z))"
 )
-"""Austrian and Swiss postcodes: four digits, and the city at the end of its line or clause."""
+"""Austrian and Swiss postcodes: four digits, and the city at the end of its line or clause ("Genève" too)."""
 # The street line before a postcode: capitalised words, an article between them ("Unter den Linden 7",
 # "Auf der Heide 112", "An der Alster 5"), and the house number.
 STREET_BEFORE = re.compile(
-    r"(?:[A-ZÄÖÜ][\w\-äöüß.]*[ ](?:(?:der|den|dem|die|das)[ ])?){0,3}?[A-ZÄÖÜ][\w\-äöüß.]*[ ]"
+    # Articles inside a street's name: German, and French and Italian as Swiss streets have them
+    # ("Unter den Linden 7", "Rue de Lausanne 12", "Avenue de la Gare 5", "Via della Posta 3").
+    r"(?:[A-ZÄÖÜ][\w\-äöüß.]*[ ](?:(?:der|den|dem|die|das|de|du|des|la|le|del|della|dei|di)[ ]){0,2}){0,3}?"
+    r"[A-ZÄÖÜ][\w\-äöüßéèàç.]*[ ]"
     r"[0-9]{1,4}(?:[ ]?[a-z](?![\wäöüß])|[ ]?[-/][ ]?[0-9]{1,4}[a-z]?)?"  # "5", "5a", "95 a", "27-14", "81/2"
-    r"(?:,[ ]?|[ ]+in[ ]+|[ \t]*\r?\n[ \t]*)\Z"
+    r"(?:/[0-9]{1,3}){0,2}"  # Vienna's stair and door: "Mariahilfer Straße 88/3/12"
+    r"(?:,[ ]?|[ ]+in[ ]+|[ \t]*\r?\n[ \t]*|[ ]+[\-\u2013|][ ]+|[ ]*[;|][ ]*)(?:CH-|D-|A-)?\Z"
 )
 EN_STREET = re.compile(
     r"[0-9]{1,5}[ ]+(?:[A-Z][a-z]+[ ]+){1,3}(?:Street|St\b\.?|Road|Rd\b\.?|Avenue|Ave\b\.?|Lane|Ln\b\.?|Drive|"

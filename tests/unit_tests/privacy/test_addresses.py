@@ -88,3 +88,38 @@ def test_an_address_without_a_person_or_none_at_all_stays_clean(text: str) -> No
 )
 def test_a_diagnosis_named_by_morbus_or_its_latin_is_health_data(text: str, term: str) -> None:
     assert ("HEALTH", term) in found(text)
+
+
+# --- separators and layouts a red-team found missed ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Tjarda Wolkenhauer - Hauptstraße 5 - 10115 Berlin", "Hauptstraße 5 - 10115 Berlin"),
+        ("Tjarda Wolkenhauer | Hauptstraße 5 | 10115 Berlin", "Hauptstraße 5 | 10115 Berlin"),
+        ("Anna Schmidt, Mariahilfer Straße 88/3/12, 1070 Wien", "Mariahilfer Straße 88/3/12, 1070 Wien"),
+        ("John Smith - 1428 Elm Street - Springfield, IL 62704", "1428 Elm Street - Springfield, IL 62704"),
+        ("John Smith (1428 Elm Street, Springfield, IL 62704)", "1428 Elm Street, Springfield, IL 62704"),
+        ("Hannah Brown - 7 Rose Cottages - Bath - BA1 5LR", "7 Rose Cottages - Bath - BA1 5LR"),
+        ("Anna Schmidt\nVia Nassa 5\nCH-6900 Lugano", "Via Nassa 5\nCH-6900 Lugano"),
+        ("Anna Schmidt, Rue de Lausanne 12, 1201 Genève", "Rue de Lausanne 12, 1201 Genève"),
+        ("Tjarda Wolkenhauer\nAvenue de la Gare 5\n1003 Lausanne", "Avenue de la Gare 5\n1003 Lausanne"),
+        ("Anna Schmidt, Hauptstraße 5, D-10115 Berlin", "Hauptstraße 5, D-10115 Berlin"),
+    ],
+)
+def test_a_name_and_an_address_in_any_layout(text: str, address: str) -> None:
+    assert ("ADDRESS", address) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acme GmbH - Hauptstraße 5 - 10115 Berlin",
+        "Server - Hauptstraße 5 - 10115 Berlin",
+        "Johann Sebastian Bach (1685-1750) lebte in Leipzig, Thomaskirchhof 16, 04109 Leipzig.",
+        "Version 2-10115 Berlin",
+    ],
+)
+def test_a_business_or_historical_address_stays_unreported(text: str) -> None:
+    assert found(text) == []
