@@ -70,7 +70,8 @@ DRUG_NAMES = frozenset(
      "hydroxychloroquine", "prednisolut", "dexamethason", "dexamethasone", "insulinglargin", "glargin",
      "glargine", "metoprololsuccinat", "seroquel", "zyprexa", "risperdal", "cipralex", "prozac", "zoloft",
      "xanax", "valium", "adderall", "concerta", "truvada", "biktarvy", "paxlovid", "tamiflu", "ibu", "voltaren",
-     "diclofenac", "naproxen", "celebrex", "dafalgan", "thomapyrin", "iberogast", "statin", "statine", "statins"}
+     "diclofenac", "naproxen", "celebrex", "dafalgan", "thomapyrin", "iberogast", "statin", "statine", "statins",
+     "suboxone", "subutex"}
 )  # fmt: skip
 """Drugs without a stem above, brands written for them, and words for whole drug classes."""
 

@@ -313,6 +313,19 @@ CLAUSE_VERBS = frozenset(
         "had",
         "presented",
         "presents",
+        "stopped",
+        "started",
+        "underwent",
+        "developed",
+        "needs",
+        "stellte",
+        "unterzog",
+        "entwickelte",
+        "braucht",
+        "benötigt",
+        "zeigte",
+        "klagte",
+        "berichtete",
     ]
 )
 

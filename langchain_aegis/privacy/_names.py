@@ -210,6 +210,8 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
             and not _LABEL_END.match(text, m.end())
         ):
             continue  # "Employee Assistance Program", "Patient Engagement Team": a programme, not a person
+        if cue == "Pat" and not known and len(words) == 1 and not _noun_shaped(words[0], strict=False):
+            known = True  # "Pat. Celik": the abbreviation only ever stands before a patient's name
         if cue == "Patienten" and not known and _noun_shaped(words[0]):
             continue  # "Patienten Aufklärung", "Patienten Diabetes": the plural before a noun, not a surname
         if cue in _NAME_LABELS and not known:
@@ -348,7 +350,10 @@ _CAPITALISED = re.compile(rf"[{_UPPER}][^\W\d_]+(?:-[{_UPPER}][^\W\d_]+)?")
 
 _CLAUSE_START = frozenset("\n.!?;:")
 # A person has or takes something; a noun "is" or "becomes" (the copula follows nouns as often as names).
-_POSSESSIVE_VERB = re.compile(r"[ ](?:hat|leidet|bekommt|nimmt|erhält|litt|klagt|has|takes|suffers|receives|had)[ ]")
+_POSSESSIVE_VERB = re.compile(
+    r"[ ](?:hat|leidet|bekommt|nimmt|erhält|litt|klagt|braucht|benötigt|has|takes|suffers|receives|had|stopped"
+    r"|started|underwent|needs)[ ]"
+)
 
 
 # Surname endings that look like a noun's: North German and Danish patronymics ("Thomsen", "Petersen";
@@ -356,9 +361,17 @@ _POSSESSIVE_VERB = re.compile(r"[ ](?:hat|leidet|bekommt|nimmt|erhält|litt|klag
 _SURNAME_SHAPE = re.compile(r"[^aeiouäöüs]sen\Z|vat\Z")
 
 
-def _noun_shaped(word: str) -> bool:
-    """Whether a capitalised word not in the lexicon reads as a common noun (its ending) or a health term."""
-    if word in NOT_NAMES or (word.endswith(NOUN_ENDINGS) and _SURNAME_SHAPE.search(word) is None):
+_STRONG_NOUN_ENDINGS = ("ung", "heit", "keit", "ion", "tät", "schaft", "ismus", "ness", "ment", "nahme", "gabe")
+
+
+def _noun_shaped(word: str, *, strict: bool = True) -> bool:
+    """Whether a capitalised word not in the lexicon reads as a common noun (its ending) or a health term.
+
+    ``strict=False``: only the endings no surname has ("-ung", "-heit"), for a cue that stands before
+    names alone ("Pat. Celik", where "-ik" would read "Celik" as "Musik").
+    """
+    endings = NOUN_ENDINGS if strict else _STRONG_NOUN_ENDINGS
+    if word in NOT_NAMES or (word.endswith(endings) and _SURNAME_SHAPE.search(word) is None):
         return True
     return HEALTH_TERMS.match(word.lower()) is not None
 

@@ -114,3 +114,28 @@ def test_capitals_that_recasing_gave_a_stretch_of_cased_text_make_no_name(text: 
 )
 def test_names_typed_in_lower_case_stay_found(text: str) -> None:
     assert "HEALTH" in {entity for entity, _ in found(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kurzbrief\nPat. Celik\nDx: Ambulant erworbene Pneumonie rechts basal (J18.9)",
+        "Dmitri Poppinga stellte sich in unserer Notaufnahme vor.\nDiagnose: Gastrointestinale Blutung (K92.2)",
+        "Watson stopped taking prednisone 20 mg.",
+        "Adeyemi stopped taking furosemide 40 mg.",
+    ],
+)
+def test_a_patient_abbreviation_or_a_clause_verb_of_a_letter(text: str) -> None:
+    assert "HEALTH" in {entity for entity, _ in found(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pat. Aufnahme am Montag",
+        "The Server stopped responding; diagnostic logs attached.",
+        "Docker started the container; diagnosis pending.",
+    ],
+)
+def test_nouns_after_the_same_cues_are_no_patient(text: str) -> None:
+    assert found(text) == []
