@@ -37,22 +37,25 @@ def release_tables(text: str) -> None:
         _last = _NO_TABLES
 
 
-def column_header(text: str, pos: int) -> str | None:
+def column_header(text: str, pos: int, end: int | None = None) -> str | None:
     """The lower-cased header of the table column holding ``text[pos]``; None outside a table.
 
     The table is the block of consecutive lines with as many separators (``|``, tab, ``;``
     or ``,``, whichever the line has most of) as the line at ``pos``; its first line is the
     header (a Markdown table's ``|---|`` row has as many bars, so it is part of the block).
-    A line that is the first of its block, a header cell longer than a label, or a row of
-    another width has no header.
+    Only a table that reads as one has a header: every header cell a label (at most four
+    words and :data:`_MAX_HEADER` characters, no sentence's end), at least two rows of data
+    (a signature's two lines and two sentences with a comma each are none), no quoted cells
+    (whose separators ``split`` would miscount). With ``end``, ``text[pos:end]`` must be the
+    whole cell (a number inside a cell's free text is not the column's).
     """
     global _last
     start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    line = text[start : len(text) if end < 0 else end]
+    line_end = text.find("\n", pos)
+    line = text[start : len(text) if line_end < 0 else line_end]
     sep = max(_SEPARATORS, key=line.count)
     width = line.count(sep)
-    if not width:
+    if not width or '"' in line:
         return None
     memo = _last  # one reference: another thread may replace ``_last`` with its own text's
     if memo[0] is not text:
@@ -61,12 +64,44 @@ def column_header(text: str, pos: int) -> str | None:
     if header == start:
         return None
     header_end = text.find("\n", header)
-    cells = text[header:header_end].split(sep)
+    cells = [c.strip(" \t\r\"'*`_") for c in text[header:header_end].split(sep)]
     column = text.count(sep, start, pos)
-    if column >= len(cells):
+    if column >= len(cells) or not all(_label(c) for c in cells if c):
         return None
-    cell = cells[column].strip(" \t\r\"'*`_")
-    return cell.lower() if 0 < len(cell) <= _MAX_HEADER else None
+    if _data_rows(text, header, start, sep, width, line_end) < 2:
+        return None
+    if end is not None:
+        line_stop = len(text) if line_end < 0 else line_end
+        cell_start = text.rfind(sep, start, pos) + 1 if column else start
+        cell_end = text.find(sep, pos, line_stop)
+        if text[cell_start : line_stop if cell_end < 0 else cell_end].strip(" \t\r\"'") != text[pos:end]:
+            return None
+    return cells[column].lower() or None
+
+
+def _label(cell: str) -> bool:
+    return len(cell) <= _MAX_HEADER and len(cell.split()) <= 4 and not cell.endswith((".", "!", "?"))
+
+
+_RULE = re.compile(r"[\s|:\-+]*\Z")  # a Markdown table's "|---|:---:|" row
+
+
+def _data_rows(text: str, header: int, start: int, sep: str, width: int, line_end: int) -> int:
+    """Rows of data from the header to the line at ``start`` and, if needed, the one after it."""
+    rows = 0
+    pos = text.find("\n", header) + 1
+    while 0 < pos <= start:
+        nxt = text.find("\n", pos)
+        if not _RULE.match(text[pos : len(text) if nxt < 0 else nxt]):
+            rows += 1
+        if nxt < 0:
+            break
+        pos = nxt + 1
+    if rows < 2 and line_end >= 0:
+        below_end = text.find("\n", line_end + 1)
+        below = text[line_end + 1 : len(text) if below_end < 0 else below_end]
+        rows += below.count(sep) == width and not _RULE.match(below)
+    return rows
 
 
 def _header_line(text: str, start: int, sep: str, width: int, rows: dict[int, int]) -> int:
@@ -99,9 +134,9 @@ _VERSION_WORDS = frozenset(
 )  # fmt: skip
 
 
-def version_column(text: str, pos: int) -> bool:
-    """Whether the value at ``pos`` stands under a header naming a version (``Version``, ``Firmware``, ``Build``)."""
-    header = column_header(text, pos)
+def version_column(text: str, pos: int, end: int) -> bool:
+    """Whether ``text[pos:end]`` is a cell under a header naming a version (``Version``, ``Firmware``, ``Build``)."""
+    header = column_header(text, pos, end)
     return header is not None and not _VERSION_WORDS.isdisjoint(_WORD.findall(header))
 
 
@@ -119,13 +154,13 @@ _IDENTIFIER_WORDS = frozenset(
 _PHONE_WORDS = re.compile(r"tel|phone|fon|mobil|handy|fax|cell|kontakt|contact|ruf|call|whatsapp|sms")
 
 
-def identifier_column(text: str, pos: int) -> bool:
-    """Whether the value at ``pos`` stands under a header naming an identifier or a quantity, not a phone.
+def identifier_column(text: str, pos: int, end: int) -> bool:
+    """Whether ``text[pos:end]`` is a cell under a header naming an identifier or a quantity, not a phone.
 
     ``id``, ``SKU``, ``Order No``, ``Artikelnummer``, ``qty``: a number there is a product's or a
     record's. A header with a phone word (``Tel``, ``Mobile``, ``Kontakt``) is never one.
     """
-    header = column_header(text, pos)
+    header = column_header(text, pos, end)
     if header is None or _PHONE_WORDS.search(header) is not None:
         return False
     return not _IDENTIFIER_WORDS.isdisjoint(_WORD.findall(header))

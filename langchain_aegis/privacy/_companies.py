@@ -49,8 +49,8 @@ _CONTACTS = frozenset({"PHONE", "EMAIL", "IBAN"})
 # "GmbH"; "ag" is no company); a register or VAT line in any case.
 _LEGAL_FORMS = frozenset(
     {"GmbH", "AG", "KG", "KGaA", "OHG", "UG", "SE", "eG", "Inc", "Ltd", "LLC", "LLP", "Corp", "PLC", "plc", "S.A",
-     "B.V", "N.V", "& Söhne", "& Sohn", "& Co", "mbH", "gGmbH", "GesmbH", "GbR", "PartG", "Limited", "Corporation",
-     "Incorporated", "Oy", "Oyj", "S.r.l", "S.p.A", "SARL", "A/S", "ApS", "Pty", "S.L"}
+     "B.V", "N.V", "& Söhne", "& Sohn", "& Co", "mbH", "gGmbH", "GesmbH",
+     "GbR", "PartG", "Oy", "Oyj", "S.r.l", "S.p.A", "SARL", "A/S", "ApS", "Pty", "S.L"}
 )  # fmt: skip
 _REGISTER_WORDS = ("e.k.", "e.v.", "ust-id", "ustid", "uid-nr", "vat reg", "registergericht", "handelsregister",
                    "company no")  # fmt: skip
@@ -67,8 +67,17 @@ _REGISTER_BEFORE = re.compile(
 # Someone speaking of their own number or account ("Rufen Sie mich unter ... an", "auf mein Konto",
 # "my personal email"): a company writes "wir", "unser", "our".
 _FIRST_PERSON = re.compile(
-    r"(?:ich|mich|mir|mein|meine|meinen|meinem|meiner|my|me|I|I'm|privat\w*|private|personal|persönlich\w*)(?![\w])"
+    r"(?:[Ii]ch|[Mm]ich|[Mm]ir|[Mm]ein|[Mm]eine|[Mm]einen|[Mm]einem|[Mm]einer|[Mm]y|[Mm]e|I|I'm|[Pp]rivat\w*|[Pp]rivate"
+    r"|[Pp]ersonal|[Pp]ersönlich\w*)(?![\w])"
 )
+_MOBILE_LABEL = re.compile(r"(?i:handy|mobil\w*|cell\w*|mob\.)[^\n0-9+]{0,6}\Z")
+
+
+def _mobile(text: str, start: int, end: int) -> bool:
+    """A mobile number, by libphonenumber or by its label ("Handy: +1 415 ...": North America's are unknowable)."""
+    return is_mobile(text[start:end]) or _MOBILE_LABEL.search(text, max(0, start - 16), start) is not None
+
+
 _LOCAL_PARTS = re.compile(r"([\w.+\-]+)@")  # "jane.doe+billing@": the name is before the tag
 _SPLIT = re.compile(r"[._+\-]+")
 _FIRST_DOT_LAST = re.compile(r"[^\W\d_]{2,}[._][^\W\d_]{2,}[0-9]*")
@@ -101,7 +110,7 @@ def without_company_contacts(text: str, findings: list[Span]) -> list[Span]:
                 and not _table_row(text, start)  # a CRM export's row: a contact at a company is a person
                 and not (i < len(others) and others[i][0] < hi)  # and no other finding
                 and not _words(_FIRST_PERSON, text, lo, hi)
-                and not (entity == "PHONE" and is_mobile(text[start:end]))
+                and not (entity == "PHONE" and _mobile(text, start, end))
                 and not (entity == "EMAIL" and _name_in(_OBFUSCATED_AT.split(text[start:end], 1)[0]))
                 and not _named(text, lo, hi)
             ):

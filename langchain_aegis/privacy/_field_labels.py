@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 
-from langchain_aegis.privacy._name_words import NOT_NAMES
-from langchain_aegis.privacy._names import NAME, Person, is_excluded, is_known, name_pair, whole_name
+from langchain_aegis.privacy._name_words import NOT_NAMES, SOFTWARE
+from langchain_aegis.privacy._names import NAME, Person, is_known, name_pair, whole_name
+from langchain_aegis.privacy._not_names import is_excluded
 
 __all__ = ["name_fields"]
 
@@ -90,6 +91,7 @@ def _value(text: str, pos: int, *, single: bool) -> int | None:
         words[0] in _NOT_VALUES
         or words[0] in NOT_NAMES
         or (len(words) > 1 and words[1] in _NOT_VALUES)
+        or any(w in SOFTWARE for w in words)  # "Reporter: Jenkins Bot"
         or is_excluded(text, a, b)
     ):
         return None

@@ -133,7 +133,9 @@ def _personal_domain(domain: str) -> bool:
     return any(_glued_name(label) for label in domain.split(".")[:-1])
 
 
-_PRACTICES = frozenset({"praxis", "dr", "kanzlei", "zahnarzt", "arzt", "physio", "hausarzt", "anwalt", "ra"})
+_PRACTICES = frozenset(
+    {"praxis", "dr", "kanzlei", "zahnarzt", "arzt", "physio", "hausarzt", "anwalt", "ra", "familie", "family"}
+)
 
 
 def _glued_name(label: str) -> bool:
@@ -144,9 +146,13 @@ def _glued_name(label: str) -> bool:
     first name the surname must have five letters or more.
     """
     parts = label.split("-")
-    if len(parts) > 1 and any(a in _PRACTICES and b.capitalize() in surnames() for a, b in pairwise(parts)):
-        return True
     firsts, lasts = first_names(), surnames()
+    # "praxis-mueller", "thomas-weber", "anna-schmidt", "familie-weber", "j-smith": a person's own domain.
+    if len(parts) > 1 and any(
+        b.capitalize() in lasts and (a in _PRACTICES or a.capitalize() in firsts or len(a) <= 2)
+        for a, b in pairwise(parts)
+    ):
+        return True
     for part in parts:
         for i in range(1, len(part) - 3):
             head, rest = part[:i], part[i:].capitalize()

@@ -181,13 +181,13 @@ EPONYMS = frozenset(
 # metadata and inventories name a product. None of them is a first name or a common surname.
 SOFTWARE = frozenset(
     {"Linux", "Ubuntu", "Debian", "Fedora", "CentOS", "Alpine", "Windows", "Microsoft", "Google", "Chrome",
-     "Chromium", "Firefox", "Mozilla", "Thunderbird", "Safari", "macOS", "iOS", "Android", "Apache", "Nginx",
-     "Tomcat", "Oracle", "Java", "Python", "Node", "Docker", "Kubernetes", "Redis", "PostgreSQL", "Postgres",
-     "MySQL", "MariaDB", "SQLite", "MongoDB", "Elasticsearch", "Kafka", "Grafana", "Prometheus",
+     "Chromium", "Firefox", "Mozilla", "Thunderbird", "macOS", "iOS", "Android", "Apache", "Nginx",
+     "Tomcat", "Oracle", "Java", "Python", "Node", "Kubernetes", "Redis", "PostgreSQL", "Postgres",
+     "MySQL", "MariaDB", "SQLite", "MongoDB", "Elasticsearch", "Grafana", "Prometheus",
      "GitLab", "GitHub", "Atlassian", "Jira", "Confluence", "Zoom", "Outlook", "Excel", "PowerPoint",
      "OneDrive", "SharePoint", "Office", "Adobe", "Acrobat", "VMware", "Citrix", "OpenSSL", "OpenSSH", "GNU",
-     "Kernel", "Server", "Enterprise", "Workstation", "Studio", "Runtime", "Toolkit", "SDK", "Framework",
-     "Browser", "Firmware", "Plugin", "Extension", "Edition", "Cloud", "Desktop", "Mobile", "Client",
+     "Kernel", "Enterprise", "Workstation", "Studio", "Runtime", "Toolkit", "SDK", "Framework",
+     "Browser", "Firmware", "Plugin", "Extension", "Edition", "Desktop", "Mobile", "Client",
      "Bot", "Robot", "Daemon", "Automation"}
 )  # fmt: skip
 
@@ -333,7 +333,7 @@ CLAUSE_VERBS = frozenset(
 NOUN_ENDINGS = (
     "ung", "heit", "keit", "ion", "tät", "schaft", "ismus", "ik", "ie", "ur", "nis", "tum", "ment", "enz", "anz",
     "ei", "chen", "lein", "in", "ness", "ity", "ance", "ence", "ism", "ing", "ure", "age", "ics", "ose", "itis",
-    "om", "al", "ol", "il", "id", "at", "en", "um", "us", "is", "ys", "ma",
+    "om", "al", "ol", "il", "id", "at", "en", "um", "us", "is", "ys", "ma", "nisse",
 )  # fmt: skip
 
 # Cues, each a literal first (the salutations are the old SALUTATION prefilter, widened).

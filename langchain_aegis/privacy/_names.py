@@ -30,11 +30,9 @@ from collections.abc import Collection, Iterator
 
 from langchain_aegis.privacy._lexicon import first_names, surnames
 from langchain_aegis.privacy._name_words import (
-    BRANDS_AFTER_TITLE,
     CLAUSE_VERBS,
     CUE_WORDS,
     DETERMINERS,
-    EPONYMS,
     GREETINGS,
     KNOWN_ONLY,
     NEEDS_DOT,
@@ -47,17 +45,25 @@ from langchain_aegis.privacy._name_words import (
     SALUTES,
     SOFTWARE,
 )
+from langchain_aegis.privacy._not_names import (
+    SURNAME_SHAPE,
+    is_excluded,
+    noun_shaped,
+    street_after_house_number,
+    thing_record,
+)
 from langchain_aegis.privacy._patterns import HEALTH_TERMS, _insert, _Trie, _trie_regex
 from langchain_aegis.privacy._prefilter import WordMemo, folded_words, offset_starts
 
 __all__ = [
+    "LEADING",
     "NAME",
+    "NAME_WORD",
+    "PARTICLE",
     "PARTICLES",
     "Person",
-    "addressee",
     "cue_persons",
     "first_names",
-    "is_excluded",
     "is_first_name",
     "is_known",
     "lexicon_persons",
@@ -72,18 +78,18 @@ Person = tuple[int, int]
 # Capitals of Latin-1 and of Latin Extended-A and -B ("Đorđević", "Łukasz", "Šimić", "Ștefan", "İlker").
 _UPPER = "A-ZÀ-ÖØ-Þ" + "".join(c for c in map(chr, range(0x100, 0x250)) if c.isupper())
 # "O'Brien", "D'Angelo" are one name word: the apostrophe would cut them to a lone "O".
-_NAME_WORD = rf"(?:[OD]['’])?[{_UPPER}][^\W\d_]+(?:-[{_UPPER}][^\W\d_]+)?"
+NAME_WORD = rf"(?:[OD]['’])?[{_UPPER}][^\W\d_]+(?:-[{_UPPER}][^\W\d_]+)?"
 # Particles between a first name and a surname ("Burkhard zur Hausen", "Jan van der Berg"), or
 # opening a surname ("Frau von der Leyen"): a name cut before them leaks the surname in redaction.
 _LEADING_PARTICLES = ("von", "van", "vom", "zu", "zur", "zum", "de", "del", "della", "di", "da", "du", "dos", "ten",
                       "ter", "le", "la", "af", "av")  # fmt: skip
 PARTICLES = frozenset((*_LEADING_PARTICLES, "der", "den", "dem", "das", "los", "las"))
-_PARTICLE = rf"(?:{'|'.join(sorted(PARTICLES, key=lambda w: (-len(w), w)))})"
-_LEADING = rf"(?:{'|'.join(_LEADING_PARTICLES)})(?:[ \t]+(?:der|den|dem|de|la|los|las|le))?"
+PARTICLE = rf"(?:{'|'.join(sorted(PARTICLES, key=lambda w: (-len(w), w)))})"
+LEADING = rf"(?:{'|'.join(_LEADING_PARTICLES)})(?:[ \t]+(?:der|den|dem|de|la|los|las|le))?"
 # A third name word only after a particle: re-cased text reads "jan van der berg" as "Jan Van der Berg".
 NAME = (
-    rf"(?:{_LEADING}[ \t]+)?{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,3}}{_NAME_WORD})?"
-    rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+){{1,3}}{_NAME_WORD})?"
+    rf"(?:{LEADING}[ \t]+)?{NAME_WORD}(?:[ \t]+(?:{PARTICLE}[ \t]+){{0,3}}{NAME_WORD})?"
+    rf"(?:[ \t]+(?:{PARTICLE}[ \t]+){{1,3}}{NAME_WORD})?"
 )
 """A name as the cue patterns read it: one or two name words, particles between or before them."""
 
@@ -132,36 +138,6 @@ def _sign_off_offset(probe: str) -> int | None:
 
 
 _SIGN_OFF_WORDS_MEMO = WordMemo(_sign_off_offset)
-_LAW = re.compile(
-    r"(?:[ \t]+(?:and|of|for|the|on|und|für|zur|zum|&|[A-Z][\w\-]*))*[ \t]+"
-    r"(?:Act|Gesetz|Law|Bill|Amendment|Verordnung|Directive|Richtlinie|Rule|Regulation)(?![\w])"
-)
-_COMPANY = re.compile(
-    r"(?:[ \t]+[\w&.\-]+){0,3}?[ \t]*(?:GmbH|AG|KG|KGaA|OHG|UG|SE|e\.K\.|e\.V\.|Inc\.?|Ltd\.?|LLC|LLP|Corp\.?|PLC|plc"
-    r"|S\.A\.|B\.V\.|N\.V\.|& Söhne|& Sohn|& Co\.?|& Partner|Group|Holding|Stiftung|Verlag|Bank|Apotheke|Klinik"
-    r"|Clinic|Hospital|Foundation|University|Universität|Institut|Institute|Award|Prize|Preis)(?![\w])"
-)
-_COMPANY_ANYWHERE = re.compile(
-    r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bSE\b|\bInc\b|\bLtd\b|\bLLC\b|\bCorp\b|\bPLC\b|& Söhne|& Sohn|& Co\b|e\.K\."
-)
-_EPONYM_AFTER = re.compile(r"(?:'s|’s|s)?[ \t\-]+(?:disease|syndrome|Krankheit|Syndrom|Erkrankung|Thyreoiditis)", re.I)
-
-
-def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
-    """Whether the name at ``text[start:end]`` is a company, a law, an eponym or a brand."""
-    words = text[start:end].split()
-    if not words:
-        return True
-    if cue in ("Dr", "Dr.") and words[0] in BRANDS_AFTER_TITLE:
-        return True
-    if any(w in EPONYMS or w in SOFTWARE for w in words) or _EPONYM_AFTER.match(text, end):
-        return True
-    if text[max(0, start - 7) : start].rstrip().endswith("Morbus"):
-        return True
-    if _COMPANY_ANYWHERE.search(text, start, end):
-        return True  # "Applicant: Acme Corp": the suffix is inside the span
-    hi = min(len(text), end + 80)
-    return _COMPANY.match(text, end, hi) is not None or _LAW.match(text, end, hi) is not None
 
 
 def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None = None) -> list[Person]:
@@ -199,7 +175,9 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
             and _TITLE_BEFORE.search(text, a, name_start)
         )
         if not surname and (
-            words[0] in NOT_NAMES or words[0] in DETERMINERS or (words[0].isupper() and len(words[0]) <= 4)
+            words[0] in NOT_NAMES
+            or (words[0] in DETERMINERS and words[0] not in _GIVEN_NAMES_TOO)
+            or (words[0].isupper() and len(words[0]) <= 4)
         ):
             continue  # "Employee SSN", "Name: ID"
         known = surname_first or is_known(words[0])
@@ -210,14 +188,16 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
             and not _LABEL_END.match(text, m.end())
         ):
             continue  # "Employee Assistance Program", "Patient Engagement Team": a programme, not a person
-        if cue == "Pat" and not known and len(words) == 1 and not _noun_shaped(words[0], strict=False):
+        if cue not in SALUTES and any(w in SOFTWARE for w in words):
+            continue  # "Name: Ubuntu Linux", "Reporter: Jenkins Bot": a product or a bot, not a person
+        if cue == "Pat" and not known and len(words) == 1 and not noun_shaped(words[0], strict=False):
             known = True  # "Pat. Celik": the abbreviation only ever stands before a patient's name
-        if cue == "Patienten" and not known and _noun_shaped(words[0]):
+        if cue == "Patienten" and not known and noun_shaped(words[0]):
             continue  # "Patienten Aufklärung", "Patienten Diabetes": the plural before a noun, not a surname
         if cue in _NAME_LABELS and not known:
             # "Name Server", "Name.Variable", "Name: PyJWT": a field label introduces a name as its
             # value (after ":", a tab or a line break), and an identifier is not one.
-            if not _LABEL_END.match(text, m.end()) or _IDENTIFIER.search(words[0]) or _thing_record(text, a):
+            if not _LABEL_END.match(text, m.end()) or _IDENTIFIER.search(words[0]) or thing_record(text, a):
                 continue
         if (cue in GREETINGS or cue in KNOWN_ONLY or cue in ("Hi", "Hey", "Kunde", "Kundin")) and not known:
             # "Hallo Anna", "Dear John", "Kontaktperson: Hans Müller": the cue needs a name the lexicon knows;
@@ -247,27 +227,10 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
 
 _GERMAN_PREPOSITIONS = frozenset({"zu", "zur", "zum", "vom"})  # "Frau vom Amt", "Herr Meier zur Kenntnis"
 _OLD_PARTICLES = frozenset({"von", "van", "de", "der", "zu"})
-_FIRST_AFTER_SURNAME = re.compile(rf",[ ]?({_NAME_WORD})(?=[ \t]*(?:[\r\n,;(]|\Z|[ ](?:geb|\*|born|\d)))")
+_FIRST_AFTER_SURNAME = re.compile(rf",[ ]?({NAME_WORD})(?=[ \t]*(?:[\r\n,;(]|\Z|[ ](?:geb|\*|born|\d)))")
 
 
-# Labels of a record about a thing (``pip show``, a product sheet, an inventory, a package's control file):
-# its "Name:" names the thing ("Name: Flask\nVersion: 3.0.2", "Name: Widget Pro\nModel: WP-300").
-_THING_LABELS = re.compile(
-    r"(?m)^[ \t]*(?:Version|Model|Modell|Summary|Home-?page|License|Lizenz|SKU|EAN|GTIN|Hersteller|Manufacturer"
-    r"|Vendor|Publisher|Architecture|Price|Preis|Artikelnummer|Category|Kategorie|Release|Requires|Required-by"
-    r"|Serial|Seriennummer|Firmware|Platform|Plattform|Package|Paket|Installed-Size|Depends)[ \t]*:"
-)
-_RECORD_REACH = 300
-
-
-_HOUSE_NUMBER_BEFORE = re.compile(r"(?:^|[\s,])[0-9]{1,5}[a-zA-Z]?[ ]\Z")
-
-
-def _thing_record(text: str, at: int) -> bool:
-    """Whether the "Name:" label at ``at`` opens or sits in a record about a thing (:data:`_THING_LABELS`)."""
-    lo, hi = max(0, at - _RECORD_REACH), min(len(text), at + _RECORD_REACH)
-    before, after = text.rfind("\n\n", lo, at), text.find("\n\n", at, hi)  # the record's own block only
-    return _THING_LABELS.search(text, lo if before < 0 else before, hi if after < 0 else after) is not None
+_GIVEN_NAMES_TOO = frozenset({"An", "My", "Des", "Den", "Dem", "A"})  # "Name: An Nguyen", "Des O'Brien"
 
 
 def is_known(word: str) -> bool:
@@ -344,7 +307,7 @@ def _sign_offs(text: str, low: str | None, vocab: Collection[str] | None) -> Ite
                 last_end = m.end()
 
 
-# Without the "O'" of _NAME_WORD: a pattern that starts with a class is found by a fast scan (every window of a term).
+# Without the "O'" of NAME_WORD: a pattern that starts with a class is found by a fast scan (every window of a term).
 _CAPITALISED = re.compile(rf"[{_UPPER}][^\W\d_]+(?:-[{_UPPER}][^\W\d_]+)?")
 
 
@@ -356,26 +319,6 @@ _POSSESSIVE_VERB = re.compile(
 )
 
 
-# Surname endings that look like a noun's: North German and Danish patronymics ("Thomsen", "Petersen";
-# not "Wesen", "Wissen", "Klassen"), Croatian "Horvat".
-_SURNAME_SHAPE = re.compile(r"[^aeiouäöüs]sen\Z|vat\Z")
-
-
-_STRONG_NOUN_ENDINGS = ("ung", "heit", "keit", "ion", "tät", "schaft", "ismus", "ness", "ment", "nahme", "gabe")
-
-
-def _noun_shaped(word: str, *, strict: bool = True) -> bool:
-    """Whether a capitalised word not in the lexicon reads as a common noun (its ending) or a health term.
-
-    ``strict=False``: only the endings no surname has ("-ung", "-heit"), for a cue that stands before
-    names alone ("Pat. Celik", where "-ik" would read "Celik" as "Musik").
-    """
-    endings = NOUN_ENDINGS if strict else _STRONG_NOUN_ENDINGS
-    if word in NOT_NAMES or (word.endswith(endings) and _SURNAME_SHAPE.search(word) is None):
-        return True
-    return HEALTH_TERMS.match(word.lower()) is not None
-
-
 def _surname_like(text: str, start: int, word: str) -> bool:
     """An unknown capitalised word opening a clause, not shaped like a common noun ("Horvat hat ...")."""
     # The verb after the word first: one regex step that fails for almost every word.
@@ -383,7 +326,7 @@ def _surname_like(text: str, start: int, word: str) -> bool:
         return False
     if len(word) < 4 or word in NOT_NAMES or word in NOT_BEFORE_SURNAME:
         return False
-    if word.endswith(NOUN_ENDINGS) and _SURNAME_SHAPE.search(word) is None:
+    if word.endswith(NOUN_ENDINGS) and SURNAME_SHAPE.search(word) is None:
         return False
     if HEALTH_TERMS.match(word.lower()):
         return False  # "Blutdruck hat sich ...", "Zielwert ist ...": a noun, not a name
@@ -402,36 +345,6 @@ def _unknown_name_pair(a: str, b: str) -> bool:
         and len(a) > 2
         and len(b) > 2
     )
-
-
-_LIVES = r"(?:wohnhaft|wohnt|of|living at|lives at|lives in|resides at|residing at|resident at)"
-_BEFORE_ADDRESS = re.compile(
-    rf"({_NAME_WORD}(?:[ ](?:{_PARTICLE}[ ]){{0,3}}{_NAME_WORD}){{1,2}})(?:,[ ]?(?:{_LIVES}[ ]+)?|[ ]+"
-    rf"{_LIVES}[ ]+(?:in[ ]+)?|[ \t]*\r?\n[ \t]*|[ ]+[\-–|/][ ]+|[ ]*[;|][ ]*|[ ]\()\Z"  # " - ", " | ", " ("
-)
-
-_SURNAME_FIRST_BEFORE = re.compile(rf"((?:{_LEADING}[ ]+)?{_NAME_WORD},[ ]?({_NAME_WORD}))[ \t]*\r?\n[ \t]*\Z")
-
-
-def addressee(text: str, street_start: int) -> Person | None:
-    """The name written right before a street address ("Anna Schmidt, Hauptstraße 5"), unless a company."""
-    lo = max(0, street_start - 60)
-    m = _BEFORE_ADDRESS.search(text, lo, street_start)
-    if m is None:
-        # "Okonkwo, Mehmet\nAuf der Heide 112": surname first, then a first name the lexicon knows.
-        m = _SURNAME_FIRST_BEFORE.search(text, lo, street_start)
-        if m is None or not is_first_name(m.group(2)):
-            return None
-    a, b = m.span(1)
-    words = text[a:b].split()
-    if len(words) > 2 and words[0] in ROLE_NOUNS:
-        a += len(words.pop(0)) + 1  # "Der Mieter Helmfried Kowalczyk, wohnhaft ...": the role, then the name
-    if words[0] in NOT_BEFORE_SURNAME or any(w in NOT_NAMES for w in words) or is_excluded(text, a, b):
-        return None
-    line = text[text.rfind("\n", 0, a) + 1 : street_start]
-    if _COMPANY_ANYWHERE.search(line):
-        return None  # "Nordlicht Software GmbH\nUferstraße 46": a business address
-    return (a, b)
 
 
 def lexicon_persons(
@@ -506,7 +419,7 @@ def _lexicon_person(
         elif gap != " ":
             known = False
         # Not "17 Mill Lane": a word before a surname, after a house number, opens a street.
-        street = word not in first and _HOUSE_NUMBER_BEFORE.search(text, max(0, start - 8), start)
+        street = street_after_house_number(text, start, second)
         if known and not street and not is_excluded(text, start, n_end):
             return (start, n_end)
     # The possessive verb after the word is tested here, before the call that needs it.

@@ -179,8 +179,8 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             starred_date(text, s, e, out)
 
 
-_CARD_WORDS = re.compile(r"karte|card|maestro|jcb|visa|zahlung|payment")
-_KEYWORD_CARD_REACH = 24
+_CARD_WORDS = re.compile(r"karte|card|maestro|jcb|visa|zahlung|payment|\bcc\b|\bkk\b|charge|cvv|cvc|\bexp|gültig")
+_KEYWORD_CARD_REACH = 48
 
 
 def _keyword_card(s: int, raw: str, low: str, out: list[Span]) -> None:
@@ -245,9 +245,18 @@ def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
     address = ipaddress.IPv4Address(im.group())
     if not address.is_global or address.is_multicast:
         return  # RFC 1918, CGNAT, link-local, documentation, multicast: machines, not people
-    if _HEADING_AFTER.match(text, end) and not text[text.rfind("\n", 0, s) + 1 : s].strip(" \t#*"):
-        return  # a numbered heading, not a login
-    if octets[3] == 0 or _version_context(text, s) or _VERSION_AFTER.match(text, end) or version_column(text, s):
+    small = max(octets) < 100  # "2.2.1.2", "1.6.5.2": a section's or a release's parts, not an address's
+    line_start = text.rfind("\n", 0, s) + 1
+    if (
+        small
+        and text[end : end + 1] == " "
+        and _HEADING_AFTER.match(text, end)
+        and not text[line_start:s].strip(" \t#*")
+    ):
+        return  # a numbered heading at a line's start, not a login
+    if small and _RELEASE_BEFORE.search(text[max(0, s - 32) : s].lower()):
+        return  # "broken since 1.6.5.2", "seit Dpkg 1.4.1.17": a release
+    if octets[3] == 0 or _version_context(text, s) or _VERSION_AFTER.match(text, end) or version_column(text, s, end):
         return  # "x.y.0.0" names a network or a version (also under a table's Version header); a host ends not in .0
     out.append(("IP_ADDRESS", s, end))
 
@@ -262,9 +271,9 @@ _VERSION_BEFORE = re.compile(
     r"|(?:updat|upgrad|bump|downgrad)[a-z]*[ ][a-z]*[\-_0-9][\w.\-]*[ ]to[ ]\Z"  # "to" after a package only
     # A document's numbered parts: "RFC 5890, section 2.3.2.4", "Abschnitt 4.1.2.3"; CMake's "find_package(Foo ".
     r"|(?:section|sect\.|chapter|clause|abschnitt|kapitel|ziffer|§)[ ]?\Z|find_package\([\w\-]+[ ]\Z"
-    # "broken since 1.6.5.2", "seit Dpkg 1.4.1.17", "until 2.3.0.1": a release in a changelog's prose.
-    r"|(?:since|seit|until|prior[ ]to)[ ](?:[a-z][\w\-]*[ ])?\Z"
 )
+# "broken since 1.6.5.2", "seit Dpkg 1.4.1.17": a release in a changelog's prose (when its parts are small).
+_RELEASE_BEFORE = re.compile(r"(?:since|seit|until|prior[ ]to)[ ](?:[a-z][\w\-]*[ ])?\Z")
 # A document's numbered heading at a line's start: "2.2.1.2 An Example of Context Format".
 _HEADING_AFTER = re.compile(r"\.?[ \t]+[A-ZÄÖÜ][a-zäöüß]")
 

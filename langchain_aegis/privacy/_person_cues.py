@@ -31,12 +31,12 @@ from langchain_aegis.privacy._names import (
     PARTICLES,
     Person,
     first_names,
-    is_excluded,
     is_first_name,
     is_known,
     surnames,
     whole_name,
 )
+from langchain_aegis.privacy._not_names import is_excluded
 
 __all__ = ["more_persons"]
 

@@ -36,8 +36,8 @@ _REFERENCE_BEFORE = re.compile(
     r"|dfars|\bfar|\bcfr|§"  # a regulation's clause: "DFARS 252.227-7014"
     # A bank's routing or account number, a barcode, a serial or an account ID: "ABA routing: 026009593",
     # "UPC: 060087361609", "--registry-ids 012345678910".
-    r"|routing(?:[ ]?(?:no\.?|number|#))?|\baba|\bupc|\bean(?:-13)?|gtin|isbn|\bimei|account(?:[ _-]?(?:ids?|no\.?"
-    r"|number|nr))?|registry-ids|kontonummer|konto-nr\.?|\bblz|serial(?:[ ](?:no\.?|number))?|seriennummer|s/n|\bsku"
+    r"|routing(?:[ ]?(?:no\.?|number|#))?|\baba|\bupc|\bean(?:-13)?|gtin|isbn|\bimei|account[ _-]?(?:ids?|no\.?"
+    r"|number|nr)|registry-ids|kontonummer|konto-nr\.?|\bblz|serial(?:[ ](?:no\.?|number))?|seriennummer|s/n|\bsku"
     r")[ \t]*[:#=]?[ \t]*\Z"
 )
 _REFERENCE_HINT = re.compile(  # literal-led: re skips ahead in C
@@ -135,7 +135,7 @@ def phones(text: str, s: int, e: int, out: list[Span], start: int = -1, stop: in
             and not _reference_before(text, a)
             and not _field_of_identifier(text, a, b)
             and not _us_zip(text, a, pm.group())
-            and not identifier_column(text, a)  # under a table's "id", "SKU" or "Order No" header
+            and not identifier_column(text, a, b)  # under a table's "id", "SKU" or "Order No" header
         ):
             out.append(("PHONE", a, b))
 

@@ -78,7 +78,7 @@ _CELL = st.text(alphabet="abcdefgh XY0123", min_size=1, max_size=8).filter(lambd
 @settings(max_examples=150, deadline=None)
 @given(
     header=st.lists(_CELL, min_size=2, max_size=5),
-    body=st.integers(min_value=1, max_value=6),
+    body=st.integers(min_value=2, max_value=6),
     sep=st.sampled_from([",", ";", "\t", "|"]),
     prose=st.booleans(),
     data=st.data(),
