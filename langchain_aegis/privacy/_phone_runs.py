@@ -102,30 +102,33 @@ def digits_of(raw: str) -> str:
     return raw.replace(" ", "").replace(".", "").replace("-", "").replace("/", "")
 
 
-def phones(text: str, s: int, e: int, out: list[Span], start: int = -1, stop: int = 0) -> None:
-    """Append the phone numbers that reach into the digit run ``[s, e)``.
+def phones(text: str, s: int, e: int, out: list[Span]) -> None:
+    """Append the phone numbers that reach into the digit run ``[s, e)``."""
+    # The run may be only the subscriber part: "+49 (0)30" or "(0 30)" stand before it.
+    # PHONE has no literal prefix, so re would try it at every position of the window;
+    # it has no look-behind either, so starting at the first character a phone can
+    # start with finds the same matches.
+    first = _PHONE_START.search(text, max(0, s - 14), e)
+    if first is None:
+        return
+    # "01576 / 1135692": the area code is a run of its own, the number after the slash another.
+    after = _AFTER_SLASH.match(text, e) if text.startswith(" / ", e) else None
+    start, stop = first.start(), after.end() if after else e
+    # A loop, not a call per retry: a run of thousands of digit groups (a table of numbers in
+    # source code) retries once per group, and a call each exceeded Python's recursion limit.
+    while start >= 0:
+        start = _phones_from(text, s, out, start, stop)
 
-    ``start`` and ``stop``: the window to search again from (a retry; see below), else found here.
-    """
-    if start < 0:
-        # The run may be only the subscriber part: "+49 (0)30" or "(0 30)" stand before it.
-        # PHONE has no literal prefix, so re would try it at every position of the window;
-        # it has no look-behind either, so starting at the first character a phone can
-        # start with finds the same matches.
-        first = _PHONE_START.search(text, max(0, s - 14), e)
-        if first is None:
-            return
-        # "01576 / 1135692": the area code is a run of its own, the number after the slash another.
-        after = _AFTER_SLASH.match(text, e) if text.startswith(" / ", e) else None
-        start, stop = first.start(), after.end() if after else e
+
+def _phones_from(text: str, s: int, out: list[Span], start: int, stop: int) -> int:
+    """Append the phones found in ``text[start:stop]`` that reach into the run at ``s``; where to retry, or -1."""
     for pm in p.PHONE.finditer(text, start, stop):
         a, b = pm.span()
         if glued_left(text, a) or _inside_digits(text, a):
             if b > s:
                 # No phone starts here ("49036 / 09316 82018" at "036"), and the match reaches into
                 # the run: the run's phone may start inside it.
-                phones(text, s, e, out, a + 1, stop)
-                return
+                return a + 1
             continue
         if (
             b > s
@@ -138,6 +141,7 @@ def phones(text: str, s: int, e: int, out: list[Span], start: int = -1, stop: in
             and not identifier_column(text, a, b)  # under a table's "id", "SKU" or "Order No" header
         ):
             out.append(("PHONE", a, b))
+    return -1
 
 
 def _field_of_identifier(text: str, a: int, b: int) -> bool:

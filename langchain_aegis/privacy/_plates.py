@@ -24,7 +24,7 @@ __all__ = ["scan_plates_and_licences"]
 
 Span = tuple[str, int, int]
 
-_PLATE_TAIL = re.compile(r"-([A-Z]{1,2}) ?([1-9][0-9]{0,3})([EH]?)(?![\w\-]|\.[0-9])")  # not "HP-UX 11.31"
+_PLATE_TAIL = re.compile(r"-([A-Z]{1,2}) ?([1-9][0-9]{0,3})([EH]?)(?![\w\-]|[.,/][0-9])")  # not "HP-UX 11.31", "10/11"
 _PLATE = re.compile(r"([A-ZÄÖÜ]{1,3})[\- ]([A-Z]{1,2})[ \-]?([1-9][0-9]{0,3})([EH]?)(?![\w\-])")
 _PLATE_WORDS = ("Kennzeichen", "kennzeichen", "KFZ", "Kfz", "kfz", "licence plate", "license plate", "number plate")
 _STATE_DL_WORDS = (" dl ", "license:", "licence:")  # lower-cased: the gate of _STATE_DL
@@ -55,6 +55,29 @@ _ANY_WORD_TEXT = tuple({w.lower() for w in (*_PLATE_WORDS, *_DL_WORDS, *_STATE_D
 _ANY_WORD = KeywordScan(keyword_pattern(substrings=_ANY_WORD_TEXT), _ANY_WORD_TEXT)
 
 
+# A plate written with spaces and no keyword ("HRO WM 3309 parkt vor der Ausfahrt"): found from its tail
+# (a space, one or two capitals, a space, digits: a literal-led pattern re skips ahead to), then its
+# district code before it, in a line that is not all capitals (a shouted "DE AT 2024" is no plate), and
+# not a year or DIN's paper size ("DIN A 4").
+_SPACED_TAIL = re.compile(r"[ ]([A-Z]{1,2})[ ]([1-9][0-9]{0,3})([EH]?)(?![\w\-]|[.,/][0-9])")
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}\Z")
+
+
+def _spaced_plates(text: str, out: list[Span]) -> None:
+    for m in _SPACED_TAIL.finditer(text):
+        h = m.start()
+        a = h
+        while a > 0 and h - a < 3 and text[a - 1].isupper():
+            a -= 1
+        if a == h or (a and (text[a - 1].isalnum() or text[a - 1] in "-_/.:")) or _YEAR.match(m.group(2)):
+            continue
+        if text[a:h] in DISTRICTS and text[a:h] != "DIN":
+            line_end = text.find("\n", h)
+            line = text[text.rfind("\n", 0, a) + 1 : len(text) if line_end < 0 else line_end]
+            if any(c.islower() for c in line):
+                out.append(("DE_LICENSE_PLATE", a, m.end()))
+
+
 def scan_plates_and_licences(text: str, out: list[Span]) -> None:
     """Append German licence plates and driver's licence numbers to ``out``."""
     n = len(text)
@@ -68,6 +91,7 @@ def scan_plates_and_licences(text: str, out: list[Span]) -> None:
                 continue
             if text[a:h] in DISTRICTS:
                 out.append(("DE_LICENSE_PLATE", a, m.end()))
+    _spaced_plates(text, out)
     if not _ANY_WORD.spans(*lowered(text)):
         return  # no plate or licence word: the finds below would find nothing
     for word in _PLATE_WORDS:

@@ -23,6 +23,7 @@ from langchain_aegis.privacy import _ids as ids
 from langchain_aegis.privacy import _numbers as numbers
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy import _spread as spread
+from langchain_aegis.privacy import detect
 from langchain_aegis.privacy._keyword_runs import keyword_runs
 from langchain_aegis.privacy._prefilter import marked, number_runs, release
 
@@ -293,3 +294,12 @@ def test_keywords_have_no_digits() -> None:
 @example("4111111111111112")
 def test_luhn_by_table_matches_luhn_digit_by_digit(digits: str) -> None:
     assert checksums.luhn_ok(digits) is checksums._luhn_by_digit(digits)
+
+
+def test_a_table_of_thousands_of_numbers_is_read_without_a_recursion_limit() -> None:
+    # A phone candidate that cannot start a phone is retried one group further, once per group of the
+    # run; python-stdnum's own source holds such a run, and a call per retry hit Python's recursion limit.
+    text = " ".join(f"0{k:010d}" for k in range(3000))
+    assert [f.entity for f in detect(text)] == []
+    text = "Liste: " + " ".join(f"0{k:010d}" for k in range(3000)) + "\nTel. 030 1234567"
+    assert [f.entity for f in detect(text)] == ["PHONE"]

@@ -70,6 +70,29 @@ def test_a_plate_of_any_german_district_without_a_keyword(plate: str) -> None:
     assert found(f"Unfallgegner {plate}, silberner Opel Astra") == [("DE_LICENSE_PLATE", plate)]
 
 
-@pytest.mark.parametrize("text", ["MS-DOS 6.22", "ISO-IEC 27001", "UTF-8 encoded", "HP-UX 11.31", "XYZ-AB 12"])
+@pytest.mark.parametrize(
+    "text", ["MS-DOS 6.22", "ISO-IEC 27001", "UTF-8 encoded", "HP-UX 11.31", "HP-UX 10/11", "XYZ-AB 12"]
+)
 def test_a_hyphenated_code_that_is_no_district_is_no_plate(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AN JT 4163 parkt seit Tagen vor der Ausfahrt.",
+        "Der Transporter mit AUR W 4904 hat beim Ausparken gestreift.",
+        "Strafzettel für HRO WM 3309",
+        "Das Fahrzeug M AB 1234E ist ein E-Auto.",
+    ],
+)
+def test_a_plate_written_with_spaces_and_no_keyword(text: str) -> None:
+    assert [entity for entity, _ in found(text)] == ["DE_LICENSE_PLATE"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Bitte im Format DIN A 4 drucken.", "DE AT 2024 CONFERENCE", "Die Messe findet in DE AT 2024 statt."],
+)
+def test_capitals_and_a_number_that_are_no_plate(text: str) -> None:
     assert found(text) == []
