@@ -101,6 +101,7 @@ def drug_terms(low: str, words: set[str]) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     for a, b in _DRUG_WORDS.spans(low, words, folded_words(low, words)):
         word = low[a:b]
-        start = a + word.index(word.strip(_PUNCTUATION))
-        found.append((start, start + len(word.strip(_PUNCTUATION))))
+        core = word.strip(_PUNCTUATION)
+        start = a + word.index(core)
+        found.append((start, start + len(core)))
     return found
