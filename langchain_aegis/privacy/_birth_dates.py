@@ -13,7 +13,7 @@ from datetime import date
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._glue import glued_right
 
-__all__ = ["birth_dates_after_keyword", "calendar_date", "living", "recent"]
+__all__ = ["birth_date_before_verb", "birth_dates_after_keyword", "calendar_date", "living", "recent"]
 
 Span = tuple[str, int, int]
 
@@ -58,13 +58,40 @@ def birth_dates_after_keyword(text: str, s: int, e: int, lo: int, low: str, out:
         year_end = _last_end(p.DOB_YEAR_KEYWORDS, low[-20:])  # "geb. 1961", "Jahrgang 1961", "born in 1961"
         after = len(low) - min(20, len(low)) + year_end  # where the keyword ends in ``low``
         initial = low[after - 2 : after] == "b." and text[lo + after - 2] == "B"  # "Burrill B. Crohn ... in 1932"
-        if year_end >= 0 and _DIGIT.search(low, after) is None and not _DEATH.search(low, after) and not initial:
+        if (
+            year_end >= 0
+            and _DIGIT.search(low, after) is None
+            and not _DEATH.search(low, after)
+            and not initial
+            and not _LINE_ENDS_SENTENCE.search(low, after)  # "is born in Pforzheim.\n1914 - a treaty ..."
+        ):
             out.append(("DATE_OF_BIRTH", s, e))  # the first number after it ("geb. 1958, OP 2026": not 2026)
+
+
+# "wurde am 18. August 1950 geboren", "ist 1961 in Köln geboren": the verb after the date, a place between at most.
+_BORN_AFTER = re.compile(r"[ \t]+(?:in[ \t]+[A-ZÄÖÜ][\w\-]*(?:[ \t]+[A-ZÄÖÜ][\w\-]*)?[ \t]+)?geboren\b")
+_DATE_BEFORE = re.compile(rf"(?:{p.DATE.pattern})\Z", p.DATE.flags)
+
+
+def birth_date_before_verb(text: str, s: int, e: int, out: list[Span]) -> None:
+    """A birth date or year whose digit run ``text[s:e]`` ends it, said before "geboren" (the caller found the word)."""
+    if _BORN_AFTER.match(text, e) is None:
+        return
+    dm = _DATE_BEFORE.search(text, max(0, s - 24), e)
+    if dm is not None and calendar_date(dm.group()):
+        start = dm.start()
+    elif e - s == 4:
+        start = s  # a year alone
+    else:
+        return
+    if living(text[start:e]):
+        out.append(("DATE_OF_BIRTH", start, e))
 
 
 # A death said between the keyword and the date makes it a death date ("geboren und verstarb am
 # 20. November 1907 in Worpswede", "born in Bremen, died 1907").
 _DEATH = re.compile(r"(?i:verst[oa]rb|starb|gestorben|died|death|deceased)|†")
+_LINE_ENDS_SENTENCE = re.compile(r"[.!?][ \t]*\n")
 
 _YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
 _THIS_YEAR = date.today().year

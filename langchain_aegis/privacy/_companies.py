@@ -9,9 +9,10 @@ The rule, decided on the findings of the whole text: a ``PHONE``, ``EMAIL`` or `
 finding is the company's when, in its paragraph (no blank line between, at most
 :data:`REACH` characters either side),
 
-- a company is named (a legal form such as ``GmbH``, ``AG``, ``Ltd``, ``Inc.``, or a
+- a company is named (a legal form such as ``GmbH``, ``AG``, ``Ltd``, ``Inc.``, also in capitals, a
   register or VAT line such as ``HRB 12345``, ``USt-IdNr.``, ``Company No.``), and
-- no person is: no other kind of finding (a name, a date of birth, a tax ID, ...), no
+- no person is: no other kind of finding (a name, a date of birth, a tax ID, ...), no patient, client or
+  applicant spoken of, no
   first name and surname from the lexicon (``Anna Schmidt`` in an e-mail signature keeps
   her direct line hers, although a name alone is no finding), no e-mail address whose
   local part holds a lexicon name (``miriam.friedrich@``), nobody speaking of their own
@@ -52,12 +53,15 @@ _LEGAL_FORMS = frozenset(
      "B.V", "N.V", "& Söhne", "& Sohn", "& Co", "mbH", "gGmbH", "GesmbH",
      "GbR", "PartG", "Oy", "Oyj", "S.r.l", "S.p.A", "SARL", "A/S", "ApS", "Pty", "S.L"}
 )  # fmt: skip
+# A letterhead in capitals ("HARROW & FINCH LTD."): the longer forms count in capitals too ("AG" is one already;
+# "EG" is a ground floor).
+_CAPITAL_FORMS = frozenset(form.upper() for form in _LEGAL_FORMS if len(form) > 2 and form[0] != "&")
 _REGISTER_WORDS = ("e.k.", "e.v.", "ust-id", "ustid", "uid-nr", "vat reg", "registergericht", "handelsregister",
                    "company no")  # fmt: skip
 _REGISTER_CODES = ("hrb", "hra")  # "HRB 12345": whole words ("fahrrad" holds "hra")
+_MARKER_WORDS = (*{form.lower() for form in _LEGAL_FORMS}, *_REGISTER_CODES)
 _MARKER_SCAN = KeywordScan(
-    keyword_pattern(words=(*{form.lower() for form in _LEGAL_FORMS}, *_REGISTER_CODES), substrings=_REGISTER_WORDS),
-    (*{form.lower() for form in _LEGAL_FORMS}, *_REGISTER_CODES, *_REGISTER_WORDS),
+    keyword_pattern(words=_MARKER_WORDS, substrings=_REGISTER_WORDS), (*_MARKER_WORDS, *_REGISTER_WORDS)
 )
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")  # symmetric, so it also finds a blank line in reversed text
 _REGISTER_BEFORE = re.compile(
@@ -69,6 +73,17 @@ _REGISTER_BEFORE = re.compile(
 _FIRST_PERSON = re.compile(
     r"(?:[Ii]ch|[Mm]ich|[Mm]ir|[Mm]ein|[Mm]eine|[Mm]einen|[Mm]einem|[Mm]einer|[Mm]y|[Mm]e|I|I'm|[Pp]rivat\w*|[Pp]rivate"
     r"|[Pp]ersonal|[Pp]ersönlich\w*)(?![\w])"
+)
+# Someone other than the company spoken of ("Bitte rufen Sie die Patientin unter ... zurück", "Der Mieter zahlt
+# von DE89 ...", "unser Sohn", "his wife"): a company's paragraph about a person holds that person's number.
+_PERSON_ROLES = re.compile(
+    r"(?:[Pp]atient(?:in|en)?|Kundin|Mandant(?:in)?|Bewerber(?:in)?|Versicherte[rn]?|Bewohner(?:in)?|Angehörige[rn]?"
+    r"|Mieter(?:in)?|Mitarbeiter(?:in)?|Antragsteller(?:in)?|Beklagte[rn]?|Kläger(?:in)?|Schuldner(?:in)?"
+    r"|Steuerpflichtige[rn]?|Besucher(?:in)?|Leser(?:in)?|Student(?:in)?|Schüler(?:in)?|Reisende[rn]?"
+    r"|Tochter|Sohn|Ehefrau|Ehemann|Vater|Mutter|Eltern|ihn|ihm|ihre[mnrs]?"
+    r"|[Aa]pplicant|[Cc]lient|[Rr]esident|[Rr]elative|[Tt]enant|[Ee]mployee|[Cc]omplainant|[Dd]efendant|[Cc]laimant"
+    r"|[Ss]tudent|[Tt]raveller|[Tt]raveler|[Vv]isitor|[Ww]ife|[Hh]usband|[Ss]on|[Dd]aughter|[Pp]arents?|him|his|her)"
+    r"(?![\w])"
 )
 _MOBILE_LABEL = re.compile(r"(?i:handy|mobil\w*|cell\w*|mob\.)[^\n0-9+]{0,6}\Z")
 
@@ -110,6 +125,7 @@ def without_company_contacts(text: str, findings: list[Span]) -> list[Span]:
                 and not _table_row(text, start)  # a CRM export's row: a contact at a company is a person
                 and not (i < len(others) and others[i][0] < hi)  # and no other finding
                 and not _words(_FIRST_PERSON, text, lo, hi)
+                and not _words(_PERSON_ROLES, text, lo, hi)
                 and not (entity == "PHONE" and _mobile(text, start, end))
                 and not (entity == "EMAIL" and _name_in(_OBFUSCATED_AT.split(text[start:end], 1)[0]))
                 and not _named(text, lo, hi)
@@ -124,7 +140,7 @@ def _markers(text: str) -> list[int]:
     found = []
     for a, b in _MARKER_SCAN.spans(*lowered(text)):
         word = text[a:b].strip()
-        if word in _LEGAL_FORMS or word.lower() in _REGISTER_WORDS or word in ("HRB", "HRA"):
+        if word in _LEGAL_FORMS or word in _CAPITAL_FORMS or word.lower() in _REGISTER_WORDS or word in ("HRB", "HRA"):
             found.append(a)
     return found
 
@@ -180,6 +196,8 @@ def _name_in(local: str) -> bool:
         return True  # "kerem.jansen": a first name and a surname, whether or not the lexicon knows them
     for part in _SPLIT.split(low):
         part = part.rstrip("0123456789")
+        if part in ROLE_WORDS:
+            continue  # "presse@", "buchhaltung@": a role, whatever surname its letters end in ("Resse", "Tung")
         if part.capitalize() in names:
             return True
         # A surname after a first name or an initial: "peterbecker", "pbecker".

@@ -169,9 +169,11 @@ def scan_people(text: str, out: list[Span]) -> None:
         _lab_values(text, cues, out)
     for a, b in _addresses(text, streets, runs):
         lo = max(0, a - 80)
+        # The person before the address, or a cue right after it ("... Leeds LS6 4DL. thx, Rubén").
         persons = cues[bisect_left(cue_starts, lo) : bisect_left(cue_starts, a)] + lexicon_persons(
             text, lo, a, memo, recased_from
         )
+        persons += cues[bisect_left(cue_starts, b) : bisect_left(cue_starts, b + _AFTER_ADDRESS)]
         if not persons:
             named = addressee(text, a)
             persons = [named] if named else []
@@ -189,6 +191,7 @@ def scan_people(text: str, out: list[Span]) -> None:
 # ICD10 leads with a capital letter and is tried at each; a code stands inside one word, found
 # through the text's distinct words. Non-ASCII letters whose capital is an ASCII letter (dotless
 # i, long s) could become one when :mod:`._case` re-cases the text: such words are hinted folded.
+_AFTER_ADDRESS = 40  # how far after an address a cue's person may stand and still be its addressee
 _ICD_WORDS = WordScan(re.compile(r"[a-tv-z][0-9]{2}\.[0-9]"))
 
 

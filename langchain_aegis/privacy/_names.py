@@ -119,11 +119,15 @@ _TITLE_BEFORE = re.compile(r"(?:Herrn?|Frau|Mr|Mrs|Ms|Miss|Mx)\.?[ \t]+\Z")
 _LABEL_END = re.compile(r"[ \t]*(?::|\t|\r?\n|[ ]{2})")
 _IDENTIFIER = re.compile(r"[a-z][A-Z]{2}")  # "PyJWT", "SciPDF"; "McDonald" and "DeLuca" stay names
 _SIGN_OFF_WORDS = ("grüße", "grüßen", "gruß", "regards", "best", "cheers", "thanks", "danke", "sincerely", "yours",
-                   "mfg", "herzlich")  # fmt: skip
+                   "mfg", "herzlich", "thx", "lg", "vg")  # fmt: skip
 _SIGN_OFFS = re.compile(
     # The closing word in any case ("Best regards", "Kind regards,", "viele grüße"); the name keeps its capitals.
-    rf"(?i:{'|'.join(_SIGN_OFF_WORDS)})[,!.]?[ \t]*\r?\n"
-    rf"[ \t]*(?:(?:Dr\.|Prof\.)[ \t]+)?({NAME})"
+    # The name on the next line, or on the closing word's own line when it ends it: a chat's or a short mail's
+    # "... Leeds LS6 4DL. thx, Rubén", "lg Kunigunde".
+    rf"(?i:{'|'.join(_SIGN_OFF_WORDS)})[,!.]?"
+    rf"(?:[ \t]*\r?\n[ \t]*(?:(?:Dr\.|Prof\.)[ \t]+)?"
+    rf"|[ \t]+(?={NAME_WORD}(?:[ \t]+{NAME_WORD})?[ \t]*[.!]?[ \t]*(?:\r?\n|\Z)))"
+    rf"({NAME})"
 )
 # A case-insensitive pattern without a literal prefix is tried at every position of the text
 # (the costliest pass of the detector). A closing word ends a whitespace-separated word of the
@@ -197,7 +201,12 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
         if cue in _NAME_LABELS and not known:
             # "Name Server", "Name.Variable", "Name: PyJWT": a field label introduces a name as its
             # value (after ":", a tab or a line break), and an identifier is not one.
-            if not _LABEL_END.match(text, m.end()) or _IDENTIFIER.search(words[0]) or thing_record(text, a):
+            if (
+                not _LABEL_END.match(text, m.end())
+                or _IDENTIFIER.search(words[0])
+                or _attribute_in_code(text, a)  # "Name = Token.Name\nLiteral = ...": code
+                or thing_record(text, a)
+            ):
                 continue
         if (cue in GREETINGS or cue in KNOWN_ONLY or cue in ("Hi", "Hey", "Kunde", "Kundin")) and not known:
             # "Hallo Anna", "Dear John", "Kontaktperson: Hans Müller": the cue needs a name the lexicon knows;
@@ -213,15 +222,14 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
             if is_excluded(text, name_start, name_end, cue):
                 continue
         persons.append((a, name_end))
-    if "\n" in text:
-        for m in _sign_offs(text, low, vocab):
-            name_start, name_end = m.span(1)
-            name = whole_name(text, name_start, name_end, label=False)
-            if name is not None:
-                name_start, name_end, words, _ = name
-                if words[0] in first_names() or (len(words) > 1 and words[-1] in surnames()):
-                    if not is_excluded(text, name_start, name_end):
-                        persons.append((name_start, name_end))
+    for m in _sign_offs(text, low, vocab):
+        name_start, name_end = m.span(1)
+        name = whole_name(text, name_start, name_end, label=False)
+        if name is not None:
+            name_start, name_end, words, _ = name
+            if words[0] in first_names() or (len(words) > 1 and words[-1] in surnames()):
+                if not is_excluded(text, name_start, name_end):
+                    persons.append((name_start, name_end))
     return persons
 
 
@@ -334,6 +342,65 @@ def _surname_like(text: str, start: int, word: str) -> bool:
     return not before or before[-1] in _CLAUSE_START
 
 
+# What ends a "Surname, Given" entry of a list or a record: "Braun, Ayşe (geb. ...)", "Özkan, Emine: Jahresgehalt",
+# "WÓJCIK, Zofia — 65 Botanic Avenue", "Ho, Phuong Linh | Blutdruck".
+_ROLE_ENDINGS = ("arzt", "ärztin", "leiter", "leiterin", "pfleger", "pflegerin", "schwester", "manager", "direktor",
+                 "direktorin", "officer", "nurse", "doctor", "assistent", "assistentin")  # fmt: skip
+_CAPITAL_AFTER = re.compile(rf" [{_UPPER}]")
+_AFTER_GIVEN = re.compile(rf"( [{_UPPER}][^\W\d_]+)?(?: \(|,|\n|:| \*| [\u2013\u2014\-|] )")
+
+
+def _surname_comma_given(text: str, word: str, second: str, n_end: int) -> int:
+    """Where the given names end if ``word, second`` is a surname and a given name, else -1.
+
+    A lexicon surname (also in capitals) before a first name, or a capitalised word before a given
+    name that ends a list's entry ("Özkan, Emine: Jahresgehalt"), when either is the lexicon's or the
+    surname is in capitals.
+    """
+    surname = word in last_names_of(word)
+    if surname and is_first_name(second):
+        return n_end
+    if word in NOT_NAMES or second in NOT_NAMES or second.isupper() or len(word) < 2:
+        return -1
+    if second in ROLE_NOUNS or second.endswith(_ROLE_ENDINGS) or noun_shaped(second):
+        return -1  # "Dr. med. Neumann, Oberarzt": a role after the name, not a given name
+    entry = _AFTER_GIVEN.match(text, n_end)
+    if entry is None or not (surname or word.isupper() or is_first_name(second)):
+        return -1
+    return entry.end(1) if entry.group(1) else n_end
+
+
+def last_names_of(word: str) -> frozenset[str]:
+    """The lexicon's surnames, with ``word`` written as the lexicon writes it when it is in capitals ("WÓJCIK")."""
+    last = surnames()
+    return last if not word.isupper() or word.capitalize() not in last else last | {word}
+
+
+# Letters of Turkish, Polish, Czech, Romanian, Hungarian, Croatian and Vietnamese names that German and English
+# words do not have (no ä, ö, ü, é, è: those are German and French words' too).
+_NAME_LETTERS = frozenset("ğışçłżźśńęąćőűășțřčěůýžđơưãõñİŁŻŚĆČŘŠŽĐ") | frozenset(map(chr, range(0x1EA0, 0x1EFA)))
+# Surname endings of the same languages (and Greek, Georgian, Swedish): "Kowalski", "Petrović", "Papadopoulos".
+_SURNAME_ENDINGS = ("ski", "ska", "cki", "cka", "wicz", "ović", "ević", "oğlu", "oglu", "opoulos", "akis", "idis",
+                    "enko", "czyk", "czuk", "chuk", "shvili", "escu", "eanu", "ová", "sson", "dóttir")  # fmt: skip
+
+
+def name_spelled(first: str, second: str) -> bool:
+    """Whether two capitalised words are spelled as only names are: a name's letters or a surname's ending."""
+    return (
+        second.endswith(_SURNAME_ENDINGS)
+        or any(c in _NAME_LETTERS for c in second)
+        or any(c in _NAME_LETTERS for c in first)
+    )
+
+
+def _attribute_in_code(text: str, a: int) -> bool:
+    """Whether the label at ``a`` is an attribute ("Token.Name") on a line of code (an assignment)."""
+    if a < 2 or text[a - 1] != "." or not text[a - 2].isalnum():
+        return False
+    line_start = text.rfind("\n", 0, a) + 1
+    return " = " in text[line_start:a]
+
+
 def _unknown_name_pair(a: str, b: str) -> bool:
     return (
         a not in NOT_NAMES
@@ -402,10 +469,17 @@ def _lexicon_person(
         # "Anna Schmidt" (a known first name), "Ayşe Johnson" (a known surname), "Braun, Anna"
         # A hyphenated first name ("Hans-Peter Knoblauch") is known when each part is a first name.
         known = ((word in first or ("-" in word and is_first_name(word))) and second not in NOT_NAMES) or (
-            not recased and second in last and word not in NOT_NAMES and word not in NOT_BEFORE_SURNAME
+            not recased
+            and second in last
+            and word not in NOT_NAMES
+            and word not in NOT_BEFORE_SURNAME
+            # "Lebenslauf Felix Horvat": a first name that a name goes on from starts it, surname or not
+            and not (second in first and _CAPITAL_AFTER.match(text, n_end))
         )
-        if gap == ", " and word in last and (second in first or text[n_end : n_end + 2] in (" (", ",", "\n", " *")):
-            known = True  # "Braun, Anna", "Braun, Ayşe (geb. ...)"
+        given_end = _surname_comma_given(text, word, second, n_end) if gap == ", " else -1
+        if given_end >= 0:
+            known = True  # "Braun, Anna", "Braun, Ayşe (geb. ...)", "HIGGINBOTHAM, Declan: Hb 68 g/L"
+            n_end = given_end  # "HO, Phuong Linh:": both given names
         elif (
             not known
             and not recased
@@ -413,9 +487,12 @@ def _lexicon_person(
             and _unknown_name_pair(word, second)
             and not second.endswith(NOUN_ENDINGS)
         ):
-            # "Ioana Brennecke is ...": two unknown capitalised words opening a clause.
+            # "Ioana Brennecke is ...": two unknown capitalised words opening a clause; "Tuğba Doğan",
+            # "Ewa Krzyżanowska": a pair that only a name is spelled like, next to what the window is about.
             tail = text[n_end : n_end + 12].split(maxsplit=1)
-            known = bool(tail) and tail[0].strip(",;:") in CLAUSE_VERBS
+            known = (bool(tail) and tail[0].strip(",;:") in CLAUSE_VERBS) or (
+                name_spelled(word, second) and not _CAPITAL_AFTER.match(text, n_end)  # not "Personalakte Ayşe Fischer"
+            )
         elif gap != " ":
             known = False
         # Not "17 Mill Lane": a word before a surname, after a house number, opens a street.

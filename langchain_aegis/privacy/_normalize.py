@@ -129,6 +129,7 @@ _FOLD = str.maketrans(
         **dict.fromkeys(_DASHES, "-"),
         **dict.fromkeys(_SPACES, " "),
         **dict.fromkeys(_INVISIBLE, ""),
+        **dict.fromkeys("\u2217\u204e\u2731\u2732\u2733", "*"),  # asterisks a word processor sets: "✱ 09.11.1979"
         "\u3002": ".",  # ideographic full stops: "anna@gmail。com"
         "\uff61": ".",
         "\u2028": "\n",

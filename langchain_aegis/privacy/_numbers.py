@@ -15,7 +15,7 @@ import ipaddress
 import re
 
 from langchain_aegis.privacy import _patterns as p
-from langchain_aegis.privacy._birth_dates import birth_dates_after_keyword
+from langchain_aegis.privacy._birth_dates import birth_date_before_verb, birth_dates_after_keyword
 from langchain_aegis.privacy._checksums import de_tax_id_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._columns import version_column
 from langchain_aegis.privacy._glue import glued_left, glued_right
@@ -34,6 +34,23 @@ Span = tuple[str, int, int]
 
 _SEPARATOR = re.compile(r"([ .\-/])")  # captured, so a split keeps the separators
 _CARD_FIRST = frozenset("23456")  # Amex/Diners 3, Visa 4, Mastercard 2/5, Discover/Maestro/UnionPay 6
+
+
+def card_prefix_ok(digits: str) -> bool:
+    """Whether a card network issues numbers that start like ``digits`` (its first digit is in :data:`_CARD_FIRST`).
+
+    The first digit alone lets a date through ("2024011701 7200", a DNS zone's serial and refresh,
+    passes Luhn). Of the 2s only Mir (2200-2204), Mastercard's 2-series (2221-2720) and JCB's and
+    enRoute's fifteen digits (2131, 2014, 2149) are cards.
+    """
+    if digits[0] != "2":
+        return True
+    head = digits[:4]
+    return (
+        "2200" <= head <= "2204" or "2221" <= head <= "2720" or (len(digits) == 15 and head in ("2131", "2014", "2149"))
+    )
+
+
 _CARD_SEPS = frozenset(" -")
 _SPACE = frozenset(" ")
 _COORDINATES = re.compile(r"[+-](?:[0-9]{4}[+-][0-9]{5}|[0-9]{6}[+-][0-9]{7})(?![0-9])")
@@ -83,6 +100,8 @@ def scan_numbers(text: str, out: list[Span]) -> None:
     # This loop runs once per digit run, so the common case ("2024", "12:03:44.123")
     # must cost a handful of C calls: no lists, cheap gates before every validator.
     for (s, e), keyword in zip(runs, keyword_runs(low_text, words, runs), strict=True):
+        if text.find("geboren", e, e + 32) != -1:
+            birth_date_before_verb(text, s, e, out)  # "wurde am 18. August 1950 geboren"
         if e - s == 4:
             # Four digits and nothing else (a run has four digits or more), a quarter of all
             # runs: only a keyword, the middle of a NINO or a year or date of birth after a
@@ -106,8 +125,8 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             if text.find("*", star_lo, s) != -1 and not glued_right(text, e):  # "* 25-Nov-1967" is glued left
                 starred_date(text, s, e, out)
             continue
-        if s and text[s - 1] in "+-" and _COORDINATES.match(text, s - 1):
-            continue  # "+4953-09709", "-0351-03225": a place on Earth (ISO 6709), not a phone or a card
+        if s and text[s - 1] in "+-" and (_COORDINATES.match(text, s - 1) or text[s - 2 : s] in ("U+", "u+")):
+            continue  # "+4953-09709", "-0351-03225": a place on Earth (ISO 6709); "U+0460-0463": code points
         lo = s - LOOKBACK if s > LOOKBACK else 0
         low = low_text[lo:s]
         if keyword:
@@ -166,7 +185,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
         if "." in raw:
             if raw.count(".") == 3:
                 _ipv4(text, raw, s, out)
-        elif digit_count >= 9 and not whole and not (raw[6:7] == " " and date_shaped(raw)):
+        elif digit_count >= 9 and not whole and not (" " in (raw[6:7], raw[8:9]) and date_shaped(raw)):
             # Not a log's "250101 000001 1" (passes Luhn by chance); after a dialling code ("+49 1512...",
             # "0049 1512..."), the run's first two groups are a phone's, though a card may follow on the next line.
             if dial is None:
@@ -249,13 +268,13 @@ def _ipv4(text: str, raw: str, s: int, out: list[Span]) -> None:
     line_start = text.rfind("\n", 0, s) + 1
     if (
         small
-        and text[end : end + 1] == " "
+        and (text[end : end + 1] == " " or (text[end : end + 1] == "." and max(octets) < 10))  # "2.1.2.2. Size"
         and _HEADING_AFTER.match(text, end)
         and not text[line_start:s].strip(" \t#*")
     ):
         return  # a numbered heading at a line's start, not a login
-    if small and _RELEASE_BEFORE.search(text[max(0, s - 32) : s].lower()):
-        return  # "broken since 1.6.5.2", "seit Dpkg 1.4.1.17": a release
+    if small and _release_context(text, s, line_start):
+        return  # "broken since 1.6.5.2", "seit Dpkg 1.4.1.17", "(version >= 3.6.1.1)": a release
     if octets[3] == 0 or _version_context(text, s) or _VERSION_AFTER.match(text, end) or version_column(text, s, end):
         return  # "x.y.0.0" names a network or a version (also under a table's Version header); a host ends not in .0
     out.append(("IP_ADDRESS", s, end))
@@ -272,8 +291,28 @@ _VERSION_BEFORE = re.compile(
     # A document's numbered parts: "RFC 5890, section 2.3.2.4", "Abschnitt 4.1.2.3"; CMake's "find_package(Foo ".
     r"|(?:section|sect\.|chapter|clause|abschnitt|kapitel|ziffer|§)[ ]?\Z|find_package\([\w\-]+[ ]\Z"
 )
-# "broken since 1.6.5.2", "seit Dpkg 1.4.1.17": a release in a changelog's prose (when its parts are small).
-_RELEASE_BEFORE = re.compile(r"(?:since|seit|until|prior[ ]to)[ ](?:[a-z][\w\-]*[ ])?\Z")
+# "broken since 1.6.5.2", "seit Dpkg 1.4.1.17", "Major changes in 3.31.0.2": a release in a changelog's
+# prose (when its parts are small).
+_RELEASE_BEFORE = re.compile(
+    r"(?:since|seit|until|prior[ ]to)[ ](?:[a-z][\w\-]*[ ])?\Z"
+    r"|(?:changes|fixed|introduced|released|deprecated)[ ]in[ ]\Z"
+)
+# "Standards-Version): update to 3.5.6.1", "(version >= 3.6.1.1)", "Versionsnummer 7.4.3.2", "Upgrade path:
+# 1.2.x → 2.0.9.34": a version word earlier on the line, and between it and the number only words that
+# speak of versions ("Browser version: Firefox 118, IP 84.12.34.56" and "Version/17.2 Mobile Safari" do not).
+_VERSION_EARLIER = re.compile(r"\b(?:version|upgrade)\w*(?P<between>(?:(?!version|upgrade)[^\n/]){0,24})\Z")
+_BETWEEN_WORDS = frozenset({"update", "updated", "to", "before", "after", "path", "x", "is", "ist", "auf", "nummer"})
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _release_context(text: str, s: int, line_start: int) -> bool:
+    low = text[max(line_start, s - 48) : s].lower()
+    if _RELEASE_BEFORE.search(low[-32:]):
+        return True
+    earlier = _VERSION_EARLIER.search(low)
+    return earlier is not None and all(w in _BETWEEN_WORDS for w in _WORD.findall(earlier.group("between")))
+
+
 # A document's numbered heading at a line's start: "2.2.1.2 An Example of Context Format".
 _HEADING_AFTER = re.compile(r"\.?[ \t]+[A-ZÄÖÜ][a-zäöüß]")
 
@@ -296,7 +335,7 @@ def _separated_numbers(text: str, s: int, raw: str, out: list[Span], skip: int =
         if skip:
             return
         if 14 <= len(raw) <= 19:  # 13 digits: an EAN barcode as often as an old Visa card (_keyword_card)
-            if raw[0] in _CARD_FIRST and luhn_ok(raw):
+            if raw[0] in _CARD_FIRST and card_prefix_ok(raw) and luhn_ok(raw):
                 out.append(("CREDIT_CARD", s, s + len(raw)))
         elif len(raw) == 11 and de_tax_id_ok(raw):
             out.append(("DE_TAX_ID", s, s + len(raw)))
@@ -332,7 +371,7 @@ def _separated_numbers(text: str, s: int, raw: str, out: list[Span], skip: int =
             if len(digits) < 9:
                 continue
             if 14 <= len(digits) <= 19:
-                if digits[0] in _CARD_FIRST and card_layout and luhn_ok(digits):
+                if digits[0] in _CARD_FIRST and card_layout and card_prefix_ok(digits) and luhn_ok(digits):
                     out.append(("CREDIT_CARD", start, b))
             elif len(digits) == 11:
                 if tax_layout and de_tax_id_ok(digits):

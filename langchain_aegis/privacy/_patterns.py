@@ -292,11 +292,17 @@ _HEALTH_ARGS: dict[str, tuple[str, ...]] = dict(
         "posttraumat", "dyslex", "legasthen", "syndrom", "mutterschutz", "maternity leave", "entbindung",
         "expecting a baby", "expecting a child", "expecting their first", "expecting her first",
         "erwartet ein kind", "erwartet ein baby", "erwartet ihr", "anderen umständen",
+        # symptoms and injuries, and conditions a blind set found missing
+        "chest pain", "shortness of breath", "brustschmerz", "thoraxschmerz", "luftnot", "atemnot", "dyspnoe",
+        "dyspnea", "dyspnoea", "schwindelig", "schwindelanfäll", "schwindelgefühl", "drehschwindel", "night sweats",
+        "nachtschweiß", "embolism", "hyperthyroid", "krampfanfall", "concussion", "gehirnerschütterung", "melanom",
+        "biopsie", "broken wrist", "broken arm", "broken leg", "broken ankle", "armbruch", "handgelenksbruch",
     ),
     words=(
         "hiv", "copd", "adhs", "adhd", "ptsd", "mrt", "mri", "icd", "icd-10", "hba1c", "stroke", "aids", "khk",
         "ekg", "ecg", "crp", "tsh", "gfr", "ldl", "a1c", "nstemi", "stemi", "ct", "bmi", "ass", "op",
         "mg/dl", "mmol/l", "pregnant", "ocd", "ptbs", "polyp", "polypen", "polyps", "stent", "stents",
+        "gout", "ng/ml", "pg/ml", "pmol/l", "µg/l", "ug/l", "miu/l", "mu/l",
         "ssw",  # Schwangerschaftswoche ("20. SSW"); a word, as "password" and "Passwort" hold it
     ),
 )  # fmt: skip

@@ -40,12 +40,13 @@ if _enable_pattern_cache is not None:
 _SSN_SHAPE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{4}")
 # libphonenumber accepts many dates and log timestamps as valid numbers ("2025-06-24 14" is a
 # valid US number, HDFS's "081109 203615 148" a German one), but nobody writes a phone number
-# as a calendar date: ISO, German and US dates, and a log's compact "yymmdd hhmmss".
+# as a calendar date: ISO, German and US dates, and a log's compact "yymmdd hhmmss" or "yyyymmdd hhmmss".
 _DATE_SHAPE = re.compile(
     r"(?:19|20)[0-9]{2}([-/.])(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12][0-9]|3[01])(?![0-9])"
     r"|(?:0[1-9]|[12][0-9]|3[01])([-/.])(?:0[1-9]|1[0-2])\2(?:19|20)[0-9]{2}(?![0-9])"
     r"|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12][0-9]|3[01])/(?:19|20)[0-9]{2}(?![0-9])"
-    r"|[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]) (?:[01][0-9]|2[0-3])[0-5][0-9][0-5][0-9](?![0-9])"
+    r"|(?:(?:19|20)[0-9]{2}|[0-9]{2})(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r" (?:[01][0-9]|2[0-3])[0-5][0-9][0-5][0-9](?![0-9])"
 )
 
 # National numbers are tried in these regions, Germany first. A leading "0" is a trunk
@@ -209,6 +210,9 @@ def possible_phone(candidate: str, *, laid_out: bool = False) -> bool:
 
 @lru_cache(maxsize=4096)
 def _keyword_national(compact: str) -> bool:
+    national = compact[1:] if len(compact) == 11 and compact[0] == "1" else compact
+    if len(national) == 10 and national[3:6] == "555" and national[6:8] == "01":
+        return False  # "Phone: (555) 555-0100": the fiction range, not a number another region would read
     if compact.startswith("0"):
         return any(_check(compact, region) for region in _KEYWORD_TRUNK_REGIONS)
     if _valid(compact):

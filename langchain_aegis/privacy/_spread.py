@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
-from langchain_aegis.privacy._numbers import _CARD_FIRST, Span, lower_window
+from langchain_aegis.privacy._numbers import _CARD_FIRST, Span, card_prefix_ok, lower_window
 from langchain_aegis.privacy._phones import phone_ok
 from langchain_aegis.privacy._prefilter import mark_table, marked
 
@@ -80,7 +80,13 @@ def scan_spread_numbers(text: str, out: list[Span]) -> None:
             out.append(("PHONE", s, e))
             continue
         groups = [len(g) for g in _GROUPS.findall(run)]
-        if 13 <= len(compact) <= 19 and compact[0] in _CARD_FIRST and _card_grouping(groups) and luhn_ok(compact):
+        if (
+            13 <= len(compact) <= 19
+            and compact[0] in _CARD_FIRST
+            and card_prefix_ok(compact)
+            and _card_grouping(groups)
+            and luhn_ok(compact)
+        ):
             out.append(("CREDIT_CARD", s, e))
         elif len(compact) == 11 and de_tax_id_ok(compact) and _keyword(text, s, _TAX_KEYWORDS):
             out.append(("DE_TAX_ID", s, e))

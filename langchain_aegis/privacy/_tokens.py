@@ -83,7 +83,18 @@ def scan_ipv6(text: str, out: list[Span]) -> None:
         # documentation (2001:db8::/32) or multicast.
         if not address.is_global or address.is_multicast or (groups < 3 and "." not in candidate):
             continue
+        if address in _PUBLIC_RESOLVERS_V6:
+            continue
         out.append(("IP_ADDRESS", cm.start(), cm.end()))
+
+
+_PUBLIC_RESOLVERS_V6 = frozenset(
+    ipaddress.IPv6Address(a)
+    for a in ("2606:4700:4700::1111", "2606:4700:4700::1001", "2001:4860:4860::8888", "2001:4860:4860::8844",
+              "2620:fe::fe", "2620:fe::9", "2620:119:35::35", "2620:119:53::53", "2a10:50c0::ad1:ff",
+              "2a10:50c0::ad2:ff")
+)  # fmt: skip
+"""Cloudflare's, Google's, Quad9's, OpenDNS's and AdGuard's IPv6 resolvers (as ``_numbers`` lists their IPv4 ones)."""
 
 
 # DOC_TOKEN leads with a capital letter and is tried at each. Its matches lie inside one word, so
@@ -113,6 +124,8 @@ def scan_documents(text: str, out: list[Span]) -> None:
             continue
         body = m.group()
         # "T220001293D": the old card's machine-readable zone puts the nationality after the check digit.
+        if _VAT_BEFORE.search(text, max(0, s - 24), s):
+            continue  # "VAT CZ26502275": a company's VAT ID whose digits pass the ICAO check by chance
         if e < n and text[e].isdecimal() and (not glued_right(text, e + 1) or _nationality_after(text, e + 1)):
             if icao_check_digit(body) == int(text[e]) and sum(c.isdecimal() for c in body) >= 2:
                 out.append(("DE_PASSPORT" if body[0] in _PASSPORT_FIRST else "DE_ID_CARD", s, e + 1))
@@ -123,6 +136,12 @@ def scan_documents(text: str, out: list[Span]) -> None:
         label = nearest_label(lower_window(text, max(0, s - 40), s), _DOC_LABELS)
         if label is not None:
             out.append((label[0], s, e))
+
+
+_VAT_BEFORE = re.compile(
+    r"\b(?i:vat|ust|umsatzsteuer|mwst|tva|iva|di[cč])(?i:[ \-]?(?:id|reg))?(?i:[ \-.]?(?:no|nr|number|nummer|idnr))?"
+    r"\.?[ \t]*[:#]?[ \t]*\Z"
+)
 
 
 def _nationality_after(text: str, i: int) -> bool:
