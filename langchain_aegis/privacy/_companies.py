@@ -35,6 +35,7 @@ from bisect import bisect_left, bisect_right
 from langchain_aegis.privacy._lexicon import ends_in_surname, lexicon_names
 from langchain_aegis.privacy._mailboxes import ROLE_WORDS
 from langchain_aegis.privacy._names import lexicon_persons
+from langchain_aegis.privacy._not_names import COMPANY_ANYWHERE
 from langchain_aegis.privacy._patterns import keyword_pattern
 from langchain_aegis.privacy._phones import is_mobile
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered
@@ -207,6 +208,15 @@ def _name_in(local: str) -> bool:
 
 
 def _table_row(text: str, start: int) -> bool:
-    """Whether the line holding ``text[start]`` is a row of a table (CSV, TSV, Markdown): a record about someone."""
+    """Whether the line holding ``text[start]`` is a row of a table (CSV, TSV, Markdown): a record about someone.
+
+    Not a company's own contact line set with bars ("Kontakt | Brenner GmbH | Zentrale 0711 3492-0 | Fax ..."):
+    it names its legal form and labels its channels, which a CRM export's row does not.
+    """
     line = text[text.rfind("\n", 0, start) + 1 : (text.find("\n", start) + 1 or len(text) + 1) - 1]
-    return line.count(";") >= 2 or line.count("\t") >= 2 or line.count("|") >= 2
+    if line.count(";") >= 2 or line.count("\t") >= 2:
+        return True
+    return line.count("|") >= 2 and not (_CHANNEL_LABEL.search(line) and COMPANY_ANYWHERE.search(line))
+
+
+_CHANNEL_LABEL = re.compile(r"(?:Zentrale|Telefon|Tel\.|Fax|Hotline|Switchboard|Phone)\b")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from langchain_aegis.privacy._name_words import BRANDS_AFTER_TITLE, EPONYMS, NOT_NAMES, NOUN_ENDINGS
+from langchain_aegis.privacy._name_words import BRANDS_AFTER_TITLE, BUILDING_WORDS, EPONYMS, NOT_NAMES, NOUN_ENDINGS
 from langchain_aegis.privacy._patterns import HEALTH_TERMS
 
 __all__ = [
@@ -29,13 +29,14 @@ _LAW = re.compile(
     r"(?:Act|Gesetz|Law|Bill|Amendment|Verordnung|Directive|Richtlinie|Rule|Regulation)(?![\w])"
 )
 _COMPANY = re.compile(
-    r"(?:[ \t]+[\w&.\-]+){0,3}?[ \t]*(?:GmbH|AG|KG|KGaA|OHG|UG|SE|e\.K\.|e\.V\.|Inc\.?|Ltd\.?|LLC|LLP|Corp\.?|PLC|plc"
+    r"(?:[ \t]+[\w&.\-+]+){0,3}?[ \t]*(?:GmbH|AG|KG|KGaA|OHG|UG|SE|e\.K\.|e\.V\.|Inc\.?|Ltd\.?|LLC|LLP|Corp\.?|PLC|plc"
     r"|S\.A\.|B\.V\.|N\.V\.|& Söhne|& Sohn|& Co\.?|& Partner|Group|Holding|Stiftung|Verlag|Bank|Apotheke|Klinik"
     r"|Clinic|Hospital|Foundation|University|Universität|Institut|Institute|Award|Prize|Preis)(?![\w])"
 )
 COMPANY_ANYWHERE = re.compile(
     r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bSE\b|\bInc\b|\bLtd\b|\bLLC\b|\bCorp\b|\bPLC\b|& Söhne|& Sohn|& Co\b|e\.K\."
 )
+_SAINT_BEFORE = re.compile(r"(?<![\w])(?:St|Ste|Sta|Sankt)\.?[ ]\Z")
 _EPONYM_AFTER = re.compile(r"(?:'s|’s|s)?[ \t\-]+(?:disease|syndrome|Krankheit|Syndrom|Erkrankung|Thyreoiditis)", re.I)
 
 
@@ -52,6 +53,8 @@ def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
         return True
     if COMPANY_ANYWHERE.search(text, start, end):
         return True  # "Applicant: Acme Corp": the suffix is inside the span
+    if words[-1] in BUILDING_WORDS or _SAINT_BEFORE.search(text, max(0, start - 5), start):
+        return True  # "Pemberton House", "30 St Mary Axe": a building, a street named after a saint
     hi = min(len(text), end + 80)
     return _COMPANY.match(text, end, hi) is not None or _LAW.match(text, end, hi) is not None
 

@@ -301,7 +301,10 @@ _RELEASE_BEFORE = re.compile(
 # 1.2.x → 2.0.9.34": a version word earlier on the line, and between it and the number only words that
 # speak of versions ("Browser version: Firefox 118, IP 84.12.34.56" and "Version/17.2 Mobile Safari" do not).
 _VERSION_EARLIER = re.compile(r"\b(?:version|upgrade)\w*(?P<between>(?:(?!version|upgrade)[^\n/]){0,24})\Z")
-_BETWEEN_WORDS = frozenset({"update", "updated", "to", "before", "after", "path", "x", "is", "ist", "auf", "nummer"})
+_BETWEEN_WORDS = frozenset(
+    {"update", "updated", "to", "before", "after", "below", "above", "prior", "older", "newer", "than", "path", "x",
+     "is", "ist", "auf", "nummer", "vor", "ab"}
+)  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+")
 
 

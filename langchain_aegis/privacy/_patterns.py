@@ -297,12 +297,15 @@ _HEALTH_ARGS: dict[str, tuple[str, ...]] = dict(
         "dyspnea", "dyspnoea", "schwindelig", "schwindelanfäll", "schwindelgefühl", "drehschwindel", "night sweats",
         "nachtschweiß", "embolism", "hyperthyroid", "krampfanfall", "concussion", "gehirnerschütterung", "melanom",
         "biopsie", "broken wrist", "broken arm", "broken leg", "broken ankle", "armbruch", "handgelenksbruch",
+        *(f"broke {whose} {part}" for whose in ("his", "her", "their") for part in ("wrist", "arm", "leg", "ankle")),
+        "back pain", "rückenschmerz", "kopfschmerz", "headache", "bauchschmerz",
+        "abdominal pain", "blood in stool", "blut im stuhl", "übelkeit", "nausea", "erbrechen", "vomiting",
     ),
     words=(
         "hiv", "copd", "adhs", "adhd", "ptsd", "mrt", "mri", "icd", "icd-10", "hba1c", "stroke", "aids", "khk",
         "ekg", "ecg", "crp", "tsh", "gfr", "ldl", "a1c", "nstemi", "stemi", "ct", "bmi", "ass", "op",
         "mg/dl", "mmol/l", "pregnant", "ocd", "ptbs", "polyp", "polypen", "polyps", "stent", "stents",
-        "gout", "ng/ml", "pg/ml", "pmol/l", "µg/l", "ug/l", "miu/l", "mu/l",
+        "gout", "fieber", "fever", "husten", "cough", "ng/ml", "pg/ml", "pmol/l", "µg/l", "ug/l", "miu/l", "mu/l",
         "ssw",  # Schwangerschaftswoche ("20. SSW"); a word, as "password" and "Passwort" hold it
     ),
 )  # fmt: skip
@@ -350,12 +353,20 @@ _SPECIAL_ARGS: dict[str, tuple[str, ...]] = dict(
         "festgehalt", "fixgehalt", "zielgehalt", "einstiegsgehalt", "startgehalt",  # not "gehalten" (held)
         "salary", "bruttolohn", "nettolohn", "stundenlohn", "jahreseinkommen", "einkommen", "vergütung",
         "annual income", "earns", "verdient",
+        # what a blind set wrote that the lists lacked: parties by name, votes, pay slips and pay scales,
+        # a place of worship, a headscarf, a minority
+        "democratic party", "republican party", "conservative party", "green party", "labour party", "lib dems",
+        "liberal democrats", "reform uk", "plaid cymru", "sinn féin", "sinn fein",
+        "scottish independence", "wähle seit", "wählt seit", "wählte die", "parteibuch", "payslip", "pay slip",
+        "gross pay", "net pay", "base salary", "signing bonus", "pay rise", "pay raise", "gehaltserhöhung",
+        "entgeltgruppe", "tvöd", "tv-l e", "lohnabrechnung", "gehaltsabrechnung", "mosque", "moschee",
+        "synagogue", "synagoge", "hijab", "kopftuch", "minderheit an", "minority group", "ethnic minority",
     ),
     words=(
         "gehalt", "muslim", "muslima", "muslime", "muslimin", "sikh", "sikhs", "jüdin", "queer", "lgbt", "lgbtq", "gay",
         "lesbe", "trans frau", "trans mann", "transfrau", "transmann", "trans woman", "trans man", "afd", "spd",
         "cdu", "csu", "fdp", "grüne", "grünen", "linke", "linken", "verdi", "gew-mitglied", "mitglied der gew",
-        "kurde", "kurdin", "kurden", "roma", "sinti", "seiu", "uaw",
+        "kurde", "kurdin", "kurden", "roma", "sinti", "seiu", "uaw", "snp", "bsw", "tories", "unison",
     ),
 )  # fmt: skip
 """Special categories of personal data (GDPR Art. 9) and pay, next to a named person."""

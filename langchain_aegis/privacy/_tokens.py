@@ -37,10 +37,19 @@ def scan_emails(text: str, out: list[Span]) -> None:
             domain = p.EMAIL_DOMAIN.match(text, at + 1, min(n, at + 256))
             while start < at and text[start] == ".":
                 start += 1
-            if domain is not None and start < at and text[start:at] not in _SSH_USERS:
+            if domain is not None and start < at and text[start:at] not in _SSH_USERS and not _url_key(text, start, at):
                 if not nobodys(text[start:at], text[at + 1 : domain.end()]):
                     out.append(("EMAIL", start, domain.end()))
         at = text.find("@", at + 1)
+
+
+_HEX_KEY = re.compile(r"[0-9a-f]{16,}")
+
+
+def _url_key(text: str, start: int, at: int) -> bool:
+    """Whether ``text[start:at]`` is a URL's key in its user part ("https://c26a5dc1d8878ec3...@o386003.ingest.sentry.io",
+    a Sentry DSN): 16 or more hex digits right after "://", nobody's mailbox."""
+    return text.endswith("://", 0, start) and _HEX_KEY.fullmatch(text, start, at) is not None
 
 
 # EMAIL_LOCAL and IPV6_HEAD are searched for in a window ending at a hint: as patterns ending in
