@@ -53,6 +53,8 @@ def birth_dates_after_keyword(text: str, s: int, e: int, lo: int, low: str, out:
             and not _DEATH.search(text, lo + keyword_end, dm.start())
         ):
             out.append(("DATE_OF_BIRTH", dm.start(), dm.end()))
+        elif e - s == 8 and (dm is None or dm.end() <= s) and _compact_birth_date(text[s:e]):
+            out.append(("DATE_OF_BIRTH", s, e))  # "GEB.DAT. 12021976", "(DOB 19781002)"
 
     if e - s == 4 and text[s:e].isdecimal() and living(text[s:e]) and not glued_right(text, e):
         year_end = _last_end(p.DOB_YEAR_KEYWORDS, low[-20:])  # "geb. 1961", "Jahrgang 1961", "born in 1961"
@@ -117,6 +119,16 @@ def living(date_text: str) -> bool:
 
 
 _NUMERIC = re.compile(r"([0-9]{1,4})[^0-9]+([0-9]{1,2})[^0-9]+([0-9]{1,4})\Z")
+
+
+def _compact_birth_date(digits: str) -> bool:
+    """Whether eight digits after a birth keyword are a living person's date, as ``ddmmyyyy`` or ``yyyymmdd``."""
+    if not digits.isdecimal():
+        return False
+    for date_text in (f"{digits[:2]}.{digits[2:4]}.{digits[4:]}", f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"):
+        if living(date_text) and calendar_date(date_text) and not recent(date_text):
+            return True
+    return False
 
 
 def calendar_date(date_text: str) -> bool:

@@ -35,7 +35,6 @@ from bisect import bisect_left, bisect_right
 from langchain_aegis.privacy._lexicon import ends_in_surname, lexicon_names
 from langchain_aegis.privacy._mailboxes import ROLE_WORDS
 from langchain_aegis.privacy._names import lexicon_persons
-from langchain_aegis.privacy._not_names import COMPANY_ANYWHERE
 from langchain_aegis.privacy._patterns import keyword_pattern
 from langchain_aegis.privacy._phones import is_mobile
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered
@@ -73,7 +72,7 @@ _REGISTER_BEFORE = re.compile(
 # "my personal email"): a company writes "wir", "unser", "our".
 _FIRST_PERSON = re.compile(
     r"(?:[Ii]ch|[Mm]ich|[Mm]ir|[Mm]ein|[Mm]eine|[Mm]einen|[Mm]einem|[Mm]einer|[Mm]y|[Mm]e|I|I'm|[Pp]rivat\w*|[Pp]rivate"
-    r"|[Pp]ersonal|[Pp]ersönlich\w*)(?![\w])"
+    r"|[Pp]ersonal|[Pp]ersönlich\w*)(?![\w])(?![ ]haftende)"  # not "Persönlich haftende Gesellschafterin"
 )
 # Someone other than the company spoken of ("Bitte rufen Sie die Patientin unter ... zurück", "Der Mieter zahlt
 # von DE89 ...", "unser Sohn", "his wife"): a company's paragraph about a person holds that person's number.
@@ -208,15 +207,6 @@ def _name_in(local: str) -> bool:
 
 
 def _table_row(text: str, start: int) -> bool:
-    """Whether the line holding ``text[start]`` is a row of a table (CSV, TSV, Markdown): a record about someone.
-
-    Not a company's own contact line set with bars ("Kontakt | Brenner GmbH | Zentrale 0711 3492-0 | Fax ..."):
-    it names its legal form and labels its channels, which a CRM export's row does not.
-    """
+    """Whether the line holding ``text[start]`` is a row of a table (CSV, TSV, Markdown): a record about someone."""
     line = text[text.rfind("\n", 0, start) + 1 : (text.find("\n", start) + 1 or len(text) + 1) - 1]
-    if line.count(";") >= 2 or line.count("\t") >= 2:
-        return True
-    return line.count("|") >= 2 and not (_CHANNEL_LABEL.search(line) and COMPANY_ANYWHERE.search(line))
-
-
-_CHANNEL_LABEL = re.compile(r"(?:Zentrale|Telefon|Tel\.|Fax|Hotline|Switchboard|Phone)\b")
+    return line.count(";") >= 2 or line.count("\t") >= 2 or line.count("|") >= 2

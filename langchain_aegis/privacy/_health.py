@@ -74,6 +74,8 @@ _YEAR_AFTER = re.compile(
 _DIED = re.compile(
     r",?[ ](?:died|starb|verstarb)(?:[ ](?:in|im Jahre?|on|am))?[ ](?:[^\n.]{0,16}?[ ])?(1[0-9]{3}|20[0-9]{2})(?![0-9])"
     r"|[ ]?\((?:\*[ ]?)?(1[0-9]{3})[ ]?[-–][ ]?(?:†[ ]?)?(1[0-9]{3}|20[0-9]{2})\)"
+    # Wikipedia's "(* 9. Mai 1921 in Forchtenberg; † 22. Februar 1943 in München)": the year after the cross
+    r"|[ ]?\(\*[^;)\n]{0,40};[ ]?†[^;)\n]{0,16}?(1[0-9]{3}|20[0-9]{2})(?![0-9])"
 )
 _DEAD_BY = date.today().year - 50
 _DEATH_YEAR = re.compile(r"(?:starb|verstarb|died)(?![\w])[^\n;]{0,24}?(?<![0-9])(1[0-9]{3}|20[0-9]{2})(?![0-9])")
@@ -391,6 +393,8 @@ def _died_long_ago(text: str, end: int) -> bool:
         return False
     if m.group(1):
         return int(m.group(1)) <= _DEAD_BY
+    if m.group(4):
+        return int(m.group(4)) <= _DEAD_BY
     born, died = int(m.group(2)), int(m.group(3))
     return born < died <= _DEAD_BY  # "(1843-1910)"; not "(1986-1971)", which is no life
 

@@ -94,10 +94,7 @@ _STNR_WORDS = keyword_pattern(
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # [A-Z]; a set, so "" (past the end) is not in it
 _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 _ASCII_LETTERS = _CAPITALS | _LOWER
-_COMPANY = re.compile(
-    r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bInc\.|\bLtd\.?|\bLLC\b|\be\.K\.|\bSE\b|& Co|\bHR[AB]\b|Handelsregister"
-    r"|Registergericht"
-)  # a register entry names a company too ("Steuernummer 27/416/11025 · HRB 709551")
+_COMPANY = re.compile(r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bInc\.|\bLtd\.?|\bLLC\b|\be\.K\.|\bSE\b|& Co")
 
 
 def id_candidate(text: str, s: int, e: int, digit_count: int, low: str) -> bool:

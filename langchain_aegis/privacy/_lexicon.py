@@ -12,23 +12,21 @@ from importlib.resources import files
 
 from langchain_aegis.privacy._name_words import EPONYMS
 
-__all__ = ["ends_in_surname", "first_names", "lexicon_names", "surnames"]
+__all__ = ["ends_in_surname", "first_names", "lexicon_names", "ordinary_first_names", "surnames"]
 
 
 @cache
-def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
+def _lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     raw = files("langchain_aegis.privacy").joinpath("data/names.txt.gz").read_bytes()
-    first: set[str] = set()
-    last: set[str] = set()
-    target = first
+    sections: dict[str, set[str]] = {"first": set(), "last": set(), "ordinary": set()}
+    target = sections["first"]
     for line in gzip.decompress(raw).decode("utf-8").splitlines():
-        if line == "# first":
-            target = first
-        elif line == "# last":
-            target = last
+        if line.startswith("# "):
+            target = sections[line[2:]]
         elif line:
             target.add(line)
-    return frozenset(first - EPONYMS), frozenset(last - EPONYMS)
+    first, last = sections["first"] - EPONYMS, sections["last"] - EPONYMS
+    return frozenset(first), frozenset(last), frozenset(sections["ordinary"])
 
 
 def first_names() -> frozenset[str]:
@@ -39,6 +37,11 @@ def first_names() -> frozenset[str]:
 def surnames() -> frozenset[str]:
     """The surnames of the lexicon."""
     return _lexicon()[1]
+
+
+def ordinary_first_names() -> frozenset[str]:
+    """The first names that are ordinary English or German words too ("Will", "Hope", "May", "August")."""
+    return _lexicon()[2]
 
 
 @cache

@@ -219,6 +219,14 @@ NOT_BEFORE_SURNAME = frozenset(
         "Hotel",
         "Bäckerei",
         "Apotheke",
+        "Markt",
+        "Supermarkt",
+        "Filiale",
+        "Autohaus",
+        "Gasthaus",
+        "Gasthof",
+        "Restaurant",
+        "Metzgerei",
         "Praxis",
         "Autohaus",
         "Gasthaus",
@@ -281,12 +289,13 @@ DETERMINERS = frozenset(
     Any No All""".split()  # noqa: SIM905 - a word list reads better as text
 )
 NOT_BEFORE_SURNAME |= DETERMINERS
-# A pronoun of address, a weekday or a month before a capitalised word ("bewahren Sie Arzneimittel", "on Monday
-# January 29"), a place's first word ("New York"), and a saint's abbreviation ("30 St Mary Axe", a street).
-NOT_BEFORE_SURNAME |= frozenset(
-    """Sie Ihnen Du Dich Dir Euch Wir Uns Er Es Ich Monday Tuesday Wednesday Thursday Friday Saturday Sunday Montag
-    Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag January February March April June July August September
-    October November December Januar Februar März Juni Juli Oktober Dezember New St Ste Sta""".split()  # noqa: SIM905
+# Words before a capitalised word that make no name of the two in running text, though a census surname
+# may follow: a pronoun of address, a weekday ("bewahren Sie Arzneimittel", "on Monday January 29"), a place's
+# first word ("New York"). Months that are given names too (April, June, August, Juli) are not among them.
+NOT_BEFORE_IN_PROSE = frozenset(
+    """Sie Ihnen Euch Wir Uns Monday Tuesday Wednesday Thursday Friday Saturday Sunday Montag Dienstag Mittwoch
+    Donnerstag Freitag Samstag Sonntag January February March September October November December Januar Februar
+    März Oktober Dezember New""".split()  # noqa: SIM905
 )
 # Words after a capitalised word that make the two a building, not a person ("Pemberton House").
 BUILDING_WORDS = frozenset({"House", "Centre", "Center", "Tower", "Building", "Airport", "Estate", "Mansions"})

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 
-from langchain_aegis.privacy._lexicon import first_names, surnames
+from langchain_aegis.privacy._lexicon import first_names, ordinary_first_names, surnames
 from langchain_aegis.privacy._name_words import (
     CLAUSE_VERBS,
     CUE_WORDS,
@@ -36,6 +36,7 @@ from langchain_aegis.privacy._name_words import (
     GREETINGS,
     KNOWN_ONLY,
     NEEDS_DOT,
+    NOT_BEFORE_IN_PROSE,
     NOT_BEFORE_SURNAME,
     NOT_NAMES,
     NOUN_ENDINGS,
@@ -46,6 +47,7 @@ from langchain_aegis.privacy._name_words import (
     SOFTWARE,
 )
 from langchain_aegis.privacy._not_names import (
+    STREET_WORDS,
     SURNAME_SHAPE,
     is_excluded,
     noun_shaped,
@@ -205,6 +207,7 @@ def cue_persons(text: str, low: str | None = None, vocab: Collection[str] | None
                 not _LABEL_END.match(text, m.end())
                 or _IDENTIFIER.search(words[0])
                 or _attribute_in_code(text, a)  # "Name = Token.Name\nLiteral = ...": code
+                or _thing_field(text, a)  # "Log Name:      System": a field of a thing (_field_labels reads persons')
                 or thing_record(text, a)
             ):
                 continue
@@ -360,6 +363,11 @@ def _surname_comma_given(text: str, word: str, second: str, n_end: int) -> int:
     surname = word in last_names_of(word)
     if surname and is_first_name(second):
         return n_end
+    if word.isupper() and second.isupper() and len(second) > 1:
+        # "SCHMIDT, ANNA: TSH 0,02": a record in capitals, when the lexicon knows either name
+        known = word.capitalize() in surnames() or is_first_name(second.capitalize())
+        entry = _AFTER_GIVEN.match(text, n_end)
+        return (entry.end(1) if entry.group(1) else n_end) if known and entry is not None else -1
     if word in NOT_NAMES or second in NOT_NAMES or second.isupper() or len(word) < 2:
         return -1
     if second in ROLE_NOUNS or second.endswith(_ROLE_ENDINGS) or noun_shaped(second):
@@ -393,6 +401,19 @@ def name_spelled(first: str, second: str) -> bool:
     )
 
 
+_WORD_BEFORE_LABEL = re.compile(r"(?<![\w])([^\W\d_]{2,})[ _\-]\Z")
+
+
+def _thing_field(text: str, a: int) -> bool:
+    """Whether a word of its own field stands before the "Name" label at ``a`` ("Log Name:", "Computer Name:").
+
+    A person's compound field ("Full Name:", "Patient Name:") is :mod:`._field_labels`' to read; a possessive
+    or an article before the label leaves it the person's ("Ihr Name:", "Your name:").
+    """
+    before = _WORD_BEFORE_LABEL.search(text, max(0, a - 24), a)
+    return before is not None and before.group(1) not in DETERMINERS and before.group(1).lower() not in ("dein", "ihr")
+
+
 def _attribute_in_code(text: str, a: int) -> bool:
     """Whether the label at ``a`` is an attribute ("Token.Name") on a line of code (an assignment)."""
     if a < 2 or text[a - 1] != "." or not text[a - 2].isalnum():
@@ -407,6 +428,7 @@ def _unknown_name_pair(a: str, b: str) -> bool:
         and b not in NOT_NAMES
         and a not in NOT_BEFORE_SURNAME
         and b not in NOT_BEFORE_SURNAME
+        and a not in NOT_BEFORE_IN_PROSE
         and not a.isupper()
         and not b.isupper()
         and len(a) > 2
@@ -473,6 +495,7 @@ def _lexicon_person(
             and second in last
             and word not in NOT_NAMES
             and word not in NOT_BEFORE_SURNAME
+            and word not in NOT_BEFORE_IN_PROSE
             # "Lebenslauf Felix Horvat": a first name that a name goes on from starts it, surname or not
             and not (second in first and _CAPITAL_AFTER.match(text, n_end))
         )
@@ -480,28 +503,27 @@ def _lexicon_person(
         if given_end >= 0:
             known = True  # "Braun, Anna", "Braun, Ayşe (geb. ...)", "HIGGINBOTHAM, Declan: Hb 68 g/L"
             n_end = given_end  # "HO, Phuong Linh:": both given names
-        elif (
-            not known
-            and not recased
-            and gap == " "
-            and _unknown_name_pair(word, second)
-            and not second.endswith(NOUN_ENDINGS)
-        ):
+        elif not known and not recased and gap == " " and _unknown_name_pair(word, second):
             # "Ioana Brennecke is ...": two unknown capitalised words opening a clause; "Tuğba Doğan",
-            # "Ewa Krzyżanowska": a pair that only a name is spelled like, next to what the window is about.
+            # "Gülşen Şahin": a pair that only a name is spelled like (its "-in" no noun's), next to what the
+            # window is about.
             tail = text[n_end : n_end + 12].split(maxsplit=1)
-            known = (bool(tail) and tail[0].strip(",;:") in CLAUSE_VERBS) or (
+            known = (not second.endswith(NOUN_ENDINGS) and bool(tail) and tail[0].strip(",;:") in CLAUSE_VERBS) or (
                 name_spelled(word, second) and not _CAPITAL_AFTER.match(text, n_end)  # not "Personalakte Ayşe Fischer"
             )
         elif gap != " ":
             known = False
-        # Not "17 Mill Lane": a word before a surname, after a house number, opens a street.
-        street = street_after_house_number(text, start, second)
+        # Not "17 Mill Lane" or "The Old Maltings, Mill Lane": a word before a street word opens a street,
+        # after a house number or when it is no first name ("John Lane" is a person).
+        street = street_after_house_number(text, start, second) or (second in STREET_WORDS and word not in first)
         if known and not street and not is_excluded(text, start, n_end):
             return (start, n_end)
     # The possessive verb after the word is tested here, before the call that needs it.
-    if word in last or (
-        not recased and _POSSESSIVE_VERB.match(text, end) is not None and _surname_like(text, start, word)
+    if (
+        word in last
+        or (not recased and _POSSESSIVE_VERB.match(text, end) is not None and _surname_like(text, start, word))
+        or (not recased and len(word) > 2 and any(c in _NAME_LETTERS for c in word))  # "Ayşegül ist krank"
+        or (not recased and word in first and word not in ordinary_first_names())  # "Gareth ist schwul"
     ):
         tail = text[end : end + 14].split(maxsplit=2)
         if tail and tail[0].strip(",;:") in CLAUSE_VERBS and not is_excluded(text, start, end):

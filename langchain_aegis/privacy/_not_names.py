@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 
+from langchain_aegis.privacy._lexicon import first_names
 from langchain_aegis.privacy._name_words import BRANDS_AFTER_TITLE, BUILDING_WORDS, EPONYMS, NOT_NAMES, NOUN_ENDINGS
 from langchain_aegis.privacy._patterns import HEALTH_TERMS
 
 __all__ = [
     "COMPANY_ANYWHERE",
+    "STREET_WORDS",
     "SURNAME_SHAPE",
     "is_excluded",
     "noun_shaped",
@@ -29,14 +31,17 @@ _LAW = re.compile(
     r"(?:Act|Gesetz|Law|Bill|Amendment|Verordnung|Directive|Richtlinie|Rule|Regulation)(?![\w])"
 )
 _COMPANY = re.compile(
-    r"(?:[ \t]+[\w&.\-+]+){0,3}?[ \t]*(?:GmbH|AG|KG|KGaA|OHG|UG|SE|e\.K\.|e\.V\.|Inc\.?|Ltd\.?|LLC|LLP|Corp\.?|PLC|plc"
+    r"(?:[ \t]+[\w&.\-]+){0,3}?[ \t]*(?:GmbH|AG|KG|KGaA|OHG|UG|SE|e\.K\.|e\.V\.|Inc\.?|Ltd\.?|LLC|LLP|Corp\.?|PLC|plc"
     r"|S\.A\.|B\.V\.|N\.V\.|& Söhne|& Sohn|& Co\.?|& Partner|Group|Holding|Stiftung|Verlag|Bank|Apotheke|Klinik"
     r"|Clinic|Hospital|Foundation|University|Universität|Institut|Institute|Award|Prize|Preis)(?![\w])"
 )
 COMPANY_ANYWHERE = re.compile(
     r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bSE\b|\bInc\b|\bLtd\b|\bLLC\b|\bCorp\b|\bPLC\b|& Söhne|& Sohn|& Co\b|e\.K\."
 )
-_SAINT_BEFORE = re.compile(r"(?<![\w])(?:St|Ste|Sta|Sankt)\.?[ ]\Z")
+_INSTITUTION_COMPOUNDS = ("-Institut", "-Institute", "-Klinik", "-Klinikum", "-Krankenhaus", "-Stiftung",
+                          "-Schule", "-Gymnasium", "-Universität", "-Preis", "-Gesellschaft", "-Haus", "-Straße",
+                          "-Platz")  # fmt: skip
+_SAINT_BEFORE = re.compile(r"(?<![\w])[0-9]{1,4}[a-z]?[ ](?:St|Ste|Sta|Sankt)\.?[ ]\Z")
 _EPONYM_AFTER = re.compile(r"(?:'s|’s|s)?[ \t\-]+(?:disease|syndrome|Krankheit|Syndrom|Erkrankung|Thyreoiditis)", re.I)
 
 
@@ -53,8 +58,12 @@ def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
         return True
     if COMPANY_ANYWHERE.search(text, start, end):
         return True  # "Applicant: Acme Corp": the suffix is inside the span
-    if words[-1] in BUILDING_WORDS or _SAINT_BEFORE.search(text, max(0, start - 5), start):
-        return True  # "Pemberton House", "30 St Mary Axe": a building, a street named after a saint
+    if not cue and len(words) > 1 and words[-1] in BUILDING_WORDS and words[0] not in first_names():
+        return True  # "Pemberton House" (but "Emily House", "Mr. Tower"): a building
+    if words[-1].endswith(_INSTITUTION_COMPOUNDS):
+        return True  # "Robert Koch-Institut", "Max-Planck-Gesellschaft": an institution named after someone
+    if _SAINT_BEFORE.search(text, max(0, start - 12), start):
+        return True  # "30 St Mary Axe": a street named after a saint, after its house number
     hi = min(len(text), end + 80)
     return _COMPANY.match(text, end, hi) is not None or _LAW.match(text, end, hi) is not None
 
@@ -104,7 +113,7 @@ def noun_shaped(word: str, *, strict: bool = True) -> bool:
     return HEALTH_TERMS.match(word.lower()) is not None
 
 
-_STREET_WORDS = frozenset(
+STREET_WORDS = frozenset(
     {"Lane", "Street", "Road", "Avenue", "Drive", "Way", "Court", "Place", "Close", "Hill", "Park", "Row", "Gardens",
      "Green", "Terrace", "Crescent", "Walk", "Square", "Grove", "View", "Rise", "Mews", "Parade", "Boulevard"}
 )  # fmt: skip
@@ -113,4 +122,4 @@ _HOUSE_NUMBER_BEFORE = re.compile(r"(?:^|[\s,])[0-9]{1,5}[a-zA-Z]?[ ]\Z")
 
 def street_after_house_number(text: str, start: int, second: str) -> bool:
     """Whether the word at ``start`` and ``second`` after it name a street after its house number ("17 Mill Lane")."""
-    return second in _STREET_WORDS and _HOUSE_NUMBER_BEFORE.search(text, max(0, start - 8), start) is not None
+    return second in STREET_WORDS and _HOUSE_NUMBER_BEFORE.search(text, max(0, start - 8), start) is not None

@@ -297,14 +297,13 @@ _RELEASE_BEFORE = re.compile(
     r"(?:since|seit|until|prior[ ]to)[ ](?:[a-z][\w\-]*[ ])?\Z"
     r"|(?:changes|fixed|introduced|released|deprecated)[ ]in[ ]\Z"
 )
-# "Standards-Version): update to 3.5.6.1", "(version >= 3.6.1.1)", "Versionsnummer 7.4.3.2", "Upgrade path:
-# 1.2.x → 2.0.9.34": a version word earlier on the line, and between it and the number only words that
-# speak of versions ("Browser version: Firefox 118, IP 84.12.34.56" and "Version/17.2 Mobile Safari" do not).
-_VERSION_EARLIER = re.compile(r"\b(?:version|upgrade)\w*(?P<between>(?:(?!version|upgrade)[^\n/]){0,24})\Z")
+# "Standards-Version): update to 3.5.6.1", "(version >= 3.6.1.1)", "Versionsnummer 7.4.3.2": a version word
+# earlier on the line, and between it and the number only words that speak of versions, no number and no
+# cell's border ("Browser version: Firefox 118, IP 84.12.34.56", "Version/17.2 Mobile Safari", "version 5.1;84...").
+_VERSION_EARLIER = re.compile(r"\bversion\w*(?P<between>(?:(?!version)[^\n/0-9;|\t]){0,24})\Z")
 _BETWEEN_WORDS = frozenset(
-    {"update", "updated", "to", "before", "after", "below", "above", "prior", "older", "newer", "than", "path", "x",
-     "is", "ist", "auf", "nummer", "vor", "ab"}
-)  # fmt: skip
+    {"update", "updated", "to", "before", "after", "below", "above", "prior", "older", "newer", "than", "nummer"}
+)
 _WORD = re.compile(r"[^\W\d_]+")
 
 

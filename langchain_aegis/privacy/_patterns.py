@@ -199,7 +199,7 @@ _DOB = (
 )
 _DOB_YEAR = (
     ("jahrgang", "geboren", "geburtsjahr", "year of birth", "born in"),
-    ("geb.", "born", "geb", "jg.", "jg", "b.", "dob", "d.o.b.", "d.o.b"),
+    ("geb.", "born", "geb", "jg.", "jg", "b.", "dob", "d.o.b.", "d.o.b", "yob"),
 )
 _RECORD = (
     (
@@ -300,6 +300,7 @@ _HEALTH_ARGS: dict[str, tuple[str, ...]] = dict(
         *(f"broke {whose} {part}" for whose in ("his", "her", "their") for part in ("wrist", "arm", "leg", "ankle")),
         "back pain", "rückenschmerz", "kopfschmerz", "headache", "bauchschmerz",
         "abdominal pain", "blood in stool", "blut im stuhl", "übelkeit", "nausea", "erbrechen", "vomiting",
+        "stenosis", "stenose", "wheez", "ist krank", "is sick", "is ill", "neutrophil", "proteinuria", "miscarriage",
     ),
     words=(
         "hiv", "copd", "adhs", "adhd", "ptsd", "mrt", "mri", "icd", "icd-10", "hba1c", "stroke", "aids", "khk",
@@ -361,6 +362,8 @@ _SPECIAL_ARGS: dict[str, tuple[str, ...]] = dict(
         "gross pay", "net pay", "base salary", "signing bonus", "pay rise", "pay raise", "gehaltserhöhung",
         "entgeltgruppe", "tvöd", "tv-l e", "lohnabrechnung", "gehaltsabrechnung", "mosque", "moschee",
         "synagogue", "synagoge", "hijab", "kopftuch", "minderheit an", "minority group", "ethnic minority",
+        "voted leave", "voted remain", "extinction rebellion", "her wife", "his husband", "mit ihrer frau",
+        "mit seinem mann", "came out as", "coming out as", "coming-out",
     ),
     words=(
         "gehalt", "muslim", "muslima", "muslime", "muslimin", "sikh", "sikhs", "jüdin", "queer", "lgbt", "lgbtq", "gay",

