@@ -72,7 +72,7 @@ _REGISTER_BEFORE = re.compile(
 # "my personal email"): a company writes "wir", "unser", "our".
 _FIRST_PERSON = re.compile(
     r"(?:[Ii]ch|[Mm]ich|[Mm]ir|[Mm]ein|[Mm]eine|[Mm]einen|[Mm]einem|[Mm]einer|[Mm]y|[Mm]e|I|I'm|[Pp]rivat\w*|[Pp]rivate"
-    r"|[Pp]ersonal|[Pp]ersönlich\w*)(?![\w])(?![ ]haftende)"  # not "Persönlich haftende Gesellschafterin"
+    r"|[Pp]ersonal|[Pp]ersönlich\w*)(?![\w])"
 )
 # Someone other than the company spoken of ("Bitte rufen Sie die Patientin unter ... zurück", "Der Mieter zahlt
 # von DE89 ...", "unser Sohn", "his wife"): a company's paragraph about a person holds that person's number.

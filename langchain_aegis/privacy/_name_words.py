@@ -294,7 +294,7 @@ NOT_BEFORE_SURNAME |= DETERMINERS
 # first word ("New York"). Months that are given names too (April, June, August, Juli) are not among them.
 NOT_BEFORE_IN_PROSE = frozenset(
     """Sie Ihnen Euch Wir Uns Monday Tuesday Wednesday Thursday Friday Saturday Sunday Montag Dienstag Mittwoch
-    Donnerstag Freitag Samstag Sonntag January February March September October November December Januar Februar
+    Donnerstag Freitag Samstag Sonntag January February September October November December Januar Februar
     März Oktober Dezember New""".split()  # noqa: SIM905
 )
 # Words after a capitalised word that make the two a building, not a person ("Pemberton House").

@@ -47,7 +47,6 @@ from langchain_aegis.privacy._name_words import (
     SOFTWARE,
 )
 from langchain_aegis.privacy._not_names import (
-    STREET_WORDS,
     SURNAME_SHAPE,
     is_excluded,
     noun_shaped,
@@ -401,17 +400,20 @@ def name_spelled(first: str, second: str) -> bool:
     )
 
 
-_WORD_BEFORE_LABEL = re.compile(r"(?<![\w])([^\W\d_]{2,})[ _\-]\Z")
+# The fields of a thing whose "Name" a record or a log lists ("Log Name:", "Computer Name:", "Host Name:"); a
+# person's compound field is :mod:`._field_labels`' to read, and any other word before the label leaves it a cue.
+_THING_FIELD_BEFORE = re.compile(
+    r"(?<![\w])(?i:log|computer|host|source|file|device|product|domain|event|task|service|package|table|column"
+    r"|field|server|project|process|application|app|machine|printer|network|queue|bucket|database|schema|index"
+    r"|class|method|function|variable|module|object|property|attribute|key|tag|branch|repository|repo|image"
+    r"|container|pod|cluster|node|volume|disk|share|folder|directory|path|feature|model|dataset|job|workflow"
+    r"|pipeline|channel|provider|plugin|library|font|color|colour|layer|sheet|bank)[ _\-]\Z"
+)
 
 
 def _thing_field(text: str, a: int) -> bool:
-    """Whether a word of its own field stands before the "Name" label at ``a`` ("Log Name:", "Computer Name:").
-
-    A person's compound field ("Full Name:", "Patient Name:") is :mod:`._field_labels`' to read; a possessive
-    or an article before the label leaves it the person's ("Ihr Name:", "Your name:").
-    """
-    before = _WORD_BEFORE_LABEL.search(text, max(0, a - 24), a)
-    return before is not None and before.group(1) not in DETERMINERS and before.group(1).lower() not in ("dein", "ihr")
+    """Whether the "Name" label at ``a`` is a thing's field ("Log Name:      System", "Computer Name: DESKTOP-1")."""
+    return _THING_FIELD_BEFORE.search(text, max(0, a - 16), a) is not None
 
 
 def _attribute_in_code(text: str, a: int) -> bool:
@@ -488,6 +490,12 @@ def _lexicon_person(
     if following is not None:
         n_start, n_end, second = following
         gap = text[end:n_start]
+        if word in NOT_BEFORE_IN_PROSE and gap == " " and not recased:
+            # "Können Sie Yilmaz ...", "On Monday Schulte was ...": the surname alone, where the pair would be a name
+            tail = text[n_end : n_end + 12].split(maxsplit=1)
+            verb = bool(tail) and tail[0].strip(",;:") in CLAUSE_VERBS and not second.endswith(NOUN_ENDINGS)
+            if second in last or verb or name_spelled(second, second):
+                return (n_start, n_end)
         # "Anna Schmidt" (a known first name), "Ayşe Johnson" (a known surname), "Braun, Anna"
         # A hyphenated first name ("Hans-Peter Knoblauch") is known when each part is a first name.
         known = ((word in first or ("-" in word and is_first_name(word))) and second not in NOT_NAMES) or (
@@ -495,7 +503,6 @@ def _lexicon_person(
             and second in last
             and word not in NOT_NAMES
             and word not in NOT_BEFORE_SURNAME
-            and word not in NOT_BEFORE_IN_PROSE
             # "Lebenslauf Felix Horvat": a first name that a name goes on from starts it, surname or not
             and not (second in first and _CAPITAL_AFTER.match(text, n_end))
         )
@@ -513,9 +520,8 @@ def _lexicon_person(
             )
         elif gap != " ":
             known = False
-        # Not "17 Mill Lane" or "The Old Maltings, Mill Lane": a word before a street word opens a street,
-        # after a house number or when it is no first name ("John Lane" is a person).
-        street = street_after_house_number(text, start, second) or (second in STREET_WORDS and word not in first)
+        # Not "17 Mill Lane": a word before a surname, after a house number, opens a street.
+        street = street_after_house_number(text, start, second)
         if known and not street and not is_excluded(text, start, n_end):
             return (start, n_end)
     # The possessive verb after the word is tested here, before the call that needs it.

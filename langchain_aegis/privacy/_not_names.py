@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 
 from langchain_aegis.privacy._lexicon import first_names
-from langchain_aegis.privacy._name_words import BRANDS_AFTER_TITLE, BUILDING_WORDS, EPONYMS, NOT_NAMES, NOUN_ENDINGS
+from langchain_aegis.privacy._name_words import (
+    BRANDS_AFTER_TITLE,
+    BUILDING_WORDS,
+    CLAUSE_VERBS,
+    EPONYMS,
+    NOT_NAMES,
+    NOUN_ENDINGS,
+)
 from langchain_aegis.privacy._patterns import HEALTH_TERMS
 
 __all__ = [
@@ -38,11 +45,18 @@ _COMPANY = re.compile(
 COMPANY_ANYWHERE = re.compile(
     r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bSE\b|\bInc\b|\bLtd\b|\bLLC\b|\bCorp\b|\bPLC\b|& Söhne|& Sohn|& Co\b|e\.K\."
 )
+# Not "-Haus", "-Preis", "-Platz" or "-Schule": "Schmitz-Haus" and "Müller-Preis" are double surnames too.
 _INSTITUTION_COMPOUNDS = ("-Institut", "-Institute", "-Klinik", "-Klinikum", "-Krankenhaus", "-Stiftung",
-                          "-Schule", "-Gymnasium", "-Universität", "-Preis", "-Gesellschaft", "-Haus", "-Straße",
-                          "-Platz")  # fmt: skip
-_SAINT_BEFORE = re.compile(r"(?<![\w])[0-9]{1,4}[a-z]?[ ](?:St|Ste|Sta|Sankt)\.?[ ]\Z")
+                          "-Gymnasium", "-Universität", "-Gesellschaft")  # fmt: skip
+_NUMBER_AFTER = re.compile(r",?[ \t]*\r?\n?[ \t]*[0-9]")
+_CLAUSE_VERB_AFTER = re.compile(r"[ ](?:" + "|".join(sorted(CLAUSE_VERBS)) + r")(?![\w])")
+_SAINT_BEFORE = re.compile(r"(?<![\w])[0-9]{1,4}[a-z]?[ ]St\.?[ ]\Z")
 _EPONYM_AFTER = re.compile(r"(?:'s|’s|s)?[ \t\-]+(?:disease|syndrome|Krankheit|Syndrom|Erkrankung|Thyreoiditis)", re.I)
+
+
+def _no_given_name(word: str) -> bool:
+    firsts = first_names()
+    return word not in firsts and not all(part in firsts for part in word.split("-"))
 
 
 def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
@@ -58,12 +72,18 @@ def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
         return True
     if COMPANY_ANYWHERE.search(text, start, end):
         return True  # "Applicant: Acme Corp": the suffix is inside the span
-    if not cue and len(words) > 1 and words[-1] in BUILDING_WORDS and words[0] not in first_names():
-        return True  # "Pemberton House" (but "Emily House", "Mr. Tower"): a building
-    if words[-1].endswith(_INSTITUTION_COMPOUNDS):
-        return True  # "Robert Koch-Institut", "Max-Planck-Gesellschaft": an institution named after someone
-    if _SAINT_BEFORE.search(text, max(0, start - 12), start):
-        return True  # "30 St Mary Axe": a street named after a saint, after its house number
+    if not cue and _CLAUSE_VERB_AFTER.match(text, end) is None:  # "Tjark House hat HIV" is a person
+        if (
+            len(words) > 1
+            and words[-1] in BUILDING_WORDS
+            and _no_given_name(words[0])
+            and _NUMBER_AFTER.match(text, end)
+        ):
+            return True  # "Pemberton House, 3 Market Street" (but "Emily House", "Mr. Tower"): a building's address
+        if words[-1].endswith(_INSTITUTION_COMPOUNDS):
+            return True  # "Robert Koch-Institut", "Max-Planck-Gesellschaft": an institution named after someone
+        if _SAINT_BEFORE.search(text, max(0, start - 12), start):
+            return True  # "30 St Mary Axe": a street named after a saint, after its house number
     hi = min(len(text), end + 80)
     return _COMPANY.match(text, end, hi) is not None or _LAW.match(text, end, hi) is not None
 

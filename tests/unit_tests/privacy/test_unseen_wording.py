@@ -6,8 +6,7 @@ units next to a name; and on the clean side, found by 752 clean documents writte
 files: a DNS zone's serial read as a card (a card's first digits now name its network), a company's VAT
 ID read as a passport, public IPv6 resolvers, the 555-01xx fiction range after a phone keyword, a role
 mailbox read as a surname ("presse@"), a letterhead in capitals, a life that ended long ago ("† 1943"), an
-institution named after someone ("Robert Koch-Institut"), a thing's name field ("Log Name:"), a street
-without its number ("Mill Lane"), and a partner's liability ("persönlich haftende Gesellschafterin").
+institution named after someone ("Robert Koch-Institut"), and a thing's name field ("Log Name:").
 """
 
 from __future__ import annotations
@@ -95,8 +94,6 @@ def test_their_personal_twins_stay_found(text: str, entity: str) -> None:
         "Sophie Scholl (* 9. Mai 1921 in Forchtenberg; † 22. Februar 1943 in München) war Widerstandskämpferin.",
         "Das Robert Koch-Institut meldete 120 Fälle von Masern, labordiagnostisch bestätigt.",
         "Log Name:      System\nSource:        Microsoft-Windows-Kernel-Power\nComputer Name: DESKTOP-1",
-        "The Old Maltings, Mill Lane, York YO1 7PX. Tel +44 1904 555 123. Maltings Ltd.",
-        "Persönlich haftende Gesellschafterin: Nordwerk Verwaltungs GmbH, Tel. +49 7309 555-10",
         "Maintenance window: web-01 will be patched on Monday January 29; the clinic's insulin pumps are not affected.",
         "sentryDsn: 'https://c26a5dc1d8878ec395ad1975cd2ef0c1@o386003.ingest.sentry.io/5667546',",
         "Known issue: PoE budget reported as 0 W after upgrade from versions below 2.4.0.12.",
