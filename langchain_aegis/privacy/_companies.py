@@ -33,8 +33,8 @@ import re
 from bisect import bisect_left, bisect_right
 
 from langchain_aegis.privacy._lexicon import ends_in_surname, lexicon_names
+from langchain_aegis.privacy._lexicon_names import lexicon_persons
 from langchain_aegis.privacy._mailboxes import ROLE_WORDS
-from langchain_aegis.privacy._names import lexicon_persons
 from langchain_aegis.privacy._patterns import keyword_pattern
 from langchain_aegis.privacy._phones import is_mobile
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered

@@ -35,7 +35,8 @@ from langchain_aegis.privacy._addressees import addressee
 from langchain_aegis.privacy._case import recase, recase_around, uncased
 from langchain_aegis.privacy._drugs import drug_terms
 from langchain_aegis.privacy._en_addresses import en_addresses
-from langchain_aegis.privacy._names import CUES, Person, cue_persons, lexicon_persons
+from langchain_aegis.privacy._lexicon_names import lexicon_persons
+from langchain_aegis.privacy._names import CUES, Person, cue_persons
 from langchain_aegis.privacy._numbers import Span
 from langchain_aegis.privacy._person_cues import more_persons
 from langchain_aegis.privacy._prefilter import KeywordScan, WordScan, folded_words, lowered, number_runs

@@ -1,7 +1,11 @@
-"""The name lexicon: first names and surnames for DE and EN, shipped compressed as a data file.
+"""The name lexicon: first names and surnames of the people who live in DE, AT, CH, the UK and the US.
 
-Built by ``data/build_names.py`` from a maintained data package; eponyms (Alzheimer, Crohn)
-are left out, so a disease is never a person. Loaded once, on first use.
+Built by ``data/build_names.py`` from maintained data packages (Faker's person providers of every
+Latin-script locale, the US Census's most frequent surnames), screened against word lists and place
+names, and shipped compressed as a data file of three sections: first names, surnames, and the first
+names that are ordinary words too ("Will", "Grace"), which count only beside another name or a cue.
+Eponyms (Alzheimer, Crohn) are left out, so a disease is never a person. Loaded once, on first use
+(about 40 ms).
 """
 
 from __future__ import annotations
