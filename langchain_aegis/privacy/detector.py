@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from langchain_aegis.privacy._columns import release_tables
 from langchain_aegis.privacy._companies import without_company_contacts
 from langchain_aegis.privacy._health import scan_people
+from langchain_aegis.privacy._name_edges import names_beside, whole_names
 from langchain_aegis.privacy._normalize import normalize, spans_to_original
 from langchain_aegis.privacy._numbers import Span, scan_numbers
 from langchain_aegis.privacy._plates import scan_plates_and_licences
@@ -135,6 +136,7 @@ def detect(text: str) -> list[Finding]:
     scan_plates_and_licences(text, spans)
     scan_people(text, spans)
     resolved = without_company_contacts(text, _resolve(spans))  # reads names: before the text's caches go
+    resolved = whole_names(text, names_beside(text, resolved))  # redaction masks the whole name, and the owner's
     release(text)
     release_tables(text)
     if not maps:

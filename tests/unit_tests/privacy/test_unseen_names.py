@@ -121,3 +121,37 @@ def test_a_first_name_alone_a_names_spelling_or_a_record_in_capitals_is_a_name(t
 )  # fmt: skip
 def test_a_first_name_that_is_an_ordinary_word_alone_is_no_name(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Pt: Karamanlis, Gülşen - Asthma", "Pt: Karamanlis, Gülşen"),
+        ("Patient: Öztürk, Gülşen, Diagnose Asthma", "Patient: Öztürk, Gülşen"),
+        ("Name: ÇELIK, SERKAN", "Name: ÇELIK, SERKAN"),
+        ("Cardiology: Nguyễn Quang Huy, aortic stenosis", "Nguyễn Quang Huy"),
+        ("Patient: Võ Quang Huy, Diabetes", "Patient: Võ Quang Huy"),
+    ],
+)
+def test_a_persons_finding_covers_the_whole_name(text: str, name: str) -> None:
+    # Redaction masks what was found: a name found in part would leave the rest in a trace.
+    assert name in [value for _, value in found(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Call back John Smith on +49 171 2345678", "John Smith"),
+        ("Bitte Anna Schmidt anrufen: 0151 23456789", "Anna Schmidt"),
+        ("Rückfragen an Zeynep Maier, zeynep.m@web.de", "Zeynep Maier"),
+    ],
+)
+def test_a_lexicon_name_beside_a_finding_is_masked_with_it(text: str, name: str) -> None:
+    assert ("PERSON", name) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Diabetes, Typ 2: Insulin nach Schema", "Sehr geehrte Müller, Anna\n", "Frau Schmidt, Berlin: Diabetes"]
+)
+def test_a_term_a_greeting_or_a_place_after_a_comma_is_no_given_name(text: str) -> None:
+    assert not any(value.endswith(("Typ", "Anna", "Berlin")) for _, value in found(text))

@@ -1,0 +1,127 @@
+# ruff: noqa: RUF003 - the names in this module's examples are spelled as their owners spell them
+"""A person's whole name: a finding grown over the name words it stopped short of.
+
+The scanners read a name as one or two words after a cue, or as a pair the lexicon knows, so a
+three-part name or a list's "Surname, Given" entry is found in part: ``Patient: Võ Quang`` of
+``Võ Quang Huy``, ``Quang Huy`` of ``Nguyễn Quang Huy``, ``Pt: Karamanlis`` of ``Karamanlis,
+Spyridon``. Redaction masks what was found, so the rest of the name would reach a trace. This
+step runs once on the resolved findings and grows each person's finding over an adjoining word
+that is spelled as only names are (letters German and English words lack: ``Nguyễn``, ``Çelik``),
+that the lexicon knows as a name (after a surname and a comma too: ``Öztürk, Gülşen``), or a given
+name in capitals after a surname in capitals. Growing only ever masks more; a finding never grows into its neighbour.
+
+No library marks where a name ends in running text, so the rule is written here.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from langchain_aegis.privacy._lexicon import first_names, ordinary_first_names, surnames
+from langchain_aegis.privacy._lexicon_names import lexicon_persons, name_spelled
+from langchain_aegis.privacy._name_words import CUE_WORDS, NOT_NAMES
+from langchain_aegis.privacy._names import NAME_WORD
+from langchain_aegis.privacy._numbers import Span
+from langchain_aegis.privacy._patterns import PEOPLE_TERMS
+
+__all__ = ["names_beside", "whole_names"]
+
+_PEOPLE = frozenset({"PERSON", "HEALTH", "SPECIAL_CATEGORY"})
+# Where a name's entry ends: a line's or a cell's end, a comma, a colon, a dash between spaces, a bracket.
+_ENDS = r"(?=[ \t]*(?:[\r\n,;:(|.]|[ ][\u2013\u2014\-][ ]|\Z))"
+_GIVEN_AFTER_COMMA = re.compile(rf",[ ]?({NAME_WORD})(?:[ ]({NAME_WORD}))?{_ENDS}")
+_WORD_AFTER = re.compile(rf"[ ]({NAME_WORD}){_ENDS}")
+_WORD_BEFORE = re.compile(rf"(?<![\w.])({NAME_WORD})[ ]\Z")
+_CUES = frozenset(CUE_WORDS)
+_GREETINGS = frozenset({"Sehr", "Hallo", "Hi", "Hey", "Dear", "Liebe", "Lieber", "Moin", "Servus", "Guten"})
+
+
+def _named(word: str) -> bool:
+    """Whether ``word`` reads as a name wherever it stands: a name's letters, or the lexicon's name."""
+    if word in NOT_NAMES or word in _CUES:
+        return False
+    if name_spelled(word, word):
+        return True
+    capitalised = word.capitalize() if word.isupper() else word
+    return (capitalised in first_names() and capitalised not in ordinary_first_names()) or capitalised in surnames()
+
+
+def _given(word: str, surname: str, line: str) -> bool:
+    """Whether ``word`` after "Surname, " is a given name: named, or a record's in capitals ("Name: ÇELIK, SERKAN")
+    on a line that is not all capitals."""
+    if _named(word):
+        return True
+    capitals = surname.isupper() and word.isupper() and len(word) > 2 and word not in NOT_NAMES
+    return capitals and any(c.islower() for c in line)
+
+
+def whole_names(text: str, findings: list[Span]) -> list[Span]:
+    """``findings`` (ordered, none overlapping) with each person's finding grown to the whole name."""
+    grown: list[Span] = []
+    for i, (entity, start, end) in enumerate(findings):
+        if entity in _PEOPLE and text[end - 1 : end].isalpha() and text[start : start + 1].isupper():
+            floor = grown[-1][2] if grown else 0
+            ceiling = findings[i + 1][1] if i + 1 < len(findings) else len(text)
+            start, end = _grown(text, start, end, floor, ceiling)
+        grown.append((entity, start, end))
+    return grown
+
+
+def _grown(text: str, start: int, end: int, floor: int, ceiling: int) -> tuple[int, int]:
+    last = text[start:end].split()[-1]
+    if PEOPLE_TERMS.match(last.lower()) is not None:
+        return start, end  # a health term or a special category, not a name ("Diabetes, Typ 2")
+    comma = _GIVEN_AFTER_COMMA.match(text, end, ceiling)
+    line = text[text.rfind("\n", 0, start) + 1 : ceiling].split("\n", 1)[0]
+    greeting = text[start:end].split(maxsplit=1)[0] in _GREETINGS  # "Sehr geehrte Müller, Anna hat ...": two people
+    if comma is not None and not greeting and last[:1].isupper() and _given(comma.group(1), last, line):
+        # "Pt: Karamanlis, Spyridon – Asthma", "Name: ÇELIK, SERKAN": the given names end the entry
+        end = comma.end(2) if comma.group(2) and _named(comma.group(2)) else comma.end(1)
+    else:
+        after = _WORD_AFTER.match(text, end, ceiling)
+        if after is not None and _named(after.group(1)):
+            end = after.end(1)  # "Patient: Võ Quang" + "Huy,"
+    before = _WORD_BEFORE.search(text, max(floor, start - 40), start)
+    if before is not None and name_spelled(before.group(1), before.group(1)) and before.group(1) not in _CUES:
+        start = before.start(1)  # "Nguyễn" + "Quang Huy"
+    return start, end
+
+
+# What a name beside makes the person's: a number or an address that reaches them, their birth date, their IDs.
+_BESIDE_REACH = 80
+_NOT_BESIDE = _PEOPLE | {"ADDRESS", "IP_ADDRESS", "MEDICAL_RECORD"}
+
+
+def names_beside(text: str, findings: list[Span]) -> list[Span]:
+    """``findings`` and a ``PERSON`` finding for each name the lexicon knows right beside another finding.
+
+    "Call back John Smith on +49 171 2345678": the phone was found, and so the call goes local; the name
+    beside it is the phone's owner, and redaction masks it too. The text is flagged already, so this
+    changes what is masked, never where a call goes.
+    """
+    starts = [start for _, start, _ in findings]
+    added: list[Span] = []
+    for entity, start, end in findings:
+        if entity in _NOT_BESIDE:
+            continue
+        lo, hi = max(0, start - _BESIDE_REACH), min(len(text), end + _BESIDE_REACH)
+        lo, hi = _word_start(text, lo), _word_end(text, hi)  # a window never cuts a name ("Maie" of "Maier")
+        for a, b in lexicon_persons(text, lo, hi):
+            i = bisect_left(starts, b)  # the findings that start before the name ends
+            if (i == 0 or findings[i - 1][2] <= a) and all(b <= x or a >= y for _, x, y in added):
+                added.append(("PERSON", a, b))
+    return sorted([*findings, *added], key=lambda span: span[1]) if added else findings
+
+
+def _word_start(text: str, i: int) -> int:
+    while i > 0 and not text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _word_end(text: str, i: int) -> int:
+    n = len(text)
+    while i < n and not text[i].isspace():
+        i += 1
+    return i
