@@ -19,8 +19,8 @@ import re
 from bisect import bisect_left
 
 from langchain_aegis.privacy._lexicon import first_names, ordinary_first_names, surnames
-from langchain_aegis.privacy._lexicon_names import lexicon_persons, name_spelled
-from langchain_aegis.privacy._name_words import CUE_WORDS, NOT_NAMES
+from langchain_aegis.privacy._lexicon_names import name_spelled
+from langchain_aegis.privacy._name_words import CUE_WORDS, NOT_BEFORE_SURNAME, NOT_NAMES
 from langchain_aegis.privacy._names import NAME_WORD
 from langchain_aegis.privacy._numbers import Span
 from langchain_aegis.privacy._patterns import PEOPLE_TERMS
@@ -88,6 +88,8 @@ def _grown(text: str, start: int, end: int, floor: int, ceiling: int) -> tuple[i
     return start, end
 
 
+_CAPITAL_AFTER = re.compile(r"[ ][A-ZÄÖÜ]")
+_PAIR = re.compile(rf"(?<![\w@.])({NAME_WORD})[ ]({NAME_WORD})(?![\w@])")
 # What a name beside makes the person's: a number or an address that reaches them, their birth date, their IDs.
 _BESIDE_REACH = 80
 _NOT_BESIDE = _PEOPLE | {"ADDRESS", "IP_ADDRESS", "MEDICAL_RECORD"}
@@ -96,21 +98,47 @@ _NOT_BESIDE = _PEOPLE | {"ADDRESS", "IP_ADDRESS", "MEDICAL_RECORD"}
 def names_beside(text: str, findings: list[Span]) -> list[Span]:
     """``findings`` and a ``PERSON`` finding for each name the lexicon knows right beside another finding.
 
+    A name here is a first name the lexicon knows (not one that is an ordinary word too) before a
+    capitalised word ("John Smith"), a capitalised word before a surname it knows, or a pair spelled as
+    only names are; more of it is taken by :func:`whole_names`.
+
     "Call back John Smith on +49 171 2345678": the phone was found, and so the call goes local; the name
     beside it is the phone's owner, and redaction masks it too. The text is flagged already, so this
     changes what is masked, never where a call goes.
     """
-    starts = [start for _, start, _ in findings]
-    added: list[Span] = []
+    windows: list[list[int]] = []  # the findings' reaches, merged: each word is read once
     for entity, start, end in findings:
         if entity in _NOT_BESIDE:
             continue
         lo, hi = max(0, start - _BESIDE_REACH), min(len(text), end + _BESIDE_REACH)
         lo, hi = _word_start(text, lo), _word_end(text, hi)  # a window never cuts a name ("Maie" of "Maier")
-        for a, b in lexicon_persons(text, lo, hi):
-            i = bisect_left(starts, b)  # the findings that start before the name ends
-            if (i == 0 or findings[i - 1][2] <= a) and all(b <= x or a >= y for _, x, y in added):
-                added.append(("PERSON", a, b))
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    starts = [start for _, start, _ in findings]
+    first, ordinary, last = first_names(), ordinary_first_names(), surnames()
+    added: list[Span] = []
+    for lo, hi in windows:
+        # A first name the lexicon knows before a capitalised word, or any word before a known surname.
+        pos = lo
+        while (m := _PAIR.search(text, pos, hi)) is not None:
+            given, family = m.group(1), m.group(2)
+            pos = m.start(2)  # the next pair may start at this one's second word ("Bitte Anna Schmidt")
+            if given in NOT_NAMES or family in NOT_NAMES or family.isupper():
+                continue
+            if family in first and _CAPITAL_AFTER.match(text, m.end()):
+                continue  # "Bitte Anna Schmidt": the name starts at the first name
+            if (
+                (given in first and given not in ordinary)
+                or (family in last and given not in NOT_BEFORE_SURNAME and not given.isupper())
+                or (name_spelled(given, family) and not given.isupper())
+            ):
+                a, b = m.span()
+                i = bisect_left(starts, b)  # the findings that start before the name ends
+                if (i == 0 or findings[i - 1][2] <= a) and (not added or added[-1][2] <= a):
+                    added.append(("PERSON", a, b))
+                    pos = b
     return sorted([*findings, *added], key=lambda span: span[1]) if added else findings
 
 
