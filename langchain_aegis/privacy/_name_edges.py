@@ -1,14 +1,14 @@
-# ruff: noqa: RUF003 - the names in this module's examples are spelled as their owners spell them
 """A person's whole name: a finding grown over the name words it stopped short of.
 
 The scanners read a name as one or two words after a cue, or as a pair the lexicon knows, so a
 three-part name or a list's "Surname, Given" entry is found in part: ``Patient: Võ Quang`` of
-``Võ Quang Huy``, ``Quang Huy`` of ``Nguyễn Quang Huy``, ``Pt: Karamanlis`` of ``Karamanlis,
-Spyridon``. Redaction masks what was found, so the rest of the name would reach a trace. This
+``Võ Quang Huy``, ``Quang Huy`` of ``Nguyễn Quang Huy``, ``Patient: Öztürk`` of ``Öztürk,
+Gülşen``. Redaction masks what was found, so the rest of the name would reach a trace. This
 step runs once on the resolved findings and grows each person's finding over an adjoining word
 that is spelled as only names are (letters German and English words lack: ``Nguyễn``, ``Çelik``),
 that the lexicon knows as a name (after a surname and a comma too: ``Öztürk, Gülşen``), or a given
-name in capitals after a surname in capitals. Growing only ever masks more; a finding never grows into its neighbour.
+name in capitals after a surname in capitals. Growing only ever masks more; a finding never grows
+into its neighbour.
 
 No library marks where a name ends in running text, so the rule is written here.
 """
@@ -56,6 +56,13 @@ def _given(word: str, surname: str, line: str) -> bool:
     return capitals and any(c.islower() for c in line)
 
 
+def _line(text: str, at: int) -> str:
+    """Up to 120 characters either side of ``at`` on its line (a line may be a whole minified file)."""
+    lo = text.rfind("\n", max(0, at - 120), at) + 1 or max(0, at - 120)
+    hi = text.find("\n", at, at + 120)
+    return text[lo : hi if hi >= 0 else at + 120]
+
+
 def whole_names(text: str, findings: list[Span]) -> list[Span]:
     """``findings`` (ordered, none overlapping) with each person's finding grown to the whole name."""
     grown: list[Span] = []
@@ -73,10 +80,9 @@ def _grown(text: str, start: int, end: int, floor: int, ceiling: int) -> tuple[i
     if PEOPLE_TERMS.match(last.lower()) is not None:
         return start, end  # a health term or a special category, not a name ("Diabetes, Typ 2")
     comma = _GIVEN_AFTER_COMMA.match(text, end, ceiling)
-    line = text[text.rfind("\n", 0, start) + 1 : ceiling].split("\n", 1)[0]
     greeting = text[start:end].split(maxsplit=1)[0] in _GREETINGS  # "Sehr geehrte Müller, Anna hat ...": two people
-    if comma is not None and not greeting and last[:1].isupper() and _given(comma.group(1), last, line):
-        # "Pt: Karamanlis, Spyridon – Asthma", "Name: ÇELIK, SERKAN": the given names end the entry
+    if comma is not None and not greeting and last[:1].isupper() and _given(comma.group(1), last, _line(text, start)):
+        # "Patient: Öztürk, Gülşen, Diagnose ...", "Name: ÇELIK, SERKAN": the given names end the entry
         end = comma.end(2) if comma.group(2) and _named(comma.group(2)) else comma.end(1)
     else:
         after = _WORD_AFTER.match(text, end, ceiling)
@@ -142,14 +148,20 @@ def names_beside(text: str, findings: list[Span]) -> list[Span]:
     return sorted([*findings, *added], key=lambda span: span[1]) if added else findings
 
 
+# A window's edge moves to the end of the word it cuts, but never further than a name word is long: a
+# minified JSON line has no space in 100 KB, and walking it for each finding made detect quadratic.
+_WORD_REACH = 32
+
+
 def _word_start(text: str, i: int) -> int:
-    while i > 0 and not text[i - 1].isspace():
+    stop = max(0, i - _WORD_REACH)
+    while i > stop and not text[i - 1].isspace():
         i -= 1
     return i
 
 
 def _word_end(text: str, i: int) -> int:
-    n = len(text)
-    while i < n and not text[i].isspace():
+    stop = min(len(text), i + _WORD_REACH)
+    while i < stop and not text[i].isspace():
         i += 1
     return i
