@@ -13,7 +13,7 @@ from datetime import date
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._glue import glued_right
 
-__all__ = ["birth_date_before_verb", "birth_dates_after_keyword", "calendar_date", "living", "recent"]
+__all__ = ["DEAD_BY", "birth_date_before_verb", "birth_dates_after_keyword", "calendar_date", "living", "recent"]
 
 Span = tuple[str, int, int]
 
@@ -98,6 +98,8 @@ _LINE_ENDS_SENTENCE = re.compile(r"[.!?][ \t]*\n")
 _YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
 _THIS_YEAR = date.today().year
 _LIVING_YEARS = 120  # the oldest living person; data protection law covers the living
+DEAD_BY = _THIS_YEAR - 50
+"""A death in this year or before ended a life long enough ago that what is said of it is no living person's."""
 
 
 def recent(date_text: str) -> bool:

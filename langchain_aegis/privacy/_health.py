@@ -32,6 +32,7 @@ from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._addressees import addressee
+from langchain_aegis.privacy._birth_dates import DEAD_BY
 from langchain_aegis.privacy._case import recase, recase_around, uncased
 from langchain_aegis.privacy._drugs import drug_terms
 from langchain_aegis.privacy._en_addresses import en_addresses
@@ -78,7 +79,6 @@ _DIED = re.compile(
     # Wikipedia's "(* 9. Mai 1921 in Forchtenberg; † 22. Februar 1943 in München)": the year after the cross
     r"|[ ]?\(\*[^;)\n]{0,40};[ ]?†[^;)\n]{0,16}?(1[0-9]{3}|20[0-9]{2})(?![0-9])"
 )
-_DEAD_BY = date.today().year - 50
 _DEATH_YEAR = re.compile(r"(?:starb|verstarb|died)(?![\w])[^\n;]{0,24}?(?<![0-9])(1[0-9]{3}|20[0-9]{2})(?![0-9])")
 _RELATIVE = re.compile(
     r"(?i:vater|mutter|bruder|schwester|sohn|tochter|ehemann|ehefrau|gatt|großvater|großmutter|onkel|tante|eltern"
@@ -360,7 +360,7 @@ def _death_years(text: str) -> list[int]:
     return [
         m.start(1)
         for m in _DEATH_YEAR.finditer(text)
-        if int(m.group(1)) <= _DEAD_BY
+        if int(m.group(1)) <= DEAD_BY
         and not (m.start() and text[m.start() - 1].isalpha())  # "died", not "studied"
         and not _RELATIVE.search(text, max(0, m.start() - 30), m.start())
     ]
@@ -393,11 +393,11 @@ def _died_long_ago(text: str, end: int) -> bool:
     if m is None:
         return False
     if m.group(1):
-        return int(m.group(1)) <= _DEAD_BY
+        return int(m.group(1)) <= DEAD_BY
     if m.group(4):
-        return int(m.group(4)) <= _DEAD_BY
+        return int(m.group(4)) <= DEAD_BY
     born, died = int(m.group(2)), int(m.group(3))
-    return born < died <= _DEAD_BY  # "(1843-1910)"; not "(1986-1971)", which is no life
+    return born < died <= DEAD_BY  # "(1843-1910)"; not "(1986-1971)", which is no life
 
 
 def _historical(years: list[int], a: int, b: int) -> bool:

@@ -16,7 +16,7 @@ from importlib.resources import files
 
 from langchain_aegis.privacy._name_words import EPONYMS
 
-__all__ = ["ends_in_surname", "first_names", "lexicon_names", "ordinary_first_names", "surnames"]
+__all__ = ["ends_in_surname", "first_names", "is_first_name", "lexicon_names", "ordinary_first_names", "surnames"]
 
 
 @cache
@@ -41,6 +41,12 @@ def first_names() -> frozenset[str]:
 def surnames() -> frozenset[str]:
     """The surnames of the lexicon."""
     return _lexicon()[1]
+
+
+def is_first_name(word: str) -> bool:
+    """Whether ``word`` is a lexicon first name, or a hyphenated one whose parts all are ("Hans-Peter")."""
+    first = first_names()
+    return word in first or all(part in first for part in word.split("-"))
 
 
 def ordinary_first_names() -> frozenset[str]:

@@ -69,7 +69,7 @@ def _surname_comma_given(text: str, word: str, second: str, n_end: int) -> int:
     name that ends a list's entry ("Özkan, Emine: Jahresgehalt"), when either is the lexicon's or the
     surname is in capitals.
     """
-    surname = word in last_names_of(word)
+    surname = _is_surname(word)
     if surname and is_first_name(second):
         return n_end
     if word.isupper() and second.isupper() and len(second) > 1:
@@ -87,10 +87,10 @@ def _surname_comma_given(text: str, word: str, second: str, n_end: int) -> int:
     return entry.end(1) if entry.group(1) else n_end
 
 
-def last_names_of(word: str) -> frozenset[str]:
-    """The lexicon's surnames, with ``word`` written as the lexicon writes it when it is in capitals ("WÓJCIK")."""
+def _is_surname(word: str) -> bool:
+    """Whether ``word`` is a lexicon surname, also written in capitals ("WÓJCIK")."""
     last = surnames()
-    return last if not word.isupper() or word.capitalize() not in last else last | {word}
+    return word in last or (word.isupper() and word.capitalize() in last)
 
 
 # Letters of Turkish, Polish, Czech, Romanian, Hungarian, Croatian and Vietnamese names that German and English

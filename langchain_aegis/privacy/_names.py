@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 
-from langchain_aegis.privacy._lexicon import first_names, surnames
+from langchain_aegis.privacy._lexicon import first_names, is_first_name, surnames
 from langchain_aegis.privacy._name_words import (
     CUE_WORDS,
     DETERMINERS,
@@ -289,11 +289,6 @@ def whole_name(text: str, start: int, end: int, *, label: bool) -> tuple[int, in
 def name_pair(words: list[str]) -> bool:
     """Whether ``words`` read as a first name and a surname the lexicon does not know ("Asger Baastrup")."""
     return len(words) == 2 and unknown_name_pair(*words) and not words[1].endswith(NOUN_ENDINGS)
-
-
-def is_first_name(word: str) -> bool:
-    first = first_names()
-    return word in first or all(part in first for part in word.split("-"))
 
 
 def _sign_offs(text: str, low: str | None, vocab: Collection[str] | None) -> Iterator[re.Match[str]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from langchain_aegis.privacy._lexicon import first_names
+from langchain_aegis.privacy._lexicon import is_first_name
 from langchain_aegis.privacy._name_words import (
     BRANDS_AFTER_TITLE,
     BUILDING_WORDS,
@@ -54,11 +54,6 @@ _SAINT_BEFORE = re.compile(r"(?<![\w])[0-9]{1,4}[a-z]?[ ]St\.?[ ]\Z")
 _EPONYM_AFTER = re.compile(r"(?:'s|’s|s)?[ \t\-]+(?:disease|syndrome|Krankheit|Syndrom|Erkrankung|Thyreoiditis)", re.I)
 
 
-def _no_given_name(word: str) -> bool:
-    firsts = first_names()
-    return word not in firsts and not all(part in firsts for part in word.split("-"))
-
-
 def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
     """Whether the name at ``text[start:end]`` is a company, a law, an eponym or a brand."""
     words = text[start:end].split()
@@ -76,7 +71,7 @@ def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
         if (
             len(words) > 1
             and words[-1] in BUILDING_WORDS
-            and _no_given_name(words[0])
+            and not is_first_name(words[0])
             and _NUMBER_AFTER.match(text, end)
         ):
             return True  # "Pemberton House, 3 Market Street" (but "Emily House", "Mr. Tower"): a building's address

@@ -20,10 +20,9 @@ words) is read as the list it looks like; see docs/privacy.md.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
-from langchain_aegis.privacy._birth_dates import calendar_date, living, recent
+from langchain_aegis.privacy._birth_dates import DEAD_BY, calendar_date, living, recent
 from langchain_aegis.privacy._glue import glued_right
 from langchain_aegis.privacy._lexicon import first_names
 
@@ -76,7 +75,7 @@ def starred_date(text: str, s: int, e: int, out: list[Span]) -> None:
     if start > star + 1 and star > 0 and not text[star - 1].isspace() and text[star - 1] not in "([,;\"'|>":
         return  # "*Termin:* 14. 10. 2025": a star that closes an emphasis, not one before a birth date
     death = _DEATH_AFTER.match(text, dm.end()) if text[max(0, star - 2) : star].strip() == "(" else None
-    if death is not None and int(death.group(1)) <= _DEAD_BY:
+    if death is not None and int(death.group(1)) <= DEAD_BY:
         return  # "(* 9. Mai 1921 in Forchtenberg; † 22. Februar 1943 ...)": a life that ended long ago
     if not _markdowns(text, star, dm.group(), dm.end()):
         out.append(("DATE_OF_BIRTH", dm.start(), dm.end()))
@@ -85,7 +84,6 @@ def starred_date(text: str, s: int, e: int, out: list[Span]) -> None:
 # Wikipedia's "(* 9. Mai 1921 in Forchtenberg; † 22. Februar 1943 in München)": the cross right after a semicolon,
 # in the parentheses the star opened (not "Ehemann † 1974", someone else's).
 _DEATH_AFTER = re.compile(r"[^()\n†;]{0,48};[ ]?†[^()\n]{0,20}?(?<![0-9])(1[0-9]{3}|20[0-9]{2})(?![0-9])")
-_DEAD_BY = date.today().year - 50  # as the people scanner reads a death (:mod:`._health`)
 
 
 def _markdowns(text: str, star: int, date_text: str, end: int) -> bool:
