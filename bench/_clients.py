@@ -8,7 +8,9 @@ so the tables can say why its row is missing.
 
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -45,6 +47,7 @@ def _messages(prompt: str = PROMPT) -> list[dict[str, str]]:
 
 
 _TMP = Path(tempfile.mkdtemp(prefix="aegis-bench-"))
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
 
 
 def aegis_config(

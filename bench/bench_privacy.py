@@ -28,9 +28,11 @@ tests never assert on them.
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
 import json
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -238,7 +240,9 @@ def detector_at(ref: str) -> Callable[[str], Any]:
     imports of itself renamed, so both detectors run in one process and see the same load.
     """
     name = "aegis_privacy_" + "".join(c for c in ref if c.isalnum())
-    target = Path(tempfile.mkdtemp(prefix="aegis-bench-")) / name
+    root = Path(tempfile.mkdtemp(prefix="aegis-bench-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    target = root / name
     listing = subprocess.run(
         ["git", "-C", str(_ROOT), "ls-tree", "-r", "--name-only", ref, "langchain_aegis/privacy"],
         check=True,

@@ -26,6 +26,9 @@ _BEFORE_ADDRESS = re.compile(
 _SURNAME_FIRST_BEFORE = re.compile(rf"((?:{LEADING}[ ]+)?{NAME_WORD},[ ]?({NAME_WORD}))[ \t]*\r?\n[ \t]*\Z")
 
 
+_LABELS_BEFORE_TO = frozenset({"SHIP", "BILL", "SOLD", "REMIT", "DELIVER", "INVOICE", "SEND", "MAIL", "RETURN"})
+
+
 def addressee(text: str, street_start: int) -> Person | None:
     """The name written right before a street address ("Anna Schmidt, Hauptstraße 5"), unless a company."""
     lo = max(0, street_start - 60)
@@ -41,6 +44,8 @@ def addressee(text: str, street_start: int) -> Person | None:
         a += len(words.pop(0)) + 1  # "Der Mieter Helmfried Kowalczyk, wohnhaft ...": the role, then the name
     if words[0] in NOT_BEFORE_SURNAME or any(w in NOT_NAMES for w in words) or is_excluded(text, a, b):
         return None
+    if len(words) == 2 and words[-1] in ("To", "TO") and words[0].upper() in _LABELS_BEFORE_TO:
+        return None  # an invoice's "SHIP TO", "Bill To", "Remit To": a label above the address (not "Wing To")
     line = text[text.rfind("\n", 0, a) + 1 : street_start]
     if COMPANY_ANYWHERE.search(line):
         return None  # "Nordlicht Software GmbH\nUferstraße 46": a business address

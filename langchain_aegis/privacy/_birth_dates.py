@@ -12,8 +12,17 @@ from datetime import date
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._glue import glued_right
+from langchain_aegis.privacy._lexicon import first_names, surnames
 
-__all__ = ["DEAD_BY", "birth_date_before_verb", "birth_dates_after_keyword", "calendar_date", "living", "recent"]
+__all__ = [
+    "DEAD_BY",
+    "birth_date_before_verb",
+    "birth_dates_after_keyword",
+    "calendar_date",
+    "living",
+    "recent",
+    "short_birth_years",
+]
 
 Span = tuple[str, int, int]
 
@@ -41,6 +50,8 @@ def birth_dates_after_keyword(text: str, s: int, e: int, lo: int, low: str, out:
     """
     n = len(text)
     keyword_end = _last_end(p.DOB_KEYWORDS, low)  # before DATE, which has no prefix and is tried at every position
+    if keyword_end >= 2 and low[keyword_end - 2 : keyword_end] == "b." and _Z_B.search(low, 0, keyword_end):
+        keyword_end = -1  # "z. B. 4.6.9": "zum Beispiel", not "born"
     if keyword_end >= 0:
         # A birth keyword marks the first date after it, not every date in its reach: in
         # "geb. am 17.08.1958, Aufnahme 14.01.2026" the admission date is no birth date.
@@ -51,10 +62,26 @@ def birth_dates_after_keyword(text: str, s: int, e: int, lo: int, low: str, out:
             and living(dm.group())
             and calendar_date(dm.group())
             and not _DEATH.search(text, lo + keyword_end, dm.start())
+            and not (_DOTTED_ON.match(text, dm.end()) and not dm.group()[-4:].isdecimal())  # "10.5.61" of "10.5.61.242"
         ):
             out.append(("DATE_OF_BIRTH", dm.start(), dm.end()))
         elif e - s == 8 and (dm is None or dm.end() <= s) and _compact_birth_date(text[s:e]):
             out.append(("DATE_OF_BIRTH", s, e))  # "GEB.DAT. 12021976", "(DOB 19781002)"
+        elif (
+            (dm is None or dm.end() <= s)
+            and (mm := _MONTH_YEAR.fullmatch(text, s, e))
+            and living(mm.group(1))
+            and _FILLER.fullmatch(low, keyword_end)
+        ):
+            out.append(("DATE_OF_BIRTH", s, e))  # "Geb. 7/1965", "DOB: 04.1987": a month and a year
+        elif (
+            (dm is None or dm.end() <= s)
+            and (sm := _SPACED_DATE.fullmatch(text, s, e))
+            and calendar_date(f"{sm.group(1)}.{sm.group(2)}.{sm.group(3)}")
+            and living(sm.group(3))
+            and _FORM_FILLER.fullmatch(low, keyword_end)
+        ):
+            out.append(("DATE_OF_BIRTH", s, e))  # a form's boxes: "Date of birth (DD MM YYYY)  13 06 1997"
 
     if e - s == 4 and text[s:e].isdecimal() and living(text[s:e]) and not glued_right(text, e):
         year_end = _last_end(p.DOB_YEAR_KEYWORDS, low[-20:])  # "geb. 1961", "Jahrgang 1961", "born in 1961"
@@ -66,8 +93,122 @@ def birth_dates_after_keyword(text: str, s: int, e: int, lo: int, low: str, out:
             and not _DEATH.search(low, after)
             and not initial
             and not _LINE_ENDS_SENTENCE.search(low, after)  # "is born in Pforzheim.\n1914 - a treaty ..."
+            and not _cohort(text, lo + after, e)
         ):
             out.append(("DATE_OF_BIRTH", s, e))  # the first number after it ("geb. 1958, OP 2026": not 2026)
+
+
+_Z_B = re.compile(r"z\.[ \t]?b\.\Z")
+_DOTTED_ON = re.compile(r"\.[0-9]")
+_SPACED_DATE = re.compile(r"([0-9]{2})[ ]([0-9]{2})[ ]((?:19|20)[0-9]{2})")
+_FORM_FILLER = re.compile(r"[ \t\r\n:/]*(?:\((?:dd|tt)[ ./]?mm[ ./]?(?:yyyy|jjjj)\))?[ \t:/]*")
+_MONTH_YEAR = re.compile(r"(?:0?[1-9]|1[0-2])[./-]((?:19|20)[0-9]{2})")
+_FILLER = re.compile(r"[ \t]*(?:-?(?:datum|date)\b)?[ \t]*[:.=]?[ \t]*(?:(?:am|on|in)[ \t]+)?")
+
+# "Jahrgang" names a year group of other things too: a wine's vintage, a journal's volume, a
+# school year ("Riesling trocken, Jahrgang 2019", "Zeitschrift für Sozialrecht, Jahrgang 1998,
+# Heft 4", "Abiturjahrgang 2024"). A compound other than "Geburtsjahrgang", a vintage's or a
+# volume's word before it on its line, or a volume's word after the year, makes it no birth year.
+_COHORT_BEFORE = re.compile(
+    r"(?<![\w])(?i:wein|weine|riesling|[a-zäöü]*burgunder|silvaner|dornfelder|lemberger|trollinger|merlot|cabernet|"
+    r"chardonnay|sauvignon|rioja|chianti|bordeaux|sekt|champagner|cr[ée]mant|prosecco|whisky|cognac|"
+    r"spätlese|auslese|trocken|halbtrocken|lieblich|feinherb|flaschen?|fl\.|heft|zeitschrift|journal|"
+    r"ausgabe|bulletin|mitteilungsblatt)(?![\w])"
+)
+# After the year: a volume's issue or page ("Jahrgang 1998, Heft 4", "Jahrgang 61 (2015)").
+_COHORT_AFTER = re.compile(
+    r"[ \t]*[,;/]?[ \t]*(?:\([0-9]{4}\)|\(?(?i:heft|nr\.?|no\.|ausgabe|band|bd\.|s\.|seite|issue|vol\.?)[ ]?[0-9])"
+)
+
+
+def _cohort(text: str, keyword_end: int, year_end: int) -> bool:
+    """Whether the "Jahrgang" or "Jg." ending at ``keyword_end`` names a vintage, a volume or a school year."""
+    head = text[max(0, keyword_end - 9) : keyword_end].lower()
+    if head.endswith("jahrgang"):
+        start = keyword_end - 8
+    elif head.rstrip(".").endswith("jg"):
+        start = keyword_end - len(head) + head.rfind("jg")
+    else:
+        return False
+    if start > 0 and text[start - 1].isalpha() and text[max(0, start - 7) : start].lower() != "geburts":
+        return True  # "Abiturjahrgang", "Weinjahrgang", but "Geburtsjahrgang"
+    line_start = text.rfind("\n", max(0, start - 48), start) + 1
+    before = _COHORT_BEFORE.search(text, max(line_start, start - 48), start)
+    if before is not None and _PERSON_BETWEEN.search(text, before.end(), start):
+        before = None  # "Zeitschrift-Abonnent Herr Becker, Jahrgang 1963": the person's year
+    return before is not None or _COHORT_AFTER.match(text, year_end) is not None
+
+
+_PERSON_BETWEEN = re.compile(r"(?<![\w])(?:Herr|Herrn|Frau|Hr\.|Fr\.|Mr|Mrs|Ms|Dr|Patient\w*|Kund\w*)(?![\w])")
+
+
+# Two-digit years of birth: "Jahrgang 61", "Jg. '61", "born in '98", "geb. '61" (a typographic
+# apostrophe too). Without an apostrophe only after "Jahrgang" or "Jg" (after "born" it is an age
+# or a count: "born 12 weeks early").
+# Found from the keyword or the apostrophe, each looked for with ``str.find`` or in the text's words
+# (a regex pass over every character, or ``find`` of a rare two-letter word, costs 0.1-1 ms per 100 KB).
+_GRADES = ("10", "11", "12", "13")  # a German school's "Jahrgang 11" is its eleventh grade
+_JAHRGANG_TAIL = re.compile(r"\.?:?[ \t]*(['\u2019\u2018`\u00b4])?([0-9]{2})(?![0-9]|[.,:/][0-9]|[ \t]?%)")
+_JG_WORDS = ("jg", "jg.", "jg:", "jg.:", "(jg", "(jg.")
+_APOSTROPHES = "'\u2019\u2018`\u00b4"  # straight, typographic, grave and acute
+_SHORT_YEAR = re.compile(r"[0-9]{2}(?![\w]|[.,:/][0-9]|[ \t]?%)")  # not "'20er Jahre"
+_APOSTROPHE_KEYWORD = re.compile(
+    r"(?<![\w.])(born(?:[ \t]+in)?|b\.|geb\.?|geboren|dob|d\.o\.b\.?|yob|(?:geburts)?jahrgang|jg\.?)[ \t]*:?[ \t]*\Z"
+)
+
+
+def short_birth_years(text: str, low: str, words: set[str], out: list[Span]) -> None:
+    """Append the two-digit years of birth in ``text`` (``low`` is it lower-cased, ``words`` its words)."""
+    keywords = ("jahrgang", "jg") if not words.isdisjoint(_JG_WORDS) else ("jahrgang",)
+    for keyword in keywords:
+        i = low.find(keyword)
+        while i != -1:
+            end = i + len(keyword)
+            m = _JAHRGANG_TAIL.match(low, end)
+            if (
+                m is not None
+                and m.group(1) is None  # with an apostrophe: below
+                and m.group(2) not in _GRADES
+                and (i == 0 or not low[i - 1].isalnum() or keyword == "jahrgang")
+                and not _cohort(text, end, m.end())
+                and _person_before(text, i)
+            ):
+                out.append(("DATE_OF_BIRTH", m.start(2), m.end()))
+            i = low.find(keyword, end)
+    for quote in _APOSTROPHES:
+        i = low.find(quote)
+        while i != -1:
+            m = _SHORT_YEAR.match(low, i + 1)
+            km = _APOSTROPHE_KEYWORD.search(low, max(0, i - 20), i) if m is not None else None
+            if (
+                m is not None
+                and km is not None
+                and not (km.group(1) == "b." and text[km.start(1)] == "B")  # "Burrill B. '32"
+                and not _cohort(text, km.end(1), m.end())
+                # "DOB '87" is a birth's label; "born", "Jahrgang" and "b." speak of things too
+                and (not km.group(1).startswith(_THING_TOO) or _person_before(text, km.start(1)))
+            ):
+                out.append(("DATE_OF_BIRTH", i, m.end()))
+            i = low.find(quote, i + 1)
+
+
+# Before a two-digit year, on its line: a person's cue or pronoun, or a name the lexicon knows ("Herr Weber,
+# Jahrgang 61", "ich bin Jahrgang 02", "Mehmet (Jahrgang 59)", "Tom Baker, born in '98"), not a car's, a
+# journal's or a product line's ("Oldtimer, Jahrgang 67", "Born in '98, the Walkman successor").
+_PERSON_CUE = re.compile(
+    r"(?<![\w])(?i:herr|herrn|frau|mr|mrs|ms|ich|bin|i|i'm|he|she|er|sie|patient\w*|name|mitarbeiter\w*|kunde|kundin"
+    r"|sohn|tochter|son|daughter|mutter|vater|mother|father)(?![\w])"
+)
+_THING_TOO = ("born", "b.", "jahrgang", "geburtsjahrgang", "jg")
+_CAPITALISED_WORD = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+")
+
+
+def _person_before(text: str, i: int) -> bool:
+    line_start = text.rfind("\n", max(0, i - 60), i) + 1 or max(0, i - 60)
+    if _PERSON_CUE.search(text, line_start, i):
+        return True
+    first, last = first_names(), surnames()
+    return any(w in first or w in last for w in _CAPITALISED_WORD.findall(text, line_start, i))
 
 
 # "wurde am 18. August 1950 geboren", "ist 1961 in Köln geboren": the verb after the date, a place between at most.

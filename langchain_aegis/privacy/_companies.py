@@ -34,7 +34,7 @@ from bisect import bisect_left, bisect_right
 
 from langchain_aegis.privacy._lexicon import ends_in_surname, lexicon_names
 from langchain_aegis.privacy._lexicon_names import lexicon_persons
-from langchain_aegis.privacy._mailboxes import ROLE_WORDS
+from langchain_aegis.privacy._mailboxes import ROLE_WORDS, freemail
 from langchain_aegis.privacy._patterns import keyword_pattern
 from langchain_aegis.privacy._phones import is_mobile
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered
@@ -51,8 +51,10 @@ _CONTACTS = frozenset({"PHONE", "EMAIL", "IBAN"})
 _LEGAL_FORMS = frozenset(
     {"GmbH", "AG", "KG", "KGaA", "OHG", "UG", "SE", "eG", "Inc", "Ltd", "LLC", "LLP", "Corp", "PLC", "plc", "S.A",
      "B.V", "N.V", "& Söhne", "& Sohn", "& Co", "mbH", "gGmbH", "GesmbH",
-     "GbR", "PartG", "Oy", "Oyj", "S.r.l", "S.p.A", "SARL", "A/S", "ApS", "Pty", "S.L"}
+     "GbR", "PartG", "Oy", "Oyj", "S.r.l", "S.p.A", "SARL", "A/S", "ApS", "Pty", "S.L", "Sp. z o.o"}
 )  # fmt: skip
+# Not "Limited", "Corporation", "SAS", "NV": English words, an airline, Nevada ("Limited mobility since
+# the fall", "Mum's pension from British Steel Corporation", "Flug SAS 253", "Las Vegas, NV").
 # A letterhead in capitals ("HARROW & FINCH LTD."): the longer forms count in capitals too ("AG" is one already;
 # "EG" is a ground floor).
 _CAPITAL_FORMS = frozenset(form.upper() for form in _LEGAL_FORMS if len(form) > 2 and form[0] != "&")
@@ -65,14 +67,21 @@ _MARKER_SCAN = KeywordScan(
 )
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")  # symmetric, so it also finds a blank line in reversed text
 _REGISTER_BEFORE = re.compile(
-    r"(?:[Cc]ompany|[Rr]egist(?:ered|ration)|[Rr]eg\.|Register|HR[AB])"
+    r"(?:[Cc]ompany|[Rr]egist(?:ered|ration)|[Rr]eg\.|Register|HR[AB]"
+    r"|[Rr]egistered[ \t]+in[ \t]+(?:England|Scotland|Wales|Northern[ \t]+Ireland)(?:[ \t]+and[ \t]+Wales)?"
+    r"(?:[ \t]+under)?)"
     r"[ \t]*(?:[Nn]o\.?|[Nn]umber|[Nn]r\.?|nummer)?[ \t]*:?[ \t]*\Z"
+)
+# A UK company's number after its registration, with or without a company named: not a phone.
+_REGISTERED_IN = re.compile(
+    r"[Rr]egistered[ \t]+in[ \t]+(?:England|Scotland|Wales|Northern[ \t]+Ireland)(?:[ \t]+and[ \t]+Wales)?"
+    r"(?:[ \t]+under)?[ \t]*,?[ \t]*(?:[Nn]o\.?|[Nn]umber|[Cc]ompany[ \t]+(?:[Nn]o\.?|[Nn]umber))[ \t]*:?[ \t]*\Z"
 )
 # Someone speaking of their own number or account ("Rufen Sie mich unter ... an", "auf mein Konto",
 # "my personal email"): a company writes "wir", "unser", "our".
 _FIRST_PERSON = re.compile(
     r"(?:[Ii]ch|[Mm]ich|[Mm]ir|[Mm]ein|[Mm]eine|[Mm]einen|[Mm]einem|[Mm]einer|[Mm]y|[Mm]e|I|I'm|[Pp]rivat\w*|[Pp]rivate"
-    r"|[Pp]ersonal|[Pp]ersönlich\w*)(?![\w])"
+    r"|[Pp]ersonal|[Pp]ersönlich\w*|[Zz]uhause|[Zz]u[ ][Hh]ause|[Dd]aheim)(?![\w])"
 )
 # Someone other than the company spoken of ("Bitte rufen Sie die Patientin unter ... zurück", "Der Mieter zahlt
 # von DE89 ...", "unser Sohn", "his wife"): a company's paragraph about a person holds that person's number.
@@ -107,7 +116,8 @@ def without_company_contacts(text: str, findings: list[Span]) -> list[Span]:
         return findings
     markers = _markers(text)  # where a company is named, found once per text
     if not markers:
-        return findings
+        # "Company No. 09876543", "registered in England and Wales no. 08750945": a register's number, not a line
+        return [f for f in findings if not (f[0] == "PHONE" and _REGISTERED_IN.search(text, max(0, f[1] - 64), f[1]))]
     # The other findings, by end: the first that ends after a window's start is the one that may
     # reach into it (findings do not overlap, so their ends are in the order of their starts).
     others = [(a, b) for entity, a, b in findings if entity not in _CONTACTS]
@@ -116,7 +126,7 @@ def without_company_contacts(text: str, findings: list[Span]) -> list[Span]:
     for finding in findings:
         entity, start, end = finding
         if entity in _CONTACTS:
-            if entity == "PHONE" and _REGISTER_BEFORE.search(text, max(0, start - 32), start):
+            if entity == "PHONE" and _REGISTER_BEFORE.search(text, max(0, start - 64), start):
                 continue  # "Company No. 09876543", "HRB 12345": the register's number, not a line
             lo, hi = _paragraph(text, start, end)
             i = bisect_right(ends, lo)
@@ -128,6 +138,7 @@ def without_company_contacts(text: str, findings: list[Span]) -> list[Span]:
                 and not _words(_PERSON_ROLES, text, lo, hi)
                 and not (entity == "PHONE" and _mobile(text, start, end))
                 and not (entity == "EMAIL" and _name_in(_OBFUSCATED_AT.split(text[start:end], 1)[0]))
+                and not (entity == "EMAIL" and freemail(_OBFUSCATED_AT.split(text[start:end], 1)[-1].lower()))
                 and not _named(text, lo, hi)
             ):
                 continue

@@ -34,6 +34,7 @@ from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._addressees import addressee
 from langchain_aegis.privacy._birth_dates import DEAD_BY
 from langchain_aegis.privacy._case import recase, recase_around, uncased
+from langchain_aegis.privacy._chat_senders import chat_senders
 from langchain_aegis.privacy._drugs import drug_terms
 from langchain_aegis.privacy._en_addresses import en_addresses
 from langchain_aegis.privacy._lexicon_names import lexicon_persons
@@ -56,6 +57,8 @@ _LAB = re.compile(r"[0-9](?<![0-9A-Za-z.,][0-9])[0-9.,]*[ ]?(?:%|mmol/l|mg/dl|g/
 _AGE_SEX = re.compile(
     r",?[ ]?\(?(?:[0-9]{1,3}[ ]?(?:[MFWmfw]|J\.|Jahre|jährige[rn]?|-jährige[rn]?|years?(?: old)?|-year-old|yo|y/o)"
     r"|[mwfMWF],[ ]?[0-9]{1,3})(?![\w])"
+    # a table's next cell: an age said as one ("KYRIAKIDOU, Anastasia | 85 y/o"), not a term ("Bond | 1 year")
+    r"|[ ]?\|[ ]?[0-9]{1,3}[ ]?(?:y/o|yo|years[ ]old|-year-old|Jahre[ ]alt|-?jährige[rn]?|[MFWmfw])(?![\w])"
 )
 # A year written as a year ("(1843-1910)", "* 21. März 1685", "born 1820", "1906 erstmals"), not a dose:
 # a four-digit number 1000-1999 standing alone (_OLD_YEAR_HINT) with a year's context, either after it
@@ -108,7 +111,7 @@ def scan_people(text: str, out: list[Span]) -> None:
     # In cased text, capitals that re-casing gave a lower-case stretch are no writer's ("the output is very long").
     recased_from = written if typed_in_case and text is not written else None
     # The lower-cased text is the same after re-casing.
-    cues = cue_persons(text, low, words) + more_persons(text, low, words)
+    cues = cue_persons(text, low, words) + more_persons(text, low, words) + chat_senders(text)
     health: list[tuple[int, int]] = []
     special: list[tuple[int, int]] = []
     for ts, te in terms:
@@ -152,7 +155,7 @@ def scan_people(text: str, out: list[Span]) -> None:
     # A clinical document (a letter with several distinct health terms) is about the
     # person it names, however far the diagnoses stand from the name in its head.
     clinical = n <= _LETTER and len({low[a:b] for a, b in health}) >= 3
-    head = lexicon_persons(text, 0, min(n, 400), None, recased_from) if clinical else []
+    head = lexicon_persons(text, 0, min(n, 400), None, recased_from, wide=True) if clinical else []
     letter = [q for q in cues + head if not historical(q)] if clinical and health else []
     for terms, entity in ((health, "HEALTH"), (special, "SPECIAL_CATEGORY")):
         for ts, te in terms:
@@ -161,7 +164,7 @@ def scan_people(text: str, out: list[Span]) -> None:
                 persons = [q for q in letter if q[1] <= ts or q[0] >= te]
             else:
                 persons = _overlapping(cues, cue_starts, longest, lo, hi) + lexicon_persons(
-                    text, lo, hi, memo, recased_from
+                    text, lo, hi, memo, recased_from, wide=True
                 )
                 persons = [q for q in persons if (q[1] <= ts or q[0] >= te) and not historical(q)]
             if persons:
@@ -174,7 +177,7 @@ def scan_people(text: str, out: list[Span]) -> None:
         lo = max(0, a - 80)
         # The person before the address, or a cue right after it ("... Leeds LS6 4DL. thx, Rubén").
         persons = cues[bisect_left(cue_starts, lo) : bisect_left(cue_starts, a)] + lexicon_persons(
-            text, lo, a, memo, recased_from
+            text, lo, a, memo, recased_from, wide=True
         )
         persons += cues[bisect_left(cue_starts, b) : bisect_left(cue_starts, b + _AFTER_ADDRESS)]
         if not persons:
@@ -185,6 +188,10 @@ def scan_people(text: str, out: list[Span]) -> None:
             out.append(("ADDRESS", a, b))
             out.extend(("PERSON", pa, pb) for pa, pb in persons)
             used.update(persons)
+        elif _RESIDENCE_BEFORE.search(text, max(0, a - 24), a):
+            out.append(
+                ("ADDRESS", a, b)
+            )  # "I'm in 187 Wellington Street", "Ich wohne in der Rosenweg 43": the writer's
     for a, b in cues:
         if (a, b) not in used and not historical((a, b)):
             out.append(("PERSON", a, b))
@@ -195,6 +202,12 @@ def scan_people(text: str, out: list[Span]) -> None:
 # through the text's distinct words. Non-ASCII letters whose capital is an ASCII letter (dotless
 # i, long s) could become one when :mod:`._case` re-cases the text: such words are hinted folded.
 _AFTER_ADDRESS = 40  # how far after an address a cue's person may stand and still be its addressee
+# The writer saying where they live, right before the address: it is theirs, though no name stands there.
+_RESIDENCE_BEFORE = re.compile(
+    r"(?i:\bich[ ]wohne|\bwir[ ]wohnen|\bmeine[ ](?:private[ ]|neue[ ])?adresse(?:[ ]ist|[ ]lautet)?"
+    r"|\bi[ ]live|\bwe[ ]live|\bmy[ ](?:home[ ]|private[ ]|new[ ])?address(?:[ ]is)?|\bparty[ ]is[ ]at[ ]mine)"
+    r"(?:[ ](?:in|at|on|am|an|im|in[ ]der|an[ ]der|auf[ ]der|der))?[:,]?[ ]\Z"
+)
 _ICD_WORDS = WordScan(re.compile(r"[a-tv-z][0-9]{2}\.[0-9]"))
 
 
@@ -276,8 +289,8 @@ def _aged_persons(text: str, out: list[Span]) -> None:
         return
     for m in _age_anchors(text):
         a = max(0, m.start() - 40)
-        for ps, pe in lexicon_persons(text, a, m.start()):
-            if _AGE_SEX.match(text, pe) and pe >= m.start() - 2:
+        for ps, pe in lexicon_persons(text, a, m.start(), wide=True):
+            if _AGE_SEX.match(text, pe) and pe >= m.start() - 4:  # "Smith, 54M", "SMITH, Anna | 85 y/o"
                 out.append(("PERSON", ps, pe))
 
 
@@ -378,7 +391,7 @@ def _historical_surnames(
         return set()
     persons = list(cues)
     for y in years:
-        persons += lexicon_persons(text, max(0, y - 200), min(len(text), y + 204), memo)
+        persons += lexicon_persons(text, max(0, y - 200), min(len(text), y + 204), memo, wide=True)
     surnames = set()
     for a, b in persons:
         words = text[a:b].split()

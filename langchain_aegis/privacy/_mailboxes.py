@@ -27,7 +27,7 @@ from itertools import pairwise
 
 from langchain_aegis.privacy._lexicon import first_names, surnames
 
-__all__ = ["ROLE_WORDS", "nobodys"]
+__all__ = ["ROLE_WORDS", "freemail", "nobodys"]
 
 _RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
 _SYSTEMD_UNITS = frozenset({"service", "socket", "timer", "target", "mount", "automount", "path", "slice", "scope",
@@ -58,6 +58,15 @@ ROLE_WORDS = frozenset(
         "payments", "payment", "zahlungen", "claims", "schaden", "warranty", "garantie", "reklamation", "quality",
         "qualitaet", "qm", "tech", "technik", "technical", "kundendienst", "auftrag", "auftraege", "angebote",
         "quotes", "wholesale", "dispatch", "disposition", "lager", "warehouse", "ticket", "tickets", "servicedesk",
+        # a blind set's: accounts payable and receivable, suppliers, goods-in, contracts, payroll, a town's offices
+        "payable", "receivable", "vendor", "vendors", "supplier", "suppliers", "lieferanten",
+        "receiving", "wareneingang", "fibu", "debitoren", "kreditoren", "vertrag", "vertraege", "contracts",
+        "payroll", "lohnbuero", "personal", "kasse", "stadtkasse", "buergeramt", "buergerbuero", "gesundheitsamt",
+        "ordnungsamt", "standesamt", "jugendamt", "sozialamt", "bauamt", "rathaus", "stadtverwaltung",
+        "landratsamt", "behoerde", "amt", "communications", "kommunikation", "newsroom", "hotline", "facilities",
+        "hausverwaltung", "registrar", "admissions", "edv", "hosting", "training", "schulung", "akademie",
+        "recruitment", "library", "bibliothek", "tiefbau", "hochbau", "build", "builds", "bot", "ci",
+        "deploy", "release", "releases", "automation",
     }
 )  # fmt: skip
 # A mailing list is a project's name and one of these ("numpy-discussion", "bug-gnulib", "distutils-sig").
@@ -101,6 +110,8 @@ def nobodys(local: str, domain: str) -> bool:
     parts = [word for part in _PARTS.split(low) if (word := part.rstrip("0123456789"))]  # "info2", "team_42"
     if parts[:2] == ["e", "mail"]:
         parts[:2] = ["email"]  # "e-mail@": the word, not an initial
+    if any(c.isdecimal() for c in low) and freemail(domain.lower()):
+        return False  # "supplier1985@icloud.com": a user's account (the service's own is "kontakt@web.de")
     return _unpersonal(parts, domain.lower()) and not _names_person(parts)
 
 
@@ -114,7 +125,11 @@ def _unpersonal(parts: list[str], domain: str) -> bool:
         return True
     if _PLACEHOLDER_DOMAIN.match(domain):
         return True
-    if parts and (all(part in _PLACEHOLDER_LOCAL for part in parts) or all(part in ROLE_WORDS for part in parts)):
+    if parts and all(part in _PLACEHOLDER_LOCAL for part in parts):
+        return not _personal_domain(domain)  # "deine@email.de", "your.name@gmail.com": a template's
+    if parts and all(part in ROLE_WORDS for part in parts):
+        if freemail(domain) and not all(part in _SERVICE_WORDS for part in parts):
+            return False  # "payable@btinternet.com": a user's name for their account, not the service's own
         return not _personal_domain(domain)
     # A project's list: its name and a list word ("numpy-discussion", "bug-gnulib"), no first name in it.
     return (
@@ -153,14 +168,61 @@ def _glued_name(label: str) -> bool:
         for a, b in pairwise(parts)
     ):
         return True
+    # "williams-family", "schulz-online", "koch-ralf": a surname beside a word of a family's own domain or a first name
+    if len(parts) > 1 and any(
+        a.capitalize() in lasts and (b in _OWN_DOMAIN_WORDS or b.capitalize() in firsts) for a, b in pairwise(parts)
+    ):
+        return True
+    # An initial glued to a surname ("jpadilla") in a domain of one word, beside a family's word
+    # ("sroberts-family"), or with a surname of six letters or more ("yoga-aschmidt"): a brand's words
+    # ("hansa-bueroversorgung", "vistola-meble") often start with a letter and a short surname's letters.
+    initials = len([part for part in parts if part not in _OWN_DOMAIN_WORDS]) == 1
     for part in parts:
         for i in range(1, len(part) - 3):
             head, rest = part[:i], part[i:].capitalize()
-            if rest in lasts and (
-                i <= 2 or (len(rest) >= 5 and any(head[:j].capitalize() in firsts for j in range(3, i + 1)))
+            if (
+                rest in lasts
+                and (
+                    (i <= 2 and (initials or len(rest) >= 6))
+                    # a first name before it, whole or with a middle initial ("claudiahartmann", "annakschmidt"), or
+                    # a long one opening a longer surname ("ronny" + "pfannschmidt"); not a brand's short prefix
+                    # ("landmaschinen" holds "Lan" and the surname "Chinen")
+                    or (
+                        len(rest) >= 5
+                        and (
+                            head.capitalize() in firsts
+                            or head[:-1].capitalize() in firsts
+                            or any(head[:j].capitalize() in firsts for j in range(5, i))
+                        )
+                    )
+                )
             ):
                 return True
     return False
+
+
+# The mailboxes a free mail service keeps for itself ("kontakt@web.de", "abuse@gmx.net", "noreply@gmail.com").
+_SERVICE_WORDS = frozenset(
+    {
+        "abuse", "noc", "security", "postmaster", "hostmaster", "webmaster", "info", "kontakt", "contact", "support",
+        "noreply", "donotreply", "no", "reply", "do", "not", "mailer", "daemon", "bounce", "bounces", "press",
+        "presse", "privacy", "datenschutz", "legal", "impressum", "help", "hilfe", "service", "kundenservice",
+        "newsletter", "news", "notifications", "notification", "notify", "alerts", "feedback",
+    }
+)  # fmt: skip
+_OWN_DOMAIN_WORDS = frozenset({"family", "familie", "online", "home", "privat", "private", "net", "web", "mail"})
+# Free mail services: a mailbox there with digits in it is a user's, whatever its words ("supplier1985@icloud.com").
+_FREEMAIL = re.compile(
+    r"(?:^|\.)(?:gmail|googlemail|outlook|hotmail|live|msn|icloud|me|mac|yahoo|ymail|aol|gmx|web|t-online|posteo"
+    r"|mailbox|freenet|proton|protonmail|pm|tutanota|tuta|yandex|mail|zoho|btinternet|sky|virginmedia|bluewin"
+    r"|hispeed|gmx-topmail|arcor|vodafone|o2online|kabelmail|online|email|seznam|wp|onet|interia|o2|libero|orange"
+    r"|free|laposte|sfr|wanadoo|telenet|ziggo|kpnmail|hetnet|chello|a1|aon|inode)\.[a-z.]{2,6}\Z"
+)
+
+
+def freemail(domain: str) -> bool:
+    """Whether ``domain`` is a free mail service's (a person's own mailbox, "info1985@gmx.de")."""
+    return _FREEMAIL.search(domain) is not None
 
 
 def _names_person(parts: list[str]) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from langchain_aegis.privacy._lexicon import first_names, ordinary_first_names, surnames
+from langchain_aegis.privacy._lexicon import ordinary_first_names, wide_first_names, wide_surnames
 from langchain_aegis.privacy._lexicon_names import name_spelled
 from langchain_aegis.privacy._name_words import CUE_WORDS, NOT_BEFORE_SURNAME, NOT_NAMES
 from langchain_aegis.privacy._names import NAME_WORD
@@ -44,7 +44,9 @@ def _named(word: str) -> bool:
     if name_spelled(word, word):
         return True
     capitalised = word.capitalize() if word.isupper() else word
-    return (capitalised in first_names() and capitalised not in ordinary_first_names()) or capitalised in surnames()
+    return (
+        capitalised in wide_first_names() and capitalised not in ordinary_first_names()
+    ) or capitalised in wide_surnames()
 
 
 def _given(word: str, surname: str, line: str) -> bool:
@@ -123,7 +125,7 @@ def names_beside(text: str, findings: list[Span]) -> list[Span]:
         else:
             windows.append([lo, hi])
     starts = [start for _, start, _ in findings]
-    first, ordinary, last = first_names(), ordinary_first_names(), surnames()
+    first, ordinary, last = wide_first_names(), ordinary_first_names(), wide_surnames()
     added: list[Span] = []
     for lo, hi in windows:
         # A first name the lexicon knows before a capitalised word, or any word before a known surname.

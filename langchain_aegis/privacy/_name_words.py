@@ -280,6 +280,13 @@ NOT_BEFORE_SURNAME = frozenset(
         "Hof",
     ]
 )
+# A place's or a building's first word ("San Jose", "Los Angeles", "Old Bailey", "City Hall"), a role's
+# ("Marketing Authorisation Holder"); not "Lake", "Port", "Saint", "Little" (Lake Bell, Port Wilson, Saint
+# Clair), nor "Sun", a weekday's and a Korean given name.
+NOT_BEFORE_SURNAME |= frozenset(
+    "San Santa Los Las Old City Town Authorisation Authorization".split()  # noqa: SIM905 - a word list reads better as text
+)
+NOT_BEFORE_SURNAME |= frozenset("Mon Tue Wed Thu Fri Sat".split())  # noqa: SIM905 - a log's "Sat May 4"
 
 # Determiners and pronouns opening a sentence ("Ihre Bestellung wurde versandt.", "Name\n  Der Name der ...").
 DETERMINERS = frozenset(

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 
-from langchain_aegis.privacy._lexicon import first_names, is_first_name, surnames
+from langchain_aegis.privacy._lexicon import first_names, is_first_name, surnames, wide_first_names, wide_surnames
 from langchain_aegis.privacy._name_words import (
     CUE_WORDS,
     DETERMINERS,
@@ -242,8 +242,11 @@ _GIVEN_NAMES_TOO = frozenset({"An", "My", "Des", "Den", "Dem", "A"})  # "Name: A
 
 
 def is_known(word: str) -> bool:
-    """Whether the lexicon knows ``word`` as a first name or surname ("Hans-Peter": each part a first name)."""
-    first, last = first_names(), surnames()
+    """Whether the lexicon knows ``word`` as a first name or surname ("Hans-Peter": each part a first name).
+
+    Its rare names count too ("Hi Tarek", "Kontakt: Esfandiari"): a cue stands before the word.
+    """
+    first, last = wide_first_names(), wide_surnames()
     if word in first or word in last:
         return True
     parts = word.split("-")

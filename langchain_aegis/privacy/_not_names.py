@@ -39,11 +39,18 @@ _LAW = re.compile(
 )
 _COMPANY = re.compile(
     r"(?:[ \t]+[\w&.\-]+){0,3}?[ \t]*(?:GmbH|AG|KG|KGaA|OHG|UG|SE|e\.K\.|e\.V\.|Inc\.?|Ltd\.?|LLC|LLP|Corp\.?|PLC|plc"
-    r"|S\.A\.|B\.V\.|N\.V\.|& Söhne|& Sohn|& Co\.?|& Partner|Group|Holding|Stiftung|Verlag|Bank|Apotheke|Klinik"
+    r"|S\.A\.|B\.V\.|N\.V\.|& Söhne|& Sohn|& Co\.?|& Partner|Group|Holding|Stiftung|Verlag|Bank"
+    r"|Apotheke|Klinik"
     r"|Clinic|Hospital|Foundation|University|Universität|Institut|Institute|Award|Prize|Preis)(?![\w])"
 )
+# Legal forms that are English words too end a company's name only right after it ("Alpine Ski House
+# Corporation"), not three words on ("John Smith joined the Company in 2019").
+_COMPANY_WORD = re.compile(r"[ \t]+(?:Corporation|Incorporated|Company)(?![\w])")
 COMPANY_ANYWHERE = re.compile(
     r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bSE\b|\bInc\b|\bLtd\b|\bLLC\b|\bCorp\b|\bPLC\b|& Söhne|& Sohn|& Co\b|e\.K\."
+    r"|\bLLP\b|\bLimited\b|\bCo\.|\bCorporation\b|\bIncorporated\b|\bS\.A\.|\bB\.V\.|\bN\.V\.|\bGbR\b|\be\.V\."
+    # a public body's name: "Gesundheitsamt München", "Landratsamt", "City Hall", "Stadtverwaltung"
+    r"|\b[A-ZÄÖÜ][a-zäöüß]+amt\b|\b(?:City|Town)[ ]Hall\b|\bRathaus\b|\bStadtverwaltung\b|\bMinisterium\b"
 )
 # Not "-Haus", "-Preis", "-Platz" or "-Schule": "Schmitz-Haus" and "Müller-Preis" are double surnames too.
 _INSTITUTION_COMPOUNDS = ("-Institut", "-Institute", "-Klinik", "-Klinikum", "-Krankenhaus", "-Stiftung",
@@ -80,7 +87,11 @@ def is_excluded(text: str, start: int, end: int, cue: str = "") -> bool:
         if _SAINT_BEFORE.search(text, max(0, start - 12), start):
             return True  # "30 St Mary Axe": a street named after a saint, after its house number
     hi = min(len(text), end + 80)
-    return _COMPANY.match(text, end, hi) is not None or _LAW.match(text, end, hi) is not None
+    return (
+        _COMPANY.match(text, end, hi) is not None
+        or (_COMPANY_WORD.match(text, end, hi) is not None and not is_first_name(text[start:end].split()[0]))
+        or _LAW.match(text, end, hi) is not None
+    )
 
 
 # Labels of a record about a thing (``pip show``, a product sheet, an inventory, a package's control file):

@@ -15,7 +15,7 @@ import ipaddress
 import re
 
 from langchain_aegis.privacy import _patterns as p
-from langchain_aegis.privacy._birth_dates import birth_date_before_verb, birth_dates_after_keyword
+from langchain_aegis.privacy._birth_dates import birth_date_before_verb, birth_dates_after_keyword, short_birth_years
 from langchain_aegis.privacy._checksums import de_tax_id_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._columns import version_column
 from langchain_aegis.privacy._glue import glued_left, glued_right
@@ -27,7 +27,16 @@ from langchain_aegis.privacy._phones import date_shaped, scan_keyword_phones
 from langchain_aegis.privacy._prefilter import lowered, number_runs
 from langchain_aegis.privacy._stars import STAR_REACH, starred_date, year_of_birth
 
-__all__ = ["Span", "glued_left", "glued_right", "lower_window", "nearest_label", "scan_numbers"]
+__all__ = [
+    "Span",
+    "card_grouping",
+    "card_written",
+    "glued_left",
+    "glued_right",
+    "lower_window",
+    "nearest_label",
+    "scan_numbers",
+]
 
 Span = tuple[str, int, int]
 """An entity type and its ``[start, end)`` character span."""
@@ -97,6 +106,7 @@ def scan_numbers(text: str, out: list[Span]) -> None:
     low_text, words = lowered(text)
     runs = number_runs(text)
     scan_keyword_phones(text, out)
+    short_birth_years(text, low_text, words, out)
     # This loop runs once per digit run, so the common case ("2024", "12:03:44.123")
     # must cost a handful of C calls: no lists, cheap gates before every validator.
     for (s, e), keyword in zip(runs, keyword_runs(low_text, words, runs), strict=True):
@@ -286,7 +296,8 @@ _VERSION_BEFORE = re.compile(
     # A changelog's "Update from 1.2.99.2 to 1.2.99.4", "bump libfoo-2 from ...", "update V8 to ...":
     # the word between (if any) is a package's name, never a plain word ("updated profile from 85.x"
     # is a login).
-    r"|(?:updat|upgrad|bump|downgrad)[a-z]*(?:[ ][a-z]*[\-_0-9][\w.\-]*)?[ ]from[ ](?:[0-9][0-9.]*[ ]to[ ])?\Z"
+    r"|(?:updat|upgrad|bump|downgrad)[a-z]*(?:[ ][a-z]*[\-_0-9][\w.\-]*|[ ]path:?)?[ ]from[ ]"
+    r"(?:[0-9][0-9.]*[ ]to[ ])?\Z"
     r"|(?:updat|upgrad|bump|downgrad)[a-z]*[ ][a-z]*[\-_0-9][\w.\-]*[ ]to[ ]\Z"  # "to" after a package only
     # A document's numbered parts: "RFC 5890, section 2.3.2.4", "Abschnitt 4.1.2.3"; CMake's "find_package(Foo ".
     r"|(?:section|sect\.|chapter|clause|abschnitt|kapitel|ziffer|§)[ ]?\Z|find_package\([\w\-]+[ ]\Z"
@@ -296,13 +307,41 @@ _VERSION_BEFORE = re.compile(
 _RELEASE_BEFORE = re.compile(
     r"(?:since|seit|until|prior[ ]to)[ ](?:[a-z][\w\-]*[ ])?\Z"
     r"|(?:changes|fixed|introduced|released|deprecated)[ ]in[ ]\Z"
+    r"|(?:fixed|behoben|released|introduced|enthalten|shipped)[ ]in[ ](?:hotfix|bugfix|patch|service[ ]pack)[ ]\Z"
+    r"|(?:behoben|fixed|resolved|gelöst)[ ]in:[ ]?\Z"
+    # "Driver package: 6.14.27.4", 'kassen_version: "5.7.11.4"', "must first upgrade to 4.1.9.2"
+    r"|(?:package|paket):[ ]?\Z|version[ ]?[:=][ ]?[\"']\Z|(?:upgrad|downgrad)[a-z]*[ ]to[ ]\Z"
 )
 # "Standards-Version): update to 3.5.6.1", "(version >= 3.6.1.1)", "Versionsnummer 7.4.3.2": a version word
 # earlier on the line, and between it and the number only words that speak of versions, no number and no
 # cell's border ("Browser version: Firefox 118, IP 84.12.34.56", "Version/17.2 Mobile Safari", "version 5.1;84...").
-_VERSION_EARLIER = re.compile(r"\bversion\w*(?P<between>(?:(?!version)[^\n/0-9;|\t]){0,24})\Z")
+_VERSION_EARLIER = re.compile(r"\b(?:version|firmware)\w*(?P<between>(?:(?!version)[^\n/0-9;|\t]){0,24})\Z")
 _BETWEEN_WORDS = frozenset(
-    {"update", "updated", "to", "before", "after", "below", "above", "prior", "older", "newer", "than", "nummer"}
+    {
+        "update",
+        "updated",
+        "to",
+        "before",
+        "after",
+        "below",
+        "above",
+        "prior",
+        "older",
+        "newer",
+        "than",
+        "nummer",
+        "bis",
+        "ab",
+        "einschließlich",
+        "inklusive",
+        "vor",
+        "älter",
+        "neuer",
+        "als",
+        "or",
+        "including",
+        "up",
+    }
 )
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -326,6 +365,35 @@ def _version_context(text: str, s: int) -> bool:
     """Whether a dotted quad is a version: after "version", "v", "==", "@", in a package pin."""
     low = text[max(0, s - 48) : s].lower()
     return _VERSION_BEFORE.search(low) is not None
+
+
+_DIGIT_GROUPS = re.compile(r"[0-9]+")
+
+
+def card_grouping(groups: list[int]) -> bool:
+    """Whether digit groups of these lengths are a card's printed layout: one group, fours, or Amex's and
+    Diners' 4-6-5 and 4-6-4."""
+    if len(groups) == 1:
+        return True
+    if groups in ([4, 6, 5], [4, 6, 4]):  # American Express, Diners Club
+        return True
+    return all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4
+
+
+_RULER = "01234567890123456789012345678901234567890"
+_CARD_WORD_REACH = 96  # "Bezahlt mit Kreditkarte. Die Nummer lautet wie folgt, bitte sorgfältig: 4321 ..."
+
+
+def card_written(text: str, start: int, end: int, digits: str) -> bool:
+    """Whether a Luhn-valid run is written as a card is: in a card's groups, or in any groups near a card
+    word ("Visa-Nummer 5 3 2 5 ...", "cc: 47105674 62992687", "529435 167656 5717 exp 09/26"). Not a log
+    line's byte counts ("200 - 3183 69492 10778 3672") or a diagram's ruler ("0 1 2 3 4 5 6 7 8 9 0 1 ...")."""
+    if digits in _RULER or digits in _RULER[1:]:
+        return False
+    if card_grouping([len(g) for g in _DIGIT_GROUPS.findall(text, start, end)]):
+        return True
+    before = lower_window(text, max(0, start - _CARD_WORD_REACH), start)
+    return _CARD_WORDS.search(before) is not None or _CARD_WORDS.search(lower_window(text, end, end + 24)) is not None
 
 
 def _separated_numbers(text: str, s: int, raw: str, out: list[Span], skip: int = 0) -> None:
@@ -373,7 +441,13 @@ def _separated_numbers(text: str, s: int, raw: str, out: list[Span], skip: int =
             if len(digits) < 9:
                 continue
             if 14 <= len(digits) <= 19:
-                if digits[0] in _CARD_FIRST and card_layout and card_prefix_ok(digits) and luhn_ok(digits):
+                if (
+                    digits[0] in _CARD_FIRST
+                    and card_layout
+                    and card_prefix_ok(digits)
+                    and luhn_ok(digits)
+                    and card_written(text, start, b, digits)
+                ):
                     out.append(("CREDIT_CARD", start, b))
             elif len(digits) == 11:
                 if tax_layout and de_tax_id_ok(digits):

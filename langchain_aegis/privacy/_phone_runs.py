@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+from stdnum import ean
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._columns import identifier_column
@@ -139,9 +140,30 @@ def _phones_from(text: str, s: int, out: list[Span], start: int, stop: int) -> i
             and not _field_of_identifier(text, a, b)
             and not _us_zip(text, a, pm.group())
             and not identifier_column(text, a, b)  # under a table's "id", "SKU" or "Order No" header
+            and not _barcode(pm.group())
+            and not _number_range(pm.group())
         ):
             out.append(("PHONE", a, b))
     return -1
+
+
+_RANGE = re.compile(r"([0-9]{4,6})[ ]?[\u2013\-][ ]?([0-9]{4,6})")
+
+
+def _number_range(candidate: str) -> bool:
+    """Whether a candidate is a range of two numbers of one length and prefix ("Postleitzahlen 02826-02829",
+    with an en dash too)."""
+    m = _RANGE.fullmatch(candidate)
+    if m is None:
+        return False
+    low, high = m.groups()
+    return len(low) == len(high) and low[:2] == high[:2] and int(high) > int(low)
+
+
+def _barcode(candidate: str) -> bool:
+    """Whether a candidate is thirteen digits without a separator and a valid EAN-13 (a product's GTIN in an
+    export, "0472852573443"): people write a phone number in groups or after a "+", a barcode never."""
+    return len(candidate) == 13 and candidate.isdecimal() and candidate[:2] != "00" and ean.is_valid(candidate)
 
 
 def _field_of_identifier(text: str, a: int, b: int) -> bool:
@@ -197,6 +219,12 @@ def extended_phone(text: str, s: int, e: int, out: list[Span]) -> None:
     out[found:] = [(kind, a, ext.end() if b == e else b) for kind, a, b in out[found:]]
 
 
+_THOUSANDS = re.compile(r"[0-9]{3}[ ][0-9]")
+
+
 def _inside_digits(text: str, i: int) -> bool:
     """Whether ``i`` continues a longer digit sequence ("DE88 3704 0044 ..." is no phone at 0044)."""
+    if i >= 2 and text[i - 1] == "," and text[i - 2].isdecimal():
+        # "6,022 140 76": a decimal's digits in groups of three (not a CSV's "8,01712863468,Anna")
+        return (i == 2 or text[i - 3] in " \t=(") and _THOUSANDS.match(text, i) is not None
     return i >= 2 and text[i - 1] in " -./" and text[i - 2].isdecimal()

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
-from langchain_aegis.privacy._numbers import _CARD_FIRST, Span, card_prefix_ok, lower_window
+from langchain_aegis.privacy._numbers import _CARD_FIRST, Span, card_prefix_ok, card_written, lower_window
 from langchain_aegis.privacy._phones import phone_ok
 from langchain_aegis.privacy._prefilter import mark_table, marked
 
@@ -51,7 +51,8 @@ _NINE_MARKS = re.compile(rb"1(?:0{0,3}+1){8}")
 _STRETCH = re.compile(r"[0-9O+ \t._/\-]*")
 _LETTERS_BEFORE = 5  # "D E 8 9 ...": a letter, at most three separators, a letter
 _DROP = str.maketrans("O", "0", " \t._/-+")
-_PHONE_KEYWORDS = re.compile(r"tel|phone|fon|mobil|handy|ruf|call|fax|whatsapp")
+# "tel" not before an "l": "Bestellung" holds "tell", "Telnr.", "Privattel." and "Hoteltel." do not.
+_PHONE_KEYWORDS = re.compile(r"tel(?!l)|phone|fon|mobil|handy|ruf|call|fax|whatsapp")
 _GROUPS = re.compile(r"[0-9O]+")
 _TAX_KEYWORDS = re.compile(r"steuer|idnr|identifikationsnummer|tax|\btin\b")
 _UNUSUAL = re.compile(r"[O\-._/\t]|  ")  # an O for a zero, a separator other than one space
@@ -76,16 +77,15 @@ def scan_spread_numbers(text: str, out: list[Span]) -> None:
             compact = run.translate(_DROP)
         if _plain(run):
             continue  # single spaces or none: the ordinary scanners read it
-        if _keyword(text, s, _PHONE_KEYWORDS) and phone_ok(run.replace("O", "0")):
+        if _keyword(text, s, _PHONE_KEYWORDS) and not _lettered(text, s) and phone_ok(run.replace("O", "0")):
             out.append(("PHONE", s, e))
             continue
-        groups = [len(g) for g in _GROUPS.findall(run)]
         if (
             13 <= len(compact) <= 19
             and compact[0] in _CARD_FIRST
             and card_prefix_ok(compact)
-            and _card_grouping(groups)
             and luhn_ok(compact)
+            and card_written(text, s, e, compact)
         ):
             out.append(("CREDIT_CARD", s, e))
         elif len(compact) == 11 and de_tax_id_ok(compact) and _keyword(text, s, _TAX_KEYWORDS):
@@ -96,6 +96,11 @@ def scan_spread_numbers(text: str, out: list[Span]) -> None:
             and _keyword(text, s, p.SSN_KEYWORDS)
         ):
             out.append(("US_SSN", s, e))
+
+
+def _lettered(text: str, s: int) -> bool:
+    """Whether the run follows a single letter and a dash, as an order number does ("B-2024-098912")."""
+    return s >= 2 and text[s - 1] == "-" and text[s - 2].isalpha() and (s == 2 or not text[s - 3].isalnum())
 
 
 def _runs(text: str) -> Iterator[re.Match[str]]:
@@ -137,14 +142,6 @@ def _single_chars(run: str) -> bool:
     """One or two characters at a time ("8 9 3 7 0 4", "03 01 23 45 67"): most groups are that short."""
     groups = run.split()
     return len(groups) >= 5 and sum(len(g) <= 2 for g in groups) * 5 > len(groups) * 3
-
-
-def _card_grouping(groups: list[int]) -> bool:
-    if len(groups) == 1:
-        return True
-    if groups in ([4, 6, 5], [4, 6, 4]):  # American Express, Diners Club
-        return True
-    return all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4
 
 
 def _keyword(text: str, s: int, pattern: re.Pattern[str]) -> bool:

@@ -92,9 +92,12 @@ def scan_ipv6(text: str, out: list[Span]) -> None:
         # documentation (2001:db8::/32) or multicast.
         if not address.is_global or address.is_multicast or (groups < 3 and "." not in candidate):
             continue
-        if address in _PUBLIC_RESOLVERS_V6:
-            continue
+        if address in _PUBLIC_RESOLVERS_V6 or _BYTE_PAIRS.fullmatch(candidate):
+            continue  # a public resolver; a Fibre Channel WWN or an EUI-64 ("50:0a:09:80:3f:d3:fc:18")
         out.append(("IP_ADDRESS", cm.start(), cm.end()))
+
+
+_BYTE_PAIRS = re.compile(r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){7}")
 
 
 _PUBLIC_RESOLVERS_V6 = frozenset(

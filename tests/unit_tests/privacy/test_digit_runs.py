@@ -225,7 +225,8 @@ def _separated_numbers_by_groups(text: str, s: int, raw: str) -> list[tuple[str,
             b = starts[j] + len(groups[j])
             used = set(seps[i:j])
             if 14 <= len(digits) <= 19:  # 13 digits: a card only after a card word (an EAN barcode too)
-                if digits[0] in "23456" and used <= {" ", "-"} and checksums.luhn_ok(digits):
+                layout = numbers.card_written(text, starts[i], b, digits)  # fours, 4-6-5, or after a card word
+                if digits[0] in "23456" and used <= {" ", "-"} and layout and checksums.luhn_ok(digits):
                     out.append(("CREDIT_CARD", starts[i], b))
             elif len(digits) == 11:
                 if used <= {" "} and checksums.de_tax_id_ok(digits):

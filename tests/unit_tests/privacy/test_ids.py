@@ -139,9 +139,9 @@ def test_redaction_masks_the_person_and_the_diagnosis() -> None:
 
 # The figures the detector reaches on tests/data/privacy/corpus.jsonl, minus a little slack; a
 # regression below them fails CI. They are counts of documents, not timings.
-RECALL_FLOOR = 0.99
+RECALL_FLOOR = 0.995
 FPR_CEILING = 0.01
-KIND_FLOOR = 0.97
+KIND_FLOOR = 0.98
 
 
 def test_corpus_quality_floor(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy._people_terms import HEALTH_ARGS, SPECIAL_ARGS
 
 _COMMON = frozenset(
     """a an the and or of in on at to for by with from as is are was be it its his her their our your my this that
     not no new net back pay base de der die das den dem des ein eine und oder mit von zu im am an auf für ist sind
     war hat haben sie er es ich wir ihr ihre sein seine""".split()  # noqa: SIM905
 )
-_LISTS = {"health": p._HEALTH_ARGS, "special": p._SPECIAL_ARGS}
+_LISTS = {"health": HEALTH_ARGS, "special": SPECIAL_ARGS}
 
 
 @pytest.mark.parametrize("name", sorted(_LISTS))
