@@ -27,8 +27,9 @@ import re
 from collections.abc import Iterator
 
 from langchain_aegis.privacy import _patterns as p
+from langchain_aegis.privacy._cards import CARD_FIRST, card_prefix_ok, card_written
 from langchain_aegis.privacy._checksums import de_tax_id_ok, iban_ok, luhn_ok, us_ssn_ok
-from langchain_aegis.privacy._numbers import _CARD_FIRST, Span, card_prefix_ok, card_written, lower_window
+from langchain_aegis.privacy._numbers import Span, lower_window
 from langchain_aegis.privacy._phones import phone_ok
 from langchain_aegis.privacy._prefilter import mark_table, marked
 
@@ -82,7 +83,7 @@ def scan_spread_numbers(text: str, out: list[Span]) -> None:
             continue
         if (
             13 <= len(compact) <= 19
-            and compact[0] in _CARD_FIRST
+            and compact[0] in CARD_FIRST
             and card_prefix_ok(compact)
             and luhn_ok(compact)
             and card_written(text, s, e, compact)

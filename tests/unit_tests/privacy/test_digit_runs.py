@@ -16,6 +16,7 @@ from unittest import mock
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from langchain_aegis.privacy import _cards as cards
 from langchain_aegis.privacy import _checksums as checksums
 from langchain_aegis.privacy import _health as health
 from langchain_aegis.privacy import _ibans as ibans_module
@@ -225,7 +226,7 @@ def _separated_numbers_by_groups(text: str, s: int, raw: str) -> list[tuple[str,
             b = starts[j] + len(groups[j])
             used = set(seps[i:j])
             if 14 <= len(digits) <= 19:  # 13 digits: a card only after a card word (an EAN barcode too)
-                layout = numbers.card_written(text, starts[i], b, digits)  # fours, 4-6-5, or after a card word
+                layout = cards.card_written(text, starts[i], b, digits)  # fours, 4-6-5, or after a card word
                 if digits[0] in "23456" and used <= {" ", "-"} and layout and checksums.luhn_ok(digits):
                     out.append(("CREDIT_CARD", starts[i], b))
             elif len(digits) == 11:
