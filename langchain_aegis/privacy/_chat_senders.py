@@ -25,12 +25,13 @@ __all__ = ["chat_senders"]
 _STAMP_BEFORE = re.compile(
     r"(?:^|\n)\[?[0-9]{1,2}[./][0-9]{1,2}[./][0-9]{2,4},[ ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ ]?[AaPp][Mm])?\Z"
 )
-# After it: the sender, one to four words, the first capitalised and not in capitals (a log's "INFO:"),
-# then a colon ("Elena:", "Tante Gabi:", "Marta Zając:").
-_SENDER = re.compile(r"([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'\u2019.\-][\w'\u2019.\-]*(?:[ ][\w'\u2019.\-]+){0,3})[ ]?:[ ]")
+# A sender: one to four words, the first capitalised and not in capitals (a log's "INFO:").
+_NAME_WORDS = r"([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'\u2019.\-][\w'\u2019.\-]*(?:[ ][\w'\u2019.\-]+){0,3})"
+# After the stamp: the sender, then a colon ("Elena:", "Tante Gabi:", "Marta Zając:").
+_SENDER = re.compile(rf"{_NAME_WORDS}[ ]?:[ ]")
 # Slack's and Teams' "Cody Jennings [11:04 AM]: ": the sender from the line's start to the bracket.
 _SLACK_TIME = re.compile(r"[ ]\[[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ ]?[AaPp][Mm])?\]\Z")
-_SLACK_SENDER = re.compile(r"(?:^|\n)([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'\u2019.\-][\w'\u2019.\-]*(?:[ ][\w'\u2019.\-]+){0,3})\Z")
+_SLACK_SENDER = re.compile(rf"(?:^|\n){_NAME_WORDS}\Z")
 _REACH = 40  # characters a stamp or a sender may take
 # Senders that are programs although the lexicon knows the word as a name (here only: "Name: Mary Jenkins" is one).
 _BOTS = frozenset({"Jenkins", "Travis", "Renovate", "Dependabot", "Slackbot", "Cron", "Sentry"})

@@ -66,16 +66,18 @@ _MARKER_SCAN = KeywordScan(
     keyword_pattern(words=_MARKER_WORDS, substrings=_REGISTER_WORDS), (*_MARKER_WORDS, *_REGISTER_WORDS)
 )
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")  # symmetric, so it also finds a blank line in reversed text
+# "registered in England and Wales (under)": a UK company's registration, before its number.
+_UK_REGISTRATION = (
+    r"[Rr]egistered[ \t]+in[ \t]+(?:England|Scotland|Wales|Northern[ \t]+Ireland)(?:[ \t]+and[ \t]+Wales)?"
+    r"(?:[ \t]+under)?"
+)
 _REGISTER_BEFORE = re.compile(
-    r"(?:[Cc]ompany|[Rr]egist(?:ered|ration)|[Rr]eg\.|Register|HR[AB]"
-    r"|[Rr]egistered[ \t]+in[ \t]+(?:England|Scotland|Wales|Northern[ \t]+Ireland)(?:[ \t]+and[ \t]+Wales)?"
-    r"(?:[ \t]+under)?)"
+    rf"(?:[Cc]ompany|[Rr]egist(?:ered|ration)|[Rr]eg\.|Register|HR[AB]|{_UK_REGISTRATION})"
     r"[ \t]*(?:[Nn]o\.?|[Nn]umber|[Nn]r\.?|nummer)?[ \t]*:?[ \t]*\Z"
 )
 # A UK company's number after its registration, with or without a company named: not a phone.
 _REGISTERED_IN = re.compile(
-    r"[Rr]egistered[ \t]+in[ \t]+(?:England|Scotland|Wales|Northern[ \t]+Ireland)(?:[ \t]+and[ \t]+Wales)?"
-    r"(?:[ \t]+under)?[ \t]*,?[ \t]*(?:[Nn]o\.?|[Nn]umber|[Cc]ompany[ \t]+(?:[Nn]o\.?|[Nn]umber))[ \t]*:?[ \t]*\Z"
+    rf"{_UK_REGISTRATION}[ \t]*,?[ \t]*(?:[Nn]o\.?|[Nn]umber|[Cc]ompany[ \t]+(?:[Nn]o\.?|[Nn]umber))[ \t]*:?[ \t]*\Z"
 )
 # Someone speaking of their own number or account ("Rufen Sie mich unter ... an", "auf mein Konto",
 # "my personal email"): a company writes "wir", "unser", "our".

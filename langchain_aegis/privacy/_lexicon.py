@@ -65,10 +65,14 @@ def surnames() -> frozenset[str]:
     return _lexicon()[1]
 
 
-def is_first_name(word: str) -> bool:
-    """Whether ``word`` is a lexicon first name, or a hyphenated one whose parts all are ("Hans-Peter")."""
-    first = first_names()
-    return word in first or all(part in first for part in word.split("-"))
+def is_first_name(word: str, first: frozenset[str] | None = None) -> bool:
+    """Whether ``word`` is a lexicon first name, or a hyphenated one whose parts all are ("Hans-Peter").
+
+    ``first``: the first names to read (:func:`wide_first_names` with the rare ones); the common ones by default.
+    """
+    if first is None:
+        first = first_names()
+    return word in first or ("-" in word and all(part in first for part in word.split("-")))
 
 
 def ordinary_first_names() -> frozenset[str]:

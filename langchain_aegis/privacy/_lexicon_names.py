@@ -14,6 +14,7 @@ import re
 
 from langchain_aegis.privacy._lexicon import (
     first_names,
+    is_first_name,
     ordinary_first_names,
     surnames,
     wide_first_names,
@@ -78,11 +79,11 @@ def _surname_comma_given(
     surname is in capitals. ``first`` and ``last``: the lexicon's names to read.
     """
     surname = word in last or (word.isupper() and word.capitalize() in last)
-    if surname and _given_in(second, first):
+    if surname and is_first_name(second, first):
         return n_end
     if word.isupper() and second.isupper() and len(second) > 1:
         # "SCHMIDT, ANNA: TSH 0,02": a record in capitals, when the lexicon knows either name
-        known = word.capitalize() in last or _given_in(second.capitalize(), first)
+        known = word.capitalize() in last or is_first_name(second.capitalize(), first)
         entry = _AFTER_GIVEN.match(text, n_end)
         return (entry.end(1) if entry.group(1) else n_end) if known and entry is not None else -1
     if word in NOT_NAMES or second in NOT_NAMES or second.isupper() or len(word) < 2:
@@ -90,14 +91,9 @@ def _surname_comma_given(
     if second in ROLE_NOUNS or second.endswith(_ROLE_ENDINGS) or noun_shaped(second):
         return -1  # "Dr. med. Neumann, Oberarzt": a role after the name, not a given name
     entry = _AFTER_GIVEN.match(text, n_end)
-    if entry is None or not (surname or word.isupper() or _given_in(second, first)):
+    if entry is None or not (surname or word.isupper() or is_first_name(second, first)):
         return -1
     return entry.end(1) if entry.group(1) else n_end
-
-
-def _given_in(word: str, first: frozenset[str]) -> bool:
-    """Whether ``word`` is one of the ``first`` names, or a hyphenated one whose parts all are ("Hans-Peter")."""
-    return word in first or ("-" in word and all(part in first for part in word.split("-")))
 
 
 # What may stand between a first name and its surname: a nobiliary or a Dutch, Romance or Irish particle.
@@ -254,7 +250,7 @@ def _lexicon_person(
         # "Anna Schmidt" (a known first name), "Ayşe Johnson" (a known surname), "Braun, Anna"
         # A hyphenated first name ("Hans-Peter Knoblauch") is known when each part is a first name.
         known = (
-            (_given_in(word, common_first) and second not in NOT_NAMES)
+            (is_first_name(word, common_first) and second not in NOT_NAMES)
             or (
                 not recased
                 and second in common_last

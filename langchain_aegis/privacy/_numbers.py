@@ -40,9 +40,6 @@ __all__ = [
 Span = tuple[str, int, int]
 """An entity type and its ``[start, end)`` character span."""
 
-_SEPARATOR = re.compile(r"([ .\-/])")  # captured, so a split keeps the separators
-_CARD_SEPS = frozenset(" -")
-_SPACE = frozenset(" ")
 _COORDINATES = re.compile(r"[+-](?:[0-9]{4}[+-][0-9]{5}|[0-9]{6}[+-][0-9]{7})(?![0-9])")
 # A digit run followed by two more labels of a host name ("061092085098.ctinets.com").
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")

@@ -54,7 +54,6 @@ _LETTERS_BEFORE = 5  # "D E 8 9 ...": a letter, at most three separators, a lett
 _DROP = str.maketrans("O", "0", " \t._/-+")
 # "tel" not before an "l": "Bestellung" holds "tell", "Telnr.", "Privattel." and "Hoteltel." do not.
 _PHONE_KEYWORDS = re.compile(r"tel(?!l)|phone|fon|mobil|handy|ruf|call|fax|whatsapp")
-_GROUPS = re.compile(r"[0-9O]+")
 _TAX_KEYWORDS = re.compile(r"steuer|idnr|identifikationsnummer|tax|\btin\b")
 _UNUSUAL = re.compile(r"[O\-._/\t]|  ")  # an O for a zero, a separator other than one space
 _REACH = 40  # characters before the run in which a keyword counts
