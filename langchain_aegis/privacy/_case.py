@@ -101,6 +101,8 @@ def recase(text: str) -> str:
         out.append(fixed)
     out.append(_recase_words(last))
     cased = " ".join(out)
+    if text.isupper():
+        cased = _GLUED_TO_DIGITS.sub(_upper, cased)  # "READING RG1 5AQ": a code keeps its capitals, not "Rg1 5Aq"
     icd = _icd_letters(low)
     states = [m.span(1) for m in _STATE_ZIP.finditer(low)]
     firsts = [m.start() for m in _FIRST_NAME_WORDS.finditer(low) if _title(m.group(1)) in surnames()]
@@ -118,6 +120,16 @@ def recase(text: str) -> str:
 # Function words that are first names too ("symptoms can vary", "patients may experience"; "Can"
 # is a Turkish first name): a first name only before a surname ("can yilmaz", "may smith").
 _FIRST_NAME_WORDS = re.compile(r"(?<![^\W\d_])(?:can|may)[ ]([^\W\d_]+)")
+
+
+# Letters glued to digits are a code's (a postcode, a reference, a model), never a name's. Not one letter after a
+# number, a house number's ("Kirchgasse 79a", read in lower case), unless a postcode's inward part follows ("SW1A 1AA").
+_GLUED_TO_DIGITS = re.compile(r"[0-9][^\W\d_]{2,}|[0-9][^\W\d_](?=[ ][0-9])|[^\W\d_]+(?=[0-9])")
+
+
+def _upper(m: re.Match[str]) -> str:
+    upper = m.group().upper()
+    return upper if len(upper) == len(m.group()) else m.group()  # "ß" -> "SS" would move every position after it
 
 
 def _icd_letters(low: str) -> list[int]:

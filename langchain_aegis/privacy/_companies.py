@@ -19,7 +19,9 @@ finding is the company's when, in its paragraph (no blank line between, at most
   (``mich``, ``mein Konto``, ``my personal email``), and, for a phone, it is no mobile
   number (companies print their landlines; a mobile is someone's).
 
-A number right after "Company No.", "Registered No." or "HRB" is the register's, never a phone.
+A number right after "Company No.", "Registered No." or "HRB" is the register's, never a phone. A UK
+``03`` number (``0344 561 5440``) and a conference's dial-in are a service's lines wherever they stand
+(:func:`._phones.service_line`).
 
 A prompt made of several documents keeps them apart by its blank lines: a private note
 next to an invoice stays private.
@@ -34,10 +36,11 @@ from bisect import bisect_left, bisect_right
 
 from langchain_aegis.privacy._lexicon import ends_in_surname, lexicon_names
 from langchain_aegis.privacy._lexicon_names import lexicon_persons
-from langchain_aegis.privacy._mailboxes import ROLE_WORDS, freemail
+from langchain_aegis.privacy._mailboxes import ROLE_WORDS, freemail, plain_words_mailbox
 from langchain_aegis.privacy._patterns import keyword_pattern
 from langchain_aegis.privacy._phones import is_mobile
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered
+from langchain_aegis.privacy._service_lines import service_number, switchboards
 
 __all__ = ["REACH", "without_company_contacts"]
 
@@ -45,6 +48,7 @@ REACH = 300
 """At most this many characters either side of a contact finding are read (its paragraph, if shorter)."""
 
 _CONTACTS = frozenset({"PHONE", "EMAIL", "IBAN"})
+_LINES = frozenset({"PHONE", "EMAIL"})  # what a service or a department reads: a line or a mailbox
 # Where a company is named: found through the text's distinct words (:class:`._prefilter.KeywordScan`),
 # so a text without any of them costs a set operation. A legal form counts written as one ("AG",
 # "GmbH"; "ag" is no company); a register or VAT line in any case.
@@ -96,6 +100,25 @@ _PERSON_ROLES = re.compile(
     r"|[Ss]tudent|[Tt]raveller|[Tt]raveler|[Vv]isitor|[Ww]ife|[Hh]usband|[Ss]on|[Dd]aughter|[Pp]arents?|him|his|her)"
     r"(?![\w])"
 )
+# The writer asks to be paid into the account that follows ("Bitte überweisen Sie ... auf unser Konto",
+# "Bankverbindung:", "Please pay by BACS to"): in a company's letter (:func:`_company_letter`), the company's account.
+_PAYEE_BEFORE = re.compile(
+    r"(?:auf[ \t]+(?:unser(?:[ \t]+Geschäfts)?|das)(?:[ \t]+folgende)?[ \t]*[Kk]onto|Bankverbindung|Kontoverbindung"
+    r"|Bank(?:[ \t]+details)?[ \t]*:|Payment[ \t]+details[ \t]*:|BACS|[Pp]lease[ \t]+pay"
+    r"|[Pp]repayment[ \t]+requested|[Ii]nternational[ \t]+payments"
+    r"|[Pp]ay(?:able)?(?:[ \t]+by(?:[ \t]+\w+){1,2})?[ \t]+to|[Rr]emit(?:tance)?[ \t]+to)"
+    r"(?:[^\n]|\n(?![ \t]*\n)){0,200}\Z"  # in the same paragraph, a few lines up at most
+)
+# Words a company's letter asking to be paid lacks: a customer or tenant, a friend's greeting or sign-off, money
+# going to the reader (a refund, a withdrawal, "überweisen wir", "we will transfer").
+_NOT_A_COMPANYS_LETTER = re.compile(
+    r"(?:Kunde|Kundin|[Cc]ustomer|[Tt]enant|[Mm]ieter(?:in)?|Hi|Hallo|Hey|Liebe[rs]?|LG|VG|Gru(?:ß|ss)|Cheers|Thanks"
+    r"|Danke|Sent[ ]from|Gesendet[ ]von|[Ee]rstatt\w*|[Rr]efund\w*|[Rr]ückerstatt\w*|gutgeschrieben|angegeben"
+    r"|Widerruf\w*|Rücksendung|(?:überweisen|zahlen)[ ]wir|[Ww]ir[ ](?:überweisen|zahlen)"
+    r"|[Ww]e(?:'ll|[ ]will|[ ]have)?[ ](?:transfer|pay|send)\w*|Lastschrift\w*|SEPA-Lastschrift\w*|Mandat\w*"
+    r"|[Dd]irect[ ]debit|[Mm]andate|zieht|einziehen|eingezogen)"
+    r"(?![\w])"
+)
 _MOBILE_LABEL = re.compile(r"(?i:handy|mobil\w*|cell\w*|mob\.)[^\n0-9+]{0,6}\Z")
 
 
@@ -116,7 +139,12 @@ def without_company_contacts(text: str, findings: list[Span]) -> list[Span]:
     """``findings`` (ordered by start, none overlapping) without the contact data that is a company's."""
     if not any(entity in _CONTACTS for entity, _, _ in findings):
         return findings
+    # A UK 03 number or a conference's dial-in is a service's line, named or not (no person rents one); a number
+    # whose digits a German area code shares (0345 Halle) only in a UK text that speaks of no one.
     markers = _markers(text)  # where a company is named, found once per text
+    phones = [f for f in findings if f[0] == "PHONE"]
+    exchanges = switchboards(text) if any("-" in text[a:b] for _, a, b in phones) else frozenset()
+    findings = [f for f in findings if f[0] not in _LINES or not _service(text, f, findings, markers, exchanges)]
     if not markers:
         # "Company No. 09876543", "registered in England and Wales no. 08750945": a register's number, not a line
         return [f for f in findings if not (f[0] == "PHONE" and _REGISTERED_IN.search(text, max(0, f[1] - 64), f[1]))]
@@ -133,19 +161,103 @@ def without_company_contacts(text: str, findings: list[Span]) -> list[Span]:
             lo, hi = _paragraph(text, start, end)
             i = bisect_right(ends, lo)
             if (
-                bisect_left(markers, hi) > bisect_left(markers, lo)  # a company named in the paragraph
+                (
+                    bisect_left(markers, hi) > bisect_left(markers, lo)  # a company named in the paragraph
+                    or (entity == "IBAN" and not others and _company_letter(text, start))
+                )
                 and not _table_row(text, start)  # a CRM export's row: a contact at a company is a person
                 and not (i < len(others) and others[i][0] < hi)  # and no other finding
-                and not _words(_FIRST_PERSON, text, lo, hi)
-                and not _words(_PERSON_ROLES, text, lo, hi)
+                and not _someone(text, lo, hi)
                 and not (entity == "PHONE" and _mobile(text, start, end))
                 and not (entity == "EMAIL" and _name_in(_OBFUSCATED_AT.split(text[start:end], 1)[0]))
                 and not (entity == "EMAIL" and freemail(_OBFUSCATED_AT.split(text[start:end], 1)[-1].lower()))
-                and not _named(text, lo, hi)
             ):
                 continue
         kept.append(finding)
     return kept
+
+
+def _service(text: str, finding: Span, findings: list[Span], markers: list[int], exchanges: frozenset[str]) -> bool:
+    """Whether a contact finding is a service's, whatever company or body the text names or not.
+
+    In a paragraph that speaks of no one (:func:`_someone`, and no customer, guest, caller or callback either)
+    and holds no other finding: a UK 03 line, a conference's dial-in, a landline right after a service's label,
+    a switchboard's extension (:func:`._service_lines.service_number`), and, in a text that names a company or a
+    public body, a mailbox of plain words ("ersatzteile@", "credit.control@": :func:`._mailboxes.plain_words_mailbox`).
+    """
+    entity, start, end = finding
+    if entity == "PHONE":
+        maybe = service_number(text, start, end, exchanges) and not _mobile(text, start, end)
+    elif entity == "EMAIL":
+        local, _, domain = text[start:end].partition("@")
+        maybe = bool(domain) and plain_words_mailbox(local, domain) and bool(markers or _PUBLIC_BODY.search(text))
+    else:
+        return False
+    if not maybe:
+        return False
+    lo, hi = _paragraph(text, start, end)
+    # Read around the finding, not in it: "credit.control@" has the shape of "kerem.jansen@" that _named reads as
+    # a name, and the mailbox test above has found no name in it.
+    return (
+        not _someone(text, lo, start)
+        and not _someone(text, end, hi)
+        and not _words(_SERVICE_USERS, text, lo, hi)
+        and not any(other[0] not in _CONTACTS and other[1] < hi and other[2] > lo for other in findings)
+    )
+
+
+# Who a service's line is given for, beside it ("Rückrufnummer des Kunden", "guest contact number", "Frau Schulz"):
+# then it is that person's.
+_SERVICE_USERS = re.compile(
+    r"(?:Kunde[n]?|[Cc]ustomer(?![ ](?:[Ss]ervices?|[Cc]are|[Ss]upport))|[Cc]aller|Anrufer(?:in)?|[Gg]uest|Gast"
+    r"|Anwohner(?:in)?|[Hh]omeowner|Absender(?:in)?"
+    r"|Herrn?|Frau|Hr\.|Fr\.|Mr|Mrs|Ms|Dr|Inhaber(?:in)?|Vermieter(?:in)?|[Ll]andlord|Kontoinhaber(?:in)?"
+    r"|Rückruf\w*|[Cc]all[ -]?back|contact[ ]number|Kontaktnummer|Festnetz\w*|[Hh]ome|[Oo]wn[ ]number|Durchwahl"
+    r"|[Dd]irect[ ](?:line|dial)|\w+['\u2019]s[ ](?:desk|phone|line|mobile|number|extension))"
+    r"(?![\w])"
+)
+# A public body's name: its departments' mailboxes are no one's either ("bauleitplanung@markt-kirchdorf.de").
+_PUBLIC_BODY = re.compile(
+    r"\b(?:Stadt|Gemeinde|Landkreis|Landratsamt|Bezirksamt|Ministerium|Behörde|Council|Authority|Ministry|Agency"
+    r"|NHS|Club|Federation|Association)\b|\w(?:verband|verein)(?:e?s)?\b|(?:^|\n)Markt[ ][A-ZÄÖÜ]"
+    r"|\b(?:Bau|Ordnungs|Standes|Jugend|Sozial|Gesundheits|Finanz|Einwohnermelde|Bürger|Umwelt|Kataster|Grundbuch"
+    r"|Vermessungs|Straßenverkehrs|Ausländer|Schul|Kultur|Sport|Haupt|Personal)amt\b"
+)
+
+
+def _someone(text: str, lo: int, hi: int) -> bool:
+    """Whether the paragraph ``text[lo:hi]`` speaks of a person: in the first person, by a role, by name."""
+    return bool(_words(_FIRST_PERSON, text, lo, hi) or _words(_PERSON_ROLES, text, lo, hi)) or _named(text, lo, hi)
+
+
+def _company_letter(text: str, start: int) -> bool:
+    """Whether the IBAN at ``start`` is the writer's to be paid into ("Bitte überweisen Sie ... auf unser Konto") and
+    the whole text is a company's letter: nobody in it writes in the first person or as a friend, no customer,
+    tenant or other person is spoken of, and no money goes back to the reader (a refund's account is theirs)."""
+    return (
+        _PAYEE_BEFORE.search(text, max(0, start - 240), start) is not None
+        and _writer_is_a_company(text)
+        and not _words(_FIRST_PERSON, text)
+        and not _words(_PERSON_ROLES, text)
+        and not _words(_NOT_A_COMPANYS_LETTER, text)
+    )
+
+
+def _writer_is_a_company(text: str) -> bool:
+    """Whether the text's letterhead (its first line) or its footer (its last four lines) names a company: a line
+    that is no sentence ("Ostsee Software UG · Carl-Benz-Straße 116", not "Abgelesen durch Westnetz GmbH.")."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return any(
+        len(line) <= 120 and not line.endswith(".") and _A_COMPANY.search(line) for line in {*lines[:1], *lines[-4:]}
+    )
+
+
+# A company named in one line (the text's word caches, :func:`._per_text.lowered`, are kept for the whole text).
+_A_COMPANY = re.compile(
+    r"(?<![\w])(?:"
+    + "|".join(re.escape(form) for form in sorted(_LEGAL_FORMS | _CAPITAL_FORMS, key=len, reverse=True))
+    + r")(?![\w])|\bHR[AB][ ]?[0-9]|(?i:ust-?id|vat[ ]reg|company[ ]no)"
+)
 
 
 def _markers(text: str) -> list[int]:
@@ -220,6 +332,25 @@ def _name_in(local: str) -> bool:
 
 
 def _table_row(text: str, start: int) -> bool:
-    """Whether the line holding ``text[start]`` is a row of a table (CSV, TSV, Markdown): a record about someone."""
-    line = text[text.rfind("\n", 0, start) + 1 : (text.find("\n", start) + 1 or len(text) + 1) - 1]
-    return line.count(";") >= 2 or line.count("\t") >= 2 or line.count("|") >= 2
+    """Whether the line holding ``text[start]`` is a row of a table (CSV, TSV, Markdown): a record about someone.
+
+    Not a letterhead's or an invoice's footer: its register with a number and its labelled values on the line
+    ("HRB 36660 | USt-IdNr. DE435384652 | Tel. ... | IBAN ..."), or the register on the line above and this one
+    opening with a label ("Tel. ... | IBAN ..."). A table's rows open with a value (a name, a number), and a
+    header that names a register column holds no number.
+    """
+    first = text.rfind("\n", 0, start) + 1
+    line = text[first : (text.find("\n", start) + 1 or len(text) + 1) - 1]
+    if not (line.count(";") >= 2 or line.count("\t") >= 2 or line.count("|") >= 2):
+        return False
+    if _REGISTER_LINE.search(line) and _LABELLED.search(line):
+        return False
+    above = text[text.rfind("\n", 0, max(0, first - 1)) + 1 : first]
+    return not (_REGISTER_LINE.search(above) and _LABELLED.match(line.lstrip()))
+
+
+_REGISTER_LINE = re.compile(
+    r"\bHR[AB][ \t]*[0-9]|(?i:ust\.?-?id(?:nr)?\.?|vat[ \t]+(?:reg(?:istration)?\.?[ \t]+)?(?:no\.?|number))[ \t:]*"
+    r"(?:DE|ATU|GB|CHE)[ \t]?[0-9]|(?i:company[ \t]+no\.?)[ \t:]*[0-9]|(?:Amtsgericht|Registergericht)[ \t]+[A-ZÄÖÜ]"
+)
+_LABELLED = re.compile(r"(?:Tel|Fax|IBAN|BIC|E-Mail|Email|Phone)\b")

@@ -188,10 +188,10 @@ def scan_people(text: str, out: list[Span]) -> None:
             out.append(("ADDRESS", a, b))
             out.extend(("PERSON", pa, pb) for pa, pb in persons)
             used.update(persons)
-        elif _RESIDENCE_BEFORE.search(text, max(0, a - 24), a):
+        elif _RESIDENCE_BEFORE.search(text, max(0, a - 40), a):
             out.append(
                 ("ADDRESS", a, b)
-            )  # "I'm in 187 Wellington Street", "Ich wohne in der Rosenweg 43": the writer's
+            )  # "I live at 187 Wellington Street", "Ich wohne in der Rosenweg 43": the writer's
     for a, b in cues:
         if (a, b) not in used and not historical((a, b)):
             out.append(("PERSON", a, b))
@@ -205,8 +205,10 @@ _AFTER_ADDRESS = 40  # how far after an address a cue's person may stand and sti
 # The writer saying where they live, right before the address: it is theirs, though no name stands there.
 _RESIDENCE_BEFORE = re.compile(
     r"(?i:\bich[ ]wohne|\bwir[ ]wohnen|\bmeine[ ](?:private[ ]|neue[ ])?adresse(?:[ ]ist|[ ]lautet)?"
-    r"|\bi[ ]live|\bwe[ ]live|\bmy[ ](?:home[ ]|private[ ]|new[ ])?address(?:[ ]is)?|\bparty[ ]is[ ]at[ ]mine)"
-    r"(?:[ ](?:in|at|on|am|an|im|in[ ]der|an[ ]der|auf[ ]der|der))?[:,]?[ ]\Z"
+    r"|\bi[ ]live|\bwe[ ]live|\bmy[ ](?:home[ ]|private[ ]|new[ ])?address(?:[ ]is)?|\bparty[ ]is[ ]at[ ]mine"
+    r"|\b(?:residential|home|private)[ ]address(?:[ ](?:is|as))?"
+    r"|\b(?:wohnanschrift|wohnadresse|meldeadresse|meldeanschrift|privatanschrift|privatadresse))"
+    r"(?:[ ](?:in|at|on|am|an|im|in[ ]der|an[ ]der|auf[ ]der|der))?[:,!]{0,3}[ ]\Z"
 )
 _ICD_WORDS = WordScan(re.compile(r"[a-tv-z][0-9]{2}\.[0-9]"))
 

@@ -95,6 +95,8 @@ _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # [A-Z]; a set, so "" (past
 _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 _ASCII_LETTERS = _CAPITALS | _LOWER
 _COMPANY = re.compile(r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bInc\.|\bLtd\.?|\bLLC\b|\be\.K\.|\bSE\b|& Co")
+# A person's tax on the number's line: a firm's client, an employee, the reader's own return.
+_PERSONS_TAX = re.compile(r"(?i:mandant|einkommensteuer|arbeitnehmer|steuerpflichtig|übungsleiter)")
 
 
 def id_candidate(text: str, s: int, e: int, digit_count: int, low: str) -> bool:
@@ -204,8 +206,11 @@ def scan_national_ids(text: str, s: int, e: int, digit_count: int, low: str, out
     if 10 <= digit_count <= 13 and _STNR_WORDS.search(low):
         m = _STNR.match(text, s, min(n, s + 16))
         if m and _free(text, s, m.end()) and de_tax_number_ok(_digits(m.group())):
-            # A company's Steuernummer on its invoice is the company's, not a person's.
-            if _COMPANY.search(text, max(0, s - 400), min(n, e + 400)) is None:
+            # A company's Steuernummer on its invoice is the company's, not a person's; not a client's or an
+            # employee's on a firm's letter ("Mandant: ..., St.-Nr.", "Ihre Einkommensteuererklärung (St.-Nr. ...)").
+            if _COMPANY.search(text, max(0, s - 400), min(n, e + 400)) is None or _PERSONS_TAX.search(
+                text, max(0, text.rfind("\n", 0, s) + 1, s - 120), s
+            ):
                 out.append(("DE_TAX_NUMBER", s, m.end()))
 
 

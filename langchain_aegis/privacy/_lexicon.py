@@ -29,6 +29,7 @@ __all__ = [
     "ordinary_first_names",
     "surnames",
     "wide_first_names",
+    "wide_names",
     "wide_surnames",
 ]
 
@@ -102,3 +103,9 @@ def wide_first_names() -> frozenset[str]:
 def wide_surnames() -> frozenset[str]:
     """The surnames of the lexicon with its rare ones (built once)."""
     return surnames() | _lexicon()[4]
+
+
+@cache
+def wide_names() -> frozenset[str]:
+    """Every first name and surname of the lexicon, rare ones too, in one set (built once)."""
+    return wide_first_names() | wide_surnames()

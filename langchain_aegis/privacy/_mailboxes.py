@@ -25,9 +25,9 @@ import re
 from functools import lru_cache
 from itertools import pairwise
 
-from langchain_aegis.privacy._lexicon import first_names, surnames
+from langchain_aegis.privacy._lexicon import first_names, surnames, wide_names
 
-__all__ = ["ROLE_WORDS", "freemail", "nobodys"]
+__all__ = ["ROLE_WORDS", "freemail", "nobodys", "plain_words_mailbox", "role_display_name"]
 
 _RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
 _SYSTEMD_UNITS = frozenset({"service", "socket", "timer", "target", "mount", "automount", "path", "slice", "scope",
@@ -113,6 +113,32 @@ def nobodys(local: str, domain: str) -> bool:
     if any(c.isdecimal() for c in low) and freemail(domain.lower()):
         return False  # "supplier1985@icloud.com": a user's account (the service's own is "kontakt@web.de")
     return _unpersonal(parts, domain.lower()) and not _names_person(parts)
+
+
+@lru_cache(maxsize=4096)
+def plain_words_mailbox(local: str, domain: str) -> bool:
+    """Whether ``local@domain`` may be a department's: every part of the local part a word of five letters or more
+    that holds no name ("ersatzteile", "bauleitplanung", "credit.control", "frankfurt" for a branch), at a
+    domain that is no free mail service's and spells no one's name.
+
+    A name, from the wide lexicon, is no such word, nor two names or an initial and a surname glued
+    ("nguyenthanh", "jpadilla"). Only a maybe: an initial and a surname the lexicon lacks look the same
+    ("jstroebele"), so the caller asks for a company's text around it (:mod:`._companies`). ``ROLE_WORDS``
+    keeps the common roles, which count anywhere.
+    """
+    low = domain.lower()
+    if freemail(low) or _personal_domain(low):
+        return False
+    parts = _PARTS.split(local.lower().split("+", 1)[0])
+    names = wide_names()
+    return bool(parts) and all(
+        len(part) >= 5
+        and part.isalpha()
+        and part.capitalize() not in names
+        and not _glued_name(part)
+        and not any(part[:i].capitalize() in names and part[i:].capitalize() in names for i in range(2, len(part) - 1))
+        for part in parts
+    )
 
 
 def _unpersonal(parts: list[str], domain: str) -> bool:
@@ -216,7 +242,12 @@ _FREEMAIL = re.compile(
     r"(?:^|\.)(?:gmail|googlemail|outlook|hotmail|live|msn|icloud|me|mac|yahoo|ymail|aol|gmx|web|t-online|posteo"
     r"|mailbox|freenet|proton|protonmail|pm|tutanota|tuta|yandex|mail|zoho|btinternet|sky|virginmedia|bluewin"
     r"|hispeed|gmx-topmail|arcor|vodafone|o2online|kabelmail|online|email|seznam|wp|onet|interia|o2|libero|orange"
-    r"|free|laposte|sfr|wanadoo|telenet|ziggo|kpnmail|hetnet|chello|a1|aon|inode)\.[a-z.]{2,6}\Z"
+    r"|free|laposte|sfr|wanadoo|telenet|ziggo|kpnmail|hetnet|chello|a1|aon|inode|eircom|comcast|verizon|att|sbcglobal"
+    r"|bellsouth|cox|charter|earthlink|optonline|optusnet|bigpond|shaw|rogers|sympatico|ntlworld|talktalk|tiscali"
+    r"|blueyonder|virgin|juno|netzero|rocketmail|fastmail|hey|unitybox|htp-tel|ewetel|osnanet|netcologne|unitymedia"
+    r"|kabelbw|1und1|versanet|nexgo|ish|vr-web|rr|centurylink|frontier|plus|zen|talk21|btopenworld|runbox|riseup"
+    r"|disroot|hushmail|eclipso|mindspring|netcom|mail2world|inbox)"
+    r"\.[a-z.]{2,6}\Z"
 )
 
 
@@ -232,3 +263,40 @@ def _names_person(parts: list[str]) -> bool:
         if part.capitalize() in firsts:
             return any(later.capitalize() in lasts for later in parts[i + 1 :])
     return False
+
+
+# A display name or a label that says which department reads the mailbox ("Accounts Payable <ap@fourth-coffee.com>",
+# "Debitorenbuchhaltung <debitoren@...>", "Buchhaltung: fibu@..."): a department's words and nothing else. Not a
+# purpose a person writes in for ("Bewerbung:", "Reservierung:", "Kontakt:") nor "Customer" or "Personal".
+_DISPLAY_WORDS = frozenset(
+    {"accounts", "payable", "receivable", "billing", "invoices", "invoicing", "accounting", "buchhaltung", "fibu",
+     "finanzbuchhaltung", "debitoren", "debitorenbuchhaltung", "kreditoren", "kreditorenbuchhaltung", "payroll",
+     "lohnbuchhaltung", "credit", "control", "finance", "finanzen", "purchasing", "procurement", "einkauf", "vertrieb",
+     "sales", "marketing", "support", "helpdesk", "servicedesk", "service", "kundenservice", "kundendienst", "it",
+     "legal", "compliance", "datenschutz", "press", "presse", "team", "department", "dept", "abteilung",
+     "sekretariat", "logistics", "logistik", "versand", "shipping", "warehouse", "lager", "wareneingang", "receiving",
+     "supplier", "suppliers", "vendor", "vendors", "onboarding", "quality", "qm", "technik", "technical",
+     "operations", "facilities", "hausverwaltung", "the", "of", "and", "und", "&", "-"}
+)  # fmt: skip
+_DISPLAY_SPLIT = re.compile(r"[\s,/]+")
+_CONNECTIVES = frozenset({"the", "of", "and", "und", "&", "-"})
+
+
+def role_display_name(display: str, local: str, domain: str) -> bool:
+    """Whether an address shown as ``display <local@domain>`` (or after the label ``display:``) is a department's:
+    the display name is a department's words (:data:`_DISPLAY_WORDS`), the address is at a company's own domain
+    (no free mail service, no one's name), and its local part is a role's, an initialism's ("ap@", "ar@") or plain
+    words' (:func:`plain_words_mailbox`), not a person's ("mueller.petra@", "jdoe@")."""
+    words = [w for w in _DISPLAY_SPLIT.split(display.strip(" \t\"'").lower()) if w]
+    if not words or not all(w in _DISPLAY_WORDS for w in words) or all(w in _CONNECTIVES for w in words):
+        return False
+    low = domain.lower()
+    if freemail(low) or _personal_domain(low):
+        return False
+    head = local.lower().split("+", 1)[0]
+    parts = [part for part in _PARTS.split(head) if part]
+    return (
+        (len(head) <= 3 and head.isalpha())
+        or all(part in ROLE_WORDS for part in parts)
+        or plain_words_mailbox(local, domain)
+    )

@@ -49,6 +49,8 @@ _COMPANY_WORD = re.compile(r"[ \t]+(?:Corporation|Incorporated|Company)(?![\w])"
 COMPANY_ANYWHERE = re.compile(
     r"GmbH|\bAG\b|\bKG\b|\bOHG\b|\bUG\b|\bSE\b|\bInc\b|\bLtd\b|\bLLC\b|\bCorp\b|\bPLC\b|& Söhne|& Sohn|& Co\b|e\.K\."
     r"|\bLLP\b|\bLimited\b|\bCo\.|\bCorporation\b|\bIncorporated\b|\bS\.A\.|\bB\.V\.|\bN\.V\.|\bGbR\b|\be\.V\."
+    # a letterhead in capitals ("OAKFIELD FABRICATION LTD")
+    r"|\b(?:GMBH|LTD|LIMITED|INC|LLC|CORP|CORPORATION|PLC)\b"
     # a public body's name: "Gesundheitsamt München", "Landratsamt", "City Hall", "Stadtverwaltung"
     r"|\b[A-ZÄÖÜ][a-zäöüß]+amt\b|\b(?:City|Town)[ ]Hall\b|\bRathaus\b|\bStadtverwaltung\b|\bMinisterium\b"
 )

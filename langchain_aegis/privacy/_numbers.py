@@ -15,7 +15,13 @@ import ipaddress
 import re
 
 from langchain_aegis.privacy import _patterns as p
-from langchain_aegis.privacy._birth_dates import birth_date_before_verb, birth_dates_after_keyword, short_birth_years
+from langchain_aegis.privacy._birth_dates import (
+    birth_date_before_verb,
+    birth_dates_after_keyword,
+    birthdays,
+    newborns,
+    short_birth_years,
+)
 from langchain_aegis.privacy._cards import CARD_FIRST, card_prefix_ok, card_written, keyword_card
 from langchain_aegis.privacy._checksums import de_tax_id_ok, luhn_ok, us_ssn_ok
 from langchain_aegis.privacy._columns import version_column
@@ -85,6 +91,8 @@ def scan_numbers(text: str, out: list[Span]) -> None:
     runs = number_runs(text)
     scan_keyword_phones(text, out)
     short_birth_years(text, low_text, words, out)
+    newborns(text, out)
+    birthdays(text, out)
     # This loop runs once per digit run, so the common case ("2024", "12:03:44.123")
     # must cost a handful of C calls: no lists, cheap gates before every validator.
     for (s, e), keyword in zip(runs, keyword_runs(low_text, words, runs), strict=True):

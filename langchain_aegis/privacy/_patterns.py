@@ -133,7 +133,7 @@ SSN_SHAPE = re.compile(r"([0-9]{3})([ \-.]?)([0-9]{2})\2([0-9]{4})")
 
 # Month names and abbreviations, DE and EN, in any case ("15-NOV-1973"): a date only counts
 # next to a birth keyword or a star, so a lower-case "mar" costs no precision.
-_MONTH = (
+MONTH = (
     r"(?i:Jan|Jän|Feb|Mär|Mrz|Mar|Maer|Apr|Mai|May|Jun|Jul|Aug|Sep|Okt|Oct|Nov|Dez|Dec)"
     r"(?i:[a-zä]{0,6})\.?"
 )
@@ -145,11 +145,11 @@ DATE = re.compile(
       | [0-9]{{4}}[/.][0-9]{{1,2}}[/.][0-9]{{1,2}}                     # 1985/03/12, 1985.03.12
       | [0-9]{{1,2}}/[0-9]{{1,2}}/(?:[0-9]{{4}}|[0-9]{{2}})            # 03/12/1985
       | [0-9]{{1,2}}-[0-9]{{1,2}}-(?:[0-9]{{4}}|[0-9]{{2}})(?!-)        # 03-12-1985 (US forms), not in a phone
-      | [0-9]{{1,2}}(?:\.|(?i:st|nd|rd|th))?[ ](?:(?i:of)[ ])?{_MONTH},?[ ][0-9]{{4}}   # 3. März 1985, 3rd of May 1985
-      | [0-9]{{1,2}}[.\-/]{_MONTH}(?:(?<=\.)[ ]?|[\-/ ])[0-9]{{4}}  # 15-Nov-1973, 15.Nov.1973, 19.Mär. 1955
+      | [0-9]{{1,2}}(?:\.|(?i:st|nd|rd|th))?[ ](?:(?i:of)[ ])?{MONTH},?[ ][0-9]{{4}}   # 3. März 1985, 3rd of May 1985
+      | [0-9]{{1,2}}[.\-/]{MONTH}(?:(?<=\.)[ ]?|[\-/ ])[0-9]{{4}}  # 15-Nov-1973, 15.Nov.1973, 19.Mär. 1955
     )
     (?![0-9])
-    | (?<![A-Za-z]){_MONTH}[ ][0-9]{{1,2}}(?i:st|nd|rd|th)?,?[ ][0-9]{{4}}(?![0-9])  # March 3, 1985
+    | (?<![A-Za-z]){MONTH}[ ][0-9]{{1,2}}(?i:st|nd|rd|th)?,?[ ][0-9]{{4}}(?![0-9])  # March 3, 1985
     """,
     re.VERBOSE,
 )

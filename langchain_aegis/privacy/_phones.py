@@ -27,7 +27,13 @@ import phonenumbers
 from langchain_aegis.privacy._patterns import keyword_pattern
 from langchain_aegis.privacy._prefilter import KeywordScan, lowered
 
-__all__ = ["date_shaped", "is_mobile", "phone_ok", "possible_phone", "scan_keyword_phones"]
+__all__ = [
+    "date_shaped",
+    "is_mobile",
+    "phone_ok",
+    "possible_phone",
+    "scan_keyword_phones",
+]
 
 # libphonenumber's metadata patterns are compiled on use through ``re.compile``, whose cache
 # (512 entries) the detector's own patterns and the caller's keep evicting them from: a number

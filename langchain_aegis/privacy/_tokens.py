@@ -1,5 +1,3 @@
-# ruff: noqa: SIM102
-# (the text this module handles is Unicode on purpose; nested ifs keep the cheap test first)
 """Token-shaped entities the digit prefilter cannot see on its own.
 
 E-mail addresses are found from their ``@`` (a plain ``str.find``), IPv6
@@ -16,7 +14,7 @@ from collections.abc import Iterator
 
 from langchain_aegis.privacy import _patterns as p
 from langchain_aegis.privacy._checksums import icao_check_digit
-from langchain_aegis.privacy._mailboxes import nobodys
+from langchain_aegis.privacy._mailboxes import nobodys, role_display_name
 from langchain_aegis.privacy._numbers import Span, glued_left, glued_right, lower_window, nearest_label
 from langchain_aegis.privacy._prefilter import WordScan, lowered
 
@@ -38,11 +36,27 @@ def scan_emails(text: str, out: list[Span]) -> None:
             while start < at and text[start] == ".":
                 start += 1
             if domain is not None and start < at and text[start:at] not in _SSH_USERS and not _url_key(text, start, at):
-                if not nobodys(text[start:at], text[at + 1 : domain.end()]):
+                local, host = text[start:at], text[at + 1 : domain.end()]
+                if not nobodys(local, host) and not _department(text, start, local, host):
                     out.append(("EMAIL", start, domain.end()))
         at = text.find("@", at + 1)
 
 
+def _department(text: str, start: int, local: str, host: str) -> bool:
+    """Whether the address at ``start`` is shown behind a department's name: as a display name ("Accounts Payable
+    <ap@...>") or as a list's label on its line ("Accounts payable .. ap@...", "Buchhaltung: fibu@...")."""
+    line = text.rfind("\n", 0, start) + 1
+    if text.endswith("<", 0, start):
+        display = _DISPLAY.search(text, line, start - 1)
+    else:
+        display = _LABEL.match(text, line, start)
+    return display is not None and role_display_name(display.group(1), local, host)
+
+
+# The display name before "<": after a header's "From:" or "To:", or a list's comma.
+_DISPLAY = re.compile(r"([^\n:,;<>]{1,60})[ \t]*\Z")
+# A label that opens the line, then dots, a colon or a dash, then the address.
+_LABEL = re.compile(r"[ \t]*([^\W\d_][^\n:<>.\-\u2013]{0,40}?)[ \t]*(?:\.{2,}|:|[\u2013-])[ \t]*\Z")
 _HEX_KEY = re.compile(r"[0-9a-f]{32,}")
 
 
@@ -138,6 +152,9 @@ def scan_documents(text: str, out: list[Span]) -> None:
         # "T220001293D": the old card's machine-readable zone puts the nationality after the check digit.
         if _VAT_BEFORE.search(text, max(0, s - 24), s):
             continue  # "VAT CZ26502275": a company's VAT ID whose digits pass the ICAO check by chance
+        ticket = body.startswith("CHG") and text[s + 3 : e + 1].isdecimal()
+        if ticket and _TICKET_BEFORE.search(text, max(0, s - 40), s):
+            continue  # "Change ticket: CHG6140767": ServiceNow's change number, not a passport
         if e < n and text[e].isdecimal() and (not glued_right(text, e + 1) or _nationality_after(text, e + 1)):
             if icao_check_digit(body) == int(text[e]) and sum(c.isdecimal() for c in body) >= 2:
                 out.append(("DE_PASSPORT" if body[0] in _PASSPORT_FIRST else "DE_ID_CARD", s, e + 1))
@@ -150,6 +167,7 @@ def scan_documents(text: str, out: list[Span]) -> None:
             out.append((label[0], s, e))
 
 
+_TICKET_BEFORE = re.compile(r"(?i:ticket|change|änderung|request|rfc|cab)[^\n]{0,20}\Z")
 _VAT_BEFORE = re.compile(
     r"\b(?i:vat|ust|umsatzsteuer|mwst|tva|iva|di[cč])(?i:[ \-]?(?:id|reg))?(?i:[ \-.]?(?:no|nr|number|nummer|idnr))?"
     r"\.?[ \t]*[:#]?[ \t]*\Z"

@@ -14,9 +14,18 @@ _ICD = re.compile(r"(?<![0-9a-z])[a-tv-z](?=[0-9]{2}\.[0-9])")
 _STATE_ZIP = re.compile(r"(?<=, )[a-z]{2}(?= [0-9]{5}(?![0-9]))")
 
 
+# In a text typed in capitals, letters glued to digits keep them ("RG1 5AQ"), but for a house number's one letter.
+_CODE = re.compile(r"(?<=[0-9])[^\W\d_]{2,}|(?<=[0-9])[^\W\d_](?=[ ][0-9])|[^\W\d_]+(?=[0-9])")
+
+
 def _whole_text_recase(text: str) -> str:
     low = _case._lower(text)
     chars = list(_case._recase_words(low))
+    if text.isupper():
+        for m in _CODE.finditer("".join(chars)):
+            upper = m.group().upper()
+            if len(upper) == len(m.group()):
+                chars[m.start() : m.end()] = list(upper)
     for m in _ICD.finditer(low):
         chars[m.start()] = m.group().upper()
     for m in _STATE_ZIP.finditer(low):
@@ -29,13 +38,13 @@ _PIECES = st.sampled_from(
         " ", "  ", ". ", ".", ":", ": ", "\n", ".\n", "\t", ".\t", "\r", "-", "_", "/", "@", "=", "\\", ", ",
         "f32.1", "j44.", "u07.1", "a12.3", "12.34.5", "co 80202", ", co 80202", ", ny 100011", "İ", "ß", "ü",
         "frau", "müller", "herr", "dr", "anna", "schmidt", "gmbh", "ag", "the", "patient", "app-config", "x",
-        "eu-central-1", "user_name", "smith.", "smith:", "diabetes", "Frau", "MÜLLER", "7", "2024",
+        "eu-central-1", "user_name", "smith.", "smith:", "diabetes", "Frau", "MÜLLER", "7", "2024", "RG1 5AQ", "79A",
     ]
 )  # fmt: skip
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(_PIECES | st.text(alphabet="abfjuz0129 .:-_\nÜ", max_size=6), max_size=40))
+@given(st.lists(_PIECES | st.text(alphabet="abfjuz0129 .:-_\nÜRGAQ", max_size=6), max_size=40))
 def test_recase_is_the_whole_text_word_loop(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert _case.recase(text) == _whole_text_recase(text)
