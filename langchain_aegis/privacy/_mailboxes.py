@@ -27,7 +27,7 @@ from itertools import pairwise
 
 from langchain_aegis.privacy._lexicon import first_names, surnames, wide_names
 
-__all__ = ["ROLE_WORDS", "freemail", "nobodys", "plain_words_mailbox", "role_display_name"]
+__all__ = ["ROLE_WORDS", "freemail", "nobodys", "personal_domain", "plain_words_mailbox", "role_display_name"]
 
 _RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
 _SYSTEMD_UNITS = frozenset({"service", "socket", "timer", "target", "mount", "automount", "path", "slice", "scope",
@@ -127,7 +127,7 @@ def plain_words_mailbox(local: str, domain: str) -> bool:
     keeps the common roles, which count anywhere.
     """
     low = domain.lower()
-    if freemail(low) or _personal_domain(low):
+    if freemail(low) or personal_domain(low):
         return False
     parts = _PARTS.split(local.lower().split("+", 1)[0])
     names = wide_names()
@@ -152,11 +152,11 @@ def _unpersonal(parts: list[str], domain: str) -> bool:
     if _PLACEHOLDER_DOMAIN.match(domain):
         return True
     if parts and all(part in _PLACEHOLDER_LOCAL for part in parts):
-        return not _personal_domain(domain)  # "deine@email.de", "your.name@gmail.com": a template's
+        return not personal_domain(domain)  # "deine@email.de", "your.name@gmail.com": a template's
     if parts and all(part in ROLE_WORDS for part in parts):
         if freemail(domain) and not all(part in _SERVICE_WORDS for part in parts):
             return False  # "payable@btinternet.com": a user's name for their account, not the service's own
-        return not _personal_domain(domain)
+        return not personal_domain(domain)
     # A project's list: its name and a list word ("numpy-discussion", "bug-gnulib"), no first name in it.
     return (
         len(parts) >= 2
@@ -165,7 +165,8 @@ def _unpersonal(parts: list[str], domain: str) -> bool:
     )
 
 
-def _personal_domain(domain: str) -> bool:
+@lru_cache(maxsize=4096)
+def personal_domain(domain: str) -> bool:
     """Whether a label of ``domain`` is a name and a surname glued (``jpadilla.com``, ``praxis-mueller.de``).
 
     ``hello@ronnypfannschmidt.de`` is one person's mailbox, and ``info@praxis-mueller.de``
@@ -246,14 +247,16 @@ _FREEMAIL = re.compile(
     r"|bellsouth|cox|charter|earthlink|optonline|optusnet|bigpond|shaw|rogers|sympatico|ntlworld|talktalk|tiscali"
     r"|blueyonder|virgin|juno|netzero|rocketmail|fastmail|hey|unitybox|htp-tel|ewetel|osnanet|netcologne|unitymedia"
     r"|kabelbw|1und1|versanet|nexgo|ish|vr-web|rr|centurylink|frontier|plus|zen|talk21|btopenworld|runbox|riseup"
-    r"|disroot|hushmail|eclipso|mindspring|netcom|mail2world|inbox)"
+    r"|disroot|hushmail|eclipso|mindspring|netcom|mail2world|inbox|vodafonemail|mnet-online|wtnet|kabeldeutschland"
+    r"|tele2|pipex|lineone|aliceadsl|alice|htp|nefkom|ewe|gmx-mail|online-club)"
     r"\.[a-z.]{2,6}\Z"
 )
 
 
 def freemail(domain: str) -> bool:
     """Whether ``domain`` is a free mail service's (a person's own mailbox, "info1985@gmx.de")."""
-    return _FREEMAIL.search(domain) is not None
+    # A university's student mailboxes ("stud.uni-heidelberg.de") are its students' own too.
+    return _FREEMAIL.search(domain) is not None or domain.startswith(("stud.", "student.", "students.", "alumni."))
 
 
 def _names_person(parts: list[str]) -> bool:
@@ -291,7 +294,7 @@ def role_display_name(display: str, local: str, domain: str) -> bool:
     if not words or not all(w in _DISPLAY_WORDS for w in words) or all(w in _CONNECTIVES for w in words):
         return False
     low = domain.lower()
-    if freemail(low) or _personal_domain(low):
+    if freemail(low) or personal_domain(low):
         return False
     head = local.lower().split("+", 1)[0]
     parts = [part for part in _PARTS.split(head) if part]

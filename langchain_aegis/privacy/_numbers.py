@@ -46,6 +46,16 @@ __all__ = [
 Span = tuple[str, int, int]
 """An entity type and its ``[start, end)`` character span."""
 
+# GS1 application identifiers and the length of the number after them, written without a space ("(01)" then a
+# 14-digit GTIN; Dublin's "(01) 234 5678" has a space and another length).
+_GS1 = {"(00)": 18, "(01)": 14, "(02)": 14}
+
+
+def _diners(digits: str) -> bool:
+    """Whether 14 digits are a Diners Club card's (30, 36, 38 and Luhn), whatever stands before them."""
+    return len(digits) == 14 and digits[:2] in ("30", "36", "38") and luhn_ok(digits)
+
+
 _COORDINATES = re.compile(r"[+-](?:[0-9]{4}[+-][0-9]{5}|[0-9]{6}[+-][0-9]{7})(?![0-9])")
 # A digit run followed by two more labels of a host name ("061092085098.ctinets.com").
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -123,6 +133,8 @@ def scan_numbers(text: str, out: list[Span]) -> None:
             continue
         if s and text[s - 1] in "+-" and (_COORDINATES.match(text, s - 1) or text[s - 2 : s] in ("U+", "u+")):
             continue  # "+4953-09709", "-0351-03225": a place on Earth (ISO 6709); "U+0460-0463": code points
+        if s >= 4 and text[s - 1] == ")" and _GS1.get(text[s - 4 : s]) == e - s and not _diners(text[s:e]):
+            continue  # "(00)050123451609485913", "(01)04263355173249": a GS1 barcode's SSCC or GTIN
         lo = s - LOOKBACK if s > LOOKBACK else 0
         low = low_text[lo:s]
         if keyword:

@@ -56,7 +56,7 @@ _SERVICE_LABEL_AT = re.compile(
     r"(?:hotline|helpline|service\w*|kundendienst|customer[ \t]+(?:care|support)|support|störungs\w*"
     r"|ersatzteil\w*|information[ \t]+desk|info-?desk|info-?line|auskunft|reservations?|reservierung|enquiries"
     r"|bestellannahme|(?P<board>switchboard|zentrale))"
-    r"(?:[ \t]+(?:desk|line|team|center|centre|number|nummer))?"  # "Service desk:", "Support line"
+    r"(?:[ \t]+(?:desk|line|team|center|centre|number|nummer|strom|gas|wasser|fernwärme))?"  # "Service desk:"
     r"(?:[ \t]+(?:der|des|of[ \t]+the|of)[ \t]+[\w\-]+)?"  # "Störungshotline der Stadtwerke"
     r"[ \t]*(?:\([^)\n]{0,12}\)[ \t]*)?:?[ \t]*\Z"
 )

@@ -165,7 +165,7 @@ def test_a_persons_number_behind_a_service_label_is_found(text: str, number: str
         "Quadrat Maschinenbau GmbH\n\nService und Ersatzteile: ersatzteile@quadrat-maschinenbau.de",
         "Lakeshore Controls Inc.\n\nRemittance advice: credit.control@lakeshore-controls.com.",
         "Pharmazeutischer Unternehmer: Vitrum Pharma GmbH, E-Mail: arzneimittelsicherheit@vitrum.de",
-        "Bekanntmachung der Gemeinde Kirchdorf\n\nStellungnahmen elektronisch an bauleitplanung@gemeinde-kirchdorf.de",
+        "Bekanntmachung der Gemeinde Kirchdorf: Stellungnahmen elektronisch an bauleitplanung@gemeinde-kirchdorf.de",
         "Accounts payable .. ap@riverbend-systems.com · ext. 4",
         "Buchhaltung: fibu@firma.de",
     ],
